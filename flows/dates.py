@@ -1,0 +1,43 @@
+"""Reads the date a reporter types ("yesterday", "3/11", "last Tuesday"), UK style."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from dateparser.date import DateDataParser
+
+_EARLIEST_YEAR = 1990
+_LONGEST_DATE_TEXT = 64
+
+
+class DateProblem(StrEnum):
+    UNREADABLE = "unreadable"
+    FUTURE = "future"
+
+
+@dataclass(frozen=True)
+class When:
+    day: date
+    at: time | None = None
+
+
+def parse_when(text: str, *, today: date) -> When | DateProblem:
+    """Returns the date (and time, if one was typed) the text names, or why it cannot."""
+    # A parser per call: its settings fix "now", and ours comes from the caller's clock.
+    parser = DateDataParser(
+        languages=["en"],
+        settings={
+            "DATE_ORDER": "DMY",
+            "PREFER_DATES_FROM": "past",
+            "RETURN_TIME_AS_PERIOD": True,
+            "RELATIVE_BASE": datetime.combine(today, time(12, 0)),
+        },
+    )
+    data = parser.get_date_data(text.strip()[:_LONGEST_DATE_TEXT])
+    if data.date_obj is None or data.date_obj.year < _EARLIEST_YEAR:
+        return DateProblem.UNREADABLE
+    day = data.date_obj.date()
+    if day > today:
+        return DateProblem.FUTURE
+    at = data.date_obj.time().replace(second=0, microsecond=0) if data.period == "time" else None
+    return When(day, at)

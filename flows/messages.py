@@ -1,0 +1,128 @@
+"""Every user-facing text, in one catalogue.
+
+Texts are marked with ``N_`` so Babel can extract them (``pybabel extract -k N_``) and are
+translated at render time with ``_``; install a catalogue with ``use_translation``.
+"""
+
+import gettext
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+
+
+def N_(text: str) -> str:
+    """Marks a text for extraction without translating it."""
+    return text
+
+
+def _(text: str) -> str:
+    """Returns the text in the installed language."""
+    return _translation.gettext(text)
+
+
+def use_translation(translation: gettext.NullTranslations) -> None:
+    """Installs a gettext catalogue for every text rendered from now on."""
+    global _translation
+    _translation = translation
+
+
+INTRO = N_(
+    "New near-miss report. It is confidential: managers never see who reported.\n"
+    "A child at risk now? Follow child protection procedures or call 999."
+)
+RESUME = N_("You have a report in progress. Carrying on where you left off:")
+HELP = N_(
+    "/report – report a near miss in about two minutes\n"
+    "/cancel – stop the report in progress\n"
+    "/help – this message\n\n"
+    "Reports are confidential: managers never see who reported. "
+    "A child at risk now? Follow child protection procedures or call 999."
+)
+
+ASK_WHEN = N_("When did it happen?")
+ASK_WHEN_DAY = N_("Which day?")
+ASK_WHEN_TYPED = N_("Type the date, e.g. 3/11 or last Tuesday.")
+ASK_WHERE = N_("Where did it happen?")
+ASK_WHO = N_("Who was involved? Tap all that apply, then Done.")
+ASK_WHAT = N_("What happened? One or two sentences, no names please.")
+ASK_ACTION = N_("What was done straight away?")
+ASK_OUTCOME = N_("What was the outcome?")
+ASK_FACTORS = N_("What contributed? Tap all that apply, or Skip.")
+ASK_STOPPED = N_("What stopped it getting worse? (optional)")
+ASK_FEEDBACK = N_("Shall I tell you what changes because of this report?")
+ASK_CHECK = N_("Please check your report:")
+CHECK_HINT = N_("Submit, or tap a field to change it.")
+ASK_CONFIRM_CANCEL = N_("Cancel this report? Nothing will be kept.")
+
+FIELD_WHEN = N_("When")
+FIELD_WHERE = N_("Where")
+FIELD_WHO = N_("Who")
+FIELD_WHAT = N_("What happened")
+FIELD_ACTION = N_("Action taken")
+FIELD_OUTCOME = N_("Outcome")
+FIELD_FACTORS = N_("Factors")
+FIELD_STOPPED = N_("What stopped it")
+FIELD_FEEDBACK = N_("Feedback")
+NOT_GIVEN = N_("—")
+
+WHEN_TODAY = N_("Today")
+WHEN_YESTERDAY = N_("Yesterday")
+WHEN_THIS_WEEK = N_("Earlier this week")
+WHEN_PICK = N_("Pick a date")
+FEEDBACK_YES = N_("Tell me what changes")
+FEEDBACK_NO = N_("Don't contact me")
+
+BUTTON_BACK = N_("◀ Back")
+BUTTON_SKIP = N_("Skip")
+BUTTON_DONE = N_("Done ✔")
+BUTTON_CANCEL = N_("✖ Cancel")
+BUTTON_SUBMIT = N_("✅ Submit")
+BUTTON_EDIT = N_("✏ {field}")
+BUTTON_YES_CANCEL = N_("Yes, cancel")
+BUTTON_NO_CARRY_ON = N_("No, carry on")
+
+SUBMITTED = N_("Sent. Your reference is {reference}. Thank you: reports like yours keep children safe.")
+SUBMITTED_FEEDBACK = N_("I'll tell you what changes because of it.")
+SUBMITTED_NO_CONTACT = N_("No contact details were kept. Keep your reference to check progress.")
+CANCELLED = N_("Cancelled. Nothing was kept.")
+EXPIRED = N_(
+    "Your unfinished report was cleared after {hours} hours without activity, "
+    "and nothing was kept. Send /report whenever you are ready."
+)
+STATUTORY = N_(
+    "This must also go through the statutory route: follow your local safeguarding procedures "
+    "(serious case review). Tell your safeguarding lead today."
+)
+MASKED = N_("To protect identities I masked {found}: “{text}”. You can change it before sending.")
+
+NEED_BUTTON = N_("Please tap one of the buttons.")
+NEED_ONE = N_("Please tap at least one, then Done.")
+NEED_WORDS = N_("Please type a few words.")
+TOO_LONG = N_("That is {length} characters; please keep it under {limit}. Nothing else was lost.")
+DATE_UNREADABLE = N_("I couldn't read that date. Try 3/11, yesterday or last Tuesday.")
+DATE_FUTURE = N_("That date is in the future. When did it happen?")
+CANNOT_SKIP = N_("This question is needed for the report.")
+FIRST_QUESTION = N_("This is the first question.")
+STALE_BUTTON = N_("That button belongs to an earlier question. Here is where you are:")
+NO_DRAFT = N_("There is no report in progress. Send /report to start one.")
+TEXT_ONLY = N_(
+    "I can only take typed text: please don't send photos, voice notes, files or contacts, "
+    "as they may identify people. Your report is still here."
+)
+
+NOT_A_MEMBER = N_(
+    "Sorry, this bot is only for teams that use nearmiss. "
+    "If you should have access, ask your manager for an invite code."
+)
+JOINED = N_("Welcome to {team}. Send /report to report a near miss.")
+BAD_INVITE = N_("That invite code didn't work. Please check it with your manager.")
+BUSY = N_("Sorry, I couldn't save that just now. Your report is safe; please try again in a minute.")
+
+# Identifier kinds, singular and plural, as shown in MASKED.
+FOUND_EMAIL = (N_("an email address"), N_("{n} email addresses"))
+FOUND_URL = (N_("a link"), N_("{n} links"))
+FOUND_PHONE = (N_("a phone number"), N_("{n} phone numbers"))
+FOUND_NHS = (N_("an NHS number"), N_("{n} NHS numbers"))
+FOUND_NI = (N_("a National Insurance number"), N_("{n} National Insurance numbers"))
+FOUND_POSTCODE = (N_("a postcode"), N_("{n} postcodes"))
+FOUND_DOB = (N_("a date of birth"), N_("{n} dates of birth"))
+AND = N_("and")

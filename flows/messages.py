@@ -126,3 +126,7 @@ FOUND_NI = (N_("a National Insurance number"), N_("{n} National Insurance number
 FOUND_POSTCODE = (N_("a postcode"), N_("{n} postcodes"))
 FOUND_DOB = (N_("a date of birth"), N_("{n} dates of birth"))
 AND = N_("and")
+
+COMMAND_REPORT = N_("Report a near miss")
+COMMAND_CANCEL = N_("Cancel the report in progress")
+COMMAND_HELP = N_("How this works")

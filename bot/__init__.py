@@ -1,0 +1,1 @@
+"""Platform adapters, the command line, configuration and scheduler wiring."""

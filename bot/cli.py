@@ -1,0 +1,172 @@
+"""The `nearmiss` command."""
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
+from storage.keys import KeyProblem, create_key_file, load_keys
+
+log = logging.getLogger("nearmiss")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        return asyncio.run(args.command(args)) or 0
+    except (ConfigProblem, KeyProblem) as problem:
+        print(f"nearmiss: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nearmiss", description="Report near misses in children's social care.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more (never report text or user ids)")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="file a report in the terminal, on an embedded database")
+    demo.add_argument("--data-dir", type=Path, default=Path(".nearmiss-demo"),
+                      help="where the demo keeps its database and keys (default: .nearmiss-demo)")
+    demo.set_defaults(command=_demo)
+
+    run = commands.add_parser("run", help="run every configured platform and the scheduler")
+    run.add_argument("--config", type=Path, required=True)
+    run.set_defaults(command=_run)
+
+    export = commands.add_parser("export", help="write pseudonymous reports to standard output")
+    export.add_argument("--config", type=Path, required=True)
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.set_defaults(command=_export)
+
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
+    migrate.add_argument("--config", type=Path, required=True)
+    migrate.set_defaults(command=_migrate)
+
+    keys = commands.add_parser("keys", help="manage the keys held outside the database")
+    key_commands = keys.add_subparsers(required=True, metavar="ACTION")
+    init = key_commands.add_parser("init", help="create the key file named in the config")
+    init.add_argument("--config", type=Path, required=True)
+    init.set_defaults(command=_keys_init)
+    return parser
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # HTTP client logs carry the bot token in request URLs; platform libraries' debug logs carry
+    # update payloads. Neither belongs in our logs.
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+async def _database(settings: Settings):
+    from storage.database import Database
+
+    database = Database(settings.database.url)
+    await database.migrate()
+    return database
+
+
+async def _open(settings: Settings):
+    from bot.reporting import Reporting
+
+    keys = load_keys(settings.keys.file)
+    database = await _database(settings)
+    return database, Reporting(database=database, keys=keys, settings=settings)
+
+
+async def _demo(args: argparse.Namespace) -> int:
+    from bot.terminal import converse
+    from bot.reporting import Sender
+
+    data = args.data_dir.resolve()
+    settings = Settings(
+        teams=(TeamSettings(id="demo", name="Demo team", members={"terminal": ("demo",)}),),
+        database=DatabaseSettings(url=f"sqlite+aiosqlite:///{data / 'nearmiss-demo.db'}"),
+        keys=KeySettings(file=data / "demo.keys"),
+    )
+    if not settings.keys.file.exists():
+        create_key_file(settings.keys.file)
+    logging.getLogger().setLevel(logging.WARNING)
+    database, reporting = await _open(settings)
+    try:
+        print("nearmiss demo: a near-miss report, as a reporter sees it on their phone.")
+        print(f"Data: {data} (delete it to start afresh)")
+        await converse(reporting, sender=Sender("terminal", "demo", "demo"))
+        await _show_latest(database)
+    finally:
+        await database.close()
+    return 0
+
+
+async def _show_latest(database) -> None:
+    import json
+
+    from sqlalchemy import select
+
+    from bot.export import record
+    from storage.models import Report
+
+    async with database.unit() as session:
+        latest = await session.scalar(select(Report).order_by(Report.submitted_at.desc()).limit(1))
+        if latest is not None:
+            print("\nThe latest report as stored (no name, no user id; text already masked):")
+            print(json.dumps(record(latest), indent=2, ensure_ascii=False))
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from bot.runner import serve
+
+    settings = load_settings(args.config)
+    database, reporting = await _open(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await serve(settings, reporting, stop)
+    finally:
+        await database.close()
+    return 0
+
+
+async def _export(args: argparse.Namespace) -> int:
+    from bot.export import write_csv, write_json
+    from storage import repositories as repo
+
+    database = await _database(load_settings(args.config))
+    write = write_json if args.format == "json" else write_csv
+    try:
+        async with database.unit() as session:
+            count = await write(repo.stream_reports(session), sys.stdout)
+    finally:
+        await database.close()
+    log.info("exported %d reports", count)
+    return 0
+
+
+async def _migrate(args: argparse.Namespace) -> int:
+    database = await _database(load_settings(args.config))
+    await database.close()
+    print("database is up to date")
+    return 0
+
+
+async def _keys_init(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    path = settings.keys.file
+    if path is None:
+        raise ConfigProblem("[keys] file is not set")
+    if path.exists():
+        raise KeyProblem(f"{path} exists already; nearmiss never overwrites keys")
+    create_key_file(path)
+    print(f"created {path} (readable by its owner only); keep a backup outside the database's")
+    return 0

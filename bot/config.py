@@ -1,0 +1,163 @@
+"""Settings, read once from a TOML file and the environment, validated loudly, passed in explicitly.
+
+Secrets may come from the environment instead of the file: ``NEARMISS_DATABASE_URL``,
+``NEARMISS_TELEGRAM_TOKEN``, ``NEARMISS_TELEGRAM_WEBHOOK_SECRET``, ``NEARMISS_KEY_FILE`` (and the
+keys themselves, see storage.keys).
+"""
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from sqlalchemy.engine import make_url
+
+from flows.lists import DEFAULT_FACTORS, DEFAULT_WHERE, DEFAULT_WHO, Lists, Option
+
+PUBLIC_TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+class ConfigProblem(ValueError):
+    """The configuration cannot be used; the message says where and why."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite+aiosqlite:///nearmiss.db"
+
+
+class KeySettings(_Section):
+    file: Path | None = Path("nearmiss.keys")
+
+
+class DraftSettings(_Section):
+    expire_after_hours: float = Field(24, gt=0)
+    sweep_every_minutes: float = Field(5, gt=0)
+
+
+class TelegramSettings(_Section):
+    token: SecretStr = SecretStr("")
+    base_url: str = PUBLIC_TELEGRAM_API
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(8443, ge=0, le=65535)
+    webhook_path: str = "/telegram"
+    webhook_secret: SecretStr = SecretStr("")
+    max_concurrent_updates: int = Field(64, ge=1)
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> "TelegramSettings":
+        if self.mode == "webhook" and not (self.webhook_url and self.webhook_secret.get_secret_value()):
+            raise ValueError("webhook mode needs webhook_url and webhook_secret")
+        return self
+
+
+class OptionSetting(_Section):
+    code: str = Field(pattern=r"^[a-z0-9_]{1,32}$")
+    label: str = Field(min_length=1, max_length=60)
+
+
+class ListSettings(_Section):
+    where: tuple[OptionSetting, ...] = ()
+    who: tuple[OptionSetting, ...] = ()
+    factors: tuple[OptionSetting, ...] = ()
+
+    def to_lists(self) -> Lists:
+        """Returns the organisation's lists, with the defaults where none is configured."""
+
+        def pick(configured: tuple[OptionSetting, ...], default: tuple[Option, ...]) -> tuple[Option, ...]:
+            return tuple(Option(o.code, o.label) for o in configured) or default
+
+        return Lists(
+            where=pick(self.where, DEFAULT_WHERE),
+            who=pick(self.who, DEFAULT_WHO),
+            factors=pick(self.factors, DEFAULT_FACTORS),
+        )
+
+
+class TeamSettings(_Section):
+    id: str = Field(pattern=r"^[a-z0-9_-]{1,64}$")
+    name: str
+    invite_code: SecretStr | None = None
+    members: dict[str, tuple[str, ...]] = {}
+
+    @field_validator("members", mode="before")
+    @classmethod
+    def _ids_as_text(cls, members: dict) -> dict:
+        return {platform: tuple(str(i) for i in ids) for platform, ids in members.items()}
+
+
+class Settings(_Section):
+    timezone: str = "Europe/London"
+    database: DatabaseSettings = DatabaseSettings()
+    keys: KeySettings = KeySettings()
+    drafts: DraftSettings = DraftSettings()
+    telegram: TelegramSettings | None = None
+    lists: ListSettings = ListSettings()
+    teams: tuple[TeamSettings, ...] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r}") from None
+        return name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(path: Path, environ: dict[str, str] | None = None) -> Settings:
+    """Returns the settings in a TOML file, with secrets from the environment laid over them."""
+    environ = os.environ if environ is None else environ
+    try:
+        document = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ConfigProblem(f"config file {path} not found (copy config.example.toml)") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigProblem(f"{path} is not valid TOML: {error}") from None
+    overrides = {
+        ("database", "url"): "NEARMISS_DATABASE_URL",
+        ("keys", "file"): "NEARMISS_KEY_FILE",
+        ("telegram", "token"): "NEARMISS_TELEGRAM_TOKEN",
+        ("telegram", "webhook_secret"): "NEARMISS_TELEGRAM_WEBHOOK_SECRET",
+    }
+    for (section, key), variable in overrides.items():
+        if environ.get(variable) and (section != "telegram" or "telegram" in document):
+            document.setdefault(section, {})[key] = environ[variable]
+    try:
+        settings = Settings.model_validate(document)
+    except ValidationError as error:
+        raise ConfigProblem(f"{path}: {_explain(error)}") from None
+    return _relative_to(settings, path.parent)
+
+
+def _explain(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc']) or 'file'}: {problem['msg']}"
+        for problem in error.errors()
+    )
+
+
+def _relative_to(settings: Settings, folder: Path) -> Settings:
+    """Returns the settings with relative file paths read from the config file's folder."""
+    url = make_url(settings.database.url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        if not Path(url.database).is_absolute():
+            url = url.set(database=str((folder / url.database).resolve()))
+    key_file = settings.keys.file
+    if key_file is not None and not key_file.is_absolute():
+        key_file = (folder / key_file).resolve()
+    return settings.model_copy(update={
+        "database": DatabaseSettings(url=url.render_as_string(hide_password=False)),
+        "keys": KeySettings(file=key_file),
+    })

@@ -1,0 +1,210 @@
+"""What every adapter calls: who may report, and each answer applied to their stored draft.
+
+Adapters turn platform events into a Sender and an Answer, and render the Messages returned.
+Messages are returned only after the change they describe has committed.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.config import Settings
+from flows import messages as M
+from flows.engine import Answer, Message, Outcome, ReportEngine
+from flows.messages import _
+from storage import repositories as repo
+from storage.database import Database
+from storage.keys import Keys, Pseudonym
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent an event and where to answer; never stored as it is."""
+
+    platform: str
+    user_id: str
+    chat_id: str
+    workspace: str = ""
+
+    def __repr__(self) -> str:
+        return f"Sender({self.platform}, ***)"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message the bot sends on its own initiative, to a decrypted address."""
+
+    platform: str
+    chat_id: str
+    message: Message
+
+
+class Reporting:
+    def __init__(
+        self, *, database: Database, keys: Keys, settings: Settings,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._database = database
+        self._keys = keys
+        self._settings = settings
+        self._clock = clock
+        self._engine = ReportEngine(settings.lists.to_lists())
+        self._idle = timedelta(hours=settings.drafts.expire_after_hours)
+
+    def help(self) -> list[Message]:
+        """Returns the help text."""
+        return [Message(_(M.HELP))]
+
+    async def join(self, sender: Sender, code: str) -> list[Message]:
+        """Adds the sender to the team whose invite code they gave."""
+        team = next(
+            (t for t in self._settings.teams
+             if t.invite_code and code and t.invite_code.get_secret_value() == code.strip()),
+            None,
+        )
+        if team is None:
+            return [Message(_(M.BAD_INVITE))]
+        async with self._database.unit() as session:
+            await repo.join_team(session, reporter=self._pseudonym(sender).value, team=team.id, now=self._clock())
+        return [Message(_(M.JOINED).format(team=team.name))]
+
+    async def start(self, sender: Sender) -> list[Message]:
+        """Starts a report, or carries on with the one in progress."""
+        return await self._guarded(sender, self._start)
+
+    async def answer(self, sender: Sender, answer: Answer) -> list[Message]:
+        """Applies one answer to the sender's draft and returns what to show next."""
+        return await self._guarded(sender, lambda s: self._answer(s, answer))
+
+    async def not_text(self, sender: Sender) -> list[Message]:
+        """Explains that only typed text is taken, and shows where the reporter is."""
+        messages = await self._guarded(sender, self._where_am_i)
+        return [Message(_(M.TEXT_ONLY))] + messages
+
+    async def where_am_i(self, sender: Sender) -> list[Message]:
+        """Shows the question the reporter's draft is waiting on, after a button that meant nothing."""
+        return [Message(_(M.STALE_BUTTON))] + await self._guarded(sender, self._where_am_i)
+
+    async def expire_drafts(self) -> list[Notice]:
+        """Deletes drafts left idle too long and returns a gentle note for each reporter."""
+        notices = []
+        async with self._database.unit() as session:
+            for draft in await repo.expired_drafts(session, now=self._clock()):
+                address = await repo.open_draft_contact(session, keys=self._keys, draft_id=draft.id)
+                await repo.delete_draft(session, draft=draft)
+                if address:
+                    notices.append(Notice(address["platform"], address["chat"], self._expired_message()))
+        if notices:
+            log.info("expired %d idle drafts", len(notices))
+        return notices
+
+    # Inside one unit of work each.
+
+    async def _guarded(self, sender: Sender, work) -> list[Message]:
+        try:
+            return await work(sender)
+        except StaleDataError:
+            # Two taps crossed; the other one won. Show the reporter where they now are.
+            return [Message(_(M.STALE_BUTTON))] + await self._where_am_i(sender)
+        except OperationalError as error:
+            log.error("database unavailable: %s", error.__class__.__name__)
+            return [Message(_(M.BUSY))]
+
+    async def _start(self, sender: Sender) -> list[Message]:
+        now, reporter = self._clock(), self._pseudonym(sender)
+        async with self._database.unit() as session:
+            team = await self._team(session, sender, reporter)
+            if team is None:
+                return [Message(_(M.NOT_A_MEMBER))]
+            draft = await repo.get_draft(session, reporter=reporter.value)
+            if draft is None or await self._expire_if_idle(session, draft):
+                turn = self._engine.start(today=self._today(now))
+                draft = await repo.add_draft(
+                    session, reporter=reporter.value, team=team, platform=sender.platform,
+                    state=turn.state, now=now, expires_at=now + self._idle,
+                )
+            else:
+                turn = self._engine.resume(draft.state, today=self._today(now))
+                draft.updated_at, draft.expires_at = now, now + self._idle
+            await repo.seal_contact(session, keys=self._keys, draft_id=draft.id, now=now,
+                                    address={"platform": sender.platform, "chat": sender.chat_id})
+        return turn.messages
+
+    async def _answer(self, sender: Sender, answer: Answer) -> list[Message]:
+        now, reporter = self._clock(), self._pseudonym(sender)
+        async with self._database.unit() as session:
+            team = await self._team(session, sender, reporter)
+            if team is None:
+                return [Message(_(M.NOT_A_MEMBER))]
+            draft = await repo.get_draft(session, reporter=reporter.value)
+            if draft is None:
+                return [Message(_(M.NO_DRAFT))]
+            if await self._expire_if_idle(session, draft):
+                return [self._expired_message()]
+            turn = self._engine.advance(draft.state, answer, today=self._today(now))
+            if turn.outcome is Outcome.CANCELLED:
+                await repo.delete_draft(session, draft=draft)
+            elif turn.outcome is Outcome.SUBMITTED:
+                turn.messages += await self._submit(session, draft, reporter, now)
+            else:
+                draft.state, draft.updated_at, draft.expires_at = turn.state, now, now + self._idle
+        return turn.messages
+
+    async def _submit(self, session, draft, reporter: Pseudonym, now: datetime) -> list[Message]:
+        content = self._engine.content(draft.state)
+        report = await repo.add_report(
+            session, content=content, team=draft.team, reporter=reporter, platform=draft.platform, now=now
+        )
+        if content.wants_feedback:
+            await repo.keep_contact_for_report(session, draft_id=draft.id, report_id=report.id)
+        await repo.delete_draft(session, draft=draft)
+        log.info("report submitted for team %s", draft.team)
+        follow_up = M.SUBMITTED_FEEDBACK if content.wants_feedback else M.SUBMITTED_NO_CONTACT
+        return [Message(f"{_(M.SUBMITTED).format(reference=report.reference)}\n{_(follow_up)}")]
+
+    async def _where_am_i(self, sender: Sender) -> list[Message]:
+        reporter = self._pseudonym(sender)
+        async with self._database.unit() as session:
+            if await self._team(session, sender, reporter) is None:
+                return [Message(_(M.NOT_A_MEMBER))]
+            draft = await repo.get_draft(session, reporter=reporter.value)
+            if draft is None:
+                return [Message(_(M.NO_DRAFT))]
+            if await self._expire_if_idle(session, draft):
+                return [self._expired_message()]
+            return [self._engine.prompt(draft.state, today=self._today(self._clock()))]
+
+    async def _expire_if_idle(self, session, draft) -> bool:
+        """Deletes the draft if it has been idle too long; says whether it did."""
+        if draft.expires_at > self._clock():
+            return False
+        await repo.delete_draft(session, draft=draft)
+        await session.flush()
+        return True
+
+    def _expired_message(self) -> Message:
+        return Message(_(M.EXPIRED).format(hours=f"{self._settings.drafts.expire_after_hours:g}"))
+
+    async def _team(self, session, sender: Sender, reporter: Pseudonym) -> str | None:
+        for team in self._settings.teams:
+            if sender.user_id in team.members.get(sender.platform, ()):
+                return team.id
+        configured = {team.id for team in self._settings.teams}
+        joined = [t for t in await repo.teams_joined(session, reporter=reporter.value) if t in configured]
+        return joined[0] if joined else None
+
+    def _pseudonym(self, sender: Sender) -> Pseudonym:
+        return self._keys.pseudonym(platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id)
+
+    def _today(self, now: datetime) -> date:
+        return now.astimezone(self._settings.zone).date()

@@ -1,0 +1,262 @@
+"""Telegram adapter on python-telegram-bot: updates in, engine messages out as inline keyboards."""
+
+import asyncio
+import hmac
+import logging
+from collections import Counter
+from typing import Any
+
+from aiohttp import web
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application, BaseUpdateProcessor, CallbackQueryHandler, CommandHandler, ContextTypes,
+    MessageHandler, filters,
+)
+
+from bot.config import ConfigProblem, TelegramSettings
+from bot.reporting import Reporting, Sender
+from flows import messages as M
+from flows.engine import Action, Answer, Button, Message
+from flows.messages import _
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_SEPARATOR = "|"
+_SHORT_LABEL = 20  # labels up to this long sit two to a row
+
+
+class PerChatOrder(BaseUpdateProcessor):
+    """Runs updates from different chats at once, and those of one chat strictly in turn."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._queued: Counter[int] = Counter()
+
+    async def do_process_update(self, update: object, coroutine: Any) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        self._queued[chat.id] += 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._queued[chat.id] -= 1
+            if not self._queued[chat.id]:
+                del self._queued[chat.id], self._locks[chat.id]
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+def callback_data(button: Button) -> str:
+    """Returns the button as Telegram callback data (at most 64 bytes)."""
+    return _SEPARATOR.join((button.action.value, button.step, button.value))
+
+
+def parse_callback(data: str | None) -> Answer | None:
+    """Returns the answer a tapped button stands for, or None if the data means nothing."""
+    parts = (data or "").split(_SEPARATOR, 2)
+    if len(parts) != 3:
+        return None
+    try:
+        action = Action(parts[0])
+    except ValueError:
+        return None
+    return Answer(action, parts[2], parts[1])
+
+
+def keyboard(message: Message) -> InlineKeyboardMarkup | None:
+    """Returns the message's buttons as an inline keyboard: options first, controls in one row."""
+    if not (message.options or message.controls):
+        return None
+
+    def key(button: Button) -> InlineKeyboardButton:
+        label = f"✓ {button.label}" if button.selected else button.label
+        return InlineKeyboardButton(label, callback_data=callback_data(button))
+
+    per_row = 2 if all(len(b.label) <= _SHORT_LABEL for b in message.options) else 1
+    options = [key(b) for b in message.options]
+    rows = [options[i:i + per_row] for i in range(0, len(options), per_row)]
+    if message.controls:
+        rows.append([key(b) for b in message.controls])
+    return InlineKeyboardMarkup(rows)
+
+
+def _sender(update: Update) -> Sender:
+    return Sender(PLATFORM, str(update.effective_user.id), str(update.effective_chat.id))
+
+
+class TelegramAdapter:
+    """One Telegram bot: polling by default, or a webhook checked with the secret-token header."""
+
+    def __init__(self, settings: TelegramSettings, reporting: Reporting) -> None:
+        token = settings.token.get_secret_value()
+        if not token:
+            raise ConfigProblem("[telegram] token is empty: set it, or NEARMISS_TELEGRAM_TOKEN")
+        self._settings = settings
+        self._reporting = reporting
+        base = settings.base_url.rstrip("/")
+        builder = (
+            Application.builder()
+            .token(token)
+            .base_url(base)
+            .base_file_url(base.removesuffix("/bot") + "/file/bot")
+            .concurrent_updates(PerChatOrder(settings.max_concurrent_updates))
+            .post_init(self._post_init)
+        )
+        if settings.mode == "webhook":
+            builder = builder.updater(None)
+        self.application = builder.build()
+        self._webhook: web.AppRunner | None = None
+        self.webhook_port: int | None = None
+        self._register()
+
+    def _register(self) -> None:
+        private = filters.ChatType.PRIVATE
+        add = self.application.add_handler
+        add(CommandHandler("start", self._on_start, filters=private))
+        add(CommandHandler("report", self._on_report, filters=private))
+        add(CommandHandler("cancel", self._on_cancel, filters=private))
+        add(CommandHandler("help", self._on_help, filters=private))
+        add(CallbackQueryHandler(self._on_button))
+        incoming = private & filters.UpdateType.MESSAGE
+        add(MessageHandler(incoming & filters.TEXT & ~filters.COMMAND, self._on_text))
+        add(MessageHandler(incoming & ~filters.TEXT, self._on_other))
+        self.application.add_error_handler(self._on_error)
+
+    async def _post_init(self, application: Application) -> None:
+        await application.bot.set_my_commands([
+            BotCommand("report", _(M.COMMAND_REPORT)),
+            BotCommand("cancel", _(M.COMMAND_CANCEL)),
+            BotCommand("help", _(M.COMMAND_HELP)),
+        ])
+
+    # Lifecycle.
+
+    async def start(self) -> None:
+        await self.application.initialize()
+        await self.application.start()
+        if self._settings.mode == "polling":
+            await self.application.updater.start_polling(
+                allowed_updates=["message", "callback_query"], drop_pending_updates=False
+            )
+        else:
+            await self._start_webhook()
+        log.info("telegram bot started (%s)", self._settings.mode)
+
+    async def stop(self) -> None:
+        if self.application.updater and self.application.updater.running:
+            await self.application.updater.stop()
+        if self._webhook is not None:
+            await self._webhook.cleanup()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def _start_webhook(self) -> None:
+        app = web.Application(client_max_size=1 << 20)
+        app.router.add_post(self._settings.webhook_path, self._on_webhook)
+        self._webhook = web.AppRunner(app, access_log=None)
+        await self._webhook.setup()
+        site = web.TCPSite(self._webhook, self._settings.webhook_listen, self._settings.webhook_port)
+        await site.start()
+        self.webhook_port = site._server.sockets[0].getsockname()[1]
+        await self.application.bot.set_webhook(
+            url=self._settings.webhook_url,
+            secret_token=self._settings.webhook_secret.get_secret_value(),
+            allowed_updates=["message", "callback_query"],
+        )
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        expected = self._settings.webhook_secret.get_secret_value().encode()
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, expected):
+            return web.Response(status=403)
+        try:
+            update = Update.de_json(await request.json(), self.application.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400)
+        await self.application.update_queue.put(update)
+        return web.Response()
+
+    # Sending.
+
+    async def send(self, chat_id: str, message: Message) -> None:
+        """Sends one message, with its buttons, to a chat."""
+        await self.application.bot.send_message(int(chat_id), message.text, reply_markup=keyboard(message))
+
+    async def _reply(self, update: Update, messages: list[Message]) -> None:
+        for message in messages:
+            await self.send(str(update.effective_chat.id), message)
+
+    # Handlers: each turns one update into a call on Reporting, then renders the reply.
+
+    async def _on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Joins a team when an invite code is given, else explains the bot."""
+        if context.args:
+            await self._reply(update, await self._reporting.join(_sender(update), context.args[0]))
+        else:
+            await self._reply(update, self._reporting.help())
+
+    async def _on_report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Starts a report, or carries on with the one in progress."""
+        await self._reply(update, await self._reporting.start(_sender(update)))
+
+    async def _on_cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Asks to confirm cancelling the report in progress."""
+        await self._reply(update, await self._reporting.answer(_sender(update), Answer(Action.CANCEL)))
+
+    async def _on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Explains the bot."""
+        await self._reply(update, self._reporting.help())
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Takes typed text as the answer to the current question."""
+        answer = Answer(Action.TEXT, update.effective_message.text)
+        await self._reply(update, await self._reporting.answer(_sender(update), answer))
+
+    async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Declines photos, voice notes, files and contact cards without keeping them."""
+        await self._reply(update, await self._reporting.not_text(_sender(update)))
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Applies a tapped button; a multi-select is updated in place, else the next question follows."""
+        query = update.callback_query
+        await query.answer()
+        if query.message is None or update.effective_chat.type != "private":
+            return
+        sender = _sender(update)
+        answer = parse_callback(query.data)
+        if answer is None:
+            messages = await self._reporting.where_am_i(sender)
+        else:
+            messages = await self._reporting.answer(sender, answer)
+        prompt = messages[-1]
+        if answer and answer.action is Action.TOGGLE and len(messages) == 1 and prompt.step == answer.step:
+            await _ignore_unchanged(query.edit_message_text(prompt.text, reply_markup=keyboard(prompt)))
+            return
+        await _ignore_unchanged(query.edit_message_reply_markup(None))
+        await self._reply(update, messages)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # Only the kind of error: exception texts can carry message text or SQL parameters.
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed: %s", update_id, type(context.error).__name__)
+
+
+async def _ignore_unchanged(call) -> None:
+    try:
+        await call
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise

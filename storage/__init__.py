@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, repositories, pseudonymisation and the contact vault."""

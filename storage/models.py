@@ -1,0 +1,106 @@
+"""Tables. No table holds a raw platform user id or chat id in clear.
+
+`reporter` columns hold an HMAC pseudonym; the only way back to a person is an encrypted row in
+`contacts`, kept apart from reports and deleted when it is no longer needed.
+"""
+
+import secrets
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, Time
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=timezone.utc)
+
+
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+def random_id() -> str:
+    """Returns a random, non-sequential row id."""
+    return secrets.token_hex(16)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Report(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    team: Mapped[str] = mapped_column(String(64), index=True)
+    reporter: Mapped[str] = mapped_column(String(64), index=True)
+    pseudonym_key_id: Mapped[str] = mapped_column(String(16))
+    platform: Mapped[str] = mapped_column(String(16))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    occurred_at: Mapped[time | None] = mapped_column(Time)
+    setting: Mapped[str] = mapped_column(String(64))
+    involved: Mapped[list[str]] = mapped_column(JSONDocument)
+    what: Mapped[str] = mapped_column(Text)
+    immediate_action: Mapped[str] = mapped_column(Text)
+    grade: Mapped[str] = mapped_column(String(32))
+    factors: Mapped[list[str]] = mapped_column(JSONDocument)
+    what_stopped_it: Mapped[str | None] = mapped_column(Text)
+    wants_feedback: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(32), default="submitted")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Draft(Base):
+    __tablename__ = "drafts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    reporter: Mapped[str] = mapped_column(String(64), unique=True)
+    team: Mapped[str] = mapped_column(String(64))
+    platform: Mapped[str] = mapped_column(String(16))
+    state: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Contact(Base):
+    """The encrypted way back to a reporter, for one draft or one report."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    draft_id: Mapped[str | None] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), unique=True)
+    report_id: Mapped[str | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), unique=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Membership(Base):
+    """A reporter who joined a team with its invite code."""
+
+    __tablename__ = "memberships"
+
+    reporter: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team: Mapped[str] = mapped_column(String(64), primary_key=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)

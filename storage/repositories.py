@@ -1,0 +1,146 @@
+"""Reads and writes, one function each; the caller's unit of work owns the transaction."""
+
+import json
+import secrets
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.engine import ReportContent
+from storage.keys import Keys, Pseudonym
+from storage.models import Contact, Draft, Membership, Report
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud safely
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    """Returns a random reference code such as NM-7K3F-9Q2C."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"NM-{chars[:4]}-{chars[4:]}"
+
+
+# Drafts.
+
+async def get_draft(session: AsyncSession, *, reporter: str) -> Draft | None:
+    """Returns the reporter's draft, if they have one."""
+    return await session.scalar(select(Draft).where(Draft.reporter == reporter))
+
+
+async def get_draft_by_id(session: AsyncSession, *, draft_id: str) -> Draft | None:
+    """Returns the draft with this id, if it still exists."""
+    return await session.get(Draft, draft_id)
+
+
+async def add_draft(
+    session: AsyncSession, *, reporter: str, team: str, platform: str, state: dict[str, Any],
+    now: datetime, expires_at: datetime,
+) -> Draft:
+    """Returns a new draft, added to the session."""
+    draft = Draft(reporter=reporter, team=team, platform=platform, state=state,
+                  updated_at=now, expires_at=expires_at)
+    session.add(draft)
+    await session.flush()
+    return draft
+
+
+async def expired_drafts(session: AsyncSession, *, now: datetime) -> list[Draft]:
+    """Returns the drafts left idle past their expiry time."""
+    return list(await session.scalars(select(Draft).where(Draft.expires_at <= now)))
+
+
+async def delete_draft(session: AsyncSession, *, draft: Draft) -> None:
+    """Deletes a draft and, with it, its contact."""
+    await session.execute(delete(Contact).where(Contact.draft_id == draft.id))
+    await session.delete(draft)
+
+
+# The contact vault.
+
+async def seal_contact(
+    session: AsyncSession, *, keys: Keys, draft_id: str, address: dict[str, str], now: datetime
+) -> None:
+    """Stores, encrypted, how to reach the reporter of a draft, replacing any earlier address."""
+    key_id, ciphertext = keys.seal(json.dumps(address, sort_keys=True))
+    contact = await session.scalar(select(Contact).where(Contact.draft_id == draft_id))
+    if contact is None:
+        session.add(Contact(draft_id=draft_id, key_id=key_id, ciphertext=ciphertext, created_at=now))
+    else:
+        contact.key_id, contact.ciphertext = key_id, ciphertext
+
+
+async def open_draft_contact(session: AsyncSession, *, keys: Keys, draft_id: str) -> dict[str, str] | None:
+    """Returns the decrypted address of a draft's reporter, if one was kept."""
+    contact = await session.scalar(select(Contact).where(Contact.draft_id == draft_id))
+    if contact is None:
+        return None
+    return json.loads(keys.open(contact.key_id, contact.ciphertext))
+
+
+# Reports.
+
+async def add_report(
+    session: AsyncSession, *, content: ReportContent, team: str, reporter: Pseudonym,
+    platform: str, now: datetime,
+) -> Report:
+    """Returns a new submitted report with a fresh reference code, added to the session."""
+    reference = new_reference()
+    while await session.scalar(select(exists().where(Report.reference == reference))):
+        reference = new_reference()
+    report = Report(
+        reference=reference,
+        team=team,
+        reporter=reporter.value,
+        pseudonym_key_id=reporter.key_id,
+        platform=platform,
+        occurred_on=content.occurred_on,
+        occurred_at=content.occurred_at,
+        setting=content.setting,
+        involved=list(content.involved),
+        what=content.what,
+        immediate_action=content.immediate_action,
+        grade=content.grade,
+        factors=list(content.factors),
+        what_stopped_it=content.what_stopped_it,
+        wants_feedback=content.wants_feedback,
+        status="submitted",
+        submitted_at=now,
+    )
+    session.add(report)
+    await session.flush()
+    return report
+
+
+async def keep_contact_for_report(session: AsyncSession, *, draft_id: str, report_id: str) -> None:
+    """Moves a draft's sealed contact onto the report it became."""
+    contact = await session.scalar(select(Contact).where(Contact.draft_id == draft_id))
+    if contact is not None:
+        contact.draft_id, contact.report_id = None, report_id
+
+
+async def stream_reports(session: AsyncSession, *, batch: int = 1000) -> AsyncIterator[Report]:
+    """Yields every report, oldest first, without loading them all at once."""
+    result = await session.stream_scalars(
+        select(Report).order_by(Report.submitted_at, Report.id).execution_options(yield_per=batch)
+    )
+    async for report in result:
+        yield report
+
+
+# Teams.
+
+async def teams_joined(session: AsyncSession, *, reporter: str) -> list[str]:
+    """Returns the teams a reporter joined by invite code, earliest first."""
+    rows = await session.scalars(
+        select(Membership.team).where(Membership.reporter == reporter).order_by(Membership.joined_at)
+    )
+    return list(rows)
+
+
+async def join_team(session: AsyncSession, *, reporter: str, team: str, now: datetime) -> None:
+    """Records that a reporter joined a team, once."""
+    if await session.get(Membership, (reporter, team)) is None:
+        session.add(Membership(reporter=reporter, team=team, joined_at=now))

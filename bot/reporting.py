@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.config import Settings
@@ -35,6 +35,7 @@ class Sender:
     user_id: str
     chat_id: str
     workspace: str = ""
+    event: str = ""  # the platform's id for this delivery, so a redelivery is applied once
 
     def __repr__(self) -> str:
         return f"Sender({self.platform}, ***)"
@@ -61,6 +62,9 @@ class Reporting:
         self._engine = ReportEngine(settings.lists.to_lists())
         self._idle = timedelta(hours=settings.drafts.expire_after_hours)
 
+    # Platforms redeliver unconfirmed events for a day; remember them for two.
+    EVENT_MEMORY = timedelta(days=2)
+
     def help(self) -> list[Message]:
         """Returns the help text."""
         return [Message(_(M.HELP))]
@@ -74,8 +78,11 @@ class Reporting:
         )
         if team is None:
             return [Message(_(M.BAD_INVITE))]
+        now = self._clock()
         async with self._database.unit() as session:
-            await repo.join_team(session, reporter=self._pseudonym(sender).value, team=team.id, now=self._clock())
+            if await self._redelivered(session, sender, now):
+                return []
+            await repo.join_team(session, reporter=self._pseudonym(sender).value, team=team.id, now=now)
         return [Message(_(M.JOINED).format(team=team.name))]
 
     async def start(self, sender: Sender) -> list[Message]:
@@ -95,11 +102,13 @@ class Reporting:
         """Shows the question the reporter's draft is waiting on, after a button that meant nothing."""
         return [Message(_(M.STALE_BUTTON))] + await self._guarded(sender, self._where_am_i)
 
-    async def expire_drafts(self) -> list[Notice]:
-        """Deletes drafts left idle too long and returns a gentle note for each reporter."""
-        notices = []
+    async def sweep(self) -> list[Notice]:
+        """Deletes drafts left idle too long and returns a gentle note for each reporter;
+        forgets events too old to be redelivered."""
+        notices, now = [], self._clock()
         async with self._database.unit() as session:
-            for draft in await repo.expired_drafts(session, now=self._clock()):
+            await repo.forget_events(session, before=now - self.EVENT_MEMORY)
+            for draft in await repo.expired_drafts(session, now=now):
                 address = await repo.open_draft_contact(session, keys=self._keys, draft_id=draft.id)
                 await repo.delete_draft(session, draft=draft)
                 if address:
@@ -113,6 +122,9 @@ class Reporting:
     async def _guarded(self, sender: Sender, work) -> list[Message]:
         try:
             return await work(sender)
+        except IntegrityError:
+            # The same delivery, applied by another worker a moment ago.
+            return []
         except StaleDataError:
             # Two taps crossed; the other one won. Show the reporter where they now are.
             return [Message(_(M.STALE_BUTTON))] + await self._where_am_i(sender)
@@ -126,6 +138,8 @@ class Reporting:
             team = await self._team(session, sender, reporter)
             if team is None:
                 return [Message(_(M.NOT_A_MEMBER))]
+            if await self._redelivered(session, sender, now):
+                return []
             draft = await repo.get_draft(session, reporter=reporter.value)
             if draft is None or await self._expire_if_idle(session, draft):
                 turn = self._engine.start(today=self._today(now))
@@ -146,6 +160,8 @@ class Reporting:
             team = await self._team(session, sender, reporter)
             if team is None:
                 return [Message(_(M.NOT_A_MEMBER))]
+            if await self._redelivered(session, sender, now):
+                return []
             draft = await repo.get_draft(session, reporter=reporter.value)
             if draft is None:
                 return [Message(_(M.NO_DRAFT))]
@@ -183,6 +199,12 @@ class Reporting:
             if await self._expire_if_idle(session, draft):
                 return [self._expired_message()]
             return [self._engine.prompt(draft.state, today=self._today(self._clock()))]
+
+    async def _redelivered(self, session, sender: Sender, now: datetime) -> bool:
+        """Records the sender's event; says whether it had been applied already."""
+        if not sender.event:
+            return False
+        return not await repo.first_sighting(session, key=f"{sender.platform}:{sender.event}", now=now)
 
     async def _expire_if_idle(self, session, draft) -> bool:
         """Deletes the draft if it has been idle too long; says whether it did."""

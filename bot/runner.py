@@ -12,8 +12,8 @@ log = logging.getLogger(__name__)
 
 
 async def sweep_drafts(reporting: Reporting, adapters: dict) -> None:
-    """Clears idle drafts and tells each reporter, gently, that nothing was kept."""
-    for notice in await reporting.expire_drafts():
+    """Clears idle drafts, telling each reporter gently that nothing was kept, and old events."""
+    for notice in await reporting.sweep():
         adapter = adapters.get(notice.platform)
         if adapter is None:
             continue

@@ -92,8 +92,11 @@ def keyboard(message: Message) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
-def _sender(update: Update) -> Sender:
-    return Sender(PLATFORM, str(update.effective_user.id), str(update.effective_chat.id))
+def _sender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Sender:
+    return Sender(
+        PLATFORM, str(update.effective_user.id), str(update.effective_chat.id),
+        event=f"{context.bot.id}:{update.update_id}",
+    )
 
 
 class TelegramAdapter:
@@ -112,7 +115,6 @@ class TelegramAdapter:
             .base_url(base)
             .base_file_url(base.removesuffix("/bot") + "/file/bot")
             .concurrent_updates(PerChatOrder(settings.max_concurrent_updates))
-            .post_init(self._post_init)
         )
         if settings.mode == "webhook":
             builder = builder.updater(None)
@@ -134,8 +136,8 @@ class TelegramAdapter:
         add(MessageHandler(incoming & ~filters.TEXT, self._on_other))
         self.application.add_error_handler(self._on_error)
 
-    async def _post_init(self, application: Application) -> None:
-        await application.bot.set_my_commands([
+    async def _set_commands(self) -> None:
+        await self.application.bot.set_my_commands([
             BotCommand("report", _(M.COMMAND_REPORT)),
             BotCommand("cancel", _(M.COMMAND_CANCEL)),
             BotCommand("help", _(M.COMMAND_HELP)),
@@ -145,6 +147,7 @@ class TelegramAdapter:
 
     async def start(self) -> None:
         await self.application.initialize()
+        await self._set_commands()
         await self.application.start()
         if self._settings.mode == "polling":
             await self.application.updater.start_polling(
@@ -204,17 +207,17 @@ class TelegramAdapter:
     async def _on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Joins a team when an invite code is given, else explains the bot."""
         if context.args:
-            await self._reply(update, await self._reporting.join(_sender(update), context.args[0]))
+            await self._reply(update, await self._reporting.join(_sender(update, context), context.args[0]))
         else:
             await self._reply(update, self._reporting.help())
 
     async def _on_report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Starts a report, or carries on with the one in progress."""
-        await self._reply(update, await self._reporting.start(_sender(update)))
+        await self._reply(update, await self._reporting.start(_sender(update, context)))
 
     async def _on_cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Asks to confirm cancelling the report in progress."""
-        await self._reply(update, await self._reporting.answer(_sender(update), Answer(Action.CANCEL)))
+        await self._reply(update, await self._reporting.answer(_sender(update, context), Answer(Action.CANCEL)))
 
     async def _on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Explains the bot."""
@@ -223,11 +226,11 @@ class TelegramAdapter:
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Takes typed text as the answer to the current question."""
         answer = Answer(Action.TEXT, update.effective_message.text)
-        await self._reply(update, await self._reporting.answer(_sender(update), answer))
+        await self._reply(update, await self._reporting.answer(_sender(update, context), answer))
 
     async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Declines photos, voice notes, files and contact cards without keeping them."""
-        await self._reply(update, await self._reporting.not_text(_sender(update)))
+        await self._reply(update, await self._reporting.not_text(_sender(update, context)))
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Applies a tapped button; a multi-select is updated in place, else the next question follows."""
@@ -235,7 +238,7 @@ class TelegramAdapter:
         await query.answer()
         if query.message is None or update.effective_chat.type != "private":
             return
-        sender = _sender(update)
+        sender = _sender(update, context)
         answer = parse_callback(query.data)
         if answer is None:
             messages = await self._reporting.where_am_i(sender)

@@ -104,3 +104,12 @@ class Membership(Base):
     reporter: Mapped[str] = mapped_column(String(64), primary_key=True)
     team: Mapped[str] = mapped_column(String(64), primary_key=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SeenEvent(Base):
+    """An inbound platform event already applied, so a redelivery is not applied twice."""
+
+    __tablename__ = "seen_events"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

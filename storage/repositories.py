@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.engine import ReportContent
 from storage.keys import Keys, Pseudonym
-from storage.models import Contact, Draft, Membership, Report
+from storage.models import Contact, Draft, Membership, Report, SeenEvent
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud safely
 REFERENCE_LENGTH = 8
@@ -144,3 +144,22 @@ async def join_team(session: AsyncSession, *, reporter: str, team: str, now: dat
     """Records that a reporter joined a team, once."""
     if await session.get(Membership, (reporter, team)) is None:
         session.add(Membership(reporter=reporter, team=team, joined_at=now))
+
+
+# Inbound events.
+
+async def first_sighting(session: AsyncSession, *, key: str, now: datetime) -> bool:
+    """Records an inbound event; returns False if it was recorded before (a redelivery).
+
+    Two deliveries racing each other both pass the check; the primary key then makes the later
+    commit fail, so the event is still applied once.
+    """
+    if await session.get(SeenEvent, key) is not None:
+        return False
+    session.add(SeenEvent(key=key, seen_at=now))
+    return True
+
+
+async def forget_events(session: AsyncSession, *, before: datetime) -> None:
+    """Deletes the record of events seen before a time no platform redelivers after."""
+    await session.execute(delete(SeenEvent).where(SeenEvent.seen_at < before))

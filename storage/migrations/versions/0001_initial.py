@@ -1,4 +1,4 @@
-"""Reports, drafts, the contact vault and team memberships.
+"""Reports, drafts, the contact vault, team memberships and seen events.
 
 Revision ID: 0001
 Revises: 
@@ -64,6 +64,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_reports_submitted_at'), ['submitted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_reports_team'), ['team'], unique=False)
 
+    op.create_table('seen_events',
+    sa.Column('key', sa.String(length=96), nullable=False),
+    sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key')
+    )
+    with op.batch_alter_table('seen_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_seen_events_seen_at'), ['seen_at'], unique=False)
+
     op.create_table('contacts',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('draft_id', sa.String(length=32), nullable=True),
@@ -81,6 +89,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('contacts')
+    with op.batch_alter_table('seen_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_seen_events_seen_at'))
+
+    op.drop_table('seen_events')
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reports_team'))
         batch_op.drop_index(batch_op.f('ix_reports_submitted_at'))

@@ -1,0 +1,187 @@
+import asyncio
+import base64
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import asyncpg
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy.engine import make_url
+from telegram import Update
+from telegram.ext import TypeHandler
+
+from bot.config import DatabaseSettings, DraftSettings, Settings, TeamSettings, TelegramSettings
+from bot.reporting import Reporting
+from bot.telegram import TelegramAdapter
+from storage.database import Database
+from storage.keys import Keys
+from tests.fake_telegram import FakeBotAPI, buttons, callback_update, text_update
+
+POSTGRES_URL = os.environ.get("NEARMISS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+MEMBER = 738291045  # distinctive, so a leak of it into storage is easy to find
+INVITE = "JOIN-NORTH-7Q"
+
+
+@dataclass
+class Clock:
+    """The time as the test says it is."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def keys() -> Keys:
+    return Keys(secrets.token_bytes(32), Fernet.generate_key())
+
+
+@pytest.fixture
+def key_env(keys: Keys) -> dict[str, str]:
+    return {
+        "NEARMISS_PSEUDONYM_KEY": base64.urlsafe_b64encode(keys.pseudonym_key).decode(),
+        "NEARMISS_CONTACT_KEY": keys.contact_key.decode(),
+    }
+
+
+async def _postgres_database():
+    admin = make_url(POSTGRES_URL).set(drivername="postgresql")
+    try:
+        connection = await asyncpg.connect(admin.render_as_string(hide_password=False), timeout=5)
+    except (OSError, asyncpg.PostgresError) as error:
+        pytest.skip(f"PostgreSQL not reachable at {admin.host}:{admin.port}: {error.__class__.__name__}")
+    name = f"nearmiss_test_{secrets.token_hex(6)}"
+    await connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'nearmiss.db'}"
+        return
+    async for url in _postgres_database():
+        yield url
+
+
+@pytest.fixture
+async def database(database_url):
+    database = Database(database_url)
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def telegram_api():
+    api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+def settings(database_url, telegram_api) -> Settings:
+    return Settings(
+        database=DatabaseSettings(url=database_url),
+        drafts=DraftSettings(expire_after_hours=24),
+        telegram=TelegramSettings(token=telegram_api.token, base_url=telegram_api.base_url),
+        teams=(
+            TeamSettings(id="north", name="North locality", invite_code=INVITE, members={"telegram": [MEMBER]}),
+            TeamSettings(id="south", name="South locality", members={"telegram": [2002]}),
+        ),
+    )
+
+
+@pytest.fixture
+def reporting(database, keys, settings, clock) -> Reporting:
+    return Reporting(database=database, keys=keys, settings=settings, clock=clock)
+
+
+class Processed:
+    """Knows which updates the bot has finished handling (a last handler group sees each)."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self._changed = asyncio.Condition()
+
+    async def __call__(self, update: Update, context: Any) -> None:
+        async with self._changed:
+            self.ids.add(update.update_id)
+            self._changed.notify_all()
+
+    async def wait(self, update_id: int) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: update_id in self.ids), 15)
+
+
+async def start_bot(settings: Settings, reporting: Reporting) -> tuple[TelegramAdapter, Processed]:
+    adapter = TelegramAdapter(settings.telegram, reporting)
+    processed = Processed()
+    adapter.application.add_handler(TypeHandler(Update, processed), group=100)
+    await adapter.start()
+    return adapter, processed
+
+
+@pytest.fixture
+async def bot(settings, reporting):
+    adapter, processed = await start_bot(settings, reporting)
+    yield adapter, processed
+    await adapter.stop()
+
+
+class Chat:
+    """A Telegram user talking to the bot in a private chat."""
+
+    def __init__(self, api: FakeBotAPI, processed: Processed, user_id: int) -> None:
+        self.api, self.processed, self.user_id = api, processed, user_id
+
+    async def _push(self, update: dict) -> list[dict]:
+        before = {m["message_id"] for m in self.api.sent_to(self.user_id)}
+        await self.processed.wait(await self.api.push(update))
+        return [m for m in self.api.sent_to(self.user_id) if m["message_id"] not in before]
+
+    async def say(self, text: str) -> list[dict]:
+        """Sends text (or a command); returns the messages the bot sent back."""
+        return await self._push(text_update(self.user_id, text))
+
+    async def tap(self, label: str, message: dict | None = None) -> list[dict]:
+        """Taps the button whose label contains `label` on the latest keyboard (or `message`)."""
+        message = message or self.last_keyboard
+        matches = [b for b in buttons(message) if label in b["text"]]
+        assert len(matches) == 1, f"{label!r} is not one button of {[b['text'] for b in buttons(message)]}"
+        return await self._push(callback_update(self.user_id, message, matches[0]["callback_data"]))
+
+    async def send_raw(self, update: dict) -> list[dict]:
+        return await self._push(update)
+
+    @property
+    def last_keyboard(self) -> dict:
+        with_buttons = [m for m in self.api.sent_to(self.user_id) if buttons(m)]
+        assert with_buttons, "the bot has shown no buttons"
+        return with_buttons[-1]
+
+    @property
+    def last(self) -> dict:
+        return self.api.sent_to(self.user_id)[-1]
+
+
+@pytest.fixture
+def chat(telegram_api, bot) -> Chat:
+    return Chat(telegram_api, bot[1], MEMBER)

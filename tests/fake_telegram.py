@@ -1,0 +1,206 @@
+"""A small Telegram Bot API server for tests: it queues updates for getUpdates and records
+everything the bot sends, so the real python-telegram-bot stack runs over real HTTP."""
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {"id": 999000, "is_bot": True, "first_name": "nearmiss", "username": "nearmiss_test_bot"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeBotAPI:
+    token: str = "123456:TEST-token"
+    calls: list[Call] = field(default_factory=list)
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)  # the bot's, by message id
+    webhook: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        self._updates: list[dict[str, Any]] = []
+        self._arrived = asyncio.Condition()
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._closing = False
+        self.confirmed_offset = 0
+
+    # Serving.
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        self._closing = True
+        async with self._arrived:
+            self._arrived.notify_all()
+        await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        params = await _params(request)
+        method = request.match_info["method"]
+        self.calls.append(Call(method, params))
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            return _error(404, "Not Found: method not found")
+        return await handler(params)
+
+    # Bot API methods.
+
+    async def _api_getMe(self, params):
+        return _ok(BOT_USER)
+
+    async def _api_deleteWebhook(self, params):
+        self.webhook = None
+        return _ok(True)
+
+    async def _api_setWebhook(self, params):
+        self.webhook = params
+        return _ok(True)
+
+    async def _api_setMyCommands(self, params):
+        return _ok(True)
+
+    async def _api_answerCallbackQuery(self, params):
+        return _ok(True)
+
+    async def _api_getUpdates(self, params):
+        # As Telegram does: an offset confirms every earlier update, which is then forgotten;
+        # updates fetched but never confirmed are delivered again.
+        offset = int(params.get("offset") or 0)
+        self.confirmed_offset = max(self.confirmed_offset, offset)
+        self._updates = [u for u in self._updates if u["update_id"] >= self.confirmed_offset]
+        deadline = time.monotonic() + float(params.get("timeout") or 0)
+        async with self._arrived:
+            while True:
+                pending = [u for u in self._updates if u["update_id"] >= self.confirmed_offset]
+                remaining = deadline - time.monotonic()
+                if pending or remaining <= 0 or self._closing:
+                    return _ok(pending)
+                try:
+                    await asyncio.wait_for(self._arrived.wait(), remaining)
+                except TimeoutError:
+                    pass
+
+    async def _api_sendMessage(self, params):
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": int(params["chat_id"]), "type": "private"},
+            "from": BOT_USER,
+            "text": params["text"],
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[message["message_id"]] = message
+        return _ok(message)
+
+    async def _api_editMessageText(self, params):
+        message = self.messages[int(params["message_id"])]
+        message["text"] = params["text"]
+        _set_markup(message, params.get("reply_markup"))
+        return _ok(message)
+
+    async def _api_editMessageReplyMarkup(self, params):
+        message = self.messages[int(params["message_id"])]
+        _set_markup(message, params.get("reply_markup"))
+        return _ok(message)
+
+    # What tests do as Telegram users.
+
+    async def push(self, update: dict[str, Any]) -> int:
+        """Queues an update for the bot and returns its id."""
+        update = {"update_id": next(self._update_ids), **update}
+        async with self._arrived:
+            self._updates.append(update)
+            self._arrived.notify_all()
+        return update["update_id"]
+
+    def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
+        """Returns every message the bot sent to a chat, oldest first, as they now read."""
+        return [m for m in self.messages.values() if m["chat"]["id"] == chat_id]
+
+
+def user(user_id: int) -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": "Reporter", "language_code": "en"}
+
+
+def text_update(user_id: int, text: str, *, chat_type: str = "private") -> dict[str, Any]:
+    message = {
+        "message_id": int(time.monotonic_ns() % 1_000_000_000),
+        "date": int(time.time()),
+        "chat": {"id": user_id, "type": chat_type},
+        "from": user(user_id),
+        "text": text,
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"message": message}
+
+
+def callback_update(user_id: int, message: dict[str, Any], data: str) -> dict[str, Any]:
+    return {
+        "callback_query": {
+            "id": str(time.monotonic_ns()),
+            "from": user(user_id),
+            "chat_instance": str(user_id),
+            "message": message,
+            "data": data,
+        }
+    }
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, str]]:
+    """Returns the inline buttons of a bot message, row by row flattened."""
+    markup = message.get("reply_markup") or {}
+    return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def _set_markup(message: dict[str, Any], markup: Any) -> None:
+    if markup:
+        message["reply_markup"] = markup
+    else:
+        message.pop("reply_markup", None)
+
+
+async def _params(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        return await request.json()
+    form = await request.post()
+    params = {}
+    for key, value in form.items():
+        try:
+            params[key] = json.loads(value) if key in ("reply_markup", "allowed_updates", "commands") else value
+        except (TypeError, ValueError):
+            params[key] = value
+    return params
+
+
+def _ok(result: Any) -> web.Response:
+    return web.json_response({"ok": True, "result": result})
+
+
+def _error(code: int, description: str) -> web.Response:
+    return web.json_response({"ok": False, "error_code": code, "description": description}, status=code)

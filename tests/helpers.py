@@ -1,0 +1,45 @@
+"""Shared steps and checks for tests that go through a platform adapter."""
+
+from sqlalchemy import select
+
+from storage.database import Database
+from storage.models import Base
+
+TYPICAL_WHAT = "Mum said call her on 07700 900123; police were not told about the visit."
+
+
+async def file_typical_report(chat, *, feedback: str = "Don't contact me") -> list[dict]:
+    """Files the report most reporters would: buttons where possible, two short texts."""
+    await chat.say("/report")
+    await chat.tap("Yesterday")
+    await chat.tap("Home visit")
+    await chat.tap("Child or young person")
+    await chat.tap("Police")
+    await chat.tap("Done")
+    await chat.say(TYPICAL_WHAT)
+    await chat.say("Rang the duty manager and the police.")
+    await chat.tap("Stopped before it happened")
+    await chat.tap("Workload")
+    await chat.tap("Done")
+    await chat.tap("Skip")
+    await chat.tap(feedback)
+    return await chat.tap("Submit")
+
+
+async def all_rows(database: Database) -> dict[str, list[dict]]:
+    """Returns every row of every table, as plain dicts, by table name."""
+    rows = {}
+    async with database.unit() as session:
+        for table in Base.metadata.sorted_tables:
+            result = await session.execute(select(table))
+            rows[table.name] = [dict(row._mapping) for row in result]
+    return rows
+
+
+async def stored_text(database: Database, database_file=None) -> str:
+    """Returns everything the database holds as one string, to search for leaks."""
+    text = repr(await all_rows(database))
+    if database_file is not None:
+        for path in database_file.parent.glob(database_file.name + "*"):
+            text += path.read_bytes().decode("latin-1")
+    return text

@@ -87,6 +87,11 @@ class TeamSettings(_Section):
     invite_code: SecretStr | None = None
     members: dict[str, tuple[str, ...]] = {}
 
+    @field_validator("invite_code", mode="before")
+    @classmethod
+    def _empty_is_none(cls, code: str | None) -> str | None:
+        return code or None
+
     @field_validator("members", mode="before")
     @classmethod
     def _ids_as_text(cls, members: dict) -> dict:

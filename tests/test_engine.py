@@ -1,0 +1,169 @@
+"""The report flow engine on its own: no platform, no database."""
+
+from datetime import date
+
+import pytest
+
+from flows import messages as M
+from flows.engine import SUMMARY, Action, Answer, Outcome, ReportEngine
+from flows.lists import Lists, Option
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def engine() -> ReportEngine:
+    return ReportEngine(Lists())
+
+
+def walk(engine: ReportEngine, *answers: Answer):
+    turn = engine.start(today=TODAY)
+    for answer in answers:
+        turn = engine.advance(turn.state, answer, today=TODAY)
+    return turn
+
+
+def pick(value: str, step: str = "") -> Answer:
+    return Answer(Action.PICK, value, step)
+
+
+def text(value: str) -> Answer:
+    return Answer(Action.TEXT, value)
+
+
+TYPICAL = (
+    pick("yesterday", "when"),
+    pick("home_visit", "where"),
+    Answer(Action.TOGGLE, "child", "who"),
+    Answer(Action.TOGGLE, "police", "who"),
+    Answer(Action.DONE, step="who"),
+    text("Police were not told about the visit."),
+    text("Rang the duty manager."),
+    pick("prevented", "outcome"),
+    Answer(Action.TOGGLE, "workload", "factors"),
+    Answer(Action.DONE, step="factors"),
+    Answer(Action.SKIP, step="stopped"),
+    pick("no", "feedback"),
+)
+
+
+def test_a_typical_report_reaches_the_summary_and_submits(engine):
+    turn = walk(engine, *TYPICAL)
+    assert turn.state["step"] == SUMMARY
+
+    submitted = engine.advance(turn.state, Answer(Action.SUBMIT, step=SUMMARY), today=TODAY)
+
+    assert submitted.outcome is Outcome.SUBMITTED
+    content = engine.content(submitted.state)
+    assert content.occurred_on == date(2026, 11, 22) and content.occurred_at is None
+    assert content.involved == ("child", "police") and content.factors == ("workload",)
+    assert content.what_stopped_it is None and content.wants_feedback is False
+
+
+def test_the_whole_flow_asks_the_reporter_to_read_about_150_words_or_fewer(engine):
+    turn = engine.start(today=TODAY)
+    read = [m.text for m in turn.messages]
+    for answer in TYPICAL:
+        turn = engine.advance(turn.state, answer, today=TODAY)
+        read += [m.text for m in turn.messages]
+    summary = read.pop()  # the reporter's own answers, read back; only its frame counts
+    read += [M.ASK_CHECK, M.CHECK_HINT, M.SUBMITTED, M.SUBMITTED_NO_CONTACT]
+    toggled_repeats = 1  # the Who question is re-shown once per toggle; read once
+    words = sum(len(t.split()) for t in read) - toggled_repeats * len(M.ASK_WHO.split())
+    assert "Please check your report" in summary
+    assert words <= 150, words
+
+
+def test_back_returns_to_the_previous_question_with_its_answer_kept(engine):
+    turn = walk(engine, pick("today", "when"), pick("assessment", "where"), Answer(Action.BACK, step="who"))
+
+    assert turn.state["step"] == "where"
+    assert [b.label for b in turn.messages[-1].options if b.selected] == ["Assessment"]
+    first = walk(engine, Answer(Action.BACK, step="when"))
+    assert first.messages[0].text == M.FIRST_QUESTION and first.state["step"] == "when"
+
+
+def test_only_optional_questions_can_be_skipped(engine):
+    refused = walk(engine, Answer(Action.SKIP, step="when"))
+    assert refused.messages[0].text == M.CANNOT_SKIP and refused.state["step"] == "when"
+
+    at_factors = walk(engine, *TYPICAL[:8])
+    skipped = engine.advance(at_factors.state, Answer(Action.SKIP, step="factors"), today=TODAY)
+    assert skipped.state["step"] == "stopped"
+    assert M.BUTTON_SKIP in [b.label for b in at_factors.messages[-1].controls]
+    assert M.BUTTON_SKIP not in [b.label for b in engine.start(today=TODAY).messages[-1].controls]
+
+
+def test_cancel_is_confirmed_and_carrying_on_returns_to_the_same_question(engine):
+    asked = walk(engine, pick("today", "when"), Answer(Action.CANCEL, step="where"))
+    assert asked.messages[-1].text == M.ASK_CONFIRM_CANCEL
+
+    carried_on = engine.advance(asked.state, Answer(Action.NO, step="cancel"), today=TODAY)
+    assert carried_on.state["step"] == "where" and carried_on.state["answers"]["when"] == "2026-11-23"
+    cancelled = engine.advance(asked.state, Answer(Action.YES, step="cancel"), today=TODAY)
+    assert cancelled.outcome is Outcome.CANCELLED
+
+
+def test_editing_from_the_summary_returns_to_the_summary(engine):
+    summary = walk(engine, *TYPICAL)
+    editing = engine.advance(summary.state, Answer(Action.EDIT, "what", SUMMARY), today=TODAY)
+    assert editing.messages[-1].step == "what"
+    assert "Police were not told about the visit." in editing.messages[-1].text, "shows what is there now"
+
+    edited = engine.advance(editing.state, text("The police were told late."), today=TODAY)
+
+    assert edited.state["step"] == SUMMARY
+    assert "What happened: The police were told late." in edited.messages[-1].text
+    assert edited.state["answers"]["action"] == "Rang the duty manager."
+
+
+def test_dates_typed_or_tapped(engine):
+    typed = walk(engine, pick("typed", "when"), text("3/11 at 4pm"))
+    assert typed.state["answers"]["when"] == "2026-11-03" and typed.state["answers"]["when_time"] == "16:00"
+
+    week = walk(engine, pick("week", "when"))
+    days = [b.label for b in week.messages[-1].options]
+    assert days == ["Sat 21 Nov", "Fri 20 Nov", "Thu 19 Nov", "Wed 18 Nov", "Tue 17 Nov"]
+    chosen = engine.advance(week.state, pick("2026-11-19", "when"), today=TODAY)
+    assert chosen.state["answers"]["when"] == "2026-11-19"
+
+    future = walk(engine, pick("2026-12-25", "when"))
+    assert future.messages[0].text == M.DATE_FUTURE and future.state["step"] == "when"
+    nonsense = walk(engine, text("whenever"))
+    assert nonsense.messages[0].text == M.DATE_UNREADABLE
+
+
+def test_a_button_from_an_earlier_question_is_not_applied(engine):
+    turn = walk(engine, pick("today", "when"), pick("yesterday", "when"))
+
+    assert turn.messages[0].text == M.STALE_BUTTON
+    assert turn.state["answers"]["when"] == "2026-11-23" and turn.state["step"] == "where"
+    forged = walk(engine, pick("today", "when"), pick("the_moon", "where"))
+    assert forged.messages[0].text == M.STALE_BUTTON and "where" not in forged.state["answers"]
+
+
+def test_text_limits_keep_the_draft(engine):
+    at_what = walk(engine, *TYPICAL[:5])
+    too_long = engine.advance(at_what.state, text("x" * 1001), today=TODAY)
+    assert too_long.messages[0].text.startswith("That is 1001 characters")
+    assert too_long.state == at_what.state
+    blank = engine.advance(at_what.state, text("   "), today=TODAY)
+    assert blank.messages[0].text == M.NEED_WORDS
+
+
+def test_buttons_are_needed_where_there_are_buttons(engine):
+    turn = walk(engine, pick("today", "when"), text("at the house"))
+    assert turn.messages[0].text == M.NEED_BUTTON and turn.state["step"] == "where"
+
+
+def test_lists_come_from_configuration():
+    engine = ReportEngine(Lists(where=(Option("hub", "Front door hub"),)))
+    turn = walk(engine, pick("today", "when"))
+    assert [b.label for b in turn.messages[-1].options] == ["Front door hub"]
+
+
+def test_the_engine_never_changes_the_draft_it_was_given(engine):
+    start = engine.start(today=TODAY)
+    before = repr(start.state)
+    engine.advance(start.state, pick("today", "when"), today=TODAY)
+    assert repr(start.state) == before

@@ -1,0 +1,40 @@
+import pytest
+
+from flows.masking import Identifier, mask
+
+
+@pytest.mark.parametrize(("text", "kind", "secret"), [
+    ("Mum's mobile is 07700 900123, she said", Identifier.PHONE, "900123"),
+    ("ring +44 20 7946 0958 today", Identifier.PHONE, "7946"),
+    ("emailed jo.bloggs@example.org twice", Identifier.EMAIL, "bloggs"),
+    ("NHS no 943 476 5919 on the form", Identifier.NHS, "5919"),
+    ("NHS no 9434765919 on the form", Identifier.NHS, "9434765919"),
+    ("NI number AB 12 34 56 C noted", Identifier.NI, "34 56"),
+    ("moved to SW1A 1AA last week", Identifier.POSTCODE, "SW1A"),
+    ("moved to m1 1ae last week", Identifier.POSTCODE, "m1 1ae"),
+    ("DOB 12/03/2015 was wrong on file", Identifier.DOB, "2015"),
+    ("born on 4th March 2019, we think", Identifier.DOB, "2019"),
+    ("see https://example.org/case?id=4 for notes", Identifier.URL, "example.org"),
+])
+def test_each_identifier_is_masked(text, kind, secret):
+    masked = mask(text)
+    assert masked.found == {kind: 1}
+    assert secret not in masked.text
+    assert f"[{kind.value}]" in masked.text
+
+
+def test_ordinary_numbers_dates_and_times_stay():
+    text = "Visit on 3/11/2026 at 10:30 with 2 officers; case 12345, aged 4."
+    assert mask(text).text == text and not mask(text).found
+
+
+def test_invisible_characters_cannot_hide_an_identifier():
+    hidden = "email jo\u200b.bloggs@exa\u200dmple.org or call 07700\u00a0900\u2060123"
+    masked = mask(hidden)
+    assert masked.found == {Identifier.EMAIL: 1, Identifier.PHONE: 1}
+    assert "bloggs" not in masked.text and "900" not in masked.text
+
+
+def test_fullwidth_digits_are_normalised_before_matching():
+    masked = mask("call ０７７００ ９００１２３")
+    assert masked.found == {Identifier.PHONE: 1}

@@ -170,3 +170,7 @@ async def _keys_init(args: argparse.Namespace) -> int:
     create_key_file(path)
     print(f"created {path} (readable by its owner only); keep a backup outside the database's")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

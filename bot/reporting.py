@@ -127,7 +127,7 @@ class Reporting:
             return []
         except StaleDataError:
             # Two taps crossed; the other one won. Show the reporter where they now are.
-            return [Message(_(M.STALE_BUTTON))] + await self._where_am_i(sender)
+            return [Message(_(M.TAPS_CROSSED))] + await self._where_am_i(sender)
         except OperationalError as error:
             log.error("database unavailable: %s", error.__class__.__name__)
             return [Message(_(M.BUSY))]

@@ -103,6 +103,7 @@ DATE_FUTURE = N_("That date is in the future. When did it happen?")
 CANNOT_SKIP = N_("This question is needed for the report.")
 FIRST_QUESTION = N_("This is the first question.")
 STALE_BUTTON = N_("That button belongs to an earlier question. Here is where you are:")
+TAPS_CROSSED = N_("Two taps arrived at once, so that one didn't count. Here is where you are:")
 NO_DRAFT = N_("There is no report in progress. Send /report to start one.")
 TEXT_ONLY = N_(
     "I can only take typed text: please don't send photos, voice notes, files or contacts, "

@@ -63,7 +63,7 @@ def _configure_logging(verbose: bool) -> None:
     )
     # HTTP client logs carry the bot token in request URLs; platform libraries' debug logs carry
     # update payloads. Neither belongs in our logs.
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "asyncio"):
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "asyncio", "alembic.runtime.plugins"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -84,8 +84,9 @@ async def _open(settings: Settings):
 
 
 async def _demo(args: argparse.Namespace) -> int:
-    from bot.terminal import converse
+    logging.getLogger().setLevel(logging.WARNING)  # the demo's screen is the conversation
     from bot.reporting import Sender
+    from bot.terminal import converse
 
     data = args.data_dir.resolve()
     settings = Settings(
@@ -95,7 +96,6 @@ async def _demo(args: argparse.Namespace) -> int:
     )
     if not settings.keys.file.exists():
         create_key_file(settings.keys.file)
-    logging.getLogger().setLevel(logging.WARNING)
     database, reporting = await _open(settings)
     try:
         print("nearmiss demo: a near-miss report, as a reporter sees it on their phone.")

@@ -130,6 +130,7 @@ class TelegramAdapter:
         add(CommandHandler("report", self._on_report, filters=private))
         add(CommandHandler("cancel", self._on_cancel, filters=private))
         add(CommandHandler("help", self._on_help, filters=private))
+        add(CommandHandler(["start", "report", "cancel", "help"], self._on_group, filters=~private))
         add(CallbackQueryHandler(self._on_button))
         incoming = private & filters.UpdateType.MESSAGE
         add(MessageHandler(incoming & filters.TEXT & ~filters.COMMAND, self._on_text))
@@ -222,6 +223,10 @@ class TelegramAdapter:
     async def _on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Explains the bot."""
         await self._reply(update, self._reporting.help())
+
+    async def _on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Points anyone who asks in a group to a private chat, so no report is made in front of others."""
+        await self._reply(update, [Message(_(M.PRIVATE_ONLY))])
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Takes typed text as the answer to the current question."""

@@ -114,6 +114,7 @@ NOT_A_MEMBER = N_(
     "Sorry, this bot is only for teams that use nearmiss. "
     "If you should have access, ask your manager for an invite code."
 )
+PRIVATE_ONLY = N_("Reports are private: please message me directly, not in a group.")
 JOINED = N_("Welcome to {team}. Send /report to report a near miss.")
 BAD_INVITE = N_("That invite code didn't work. Please check it with your manager.")
 BUSY = N_("Sorry, I couldn't save that just now. Your report is safe; please try again in a minute.")

@@ -179,6 +179,14 @@ async def test_a_stranger_is_refused_politely_and_nothing_is_stored(telegram_api
     assert all(table == [] for table in rows.values())
 
 
+async def test_reports_are_never_made_in_a_group(telegram_api, bot, database):
+    chat = Chat(telegram_api, bot[1], MEMBER)
+    replies = await chat.send_raw(text_update(MEMBER, "/report", chat_type="group"))
+
+    assert [m["text"] for m in replies] == ["Reports are private: please message me directly, not in a group."]
+    assert (await all_rows(database))["drafts"] == []
+
+
 async def test_an_invite_code_lets_a_colleague_join(telegram_api, bot, database):
     colleague = Chat(telegram_api, bot[1], 5550124)
     wrong = await colleague.say("/start NOT-THE-CODE")

@@ -19,6 +19,7 @@ from flows.messages import _
 from storage import repositories as repo
 from storage.database import Database
 from storage.keys import Keys, Pseudonym
+from storage.models import Draft
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +79,11 @@ class Reporting:
         )
         if team is None:
             return [Message(_(M.BAD_INVITE))]
-        now = self._clock()
+        now, reporter = self._clock(), self._pseudonym(sender)
         async with self._database.unit() as session:
-            if await self._redelivered(session, sender, now):
+            if not await self._first_delivery(session, sender, now):
                 return []
-            await repo.join_team(session, reporter=self._pseudonym(sender).value, team=team.id, now=now)
+            await repo.join_team(session, reporter=reporter.value, team=team.id, now=now)
         return [Message(_(M.JOINED).format(team=team.name))]
 
     async def start(self, sender: Sender) -> list[Message]:
@@ -135,11 +136,9 @@ class Reporting:
     async def _start(self, sender: Sender) -> list[Message]:
         now, reporter = self._clock(), self._pseudonym(sender)
         async with self._database.unit() as session:
-            team = await self._team(session, sender, reporter)
-            if team is None:
-                return [Message(_(M.NOT_A_MEMBER))]
-            if await self._redelivered(session, sender, now):
-                return []
+            team = await self._admit(session, sender, reporter, now)
+            if isinstance(team, list):
+                return team
             draft = await repo.get_draft(session, reporter=reporter.value)
             if draft is None or await self._expire_if_idle(session, draft):
                 turn = self._engine.start(today=self._today(now))
@@ -157,16 +156,12 @@ class Reporting:
     async def _answer(self, sender: Sender, answer: Answer) -> list[Message]:
         now, reporter = self._clock(), self._pseudonym(sender)
         async with self._database.unit() as session:
-            team = await self._team(session, sender, reporter)
-            if team is None:
-                return [Message(_(M.NOT_A_MEMBER))]
-            if await self._redelivered(session, sender, now):
-                return []
-            draft = await repo.get_draft(session, reporter=reporter.value)
-            if draft is None:
-                return [Message(_(M.NO_DRAFT))]
-            if await self._expire_if_idle(session, draft):
-                return [self._expired_message()]
+            team = await self._admit(session, sender, reporter, now)
+            if isinstance(team, list):
+                return team
+            draft = await self._open_draft(session, reporter)
+            if isinstance(draft, Message):
+                return [draft]
             turn = self._engine.advance(draft.state, answer, today=self._today(now))
             if turn.outcome is Outcome.CANCELLED:
                 await repo.delete_draft(session, draft=draft)
@@ -189,22 +184,38 @@ class Reporting:
         return [Message(f"{_(M.SUBMITTED).format(reference=report.reference)}\n{_(follow_up)}")]
 
     async def _where_am_i(self, sender: Sender) -> list[Message]:
-        reporter = self._pseudonym(sender)
+        now, reporter = self._clock(), self._pseudonym(sender)
         async with self._database.unit() as session:
             if await self._team(session, sender, reporter) is None:
                 return [Message(_(M.NOT_A_MEMBER))]
-            draft = await repo.get_draft(session, reporter=reporter.value)
-            if draft is None:
-                return [Message(_(M.NO_DRAFT))]
-            if await self._expire_if_idle(session, draft):
-                return [self._expired_message()]
-            return [self._engine.prompt(draft.state, today=self._today(self._clock()))]
+            draft = await self._open_draft(session, reporter)
+            if isinstance(draft, Message):
+                return [draft]
+            return [self._engine.prompt(draft.state, today=self._today(now))]
 
-    async def _redelivered(self, session, sender: Sender, now: datetime) -> bool:
-        """Records the sender's event; says whether it had been applied already."""
+    async def _admit(self, session, sender: Sender, reporter: Pseudonym, now: datetime) -> str | list[Message]:
+        """Returns the sender's team; or, for a stranger, the refusal, and for a redelivery, nothing."""
+        team = await self._team(session, sender, reporter)
+        if team is None:
+            return [Message(_(M.NOT_A_MEMBER))]
+        if not await self._first_delivery(session, sender, now):
+            return []
+        return team
+
+    async def _first_delivery(self, session, sender: Sender, now: datetime) -> bool:
+        """Records the sender's event; says whether this is the first time it arrived."""
         if not sender.event:
-            return False
-        return not await repo.first_sighting(session, key=f"{sender.platform}:{sender.event}", now=now)
+            return True
+        return await repo.first_sighting(session, key=f"{sender.platform}:{sender.event}", now=now)
+
+    async def _open_draft(self, session, reporter: Pseudonym) -> Draft | Message:
+        """Returns the reporter's live draft, or what to tell them when there is none."""
+        draft = await repo.get_draft(session, reporter=reporter.value)
+        if draft is None:
+            return Message(_(M.NO_DRAFT))
+        if await self._expire_if_idle(session, draft):
+            return self._expired_message()
+        return draft
 
     async def _expire_if_idle(self, session, draft) -> bool:
         """Deletes the draft if it has been idle too long; says whether it did."""

@@ -66,13 +66,14 @@ async def test_a_sealed_contact_follows_its_draft_into_the_report(database, keys
 
 
 def test_pseudonyms_are_stable_keyed_and_per_platform(keys):
-    one = keys.pseudonym(platform="telegram", workspace="", user_id="42")
-    assert one == keys.pseudonym(platform="telegram", workspace="", user_id="42")
-    assert one.value != keys.pseudonym(platform="slack", workspace="", user_id="42").value
-    assert one.value != keys.pseudonym(platform="telegram", workspace="T1", user_id="42").value
+    user = "738291045"
+    one = keys.pseudonym(platform="telegram", workspace="", user_id=user)
+    assert one == keys.pseudonym(platform="telegram", workspace="", user_id=user)
+    assert one.value != keys.pseudonym(platform="slack", workspace="", user_id=user).value
+    assert one.value != keys.pseudonym(platform="telegram", workspace="T1", user_id=user).value
     other_key = Keys(os.urandom(32), keys.contact_key)
-    assert one.value != other_key.pseudonym(platform="telegram", workspace="", user_id="42").value
-    assert "42" not in one.value and len(one.value) == 64
+    assert one.value != other_key.pseudonym(platform="telegram", workspace="", user_id=user).value
+    assert user not in one.value and len(one.value) == 64
 
 
 def test_a_contact_sealed_with_another_key_fails_loudly(keys):

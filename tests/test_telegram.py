@@ -39,7 +39,7 @@ async def test_a_full_report_is_stored_pseudonymously(chat, database, keys, sett
     assert len(report["id"]) == 32 and not report["id"].isdigit()
     everything = await stored_text(database, _sqlite_file(settings))
     assert str(MEMBER) not in everything
-    assert "07700" not in everything
+    assert "900123" not in everything
 
 
 async def test_choosing_feedback_keeps_only_an_encrypted_contact(chat, database, keys):

@@ -16,12 +16,15 @@ from bot.config import Settings
 from flows import messages as M
 from flows.engine import Answer, Message, Outcome, ReportEngine
 from flows.messages import _
+from flows.report_flow import REPORT_FLOW
 from storage import repositories as repo
 from storage.database import Database
 from storage.keys import Keys, Pseudonym
 from storage.models import Draft
 
 log = logging.getLogger(__name__)
+
+FORM_PROBLEM_FIELD = REPORT_FLOW[-1].key  # a form's last question, by its submit button
 
 
 def utcnow() -> datetime:
@@ -49,6 +52,21 @@ class Notice:
     platform: str
     chat_id: str
     message: Message
+
+
+@dataclass(frozen=True)
+class FormResult:
+    """A one-screen report: what to correct (nothing stored), or what to tell the reporter."""
+
+    errors: dict[str, str]
+    messages: list[Message]
+
+
+@dataclass(frozen=True)
+class OwnReport:
+    reference: str
+    status: str
+    submitted_at: datetime
 
 
 class Reporting:
@@ -98,6 +116,38 @@ class Reporting:
         """Explains that only typed text is taken, and shows where the reporter is."""
         messages = await self._guarded(sender, self._where_am_i)
         return [Message(_(M.TEXT_ONLY))] + messages
+
+    async def submit_form(self, sender: Sender, values: dict) -> FormResult:
+        """Stores a report answered on one screen, or returns what to correct, keeping nothing."""
+        now = self._clock()
+        filled = self._engine.fill(values, today=self._today(now))
+        if filled.errors:
+            return FormResult(filled.errors, [])
+        reporter = self._pseudonym(sender)
+        try:
+            async with self._database.unit() as session:
+                team = await self._admit(session, sender, reporter, now)
+                if isinstance(team, list):
+                    return FormResult({}, team)
+                content = self._engine.content(filled.state)
+                address = self._address(sender) if content.wants_feedback else None
+                acknowledgement = await self._store_report(
+                    session, content=content, team=team, reporter=reporter, platform=sender.platform,
+                    now=now, address=address,
+                )
+        except IntegrityError:
+            return FormResult({}, [])
+        except OperationalError as error:
+            log.error("database unavailable: %s", error.__class__.__name__)
+            return FormResult({FORM_PROBLEM_FIELD: _(M.BUSY)}, [])
+        card = Message(f"{_(M.YOUR_REPORT)}\n\n{self._engine.card(filled.state)}")
+        return FormResult({}, [card, *(Message(note) for note in filled.notes), acknowledgement])
+
+    async def own_reports(self, sender: Sender) -> list[OwnReport]:
+        """Returns the sender's own reports, found through their pseudonym."""
+        async with self._database.unit() as session:
+            reports = await repo.reports_by(session, reporter=self._pseudonym(sender).value)
+        return [OwnReport(r.reference, r.status, r.submitted_at) for r in reports]
 
     async def where_am_i(self, sender: Sender) -> list[Message]:
         """Shows the question the reporter's draft is waiting on, after a button that meant nothing."""
@@ -150,7 +200,7 @@ class Reporting:
                 turn = self._engine.resume(draft.state, today=self._today(now))
                 draft.updated_at, draft.expires_at = now, now + self._idle
             await repo.seal_contact(session, keys=self._keys, draft_id=draft.id, now=now,
-                                    address={"platform": sender.platform, "chat": sender.chat_id})
+                                    address=self._address(sender))
         return turn.messages
 
     async def _answer(self, sender: Sender, answer: Answer) -> list[Message]:
@@ -171,17 +221,32 @@ class Reporting:
                 draft.state, draft.updated_at, draft.expires_at = turn.state, now, now + self._idle
         return turn.messages
 
-    async def _submit(self, session, draft, reporter: Pseudonym, now: datetime) -> list[Message]:
+    async def _submit(self, session, draft: Draft, reporter: Pseudonym, now: datetime) -> list[Message]:
         content = self._engine.content(draft.state)
-        report = await repo.add_report(
-            session, content=content, team=draft.team, reporter=reporter, platform=draft.platform, now=now
+        acknowledgement = await self._store_report(
+            session, content=content, team=draft.team, reporter=reporter, platform=draft.platform, now=now,
+            draft=draft,
         )
-        if content.wants_feedback:
-            await repo.keep_contact_for_report(session, draft_id=draft.id, report_id=report.id)
-        await repo.delete_draft(session, draft=draft)
-        log.info("report submitted for team %s", draft.team)
+        return [acknowledgement]
+
+    async def _store_report(
+        self, session, *, content, team: str, reporter: Pseudonym, platform: str, now: datetime,
+        draft: Draft | None = None, address: dict[str, str] | None = None,
+    ) -> Message:
+        """Stores a finished report, keeps the contact only if feedback was asked for, and
+        returns the acknowledgement with its reference."""
+        report = await repo.add_report(
+            session, content=content, team=team, reporter=reporter, platform=platform, now=now
+        )
+        if draft is not None:
+            if content.wants_feedback:
+                await repo.keep_contact_for_report(session, draft_id=draft.id, report_id=report.id)
+            await repo.delete_draft(session, draft=draft)
+        elif address is not None:
+            await repo.seal_contact(session, keys=self._keys, address=address, now=now, report_id=report.id)
+        log.info("report submitted for team %s", team)
         follow_up = M.SUBMITTED_FEEDBACK if content.wants_feedback else M.SUBMITTED_NO_CONTACT
-        return [Message(f"{_(M.SUBMITTED).format(reference=report.reference)}\n{_(follow_up)}")]
+        return Message(f"{_(M.SUBMITTED).format(reference=report.reference)}\n{_(follow_up)}")
 
     async def _where_am_i(self, sender: Sender) -> list[Message]:
         now, reporter = self._clock(), self._pseudonym(sender)
@@ -235,6 +300,11 @@ class Reporting:
         configured = {team.id for team in self._settings.teams}
         joined = [t for t in await repo.teams_joined(session, reporter=reporter.value) if t in configured]
         return joined[0] if joined else None
+
+    @staticmethod
+    def _address(sender: Sender) -> dict[str, str]:
+        address = {"platform": sender.platform, "chat": sender.chat_id}
+        return address | ({"workspace": sender.workspace} if sender.workspace else {})
 
     def _pseudonym(self, sender: Sender) -> Pseudonym:
         return self._keys.pseudonym(platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id)

@@ -91,6 +91,15 @@ class Turn:
     outcome: Outcome = Outcome.CONTINUE
 
 
+@dataclass
+class Filled:
+    """A whole report answered at once (a one-screen form): the draft, or what to correct."""
+
+    state: dict[str, Any]
+    errors: dict[str, str]  # question key -> what is wrong with its answer
+    notes: list[str]        # what the reporter should be told, e.g. what was masked
+
+
 @dataclass(frozen=True)
 class ReportContent:
     occurred_on: date
@@ -159,6 +168,48 @@ class ReportEngine:
                 return self._answer_multi(state, step, answer, today)
             case Kind.TEXT:
                 return self._answer_text(state, step, answer, today)
+
+    def fill(self, values: dict[str, Any], *, today: date) -> Filled:
+        """Answers every question from a form's values, with the same checks as one at a time.
+
+        Values are a date (ISO text) for the date, a code for a choice, a list of codes for a
+        multi-select and text for free text; None or empty for an unanswered question.
+        """
+        state, errors, notes = self.start(today=today).state, {}, []
+        for step in REPORT_FLOW:
+            turn = Turn(state)
+            for answer in self._form_answers(step, values.get(step.key)):
+                turn = self.advance(turn.state, answer, today=today)
+            if turn.state["step"] == step.key:
+                errors[step.key] = self._form_error(step, turn)
+                state = copy.deepcopy(state)
+                state["answers"].pop(step.key, None)
+                state.update(step=self._following(step.key), sub="")
+                state["trail"].append(step.key)
+            else:
+                state = turn.state
+                notes += [m.text for m in turn.messages[:-1]]
+        return Filled(state, errors, notes)
+
+    @staticmethod
+    def _form_error(step: Step, turn: Turn) -> str:
+        """Returns a chat note about a refused answer in words that suit a form."""
+        note = turn.messages[0].text if len(turn.messages) > 1 else _(M.NEED_WORDS)
+        if note in (_(M.STALE_BUTTON), _(M.NEED_BUTTON), _(M.NEED_ONE)):
+            return _(M.FORM_CHOOSE_SOME) if step.kind is Kind.MULTI else _(M.FORM_CHOOSE)
+        return note
+
+    @staticmethod
+    def _form_answers(step: Step, value: Any) -> list[Answer]:
+        if value in (None, "", []):
+            return [Answer(Action.SKIP, step=step.key)] if step.optional else [Answer(Action.TEXT, "")]
+        match step.kind:
+            case Kind.DATE | Kind.CHOICE:
+                return [Answer(Action.PICK, str(value), step.key)]
+            case Kind.MULTI:
+                return [Answer(Action.TOGGLE, code, step.key) for code in value] + [Answer(Action.DONE, step=step.key)]
+            case Kind.TEXT:
+                return [Answer(Action.TEXT, str(value))]
 
     def content(self, state: dict[str, Any]) -> ReportContent:
         """Returns the finished report's fields, typed."""
@@ -287,13 +338,15 @@ class ReportEngine:
             state.update(step=SUMMARY, editing=False, sub="")
         else:
             state["trail"].append(step.key)
-            position = self._order.index(step.key) + 1
-            following = self._order[position] if position < len(self._order) else SUMMARY
-            state.update(step=following, sub="")
+            state.update(step=self._following(step.key), sub="")
         return self._ask(state, today, *notes)
 
     def _ask(self, state, today: date, *notes: str) -> Turn:
         return Turn(state, [Message(_(note)) for note in notes] + [self.prompt(state, today=today)])
+
+    def _following(self, key: str) -> str:
+        position = self._order.index(key) + 1
+        return self._order[position] if position < len(self._order) else SUMMARY
 
     def _find(self, step: Step, code: str) -> Option | None:
         return next((o for o in self._options[step.options] if o.code == code), None)
@@ -361,11 +414,12 @@ class ReportEngine:
             )
         )
 
+    def card(self, state: dict[str, Any]) -> str:
+        """Returns every answer, one field a line, as the summary card shows them."""
+        return "\n".join(f"{_(step.field)}: {self.describe(state, step)}" for step in REPORT_FLOW)
+
     def _summary(self, state) -> Message:
-        lines = [_(M.ASK_CHECK), ""]
-        for step in REPORT_FLOW:
-            lines.append(f"{_(step.field)}: {self.describe(state, step)}")
-        lines += ["", _(M.CHECK_HINT)]
+        lines = [_(M.ASK_CHECK), "", self.card(state), "", _(M.CHECK_HINT)]
         edits = tuple(
             Button(Action.EDIT, _(M.BUTTON_EDIT).format(field=_(step.field)), SUMMARY, step.key)
             for step in REPORT_FLOW

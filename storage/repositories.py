@@ -61,13 +61,16 @@ async def delete_draft(session: AsyncSession, *, draft: Draft) -> None:
 # The contact vault.
 
 async def seal_contact(
-    session: AsyncSession, *, keys: Keys, draft_id: str, address: dict[str, str], now: datetime
+    session: AsyncSession, *, keys: Keys, address: dict[str, str], now: datetime,
+    draft_id: str | None = None, report_id: str | None = None,
 ) -> None:
-    """Stores, encrypted, how to reach the reporter of a draft, replacing any earlier address."""
+    """Stores, encrypted, how to reach the reporter of a draft or a report, replacing any earlier."""
     key_id, ciphertext = keys.seal(json.dumps(address, sort_keys=True))
-    contact = await session.scalar(select(Contact).where(Contact.draft_id == draft_id))
+    owner = Contact.draft_id == draft_id if draft_id else Contact.report_id == report_id
+    contact = await session.scalar(select(Contact).where(owner))
     if contact is None:
-        session.add(Contact(draft_id=draft_id, key_id=key_id, ciphertext=ciphertext, created_at=now))
+        session.add(Contact(draft_id=draft_id, report_id=report_id, key_id=key_id,
+                            ciphertext=ciphertext, created_at=now))
     else:
         contact.key_id, contact.ciphertext = key_id, ciphertext
 
@@ -128,6 +131,14 @@ async def stream_reports(session: AsyncSession, *, batch: int = 1000) -> AsyncIt
     )
     async for report in result:
         yield report
+
+
+async def reports_by(session: AsyncSession, *, reporter: str, limit: int = 20) -> list[Report]:
+    """Returns a reporter's own reports, newest first."""
+    rows = await session.scalars(
+        select(Report).where(Report.reporter == reporter).order_by(Report.submitted_at.desc()).limit(limit)
+    )
+    return list(rows)
 
 
 # Teams.

@@ -167,3 +167,33 @@ def test_the_engine_never_changes_the_draft_it_was_given(engine):
     before = repr(start.state)
     engine.advance(start.state, pick("today", "when"), today=TODAY)
     assert repr(start.state) == before
+
+
+def test_a_whole_form_is_checked_like_the_conversation(engine):
+    filled = engine.fill({
+        "when": "2026-11-22", "where": "home_visit", "who": ["child", "police"],
+        "what": "Mum on 07700 900123 was not told.", "action": "Rang her.", "outcome": "severe",
+        "factors": [], "stopped": None, "feedback": "yes",
+    }, today=TODAY)
+
+    assert filled.errors == {} and filled.state["step"] == SUMMARY
+    assert engine.content(filled.state).what == "Mum on [phone] was not told."
+    assert any("a phone number" in note for note in filled.notes)
+    assert any("statutory route" in note for note in filled.notes)
+
+
+def test_a_form_with_every_answer_wrong_names_each_one(engine):
+    filled = engine.fill({
+        "when": "2027-01-01", "where": "the_moon", "who": [], "what": "  ", "action": "x" * 1200,
+        "outcome": None, "feedback": "maybe",
+    }, today=TODAY)
+
+    assert filled.errors == {
+        "when": M.DATE_FUTURE,
+        "where": M.FORM_CHOOSE,
+        "who": M.FORM_CHOOSE_SOME,
+        "what": M.NEED_WORDS,
+        "action": "That is 1200 characters; please keep it under 1000. Nothing else was lost.",
+        "outcome": M.FORM_CHOOSE,
+        "feedback": M.FORM_CHOOSE,
+    }

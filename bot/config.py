@@ -1,7 +1,8 @@
 """Settings, read once from a TOML file and the environment, validated loudly, passed in explicitly.
 
 Secrets may come from the environment instead of the file: ``NEARMISS_DATABASE_URL``,
-``NEARMISS_TELEGRAM_TOKEN``, ``NEARMISS_TELEGRAM_WEBHOOK_SECRET``, ``NEARMISS_KEY_FILE`` (and the
+``NEARMISS_TELEGRAM_TOKEN``, ``NEARMISS_TELEGRAM_WEBHOOK_SECRET``, ``NEARMISS_SLACK_BOT_TOKEN``,
+``NEARMISS_SLACK_APP_TOKEN``, ``NEARMISS_SLACK_SIGNING_SECRET``, ``NEARMISS_KEY_FILE`` (and the
 keys themselves, see storage.keys).
 """
 
@@ -17,6 +18,7 @@ from sqlalchemy.engine import make_url
 from flows.lists import DEFAULT_FACTORS, DEFAULT_WHERE, DEFAULT_WHO, Lists, Option
 
 PUBLIC_TELEGRAM_API = "https://api.telegram.org/bot"
+PUBLIC_SLACK_API = "https://slack.com/api/"
 
 
 class ConfigProblem(ValueError):
@@ -55,6 +57,28 @@ class TelegramSettings(_Section):
     def _webhook_complete(self) -> "TelegramSettings":
         if self.mode == "webhook" and not (self.webhook_url and self.webhook_secret.get_secret_value()):
             raise ValueError("webhook mode needs webhook_url and webhook_secret")
+        return self
+
+
+class SlackSettings(_Section):
+    bot_token: SecretStr = SecretStr("")
+    app_token: SecretStr = SecretStr("")
+    signing_secret: SecretStr = SecretStr("")
+    base_url: str = PUBLIC_SLACK_API
+    mode: Literal["socket", "http"] = "socket"
+    http_listen: str = "127.0.0.1"
+    http_port: int = Field(3000, ge=0, le=65535)
+    http_path: str = "/slack/events"
+    command: str = Field("/nearmiss", pattern=r"^/[a-z0-9_-]{1,31}$")
+
+    @model_validator(mode="after")
+    def _mode_complete(self) -> "SlackSettings":
+        if not self.bot_token.get_secret_value():
+            raise ValueError("bot_token is empty: set it, or NEARMISS_SLACK_BOT_TOKEN")
+        if self.mode == "socket" and not self.app_token.get_secret_value():
+            raise ValueError("socket mode needs app_token (xapp-...), or NEARMISS_SLACK_APP_TOKEN")
+        if self.mode == "http" and not self.signing_secret.get_secret_value():
+            raise ValueError("http mode needs signing_secret, or NEARMISS_SLACK_SIGNING_SECRET")
         return self
 
 
@@ -104,6 +128,7 @@ class Settings(_Section):
     keys: KeySettings = KeySettings()
     drafts: DraftSettings = DraftSettings()
     telegram: TelegramSettings | None = None
+    slack: SlackSettings | None = None
     lists: ListSettings = ListSettings()
     teams: tuple[TeamSettings, ...] = Field(min_length=1)
 
@@ -135,9 +160,13 @@ def load_settings(path: Path, environ: dict[str, str] | None = None) -> Settings
         ("keys", "file"): "NEARMISS_KEY_FILE",
         ("telegram", "token"): "NEARMISS_TELEGRAM_TOKEN",
         ("telegram", "webhook_secret"): "NEARMISS_TELEGRAM_WEBHOOK_SECRET",
+        ("slack", "bot_token"): "NEARMISS_SLACK_BOT_TOKEN",
+        ("slack", "app_token"): "NEARMISS_SLACK_APP_TOKEN",
+        ("slack", "signing_secret"): "NEARMISS_SLACK_SIGNING_SECRET",
     }
+    platforms = ("telegram", "slack")  # a platform's secrets never switch the platform on
     for (section, key), variable in overrides.items():
-        if environ.get(variable) and (section != "telegram" or "telegram" in document):
+        if environ.get(variable) and (section not in platforms or section in document):
             document.setdefault(section, {})[key] = environ[variable]
     try:
         settings = Settings.model_validate(document)

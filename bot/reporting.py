@@ -84,6 +84,20 @@ class Reporting:
     # Platforms redeliver unconfirmed events for a day; remember them for two.
     EVENT_MEMORY = timedelta(days=2)
 
+    @property
+    def lists(self):
+        """The organisation's answer lists, for adapters that draw the whole form."""
+        return self._settings.lists.to_lists()
+
+    def today(self) -> date:
+        """Returns today's date where the reporters are."""
+        return self._today(self._clock())
+
+    async def is_member(self, sender: Sender) -> bool:
+        """Says whether the sender may report; stores nothing."""
+        async with self._database.unit() as session:
+            return await self._team(session, sender, self._pseudonym(sender)) is not None
+
     def help(self) -> list[Message]:
         """Returns the help text."""
         return [Message(_(M.HELP))]
@@ -102,7 +116,7 @@ class Reporting:
             if not await self._first_delivery(session, sender, now):
                 return []
             await repo.join_team(session, reporter=reporter.value, team=team.id, now=now)
-        return [Message(_(M.JOINED).format(team=team.name))]
+        return [Message(_(M.JOINED).format(team=team.name, start=self._start_command(sender.platform)))]
 
     async def start(self, sender: Sender) -> list[Message]:
         """Starts a report, or carries on with the one in progress."""
@@ -163,7 +177,8 @@ class Reporting:
                 address = await repo.open_draft_contact(session, keys=self._keys, draft_id=draft.id)
                 await repo.delete_draft(session, draft=draft)
                 if address:
-                    notices.append(Notice(address["platform"], address["chat"], self._expired_message()))
+                    platform = address["platform"]
+                    notices.append(Notice(platform, address["chat"], self._expired_message(platform)))
         if notices:
             log.info("expired %d idle drafts", len(notices))
         return notices
@@ -209,7 +224,7 @@ class Reporting:
             team = await self._admit(session, sender, reporter, now)
             if isinstance(team, list):
                 return team
-            draft = await self._open_draft(session, reporter)
+            draft = await self._open_draft(session, reporter, sender.platform)
             if isinstance(draft, Message):
                 return [draft]
             turn = self._engine.advance(draft.state, answer, today=self._today(now))
@@ -253,7 +268,7 @@ class Reporting:
         async with self._database.unit() as session:
             if await self._team(session, sender, reporter) is None:
                 return [Message(_(M.NOT_A_MEMBER))]
-            draft = await self._open_draft(session, reporter)
+            draft = await self._open_draft(session, reporter, sender.platform)
             if isinstance(draft, Message):
                 return [draft]
             return [self._engine.prompt(draft.state, today=self._today(now))]
@@ -273,13 +288,13 @@ class Reporting:
             return True
         return await repo.first_sighting(session, key=f"{sender.platform}:{sender.event}", now=now)
 
-    async def _open_draft(self, session, reporter: Pseudonym) -> Draft | Message:
+    async def _open_draft(self, session, reporter: Pseudonym, platform: str) -> Draft | Message:
         """Returns the reporter's live draft, or what to tell them when there is none."""
         draft = await repo.get_draft(session, reporter=reporter.value)
         if draft is None:
-            return Message(_(M.NO_DRAFT))
+            return Message(_(M.NO_DRAFT).format(start=self._start_command(platform)))
         if await self._expire_if_idle(session, draft):
-            return self._expired_message()
+            return self._expired_message(platform)
         return draft
 
     async def _expire_if_idle(self, session, draft) -> bool:
@@ -290,8 +305,15 @@ class Reporting:
         await session.flush()
         return True
 
-    def _expired_message(self) -> Message:
-        return Message(_(M.EXPIRED).format(hours=f"{self._settings.drafts.expire_after_hours:g}"))
+    def _expired_message(self, platform: str) -> Message:
+        hours = f"{self._settings.drafts.expire_after_hours:g}"
+        return Message(_(M.EXPIRED).format(hours=hours, start=self._start_command(platform)))
+
+    def _start_command(self, platform: str) -> str:
+        """Returns what a reporter sends on their platform to start a report."""
+        if platform == "slack" and self._settings.slack is not None:
+            return self._settings.slack.command
+        return "/report"
 
     async def _team(self, session, sender: Sender, reporter: Pseudonym) -> str | None:
         for team in self._settings.teams:

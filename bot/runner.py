@@ -40,8 +40,12 @@ def build_adapters(settings: Settings, reporting: Reporting) -> dict:
         from bot.telegram import PLATFORM, TelegramAdapter
 
         adapters[PLATFORM] = TelegramAdapter(settings.telegram, reporting)
+    if settings.slack is not None:
+        from bot.slack import PLATFORM, SlackAdapter
+
+        adapters[PLATFORM] = SlackAdapter(settings.slack, reporting)
     if not adapters:
-        raise ConfigProblem("nothing to run: configure a platform such as [telegram]")
+        raise ConfigProblem("nothing to run: configure a platform, [telegram] or [slack]")
     return adapters
 
 

@@ -87,7 +87,7 @@ SUBMITTED_NO_CONTACT = N_("No contact details were kept. Keep your reference to 
 CANCELLED = N_("Cancelled. Nothing was kept.")
 EXPIRED = N_(
     "Your unfinished report was cleared after {hours} hours without activity, "
-    "and nothing was kept. Send /report whenever you are ready."
+    "and nothing was kept. Send {start} whenever you are ready."
 )
 STATUTORY = N_(
     "This must also go through the statutory route: follow your local safeguarding procedures "
@@ -107,7 +107,7 @@ CANNOT_SKIP = N_("This question is needed for the report.")
 FIRST_QUESTION = N_("This is the first question.")
 STALE_BUTTON = N_("That button belongs to an earlier question. Here is where you are:")
 TAPS_CROSSED = N_("Two taps arrived at once, so that one didn't count. Here is where you are:")
-NO_DRAFT = N_("There is no report in progress. Send /report to start one.")
+NO_DRAFT = N_("There is no report in progress. Send {start} to start one.")
 TEXT_ONLY = N_(
     "I can only take typed text: please don't send photos, voice notes, files or contacts, "
     "as they may identify people. Your report is still here."
@@ -118,7 +118,7 @@ NOT_A_MEMBER = N_(
     "If you should have access, ask your manager for an invite code."
 )
 PRIVATE_ONLY = N_("Reports are private: please message me directly, not in a group.")
-JOINED = N_("Welcome to {team}. Send /report to report a near miss.")
+JOINED = N_("Welcome to {team}. Send {start} to report a near miss.")
 BAD_INVITE = N_("That invite code didn't work. Please check it with your manager.")
 BUSY = N_("Sorry, I couldn't save that just now. Your report is safe; please try again in a minute.")
 
@@ -135,3 +135,32 @@ AND = N_("and")
 COMMAND_REPORT = N_("Report a near miss")
 COMMAND_CANCEL = N_("Cancel the report in progress")
 COMMAND_HELP = N_("How this works")
+
+MODAL_TITLE = N_("Near-miss report")
+MODAL_SUBMIT = N_("Submit")
+MODAL_CLOSE = N_("Cancel")
+HOME_TITLE = N_("Near-miss reporting")
+HOME_INTRO = N_(
+    "Report a near miss in about two minutes. It is confidential: managers never see who "
+    "reported. A child at risk now? Follow child protection procedures or call 999."
+)
+HOME_REPORT = N_("Report a near miss")
+HOME_STEPS = N_("Step by step in chat")
+HOME_YOURS = N_("Your reports")
+HOME_NONE = N_("None yet.")
+HOME_REPORT_LINE = N_("{reference} · sent {day} · {status} · feedback: none yet")
+SLACK_HELP = N_(
+    "{command} – report a near miss on one screen\n"
+    "{command} steps – the same, a question at a time in this chat\n"
+    "{command} join CODE – join your team with its invite code\n\n"
+    "Reports are confidential: managers never see who reported. "
+    "A child at risk now? Follow child protection procedures or call 999."
+)
+STATUS = {
+    "submitted": N_("submitted"),
+    "triaged": N_("triaged"),
+    "under_review": N_("under review"),
+    "action_agreed": N_("action agreed"),
+    "feedback_sent": N_("feedback sent"),
+    "closed": N_("closed"),
+}

@@ -1,0 +1,201 @@
+"""Slack adapter on slack-bolt (async): a one-screen modal, the step-by-step flow in a direct
+message, and the App Home. Socket Mode by default; HTTP mode verifies request signatures."""
+
+import logging
+import re
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import SlackSettings
+from bot.reporting import Reporting, Sender
+from bot.slack_views import (
+    Ids, answered_blocks, home_view, message_blocks, modal_values, report_modal,
+)
+from flows import messages as M
+from flows.engine import Action, Answer, Message
+from flows.messages import _
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+_SEPARATOR = "|"
+
+
+def parse_button(value: str | None) -> Answer | None:
+    """Returns the answer a flow button stands for, or None if its value means nothing."""
+    parts = (value or "").split(_SEPARATOR, 2)
+    if len(parts) != 3:
+        return None
+    try:
+        return Answer(Action(parts[0]), parts[2], parts[1])
+    except ValueError:
+        return None
+
+
+def _sender(user: str, team: str, event: str = "") -> Sender:
+    # The chat to answer in is the user's own: posting to a user id lands in the app's DM.
+    return Sender(PLATFORM, user, user, workspace=team, event=event)
+
+
+def _team_of(body: dict[str, Any]) -> str:
+    return (body.get("team") or {}).get("id") or body.get("team_id") or (body.get("user") or {}).get("team_id", "")
+
+
+class SlackAdapter:
+    def __init__(self, settings: SlackSettings, reporting: Reporting) -> None:
+        self._settings = settings
+        self._reporting = reporting
+        http = settings.mode == "http"
+        self.client = AsyncWebClient(token=settings.bot_token.get_secret_value(), base_url=settings.base_url)
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=settings.signing_secret.get_secret_value() if http else "",
+            request_verification_enabled=http,
+            logger=logging.getLogger("slack_bolt"),
+        )
+        self._socket: AsyncSocketModeHandler | None = None
+        self._http: web.AppRunner | None = None
+        self.http_port: int | None = None
+        self._register()
+
+    def _register(self) -> None:
+        app = self.app
+        app.command(self._settings.command)(self._on_command)
+        app.shortcut(Ids.SHORTCUT)(self._on_shortcut)
+        app.view(Ids.MODAL)(self._on_submit)
+        app.action(re.compile(f"^{Ids.FLOW_BUTTON}-"))(self._on_flow_button)
+        app.action(Ids.HOME_MODAL)(self._on_home_form)
+        app.action(Ids.HOME_STEPS)(self._on_home_steps)
+        app.event("message")(self._on_message)
+        app.event("app_home_opened")(self._on_home_opened)
+        app.error(self._on_error)
+
+    # Lifecycle.
+
+    async def start(self) -> None:
+        if self._settings.mode == "socket":
+            self._socket = AsyncSocketModeHandler(self.app, self._settings.app_token.get_secret_value())
+            await self._socket.connect_async()
+        else:
+            self._http = web.AppRunner(self.app.web_app(path=self._settings.http_path), access_log=None)
+            await self._http.setup()
+            site = web.TCPSite(self._http, self._settings.http_listen, self._settings.http_port)
+            await site.start()
+            self.http_port = site._server.sockets[0].getsockname()[1]
+        log.info("slack app started (%s mode)", self._settings.mode)
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+        if self._http is not None:
+            await self._http.cleanup()
+
+    # Sending.
+
+    async def send(self, chat_id: str, message: Message) -> None:
+        """Posts one message, with its buttons, in the user's direct messages with the app."""
+        await self.client.chat_postMessage(channel=chat_id, text=message.text, blocks=message_blocks(message))
+
+    async def _send_all(self, chat_id: str, messages: list[Message]) -> None:
+        for message in messages:
+            await self.send(chat_id, message)
+
+    async def _open_form(self, sender: Sender, trigger_id: str) -> None:
+        if not await self._reporting.is_member(sender):
+            await self.send(sender.chat_id, Message(_(M.NOT_A_MEMBER)))
+            return
+        await self.client.views_open(trigger_id=trigger_id, view=report_modal(self._reporting.lists, self._reporting.today()))
+
+    # Listeners: each acknowledges first (or with its answer), then does the work.
+
+    async def _on_command(self, ack, body: dict[str, Any]) -> None:
+        """/nearmiss opens the form; `steps` starts the chat flow; `join CODE`; `help`."""
+        word, _space, rest = (body.get("text") or "").strip().partition(" ")
+        sender = _sender(body["user_id"], _team_of(body))
+        match word.lower():
+            case "help":
+                await ack(text=_(M.SLACK_HELP).format(command=self._settings.command))
+            case "join":
+                await ack(text="\n".join(m.text for m in await self._reporting.join(sender, rest)))
+            case "steps" | "step" | "chat":
+                await ack()
+                await self._send_all(sender.chat_id, await self._reporting.start(sender))
+            case _:
+                await ack()
+                await self._open_form(sender, body["trigger_id"])
+
+    async def _on_shortcut(self, ack, body: dict[str, Any]) -> None:
+        """The global shortcut opens the one-screen form."""
+        await ack()
+        await self._open_form(_sender(body["user"]["id"], _team_of(body)), body["trigger_id"])
+
+    async def _on_submit(self, ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """Stores a submitted form, or returns field errors so nothing typed is lost."""
+        sender = _sender(body["user"]["id"], _team_of(body), event=f"view:{view['id']}")
+        result = await self._reporting.submit_form(sender, modal_values(view))
+        if result.errors:
+            await ack(response_action="errors", errors=result.errors)
+            return
+        await ack()
+        await self._send_all(sender.chat_id, result.messages)
+
+    async def _on_flow_button(self, ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """Applies a tapped button; a multi-select is updated in place, else the next question follows."""
+        await ack()
+        sender = _sender(body["user"]["id"], _team_of(body), event=f"action:{body.get('trigger_id', '')}")
+        answer = parse_button(action.get("value"))
+        if answer is None:
+            messages = await self._reporting.where_am_i(sender)
+        else:
+            messages = await self._reporting.answer(sender, answer)
+        if not messages:
+            return  # a redelivery, already applied
+        container = body.get("container") or {}
+        channel, ts = container.get("channel_id"), container.get("message_ts")
+        question = (body.get("message") or {}).get("text", "")
+        prompt = messages[-1]
+        if answer and answer.action is Action.TOGGLE and len(messages) == 1 and prompt.step == answer.step:
+            await self.client.chat_update(channel=channel, ts=ts, text=prompt.text, blocks=message_blocks(prompt))
+            return
+        if channel and ts:
+            await self.client.chat_update(channel=channel, ts=ts, text=question, blocks=answered_blocks(question))
+        await self._send_all(sender.chat_id, messages)
+
+    async def _on_home_form(self, ack, body: dict[str, Any]) -> None:
+        """The App Home's report button opens the one-screen form."""
+        await ack()
+        await self._open_form(_sender(body["user"]["id"], _team_of(body)), body["trigger_id"])
+
+    async def _on_home_steps(self, ack, body: dict[str, Any]) -> None:
+        """The App Home's step-by-step button starts the flow in the app's direct messages."""
+        await ack()
+        sender = _sender(body["user"]["id"], _team_of(body), event=f"action:{body.get('trigger_id', '')}")
+        await self._send_all(sender.chat_id, await self._reporting.start(sender))
+
+    async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Takes text typed in the app's direct messages as the answer to the current question."""
+        if event.get("channel_type") != "im" or event.get("bot_id"):
+            return
+        sender = _sender(event.get("user", ""), _team_of(body), event=f"event:{body.get('event_id', '')}")
+        if event.get("subtype") == "file_share" or event.get("files"):
+            await self._send_all(sender.chat_id, await self._reporting.not_text(sender))
+        elif not event.get("subtype") and event.get("text"):
+            answer = Answer(Action.TEXT, event["text"])
+            await self._send_all(sender.chat_id, await self._reporting.answer(sender, answer))
+
+    async def _on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Shows the reporter their own reports, found through their pseudonym."""
+        if event.get("tab", "home") != "home":
+            return
+        sender = _sender(event["user"], _team_of(body))
+        member = await self._reporting.is_member(sender)
+        reports = await self._reporting.own_reports(sender) if member else []
+        await self.client.views_publish(user_id=event["user"], view=home_view(reports, member=member))
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        # Only the kind of error: exception texts can carry what was typed.
+        log.error("slack request failed: %s", type(error).__name__)

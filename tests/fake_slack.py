@@ -1,0 +1,184 @@
+"""A small Slack Web API server for tests, and a Slack that signs and sends payloads to the
+real Bolt app over HTTP, as Slack's servers do."""
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+TEAM = "T0NEARMISS"
+BOT_USER = "U0BOT"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeSlackAPI:
+    calls: list[Call] = field(default_factory=list)
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)  # by ts
+    views: list[dict[str, Any]] = field(default_factory=list)  # opened or published, with their ids
+
+    def __post_init__(self) -> None:
+        self._ts = itertools.count(1)
+        self._views = itertools.count(1)
+        self._changed = asyncio.Condition()
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._handle)
+        app.router.add_post("/respond/{token}", self._respond)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    async def _record(self, method: str, params: dict[str, Any]) -> None:
+        async with self._changed:
+            self.calls.append(Call(method, params))
+            self._changed.notify_all()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if not request.headers.get("Authorization", "").startswith("Bearer xoxb-"):
+            return web.json_response({"ok": False, "error": "not_authed"})
+        if request.content_type == "application/json":
+            params = await request.json()
+        else:
+            params = {k: _maybe_json(v) for k, v in (await request.post()).items()}
+        method = request.match_info["method"]
+        result: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            result |= {"team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT", "url": "https://x.invalid/"}
+        elif method == "chat.postMessage":
+            ts = f"{time.time():.0f}.{next(self._ts):06d}"
+            self.messages[ts] = {"ts": ts, "channel": params["channel"], "text": params.get("text", ""),
+                                 "blocks": params.get("blocks") or []}
+            result |= {"ts": ts, "channel": params["channel"], "message": self.messages[ts]}
+        elif method == "chat.update":
+            message = self.messages[params["ts"]]
+            message.update(text=params.get("text", ""), blocks=params.get("blocks") or [])
+            result |= {"ts": params["ts"], "channel": params["channel"]}
+        elif method in ("views.open", "views.publish", "views.update"):
+            view = {"id": f"V{next(self._views):08d}", **(params.get("view") or {})}
+            self.views.append(view)
+            result |= {"view": view}
+        else:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        await self._record(method, params)
+        return web.json_response(result)
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        await self._record("response_url", await request.json())
+        return web.Response(text="ok")
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
+        """Waits until `method` has been called `count` times in all; returns those calls."""
+        def matching() -> list[Call]:
+            return [c for c in self.calls if c.method == method]
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: len(matching()) >= count), timeout)
+        return matching()
+
+    def dm(self, user: str) -> list[dict[str, Any]]:
+        """Returns the app's messages in a user's direct messages, oldest first, as they now read."""
+        return [m for m in self.messages.values() if m["channel"] == user]
+
+
+def _maybe_json(value: Any) -> Any:
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return value
+
+
+class FakeSlack:
+    """Slack's side of the events and interactivity endpoints: signed requests to the app."""
+
+    def __init__(self, url: str, signing_secret: str, api: FakeSlackAPI) -> None:
+        self.url, self.api = url, api
+        self._verifier = SignatureVerifier(signing_secret)
+        self._ids = itertools.count(1)
+
+    def sign(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        return {
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": self._verifier.generate_signature(timestamp=stamp, body=body),
+        }
+
+    async def post(self, body: str, content_type: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        headers = {"Content-Type": content_type, **(headers if headers is not None else self.sign(body))}
+        async with aiohttp.ClientSession() as http:
+            async with http.post(self.url, data=body.encode(), headers=headers) as response:
+                return response.status, await response.text()
+
+    def _trigger(self) -> str:
+        return f"{next(self._ids)}.{time.monotonic_ns()}"
+
+    def command_body(self, user: str, text: str = "", command: str = "/nearmiss") -> str:
+        return urlencode({
+            "token": "legacy", "team_id": TEAM, "team_domain": "council", "channel_id": "C0GENERAL",
+            "user_id": user, "command": command, "text": text, "api_app_id": "A0APP",
+            "trigger_id": self._trigger(), "response_url": f"http://127.0.0.1:{self.api.port}/respond/r1",
+        })
+
+    def interaction_body(self, payload: dict[str, Any]) -> str:
+        return urlencode({"payload": json.dumps(payload)})
+
+    async def command(self, user: str, text: str = "") -> tuple[int, str]:
+        return await self.post(self.command_body(user, text), "application/x-www-form-urlencoded")
+
+    async def interact(self, payload: dict[str, Any]) -> tuple[int, str]:
+        return await self.post(self.interaction_body(payload), "application/x-www-form-urlencoded")
+
+    async def event(self, event: dict[str, Any], event_id: str | None = None,
+                    retry: int | None = None) -> tuple[int, str]:
+        body = json.dumps({
+            "token": "legacy", "team_id": TEAM, "api_app_id": "A0APP", "type": "event_callback",
+            "event_id": event_id or f"Ev{next(self._ids):08d}", "event_time": int(time.time()), "event": event,
+        })
+        headers = self.sign(body) | ({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+                                     if retry else {})
+        return await self.post(body, "application/json", headers)
+
+    def shortcut(self, user: str) -> dict[str, Any]:
+        return {"type": "shortcut", "callback_id": "nearmiss_report", "trigger_id": self._trigger(),
+                "user": {"id": user, "team_id": TEAM}, "team": {"id": TEAM}}
+
+    def submission(self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "type": "view_submission", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
+            "trigger_id": self._trigger(),
+            "view": {**view, "state": {"values": {key: {"value": field} for key, field in values.items()}}},
+        }
+
+    def tap(self, user: str, message: dict[str, Any], label: str) -> dict[str, Any]:
+        matches = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+                   if e["text"]["text"].endswith(label)]
+        assert len(matches) == 1, f"{label!r} is not one button of {message['blocks']}"
+        return {
+            "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
+            "trigger_id": self._trigger(), "api_app_id": "A0APP",
+            "container": {"type": "message", "channel_id": message["channel"], "message_ts": message["ts"]},
+            "channel": {"id": message["channel"]}, "message": {"ts": message["ts"], "text": message["text"]},
+            "actions": [{**matches[0], "block_id": "b", "action_ts": str(time.time())}],
+        }

@@ -1,0 +1,267 @@
+"""The Slack adapter through the real Bolt app over HTTP: signed payloads in, Web API calls out
+to a fake Slack server, on SQLite and PostgreSQL."""
+
+import asyncio
+import json
+import time
+
+import pytest
+
+from bot.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
+from bot.reporting import Reporting
+from bot.slack import SlackAdapter
+from tests.fake_slack import TEAM, FakeSlack, FakeSlackAPI
+from tests.helpers import all_rows, stored_text
+
+MEMBER = "U0MEMBER7Q"
+STRANGER = "U0STRANGER"
+SECRET = "8f2b1c0e-signing-secret-for-tests"
+
+
+@pytest.fixture
+async def slack_api():
+    api = FakeSlackAPI()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+def slack_settings(database_url, slack_api) -> Settings:
+    return Settings(
+        database=DatabaseSettings(url=database_url),
+        slack=SlackSettings(bot_token="xoxb-test", signing_secret=SECRET, base_url=slack_api.base_url,
+                            mode="http", http_port=0),
+        teams=(TeamSettings(id="north", name="North locality", invite_code="JOIN-NORTH-7Q",
+                            members={"slack": [MEMBER]}),),
+    )
+
+
+@pytest.fixture
+async def slack(slack_settings, database, keys, clock, slack_api):
+    reporting = Reporting(database=database, keys=keys, settings=slack_settings, clock=clock)
+    adapter = SlackAdapter(slack_settings.slack, reporting)
+    await adapter.start()
+    yield FakeSlack(f"http://127.0.0.1:{adapter.http_port}/slack/events", SECRET, slack_api)
+    await adapter.stop()
+
+
+async def said(api: FakeSlackAPI, user: str, text: str, seen: int = 0, timeout: float = 10) -> dict:
+    """Returns the first DM to `user`, after the first `seen`, that starts with `text`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in api.dm(user)[seen:]:
+            if message["text"].startswith(text):
+                return message
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the app never said {text!r}; it said {[m['text'] for m in api.dm(user)]}")
+
+
+async def open_modal(slack: FakeSlack, user: str = MEMBER) -> dict:
+    status, _body = await slack.command(user)
+    assert status == 200
+    await slack.api.wait_for("views.open")
+    return slack.api.views[-1]
+
+
+GOOD_FORM = {
+    "when": {"type": "datepicker", "selected_date": "2026-11-20"},
+    "where": {"type": "static_select", "selected_option": {"value": "case_transfer"}},
+    "who": {"type": "multi_static_select", "selected_options": [{"value": "social_worker"}, {"value": "child"}]},
+    "what": {"type": "plain_text_input", "value": "Case moved teams; the new worker's number 07700 900123 was never given."},
+    "action": {"type": "plain_text_input", "value": "Duty manager visited the family."},
+    "outcome": {"type": "radio_buttons", "selected_option": {"value": "left_at_risk"}},
+    "factors": {"type": "multi_static_select", "selected_options": [{"value": "handover"}]},
+    "stopped": {"type": "plain_text_input", "value": None},
+    "feedback": {"type": "radio_buttons", "selected_option": {"value": "yes"}},
+}
+
+
+async def test_the_slash_command_opens_the_whole_flow_on_one_screen(slack):
+    view = await open_modal(slack)
+
+    assert view["callback_id"] == "nearmiss-report"
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == [
+        "when", "where", "who", "what", "action", "outcome", "factors", "stopped", "feedback"]
+    assert "call 999" in view["blocks"][0]["elements"][0]["text"]
+    optional = {b["block_id"] for b in view["blocks"] if b.get("optional")}
+    assert optional == {"factors", "stopped"}
+
+
+async def test_the_shortcut_opens_the_same_form(slack):
+    status, _body = await slack.interact(slack.shortcut(MEMBER))
+
+    assert status == 200
+    [call] = await slack.api.wait_for("views.open")
+    assert call.params["view"]["callback_id"] == "nearmiss-report"
+
+
+async def test_a_submitted_form_is_stored_pseudonymously_and_summarised(slack, database, keys):
+    view = await open_modal(slack)
+    status, body = await slack.interact(slack.submission(MEMBER, view, GOOD_FORM))
+
+    assert status == 200 and not body  # an empty acknowledgement closes the modal
+    ack = await said(slack.api, MEMBER, "Sent. Your reference is NM-")
+    texts = [m["text"] for m in slack.api.dm(MEMBER)]
+    assert texts[0].startswith("Your near-miss report:") and "Where: Case transfer or handover" in texts[0]
+    assert any("I masked a phone number" in t for t in texts)
+    rows = await all_rows(database)
+    [report], [contact] = rows["reports"], rows["contacts"]
+    assert report["reference"] in ack["text"]
+    assert report["reporter"] == keys.pseudonym(platform="slack", workspace=TEAM, user_id=MEMBER).value
+    assert report["involved"] == ["child", "social_worker"] and report["grade"] == "left_at_risk"
+    assert json.loads(keys.open(contact["key_id"], contact["ciphertext"]))["chat"] == MEMBER
+    everything = await stored_text(database)
+    assert MEMBER not in everything and "900123" not in everything
+
+
+async def test_field_errors_come_back_to_the_modal_and_nothing_is_stored(slack, database):
+    view = await open_modal(slack)
+    bad = GOOD_FORM | {
+        "when": {"type": "datepicker", "selected_date": "2099-01-01"},
+        "what": {"type": "plain_text_input", "value": " "},
+    }
+    status, body = await slack.interact(slack.submission(MEMBER, view, bad))
+
+    assert status == 200
+    assert json.loads(body) == {"response_action": "errors", "errors": {
+        "when": "That date is in the future. When did it happen?",
+        "what": "Please type a few words.",
+    }}
+    assert (await all_rows(database))["reports"] == []
+    status, body = await slack.interact(slack.submission(MEMBER, view, GOOD_FORM))
+    assert status == 200 and not body, "the corrected form, same view, is accepted"
+
+
+async def test_a_replayed_submission_stores_one_report(slack, database):
+    view = await open_modal(slack)
+    body = slack.interaction_body(slack.submission(MEMBER, view, GOOD_FORM))
+    headers = slack.sign(body)
+    for _ in range(2):
+        status, _text = await slack.post(body, "application/x-www-form-urlencoded", headers)
+        assert status == 200
+    await said(slack.api, MEMBER, "Sent. Your reference is NM-")
+    await asyncio.sleep(0.2)
+
+    assert len((await all_rows(database))["reports"]) == 1
+
+
+async def test_forged_or_stale_signatures_are_refused_and_store_nothing(slack, database):
+    view = {"id": "V0FORGED", "callback_id": "nearmiss-report"}
+    body = slack.interaction_body(slack.submission(MEMBER, view, GOOD_FORM))
+    forged = slack.sign(body) | {"X-Slack-Signature": "v0=" + "0" * 64}
+    stale = slack.sign(body, timestamp=int(time.time()) - 6 * 60)
+
+    for headers in (forged, stale, {}):
+        status, _text = await slack.post(body, "application/x-www-form-urlencoded", headers)
+        assert status == 401
+    assert all(rows == [] for rows in (await all_rows(database)).values())
+    assert slack.api.calls == []
+
+
+async def test_a_stranger_gets_a_polite_refusal_and_no_form(slack, database):
+    status, _body = await slack.command(STRANGER)
+
+    assert status == 200
+    [message] = await slack.api.wait_for("chat.postMessage")
+    assert message.params["text"].startswith("Sorry, this bot is only for teams that use nearmiss.")
+    assert not [c for c in slack.api.calls if c.method == "views.open"]
+    assert all(rows == [] for rows in (await all_rows(database)).values())
+
+
+async def test_an_invite_code_lets_a_colleague_join(slack, database):
+    status, body = await slack.command(STRANGER, "join JOIN-NORTH-7Q")
+    assert (status, body) == (200, "Welcome to North locality. Send /nearmiss to report a near miss.")
+
+    await open_modal(slack, STRANGER)
+    [membership] = (await all_rows(database))["memberships"]
+    assert STRANGER not in membership["reporter"]
+
+
+async def test_the_step_by_step_flow_in_a_direct_message(slack, database):
+    api = slack.api
+    await slack.command(MEMBER, "steps")
+    when = await said(api, MEMBER, "When did it happen?")
+    await slack.interact(slack.tap(MEMBER, when, "Yesterday"))
+    where = await said(api, MEMBER, "Where did it happen?")
+    assert api.messages[when["ts"]]["blocks"][0]["type"] == "section" and len(api.messages[when["ts"]]["blocks"]) == 1
+    await slack.interact(slack.tap(MEMBER, where, "School or education"))
+    who = await said(api, MEMBER, "Who was involved?")
+    await slack.interact(slack.tap(MEMBER, who, "Education"))
+    await api.wait_for("chat.update", 3)
+    toggled = api.messages[who["ts"]]
+    assert any(e["text"]["text"] == "✓ Education" for e in toggled["blocks"][1]["elements"])
+    await slack.interact(slack.tap(MEMBER, toggled, "Done ✔"))
+    await said(api, MEMBER, "What happened?")
+    seen = len(api.dm(MEMBER))
+    await slack.event({"type": "message", "channel_type": "im", "channel": "D0DM", "user": MEMBER,
+                       "text": "School raised a concern by email that sat unread for a week.", "ts": "1.1"})
+    await said(api, MEMBER, "What was done straight away?", seen)
+    seen = len(api.dm(MEMBER))
+    await slack.event({"type": "message", "channel_type": "im", "channel": "D0DM", "user": MEMBER,
+                       "text": "Visited the same day.", "ts": "1.2"})
+    outcome = await said(api, MEMBER, "What was the outcome?", seen)
+    await slack.interact(slack.tap(MEMBER, outcome, "Happened, no harm caused"))
+    factors = await said(api, MEMBER, "What contributed?")
+    await slack.interact(slack.tap(MEMBER, factors, "Skip"))
+    stopped = await said(api, MEMBER, "What stopped it getting worse?")
+    await slack.interact(slack.tap(MEMBER, stopped, "Skip"))
+    feedback = await said(api, MEMBER, "Shall I tell you")
+    await slack.interact(slack.tap(MEMBER, feedback, "Don't contact me"))
+    summary = await said(api, MEMBER, "Please check your report:")
+    await slack.interact(slack.tap(MEMBER, summary, "Submit"))
+    await said(api, MEMBER, "Sent. Your reference is NM-")
+
+    [report] = (await all_rows(database))["reports"]
+    assert (report["setting"], report["involved"], report["grade"]) == ("education", ["education"], "no_harm")
+    assert (await all_rows(database))["contacts"] == []
+
+
+async def test_a_retried_event_is_applied_once(slack, database):
+    await slack.command(MEMBER, "steps")
+    when = await said(slack.api, MEMBER, "When did it happen?")
+    await slack.interact(slack.tap(MEMBER, when, "Today"))
+    await slack.interact(slack.tap(MEMBER, await said(slack.api, MEMBER, "Where did it happen?"), "Assessment"))
+    who = await said(slack.api, MEMBER, "Who was involved?")
+    await slack.interact(slack.tap(MEMBER, who, "Child or young person"))
+    await slack.interact(slack.tap(MEMBER, who, "Done ✔"))
+    await said(slack.api, MEMBER, "What happened?")
+    seen = len(slack.api.dm(MEMBER))
+    typed = {"type": "message", "channel_type": "im", "channel": "D0DM", "user": MEMBER,
+             "text": "Assessment closed before the health visitor replied.", "ts": "2.1"}
+    await slack.event(typed, event_id="Ev0RETRY")
+    await said(slack.api, MEMBER, "What was done straight away?", seen)
+    await slack.event(typed, event_id="Ev0RETRY", retry=1)
+    await asyncio.sleep(0.3)
+
+    [draft] = (await all_rows(database))["drafts"]
+    assert draft["state"]["step"] == "action", "the retry was not taken as the next answer"
+    assert "action" not in draft["state"]["answers"]
+
+
+async def test_app_home_lists_only_the_reporters_own_reports(slack, database):
+    view = await open_modal(slack)
+    await slack.interact(slack.submission(MEMBER, view, GOOD_FORM))
+    ack = await said(slack.api, MEMBER, "Sent. Your reference is NM-")
+    reference = ack["text"].split()[4].rstrip(".")
+
+    await slack.event({"type": "app_home_opened", "user": MEMBER, "tab": "home", "channel": "D0DM"})
+    [published] = await slack.api.wait_for("views.publish")
+    home = json.dumps(published.params["view"])
+    assert reference in home and "submitted" in home
+    await slack.event({"type": "app_home_opened", "user": STRANGER, "tab": "home", "channel": "D0DM2"})
+    published = await slack.api.wait_for("views.publish", 2)
+    assert reference not in json.dumps(published[1].params["view"])
+    assert "Sorry, this bot is only for teams" in json.dumps(published[1].params["view"])
+
+
+async def test_files_in_a_direct_message_are_declined_and_the_draft_kept(slack, database):
+    await slack.command(MEMBER, "steps")
+    await said(slack.api, MEMBER, "When did it happen?")
+    seen = len(slack.api.dm(MEMBER))
+    await slack.event({"type": "message", "subtype": "file_share", "channel_type": "im", "channel": "D0DM",
+                       "user": MEMBER, "text": "", "files": [{"id": "F1", "name": "referral.pdf"}], "ts": "3.1"})
+
+    await said(slack.api, MEMBER, "I can only take typed text", seen)
+    await said(slack.api, MEMBER, "When did it happen?", seen + 1)
+    assert len((await all_rows(database))["drafts"]) == 1

@@ -63,7 +63,8 @@ def _configure_logging(verbose: bool) -> None:
     )
     # HTTP client logs carry the bot token in request URLs; platform libraries' debug logs carry
     # update payloads. Neither belongs in our logs.
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "asyncio", "alembic.runtime.plugins"):
+    for noisy in ("httpx", "httpcore", "telegram", "slack_bolt", "slack_sdk", "apscheduler", "aiosqlite",
+                  "asyncio", "alembic.runtime.plugins"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -33,11 +33,15 @@ class FakeSlackAPI:
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
         self._changed = asyncio.Condition()
+        self._sockets: list[web.WebSocketResponse] = []
+        self.acks: dict[str, dict[str, Any]] = {}  # Socket Mode acknowledgements, by envelope id
+        self._envelopes = itertools.count(1)
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_post("/respond/{token}", self._respond)
+        app.router.add_get("/link", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -45,6 +49,8 @@ class FakeSlackAPI:
         self.port = site._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        for socket in self._sockets:
+            await socket.close()
         await self._runner.cleanup()
 
     @property
@@ -57,15 +63,18 @@ class FakeSlackAPI:
             self._changed.notify_all()
 
     async def _handle(self, request: web.Request) -> web.Response:
-        if not request.headers.get("Authorization", "").startswith("Bearer xoxb-"):
+        method = request.match_info["method"]
+        token_kind = "Bearer xapp-" if method == "apps.connections.open" else "Bearer xoxb-"
+        if not request.headers.get("Authorization", "").startswith(token_kind):
             return web.json_response({"ok": False, "error": "not_authed"})
         if request.content_type == "application/json":
             params = await request.json()
         else:
             params = {k: _maybe_json(v) for k, v in (await request.post()).items()}
-        method = request.match_info["method"]
         result: dict[str, Any] = {"ok": True}
-        if method == "auth.test":
+        if method == "apps.connections.open":
+            result |= {"url": f"ws://127.0.0.1:{self.port}/link"}
+        elif method == "auth.test":
             result |= {"team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT", "url": "https://x.invalid/"}
         elif method == "chat.postMessage":
             ts = f"{time.time():.0f}.{next(self._ts):06d}"
@@ -84,6 +93,31 @@ class FakeSlackAPI:
             return web.json_response({"ok": False, "error": "unknown_method"})
         await self._record(method, params)
         return web.json_response(result)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1,
+                                "connection_info": {"app_id": "A0APP"}})
+        async for frame in socket:
+            if frame.type == aiohttp.WSMsgType.TEXT:
+                ack = json.loads(frame.data)
+                async with self._changed:
+                    self.acks[ack["envelope_id"]] = ack
+                    self._changed.notify_all()
+        return socket
+
+    async def envelope(self, kind: str, payload: dict[str, Any], timeout: float = 10) -> dict[str, Any]:
+        """Sends a Socket Mode request to the connected app; returns its acknowledgement."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._sockets)), timeout)
+        envelope_id = f"env-{next(self._envelopes)}"
+        await self._sockets[-1].send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                           "accepts_response_payload": kind != "events_api"})
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: envelope_id in self.acks), timeout)
+        return self.acks[envelope_id]
 
     async def _respond(self, request: web.Request) -> web.Response:
         await self._record("response_url", await request.json())

@@ -265,3 +265,28 @@ async def test_files_in_a_direct_message_are_declined_and_the_draft_kept(slack, 
     await said(slack.api, MEMBER, "I can only take typed text", seen)
     await said(slack.api, MEMBER, "When did it happen?", seen + 1)
     assert len((await all_rows(database))["drafts"]) == 1
+
+
+async def test_socket_mode_needs_no_public_address(slack_settings, database, keys, clock, slack_api):
+    settings = SlackSettings.model_validate(slack_settings.slack.model_dump() | {"mode": "socket", "app_token": "xapp-test"})
+    reporting = Reporting(database=database, keys=keys, settings=slack_settings, clock=clock)
+    adapter = SlackAdapter(settings, reporting)
+    await adapter.start()
+    try:
+        ack = await slack_api.envelope("slash_commands", {
+            "team_id": TEAM, "user_id": MEMBER, "command": "/nearmiss", "text": "", "trigger_id": "1.2",
+            "channel_id": "C0GENERAL", "api_app_id": "A0APP",
+        })
+        assert ack["envelope_id"] == "env-1"
+        [opened] = await slack_api.wait_for("views.open")
+        assert opened.params["trigger_id"] == "1.2"
+        view = slack_api.views[-1]
+        ack = await slack_api.envelope("interactive", {
+            "type": "view_submission", "team": {"id": TEAM}, "user": {"id": MEMBER, "team_id": TEAM},
+            "view": {**view, "state": {"values": {k: {"value": v} for k, v in GOOD_FORM.items()}}},
+        })
+        assert not (ack.get("payload") or {}).get("errors")
+        await said(slack_api, MEMBER, "Sent. Your reference is NM-")
+    finally:
+        await adapter.stop()
+    assert len((await all_rows(database))["reports"]) == 1

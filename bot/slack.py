@@ -13,8 +13,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import SlackSettings
 from bot.reporting import Reporting, Sender
 from bot.slack_views import (
-    Ids, answered_blocks, home_view, message_blocks, modal_values, report_modal,
+    Ids,
+    answered_blocks,
+    home_view,
+    message_blocks,
+    modal_values,
+    report_modal,
 )
+from bot.webserver import serve
 from flows import messages as M
 from flows.engine import Action, Answer, Message
 from flows.messages import _
@@ -81,11 +87,9 @@ class SlackAdapter:
             self._socket = AsyncSocketModeHandler(self.app, self._settings.app_token.get_secret_value())
             await self._socket.connect_async()
         else:
-            self._http = web.AppRunner(self.app.web_app(path=self._settings.http_path), access_log=None)
-            await self._http.setup()
-            site = web.TCPSite(self._http, self._settings.http_listen, self._settings.http_port)
-            await site.start()
-            self.http_port = site._server.sockets[0].getsockname()[1]
+            self._http, self.http_port = await serve(
+                self.app.web_app(path=self._settings.http_path), self._settings.http_listen, self._settings.http_port
+            )
         log.info("slack app started (%s mode)", self._settings.mode)
 
     async def stop(self) -> None:

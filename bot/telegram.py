@@ -8,14 +8,20 @@ from typing import Any
 
 from aiohttp import web
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import (
-    Application, BaseUpdateProcessor, CallbackQueryHandler, CommandHandler, ContextTypes,
-    MessageHandler, filters,
+    Application,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
 )
 
 from bot.config import ConfigProblem, TelegramSettings
 from bot.reporting import Reporting, Sender
+from bot.webserver import serve
 from flows import messages as M
 from flows.engine import Action, Answer, Button, Message
 from flows.messages import _
@@ -170,11 +176,9 @@ class TelegramAdapter:
     async def _start_webhook(self) -> None:
         app = web.Application(client_max_size=1 << 20)
         app.router.add_post(self._settings.webhook_path, self._on_webhook)
-        self._webhook = web.AppRunner(app, access_log=None)
-        await self._webhook.setup()
-        site = web.TCPSite(self._webhook, self._settings.webhook_listen, self._settings.webhook_port)
-        await site.start()
-        self.webhook_port = site._server.sockets[0].getsockname()[1]
+        self._webhook, self.webhook_port = await serve(
+            app, self._settings.webhook_listen, self._settings.webhook_port
+        )
         await self.application.bot.set_webhook(
             url=self._settings.webhook_url,
             secret_token=self._settings.webhook_secret.get_secret_value(),

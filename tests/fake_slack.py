@@ -13,6 +13,8 @@ import aiohttp
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
+from bot.webserver import serve
+
 TEAM = "T0NEARMISS"
 BOT_USER = "U0BOT"
 
@@ -42,11 +44,7 @@ class FakeSlackAPI:
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_post("/respond/{token}", self._respond)
         app.router.add_get("/link", self._socket)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self._runner, self.port = await serve(app, "127.0.0.1", 0)
 
     async def stop(self) -> None:
         for socket in self._sockets:

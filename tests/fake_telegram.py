@@ -10,6 +10,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.webserver import serve
+
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "nearmiss", "username": "nearmiss_test_bot"}
 
 
@@ -40,11 +42,7 @@ class FakeBotAPI:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self._runner, self.port = await serve(app, "127.0.0.1", 0)
 
     async def stop(self) -> None:
         self._closing = True

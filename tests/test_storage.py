@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from flows.engine import ReportContent
 from storage import repositories as repo
-from storage.keys import Keys, KeyProblem, create_key_file, load_keys
+from storage.keys import KeyProblem, Keys, create_key_file, load_keys
 from storage.models import Base, Contact
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)

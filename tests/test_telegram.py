@@ -14,7 +14,7 @@ from bot.reporting import Reporting
 from bot.runner import sweep_drafts
 from tests.conftest import INVITE, MEMBER, Chat, start_bot
 from tests.fake_telegram import buttons, callback_update, text_update
-from tests.helpers import TYPICAL_WHAT, all_rows, file_typical_report, stored_text
+from tests.helpers import all_rows, file_typical_report, stored_text
 
 
 def _sqlite_file(settings) -> Path | None:

@@ -1,0 +1,12 @@
+"""Serving an aiohttp application, for webhooks and HTTP mode (and the tests' fake platforms)."""
+
+from aiohttp import web
+
+
+async def serve(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Starts serving `app`; returns its runner (to clean up) and the port bound (port 0 picks one)."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    return runner, site._server.sockets[0].getsockname()[1]

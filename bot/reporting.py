@@ -4,9 +4,10 @@ Adapters turn platform events into a Sender and an Answer, and render the Messag
 Messages are returned only after the change they describe has committed.
 """
 
+import hmac
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -14,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.config import Settings
 from flows import messages as M
-from flows.engine import Answer, Message, Outcome, ReportEngine
+from flows.engine import TYPED_ACTIONS, Answer, Message, Outcome, ReportEngine
 from flows.messages import _
 from flows.report_flow import REPORT_FLOW
 from storage import repositories as repo
@@ -216,7 +217,7 @@ class Reporting:
                 draft.updated_at, draft.expires_at = now, now + self._idle
             await repo.seal_contact(session, keys=self._keys, draft_id=draft.id, now=now,
                                     address=self._address(sender))
-        return turn.messages
+        return self._signed(turn.messages, reporter, draft.id)
 
     async def _answer(self, sender: Sender, answer: Answer) -> list[Message]:
         now, reporter = self._clock(), self._pseudonym(sender)
@@ -227,6 +228,9 @@ class Reporting:
             draft = await self._open_draft(session, reporter, sender.platform)
             if isinstance(draft, Message):
                 return [draft]
+            if not self._genuine(answer, reporter, draft.id):
+                prompt = self._engine.prompt(draft.state, today=self._today(now))
+                return self._signed([Message(_(M.STALE_BUTTON)), prompt], reporter, draft.id)
             turn = self._engine.advance(draft.state, answer, today=self._today(now))
             if turn.outcome is Outcome.CANCELLED:
                 await repo.delete_draft(session, draft=draft)
@@ -234,7 +238,7 @@ class Reporting:
                 turn.messages += await self._submit(session, draft, reporter, now)
             else:
                 draft.state, draft.updated_at, draft.expires_at = turn.state, now, now + self._idle
-        return turn.messages
+        return self._signed(turn.messages, reporter, draft.id)
 
     async def _submit(self, session, draft: Draft, reporter: Pseudonym, now: datetime) -> list[Message]:
         content = self._engine.content(draft.state)
@@ -271,7 +275,7 @@ class Reporting:
             draft = await self._open_draft(session, reporter, sender.platform)
             if isinstance(draft, Message):
                 return [draft]
-            return [self._engine.prompt(draft.state, today=self._today(now))]
+            return self._signed([self._engine.prompt(draft.state, today=self._today(now))], reporter, draft.id)
 
     async def _admit(self, session, sender: Sender, reporter: Pseudonym, now: datetime) -> str | list[Message]:
         """Returns the sender's team; or, for a stranger, the refusal, and for a redelivery, nothing."""
@@ -322,6 +326,24 @@ class Reporting:
         configured = {team.id for team in self._settings.teams}
         joined = [t for t in await repo.teams_joined(session, reporter=reporter.value) if t in configured]
         return joined[0] if joined else None
+
+    def _button_token(self, reporter: Pseudonym, draft_id: str, action: str, step: str, value: str) -> str:
+        return self._keys.sign("\x1f".join((reporter.value, draft_id, action, step, value)))
+
+    def _signed(self, messages: list[Message], reporter: Pseudonym, draft_id: str) -> list[Message]:
+        """Returns the messages with each button signed for this reporter and this draft."""
+        def sign(buttons):
+            return tuple(
+                replace(b, token=self._button_token(reporter, draft_id, b.action, b.step, b.value)) for b in buttons
+            )
+        return [replace(m, options=sign(m.options), controls=sign(m.controls)) for m in messages]
+
+    def _genuine(self, answer: Answer, reporter: Pseudonym, draft_id: str) -> bool:
+        """Says whether a tapped button was handed out to this reporter for this draft."""
+        if answer.action in TYPED_ACTIONS and not answer.token:
+            return True
+        expected = self._button_token(reporter, draft_id, answer.action, answer.step, answer.value)
+        return hmac.compare_digest(expected, answer.token)
 
     @staticmethod
     def _address(sender: Sender) -> dict[str, str]:

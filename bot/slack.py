@@ -22,24 +22,12 @@ from bot.slack_views import (
 )
 from bot.webserver import serve
 from flows import messages as M
-from flows.engine import Action, Answer, Message
+from flows.engine import Action, Answer, Message, decode_button
 from flows.messages import _
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
-_SEPARATOR = "|"
-
-
-def parse_button(value: str | None) -> Answer | None:
-    """Returns the answer a flow button stands for, or None if its value means nothing."""
-    parts = (value or "").split(_SEPARATOR, 2)
-    if len(parts) != 3:
-        return None
-    try:
-        return Answer(Action(parts[0]), parts[2], parts[1])
-    except ValueError:
-        return None
 
 
 def _sender(user: str, team: str, event: str = "") -> Sender:
@@ -151,7 +139,7 @@ class SlackAdapter:
         """Applies a tapped button; a multi-select is updated in place, else the next question follows."""
         await ack()
         sender = _sender(body["user"]["id"], _team_of(body), event=f"action:{body.get('trigger_id', '')}")
-        answer = parse_button(action.get("value"))
+        answer = decode_button(action.get("value"))
         if answer is None:
             messages = await self._reporting.where_am_i(sender)
         else:

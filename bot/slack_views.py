@@ -6,12 +6,11 @@ from enum import StrEnum
 from typing import Any
 
 from flows import messages as M
-from flows.engine import FEEDBACK_OPTIONS, TEXT_LIMIT, Button, Message
+from flows.engine import FEEDBACK_OPTIONS, TEXT_LIMIT, Message, encode_button
 from flows.lists import Lists, Option
 from flows.messages import _
 from flows.report_flow import REPORT_FLOW, Kind, Step
 
-_SEPARATOR = "|"
 _SECTION_LIMIT = 3000
 _RADIO_MOST = 5  # choices this short are radio buttons; longer lists are a select
 
@@ -31,10 +30,6 @@ def _plain(text: str) -> dict[str, Any]:
     return {"type": "plain_text", "text": text[:_SECTION_LIMIT] or " ", "emoji": True}
 
 
-def button_value(button: Button) -> str:
-    return _SEPARATOR.join((button.action.value, button.step, button.value))
-
-
 def message_blocks(message: Message) -> list[dict[str, Any]]:
     """Returns an engine message as blocks: its text, then its buttons."""
     blocks: list[dict[str, Any]] = [{"type": "section", "text": _plain(message.text)}]
@@ -46,7 +41,7 @@ def message_blocks(message: Message) -> list[dict[str, Any]]:
                 "type": "button",
                 "text": _plain(f"✓ {button.label}" if button.selected else button.label),
                 "action_id": f"{Ids.FLOW_BUTTON}-{index}",
-                "value": button_value(button),
+                "value": encode_button(button),
             }
             if button.selected:
                 element["style"] = "primary"

@@ -23,14 +23,13 @@ from bot.config import ConfigProblem, TelegramSettings
 from bot.reporting import Reporting, Sender
 from bot.webserver import serve
 from flows import messages as M
-from flows.engine import Action, Answer, Button, Message
+from flows.engine import Action, Answer, Button, Message, decode_button, encode_button
 from flows.messages import _
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-_SEPARATOR = "|"
 _SHORT_LABEL = 20  # labels up to this long sit two to a row
 
 
@@ -66,19 +65,12 @@ class PerChatOrder(BaseUpdateProcessor):
 
 def callback_data(button: Button) -> str:
     """Returns the button as Telegram callback data (at most 64 bytes)."""
-    return _SEPARATOR.join((button.action.value, button.step, button.value))
+    return encode_button(button)
 
 
 def parse_callback(data: str | None) -> Answer | None:
     """Returns the answer a tapped button stands for, or None if the data means nothing."""
-    parts = (data or "").split(_SEPARATOR, 2)
-    if len(parts) != 3:
-        return None
-    try:
-        action = Action(parts[0])
-    except ValueError:
-        return None
-    return Answer(action, parts[2], parts[1])
+    return decode_button(data)
 
 
 def keyboard(message: Message) -> InlineKeyboardMarkup | None:

@@ -39,10 +39,13 @@ def parse(line: str, buttons: list[Button], step: str) -> Answer:
     """Returns the answer a typed line stands for at the current question."""
     typed = line.strip()
     if typed.isdigit() and 1 <= int(typed) <= len(buttons):
-        button = buttons[int(typed) - 1]
-        return Answer(button.action, button.value, button.step)
-    if typed.lower() in SHORTCUTS:
-        return Answer(SHORTCUTS[typed.lower()], step=step)
+        return buttons[int(typed) - 1].answer()
+    shortcut = SHORTCUTS.get(typed.lower())
+    offered = [b for b in buttons if b.action is shortcut]
+    if offered:
+        return offered[0].answer()
+    if shortcut is Action.CANCEL:
+        return Answer(Action.CANCEL, step=step)
     return Answer(Action.TEXT, line)
 
 

@@ -58,6 +58,10 @@ class Answer:
     action: Action
     value: str = ""
     step: str = ""  # the question a button was shown with; empty for typed text
+    token: str = ""  # the button's signature, echoed back by the adapter
+
+
+TYPED_ACTIONS = (Action.TEXT, Action.CANCEL)  # answers that may come without a button
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,11 @@ class Button:
     step: str
     value: str = ""
     selected: bool = False
+    token: str = ""  # set by the service: ties the button to one reporter and one draft
+
+    def answer(self) -> Answer:
+        """Returns the answer tapping this button gives."""
+        return Answer(self.action, self.value, self.step, self.token)
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,26 @@ class Message:
     controls: tuple[Button, ...] = ()
     step: str = ""
     accepts_text: bool = False
+
+
+_SEPARATOR = "|"
+
+
+def encode_button(button: Button) -> str:
+    """Returns a button as the short text a platform hands back when it is tapped."""
+    return _SEPARATOR.join((button.action.value, button.step, button.value, button.token))
+
+
+def decode_button(data: str | None) -> Answer | None:
+    """Returns the answer an encoded button stands for, or None if the text means nothing."""
+    parts = (data or "").split(_SEPARATOR)
+    if len(parts) != 4:
+        return None
+    try:
+        action = Action(parts[0])
+    except ValueError:
+        return None
+    return Answer(action, parts[2], parts[1], parts[3])
 
 
 class Outcome(StrEnum):

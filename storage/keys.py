@@ -50,6 +50,12 @@ class Keys:
         digest = hmac.new(self.pseudonym_key, subject, hashlib.sha256).hexdigest()
         return Pseudonym(key_id(self.pseudonym_key), digest)
 
+    def sign(self, text: str) -> str:
+        """Returns a short signature of text (48 bits), for buttons the bot hands out."""
+        key = hmac.new(self.pseudonym_key, b"nearmiss-buttons", hashlib.sha256).digest()
+        digest = hmac.new(key, text.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:6]).decode()
+
     def seal(self, plaintext: str) -> tuple[str, bytes]:
         """Returns the id of the contact key and the plaintext encrypted with it."""
         return key_id(self.contact_key), Fernet(self.contact_key).encrypt(plaintext.encode())

@@ -11,15 +11,19 @@ from tests.helpers import all_rows
 REPORTER = Sender("telegram", str(MEMBER), str(MEMBER))
 
 
+def button(messages, value: str) -> Answer:
+    """Returns the answer of the button with this value on the last message, as a tap gives it."""
+    [found] = [b for b in messages[-1].options + messages[-1].controls if b.value == value]
+    return found.answer()
+
+
 async def test_taps_racing_on_one_draft_never_lose_or_invent_an_answer(reporting, database):
-    await reporting.start(REPORTER)
-    await reporting.answer(REPORTER, Answer(Action.PICK, "today", "when"))
-    await reporting.answer(REPORTER, Answer(Action.PICK, "home_visit", "where"))
+    started = await reporting.start(REPORTER)
+    where = await reporting.answer(REPORTER, button(started, "today"))
+    who = await reporting.answer(REPORTER, button(where, "home_visit"))
 
     roles = ["child", "police", "health", "education"]
-    replies = await asyncio.gather(*(
-        reporting.answer(REPORTER, Answer(Action.TOGGLE, role, "who")) for role in roles
-    ))
+    replies = await asyncio.gather(*(reporting.answer(REPORTER, button(who, role)) for role in roles))
 
     applied = set()
     for role, messages in zip(roles, replies):
@@ -32,10 +36,10 @@ async def test_taps_racing_on_one_draft_never_lose_or_invent_an_answer(reporting
 
 
 async def test_the_same_event_delivered_twice_is_applied_once(reporting, database):
-    await reporting.start(REPORTER)
+    started = await reporting.start(REPORTER)
     tap = Sender("telegram", str(MEMBER), str(MEMBER), event="bot:17")
-    first = await reporting.answer(tap, Answer(Action.PICK, "today", "when"))
-    again = await reporting.answer(tap, Answer(Action.PICK, "today", "when"))
+    first = await reporting.answer(tap, button(started, "today"))
+    again = await reporting.answer(tap, button(started, "today"))
 
     assert first[-1].text == M.ASK_WHERE
     assert again == []
@@ -59,3 +63,27 @@ async def test_old_events_are_forgotten_by_the_sweep(reporting, database, clock)
     await reporting.sweep()
 
     assert (await all_rows(database))["seen_events"] == []
+
+
+async def test_buttons_only_work_for_the_reporter_and_draft_they_were_given_to(reporting, database):
+    started = await reporting.start(REPORTER)
+    today = button(started, "today")
+    forged = [Answer(Action.PICK, "today", "when"), Answer(Action.PICK, "today", "when", "AAAAAAAA"),
+              Answer(Action.PICK, "yesterday", "when", today.token)]
+    for answer in forged:
+        replies = await reporting.answer(REPORTER, answer)
+        assert replies[0].text == M.STALE_BUTTON and replies[-1].step == "when"
+
+    colleague = Sender("telegram", "2002", "2002")
+    await reporting.start(colleague)
+    stolen = await reporting.answer(colleague, today)
+    assert stolen[0].text == M.STALE_BUTTON, "another reporter's button does nothing on my draft"
+
+    cancel_confirm = await reporting.answer(REPORTER, Answer(Action.CANCEL))
+    [yes] = [b for b in cancel_confirm[-1].options if b.action is Action.YES]
+    await reporting.answer(REPORTER, yes.answer())
+    await reporting.start(REPORTER)
+    leftover = await reporting.answer(REPORTER, today)
+    assert leftover[0].text == M.STALE_BUTTON, "a button from a cancelled draft does nothing on the next"
+    rows = await all_rows(database)
+    assert all(d["state"]["trail"] == [] for d in rows["drafts"])

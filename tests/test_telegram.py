@@ -277,6 +277,19 @@ async def test_photos_and_contact_cards_are_declined_and_the_draft_kept(chat, da
     assert "7911123456" not in await stored_text(database)
 
 
+async def test_forged_callback_data_changes_nothing(chat, database):
+    await chat.say("/report")
+    question = chat.last_keyboard
+    [today] = [b["callback_data"] for b in buttons(question) if b["text"] == "Today"]
+    action, step, value, token = today.split("|")
+    for forged in (f"{action}|{step}|yesterday|{token}", f"{action}|{step}|{value}|", "p|when|today",
+                   "x" * 64, "", "ok|summary||AAAAAAAA"):
+        replies = await chat.send_raw(callback_update(MEMBER, question, forged))
+        assert replies[0]["text"] == "That button belongs to an earlier question. Here is where you are:"
+    [draft] = (await all_rows(database))["drafts"]
+    assert draft["state"]["answers"] == {} and draft["state"]["step"] == "when"
+
+
 async def test_the_command_menu_is_set(chat, telegram_api):
     [menu] = [call for call in telegram_api.calls if call.method == "setMyCommands"]
     assert [c["command"] for c in menu.params["commands"]] == ["report", "cancel", "help"]
@@ -305,7 +318,9 @@ async def test_webhook_mode_accepts_only_the_secret_token(telegram_api, settings
             assert telegram_api.sent_to(MEMBER)[-1]["text"] == "When did it happen?"
 
             # A retried delivery of the same update (same update_id) is applied once.
-            tap = callback_update(MEMBER, telegram_api.sent_to(MEMBER)[-1], "p|when|today")
+            question = telegram_api.sent_to(MEMBER)[-1]
+            [today] = [b["callback_data"] for b in buttons(question) if b["text"] == "Today"]
+            tap = callback_update(MEMBER, question, today)
             for _ in range(2):
                 retried = await http.post(url, json={"update_id": 3, **tap},
                                           headers={"X-Telegram-Bot-Api-Secret-Token": secret})

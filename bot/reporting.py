@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.config import Settings
@@ -152,7 +152,7 @@ class Reporting:
                 )
         except IntegrityError:
             return FormResult({}, [])
-        except OperationalError as error:
+        except (DBAPIError, OSError) as error:
             log.error("database unavailable: %s", error.__class__.__name__)
             return FormResult({FORM_PROBLEM_FIELD: _(M.BUSY)}, [])
         card = Message(f"{_(M.YOUR_REPORT)}\n\n{self._engine.card(filled.state)}")
@@ -195,7 +195,7 @@ class Reporting:
         except StaleDataError:
             # Two taps crossed; the other one won. Show the reporter where they now are.
             return [Message(_(M.TAPS_CROSSED))] + await self._where_am_i(sender)
-        except OperationalError as error:
+        except (DBAPIError, OSError) as error:
             log.error("database unavailable: %s", error.__class__.__name__)
             return [Message(_(M.BUSY))]
 

@@ -10,6 +10,7 @@ from aiohttp import web
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     BaseUpdateProcessor,
     CallbackQueryHandler,
@@ -113,6 +114,8 @@ class TelegramAdapter:
             .base_url(base)
             .base_file_url(base.removesuffix("/bot") + "/file/bot")
             .concurrent_updates(PerChatOrder(settings.max_concurrent_updates))
+            # Keeps within Telegram's flood limits and, on a 429, waits as told and tries again.
+            .rate_limiter(AIORateLimiter(max_retries=3))
         )
         if settings.mode == "webhook":
             builder = builder.updater(None)

@@ -35,6 +35,7 @@ class FakeBotAPI:
         self._message_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._closing = False
+        self._failures: dict[str, list[tuple[int, str, int | None]]] = {}
         self.confirmed_offset = 0
 
     # Serving.
@@ -60,6 +61,9 @@ class FakeBotAPI:
         params = await _params(request)
         method = request.match_info["method"]
         self.calls.append(Call(method, params))
+        if self._failures.get(method):
+            code, description, retry_after = self._failures[method].pop(0)
+            return _error(code, description, retry_after)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return _error(404, "Not Found: method not found")
@@ -125,6 +129,11 @@ class FakeBotAPI:
         message = self.messages[int(params["message_id"])]
         _set_markup(message, params.get("reply_markup"))
         return _ok(message)
+
+    def fail(self, method: str, code: int, description: str, *, times: int = 1,
+             retry_after: int | None = None) -> None:
+        """Makes the next calls of a method fail as Telegram would."""
+        self._failures.setdefault(method, []).extend([(code, description, retry_after)] * times)
 
     # What tests do as Telegram users.
 
@@ -200,5 +209,8 @@ def _ok(result: Any) -> web.Response:
     return web.json_response({"ok": True, "result": result})
 
 
-def _error(code: int, description: str) -> web.Response:
-    return web.json_response({"ok": False, "error_code": code, "description": description}, status=code)
+def _error(code: int, description: str, retry_after: int | None = None) -> web.Response:
+    body = {"ok": False, "error_code": code, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return web.json_response(body, status=code)

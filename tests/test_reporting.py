@@ -1,11 +1,16 @@
 """The reporting service that every adapter calls, on SQLite and PostgreSQL."""
 
 import asyncio
+import sqlite3
 
-from bot.reporting import Sender
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.reporting import Reporting, Sender
 from flows import messages as M
 from flows.engine import Action, Answer
 from tests.conftest import MEMBER
+from storage.database import Database
 from tests.helpers import all_rows
 
 REPORTER = Sender("telegram", str(MEMBER), str(MEMBER))
@@ -87,3 +92,52 @@ async def test_buttons_only_work_for_the_reporter_and_draft_they_were_given_to(r
     assert leftover[0].text == M.STALE_BUTTON, "a button from a cancelled draft does nothing on the next"
     rows = await all_rows(database)
     assert all(d["state"]["trail"] == [] for d in rows["drafts"])
+
+
+async def walk_to_summary(reporting: Reporting, sender: Sender) -> list:
+    """Answers every question as a reporter tapping the buttons would; returns the summary."""
+    messages = await reporting.start(sender)
+    for value in ("today", "home_visit", "child", "done", "what", "action", "prevented", "skip", "skip", "no"):
+        if value in ("what", "action"):
+            messages = await reporting.answer(sender, Answer(Action.TEXT, f"The {value}, in a few words."))
+            continue
+        [found] = [b for b in messages[-1].options + messages[-1].controls
+                   if b.value == value or (not b.value and b.action.name.lower() == value)]
+        messages = await reporting.answer(sender, found.answer())
+    assert messages[-1].step == "summary"
+    return messages
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_locked_database_never_says_saved_and_the_draft_survives(database_url, keys, settings, clock):
+    database = Database(database_url, lock_timeout=0.2)
+    await database.migrate()
+    reporting = Reporting(database=database, keys=keys, settings=settings, clock=clock)
+    summary = await walk_to_summary(reporting, REPORTER)
+    [submit] = [b for b in summary[-1].controls if b.action is Action.SUBMIT]
+
+    blocker = sqlite3.connect(make_url(database_url).database)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the database
+    try:
+        refused = await reporting.answer(REPORTER, submit.answer())
+    finally:
+        blocker.rollback()
+        blocker.close()
+
+    assert [m.text for m in refused] == [M.BUSY]
+    rows = await all_rows(database)
+    assert rows["reports"] == [] and rows["drafts"][0]["state"]["step"] == "summary"
+    sent = await reporting.answer(REPORTER, submit.answer())
+    assert sent[-1].text.startswith("Sent. Your reference is NM-")
+    await database.close()
+
+
+async def test_a_database_that_is_down_gets_a_kind_reply(keys, settings, clock, caplog):
+    database = Database("postgresql+asyncpg://nearmiss@127.0.0.1:1/nowhere")
+    reporting = Reporting(database=database, keys=keys, settings=settings, clock=clock)
+
+    replies = await reporting.start(REPORTER)
+
+    assert [m.text for m in replies] == [M.BUSY]
+    assert str(MEMBER) not in caplog.text
+    await database.close()

@@ -332,3 +332,28 @@ async def test_webhook_mode_accepts_only_the_secret_token(telegram_api, settings
         assert "That button belongs to an earlier question. Here is where you are:" not in questions
     finally:
         await adapter.stop()
+
+
+async def test_a_flood_limit_reply_is_waited_out_and_the_message_still_arrives(chat, telegram_api):
+    telegram_api.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+
+    replies = await chat.say("/report")
+
+    assert [m["text"] for m in replies][-1] == "When did it happen?"
+    sends = [c for c in telegram_api.calls if c.method == "sendMessage"]
+    assert len(sends) == 3, "the refused send was tried again, once"
+
+
+async def test_a_reporter_who_blocked_the_bot_does_not_stop_the_sweep(telegram_api, bot, reporting, database, clock):
+    first, second = Chat(telegram_api, bot[1], MEMBER), Chat(telegram_api, bot[1], 2002)
+    for chat in (first, second):
+        await chat.say("/report")
+    clock.advance(hours=25)
+    telegram_api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
+
+    await sweep_drafts(reporting, {"telegram": bot[0]})
+
+    assert (await all_rows(database))["drafts"] == []
+    notes = [m["text"] for chat_id in (MEMBER, 2002) for m in telegram_api.sent_to(chat_id)
+             if m["text"].startswith("Your unfinished report was cleared")]
+    assert len(notes) == 1, "the blocked reporter is skipped, the other told"

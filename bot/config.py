@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import limits
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from sqlalchemy.engine import make_url
 
@@ -82,6 +83,20 @@ class SlackSettings(_Section):
         return self
 
 
+class LimitSettings(_Section):
+    # How many messages and taps one reporter may send; more get a kind "slow down".
+    per_reporter: str = "60/minute"
+
+    @field_validator("per_reporter")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        try:
+            limits.parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate such as '60/minute'") from None
+        return value
+
+
 class OptionSetting(_Section):
     code: str = Field(pattern=r"^[a-z0-9_]{1,32}$")
     label: str = Field(min_length=1, max_length=60)
@@ -127,6 +142,7 @@ class Settings(_Section):
     database: DatabaseSettings = DatabaseSettings()
     keys: KeySettings = KeySettings()
     drafts: DraftSettings = DraftSettings()
+    limits: LimitSettings = LimitSettings()
     telegram: TelegramSettings | None = None
     slack: SlackSettings | None = None
     lists: ListSettings = ListSettings()

@@ -10,6 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
+import limits
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -81,6 +84,9 @@ class Reporting:
         self._clock = clock
         self._engine = ReportEngine(settings.lists.to_lists())
         self._idle = timedelta(hours=settings.drafts.expire_after_hours)
+        # In memory, per process: a burst limit, not an account of anyone's activity.
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._limit = limits.parse(settings.limits.per_reporter)
 
     # Platforms redeliver unconfirmed events for a day; remember them for two.
     EVENT_MEMORY = timedelta(days=2)
@@ -105,6 +111,8 @@ class Reporting:
 
     async def join(self, sender: Sender, code: str) -> list[Message]:
         """Adds the sender to the team whose invite code they gave."""
+        if not await self._within_limit(sender):
+            return [Message(_(M.SLOW_DOWN))]
         team = next(
             (t for t in self._settings.teams
              if t.invite_code and code and t.invite_code.get_secret_value() == code.strip()),
@@ -134,6 +142,8 @@ class Reporting:
 
     async def submit_form(self, sender: Sender, values: dict) -> FormResult:
         """Stores a report answered on one screen, or returns what to correct, keeping nothing."""
+        if not await self._within_limit(sender):
+            return FormResult({FORM_PROBLEM_FIELD: _(M.SLOW_DOWN)}, [])
         now = self._clock()
         filled = self._engine.fill(values, today=self._today(now))
         if filled.errors:
@@ -186,7 +196,12 @@ class Reporting:
 
     # Inside one unit of work each.
 
+    async def _within_limit(self, sender: Sender) -> bool:
+        return await self._limiter.hit(self._limit, self._pseudonym(sender).value)
+
     async def _guarded(self, sender: Sender, work) -> list[Message]:
+        if not await self._within_limit(sender):
+            return [Message(_(M.SLOW_DOWN))]
         try:
             return await work(sender)
         except IntegrityError:

@@ -15,6 +15,7 @@ from bot.reporting import Reporting, Sender
 from bot.slack_views import (
     Ids,
     answered_blocks,
+    fallback,
     home_view,
     message_blocks,
     modal_values,
@@ -90,7 +91,7 @@ class SlackAdapter:
 
     async def send(self, chat_id: str, message: Message) -> None:
         """Posts one message, with its buttons, in the user's direct messages with the app."""
-        await self.client.chat_postMessage(channel=chat_id, text=message.text, blocks=message_blocks(message))
+        await self.client.chat_postMessage(channel=chat_id, text=fallback(message.text), blocks=message_blocks(message))
 
     async def _send_all(self, chat_id: str, messages: list[Message]) -> None:
         for message in messages:
@@ -151,10 +152,10 @@ class SlackAdapter:
         question = (body.get("message") or {}).get("text", "")
         prompt = messages[-1]
         if answer and answer.action is Action.TOGGLE and len(messages) == 1 and prompt.step == answer.step:
-            await self.client.chat_update(channel=channel, ts=ts, text=prompt.text, blocks=message_blocks(prompt))
+            await self.client.chat_update(channel=channel, ts=ts, text=fallback(prompt.text), blocks=message_blocks(prompt))
             return
         if channel and ts:
-            await self.client.chat_update(channel=channel, ts=ts, text=question, blocks=answered_blocks(question))
+            await self.client.chat_update(channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question))
         await self._send_all(sender.chat_id, messages)
 
     async def _on_home_form(self, ack, body: dict[str, Any]) -> None:

@@ -30,6 +30,12 @@ def _plain(text: str) -> dict[str, Any]:
     return {"type": "plain_text", "text": text[:_SECTION_LIMIT] or " ", "emoji": True}
 
 
+def fallback(text: str) -> str:
+    """Returns text for a message's `text` field (shown in notifications, read as mrkdwn) with
+    Slack's control characters escaped, so typed text cannot mention @channel or fake a link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def message_blocks(message: Message) -> list[dict[str, Any]]:
     """Returns an engine message as blocks: its text, then its buttons."""
     blocks: list[dict[str, Any]] = [{"type": "section", "text": _plain(message.text)}]

@@ -120,6 +120,7 @@ NOT_A_MEMBER = N_(
 PRIVATE_ONLY = N_("Reports are private: please message me directly, not in a group.")
 JOINED = N_("Welcome to {team}. Send {start} to report a near miss.")
 BAD_INVITE = N_("That invite code didn't work. Please check it with your manager.")
+SLOW_DOWN = N_("That was faster than I can keep up with. Please wait a moment; your report is safe.")
 BUSY = N_("Sorry, I couldn't save that just now. Your report is safe; please try again in a minute.")
 
 # Identifier kinds, singular and plural, as shown in MASKED.

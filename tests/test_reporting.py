@@ -6,11 +6,12 @@ import sqlite3
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.config import LimitSettings
 from bot.reporting import Reporting, Sender
 from flows import messages as M
 from flows.engine import Action, Answer
-from tests.conftest import MEMBER
 from storage.database import Database
+from tests.conftest import MEMBER
 from tests.helpers import all_rows
 
 REPORTER = Sender("telegram", str(MEMBER), str(MEMBER))
@@ -141,3 +142,20 @@ async def test_a_database_that_is_down_gets_a_kind_reply(keys, settings, clock, 
     assert [m.text for m in replies] == [M.BUSY]
     assert str(MEMBER) not in caplog.text
     await database.close()
+
+
+async def test_a_reporter_sending_too_fast_is_asked_to_wait_and_loses_nothing(database, keys, settings, clock):
+    limited = settings.model_copy(update={"limits": LimitSettings(per_reporter="4/minute")})
+    reporting = Reporting(database=database, keys=keys, settings=limited, clock=clock)
+    started = await reporting.start(REPORTER)
+    where = await reporting.answer(REPORTER, button(started, "today"))
+    who = await reporting.answer(REPORTER, button(where, "assessment"))
+    await reporting.answer(REPORTER, button(who, "child"))
+
+    refused = await reporting.answer(REPORTER, button(who, "police"))
+
+    assert [m.text for m in refused] == [M.SLOW_DOWN]
+    [draft] = (await all_rows(database))["drafts"]
+    assert draft["state"]["answers"]["who"] == ["child"]
+    other = await reporting.start(Sender("telegram", "2002", "2002"))
+    assert other[-1].step == "when", "one reporter's limit is theirs alone"

@@ -290,3 +290,17 @@ async def test_socket_mode_needs_no_public_address(slack_settings, database, key
     finally:
         await adapter.stop()
     assert len((await all_rows(database))["reports"]) == 1
+
+
+async def test_typed_text_cannot_mention_the_channel_or_fake_a_link(slack):
+    view = await open_modal(slack)
+    sneaky = GOOD_FORM | {"what": {"type": "plain_text_input",
+                                   "value": "<!channel> see <https://evil.invalid|the policy> & *this*"}}
+    await slack.interact(slack.submission(MEMBER, view, sneaky))
+    await said(slack.api, MEMBER, "Sent. Your reference is NM-")
+
+    posts = [c.params for c in slack.api.calls if c.method == "chat.postMessage"]
+    card = posts[0]
+    assert "<!channel>" not in card["text"] and "&lt;!channel&gt;" in card["text"]
+    assert all(block["text"]["type"] == "plain_text" for p in posts for block in p["blocks"]
+               if block["type"] == "section")

@@ -3,12 +3,13 @@
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
 
 from bot.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
-from storage.keys import KeyProblem, create_key_file, load_keys
+from storage.keys import KeyProblem, KeySource, create_key_file, key_id, load_keys, write_key_file
 
 log = logging.getLogger("nearmiss")
 
@@ -53,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     init = key_commands.add_parser("init", help="create the key file named in the config")
     init.add_argument("--config", type=Path, required=True)
     init.set_defaults(command=_keys_init)
+    rotate = key_commands.add_parser(
+        "rotate", help="make new keys, keep the old ones for old pseudonyms, re-encrypt every contact")
+    rotate.add_argument("--config", type=Path, required=True)
+    rotate.set_defaults(command=_keys_rotate)
     return parser
 
 
@@ -78,9 +83,18 @@ async def _database(settings: Settings):
 
 async def _open(settings: Settings):
     from bot.reporting import Reporting
+    from storage import repositories as repo
 
-    keys = load_keys(settings.keys.file)
+    keys = KeySource(settings.keys.file)
     database = await _database(settings)
+    async with database.unit() as session:
+        missing = await repo.key_ids_in_use(session) - keys.keys.known_ids()
+    if missing:
+        await database.close()
+        raise KeyProblem(
+            f"the database holds data under key(s) {', '.join(sorted(missing))}, which the loaded keys "
+            "do not include: is this the right key file?"
+        )
     return database, Reporting(database=database, keys=keys, settings=settings)
 
 
@@ -171,6 +185,39 @@ async def _keys_init(args: argparse.Namespace) -> int:
     create_key_file(path)
     print(f"created {path} (readable by its owner only); keep a backup outside the database's")
     return 0
+
+
+async def _keys_rotate(args: argparse.Namespace) -> int:
+
+    settings = load_settings(args.config)
+    path = settings.keys.file
+    if path is None or os.environ.get("NEARMISS_PSEUDONYM_KEY"):
+        raise KeyProblem("keys come from the environment: rotate them where they are set")
+    database = await _database(settings)
+    try:
+        count = await rotate_keys(path, database)
+    finally:
+        await database.close()
+    print(f"rotated the keys in {path}; re-encrypted {count} contacts; old keys kept for old pseudonyms")
+    return 0
+
+
+async def rotate_keys(path: Path, database, *, batch: int = 500) -> int:
+    """Writes new current keys (old ones retired), then re-encrypts every contact with the new
+    contact key; running bots read the new key file on their next request. Returns how many."""
+    from storage import repositories as repo
+
+    keys = load_keys(path, environ={}).rotated()
+    write_key_file(path, keys, replace=True)
+    current, count = key_id(keys.contact_key), 0
+    while True:
+        async with database.unit() as session:
+            contacts = await repo.contacts_not_sealed_with(session, key_id=current, batch=batch)
+            for contact in contacts:
+                contact.key_id, contact.ciphertext = keys.seal(keys.open(contact.key_id, contact.ciphertext))
+        count += len(contacts)
+        if len(contacts) < batch:
+            return count
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from flows.messages import _
 from flows.report_flow import REPORT_FLOW
 from storage import repositories as repo
 from storage.database import Database
-from storage.keys import Keys, Pseudonym
+from storage.keys import Keys, KeySource, Pseudonym
 from storage.models import Draft
 
 log = logging.getLogger(__name__)
@@ -75,11 +75,11 @@ class OwnReport:
 
 class Reporting:
     def __init__(
-        self, *, database: Database, keys: Keys, settings: Settings,
+        self, *, database: Database, keys: Keys | KeySource, settings: Settings,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._database = database
-        self._keys = keys
+        self._key_source = keys
         self._settings = settings
         self._clock = clock
         self._engine = ReportEngine(settings.lists.to_lists())
@@ -171,7 +171,7 @@ class Reporting:
     async def own_reports(self, sender: Sender) -> list[OwnReport]:
         """Returns the sender's own reports, found through their pseudonym."""
         async with self._database.unit() as session:
-            reports = await repo.reports_by(session, reporter=self._pseudonym(sender).value)
+            reports = await repo.reports_by(session, reporters=self._every_pseudonym(sender))
         return [OwnReport(r.reference, r.status, r.submitted_at) for r in reports]
 
     async def where_am_i(self, sender: Sender) -> list[Message]:
@@ -185,7 +185,7 @@ class Reporting:
         async with self._database.unit() as session:
             await repo.forget_events(session, before=now - self.EVENT_MEMORY)
             for draft in await repo.expired_drafts(session, now=now):
-                address = await repo.open_draft_contact(session, keys=self._keys, draft_id=draft.id)
+                address = await repo.open_draft_contact(session, keys=self._keyring(), draft_id=draft.id)
                 await repo.delete_draft(session, draft=draft)
                 if address:
                     platform = address["platform"]
@@ -220,7 +220,7 @@ class Reporting:
             team = await self._admit(session, sender, reporter, now)
             if isinstance(team, list):
                 return team
-            draft = await repo.get_draft(session, reporter=reporter.value)
+            draft = await repo.get_draft(session, reporters=self._every_pseudonym(sender))
             if draft is None or await self._expire_if_idle(session, draft):
                 turn = self._engine.start(today=self._today(now))
                 draft = await repo.add_draft(
@@ -230,7 +230,7 @@ class Reporting:
             else:
                 turn = self._engine.resume(draft.state, today=self._today(now))
                 draft.updated_at, draft.expires_at = now, now + self._idle
-            await repo.seal_contact(session, keys=self._keys, draft_id=draft.id, now=now,
+            await repo.seal_contact(session, keys=self._keyring(), draft_id=draft.id, now=now,
                                     address=self._address(sender))
         return self._signed(turn.messages, reporter, draft.id)
 
@@ -240,7 +240,7 @@ class Reporting:
             team = await self._admit(session, sender, reporter, now)
             if isinstance(team, list):
                 return team
-            draft = await self._open_draft(session, reporter, sender.platform)
+            draft = await self._open_draft(session, sender)
             if isinstance(draft, Message):
                 return [draft]
             if not self._genuine(answer, reporter, draft.id):
@@ -277,7 +277,7 @@ class Reporting:
                 await repo.keep_contact_for_report(session, draft_id=draft.id, report_id=report.id)
             await repo.delete_draft(session, draft=draft)
         elif address is not None:
-            await repo.seal_contact(session, keys=self._keys, address=address, now=now, report_id=report.id)
+            await repo.seal_contact(session, keys=self._keyring(), address=address, now=now, report_id=report.id)
         log.info("report submitted for team %s", team)
         follow_up = M.SUBMITTED_FEEDBACK if content.wants_feedback else M.SUBMITTED_NO_CONTACT
         return Message(f"{_(M.SUBMITTED).format(reference=report.reference)}\n{_(follow_up)}")
@@ -287,7 +287,7 @@ class Reporting:
         async with self._database.unit() as session:
             if await self._team(session, sender, reporter) is None:
                 return [Message(_(M.NOT_A_MEMBER))]
-            draft = await self._open_draft(session, reporter, sender.platform)
+            draft = await self._open_draft(session, sender)
             if isinstance(draft, Message):
                 return [draft]
             return self._signed([self._engine.prompt(draft.state, today=self._today(now))], reporter, draft.id)
@@ -307,13 +307,13 @@ class Reporting:
             return True
         return await repo.first_sighting(session, key=f"{sender.platform}:{sender.event}", now=now)
 
-    async def _open_draft(self, session, reporter: Pseudonym, platform: str) -> Draft | Message:
+    async def _open_draft(self, session, sender: Sender) -> Draft | Message:
         """Returns the reporter's live draft, or what to tell them when there is none."""
-        draft = await repo.get_draft(session, reporter=reporter.value)
+        draft = await repo.get_draft(session, reporters=self._every_pseudonym(sender))
         if draft is None:
-            return Message(_(M.NO_DRAFT).format(start=self._start_command(platform)))
+            return Message(_(M.NO_DRAFT).format(start=self._start_command(sender.platform)))
         if await self._expire_if_idle(session, draft):
-            return self._expired_message(platform)
+            return self._expired_message(sender.platform)
         return draft
 
     async def _expire_if_idle(self, session, draft) -> bool:
@@ -339,11 +339,12 @@ class Reporting:
             if sender.user_id in team.members.get(sender.platform, ()):
                 return team.id
         configured = {team.id for team in self._settings.teams}
-        joined = [t for t in await repo.teams_joined(session, reporter=reporter.value) if t in configured]
+        joined = [t for t in await repo.teams_joined(session, reporters=self._every_pseudonym(sender))
+                  if t in configured]
         return joined[0] if joined else None
 
     def _button_token(self, reporter: Pseudonym, draft_id: str, action: str, step: str, value: str) -> str:
-        return self._keys.sign("\x1f".join((reporter.value, draft_id, action, step, value)))
+        return self._keyring().sign("\x1f".join((reporter.value, draft_id, action, step, value)))
 
     def _signed(self, messages: list[Message], reporter: Pseudonym, draft_id: str) -> list[Message]:
         """Returns the messages with each button signed for this reporter and this draft."""
@@ -366,7 +367,19 @@ class Reporting:
         return address | ({"workspace": sender.workspace} if sender.workspace else {})
 
     def _pseudonym(self, sender: Sender) -> Pseudonym:
-        return self._keys.pseudonym(platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id)
+        return self._keyring().pseudonym(platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id)
+
+    def _every_pseudonym(self, sender: Sender) -> list[str]:
+        """Returns the sender's pseudonyms under every loaded key: rows made before a rotation
+        are still theirs."""
+        every = self._keyring().every_pseudonym(
+            platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id
+        )
+        return [p.value for p in every]
+
+    def _keyring(self) -> Keys:
+        source = self._key_source
+        return source.keys if isinstance(source, KeySource) else source
 
     def _today(self, now: datetime) -> date:
         return now.astimezone(self._settings.zone).date()

@@ -25,9 +25,9 @@ def new_reference() -> str:
 
 # Drafts.
 
-async def get_draft(session: AsyncSession, *, reporter: str) -> Draft | None:
-    """Returns the reporter's draft, if they have one."""
-    return await session.scalar(select(Draft).where(Draft.reporter == reporter))
+async def get_draft(session: AsyncSession, *, reporters: list[str]) -> Draft | None:
+    """Returns the reporter's draft, if they have one, found by any of their pseudonyms."""
+    return await session.scalar(select(Draft).where(Draft.reporter.in_(reporters)).limit(1))
 
 
 async def get_draft_by_id(session: AsyncSession, *, draft_id: str) -> Draft | None:
@@ -133,20 +133,20 @@ async def stream_reports(session: AsyncSession, *, batch: int = 1000) -> AsyncIt
         yield report
 
 
-async def reports_by(session: AsyncSession, *, reporter: str, limit: int = 20) -> list[Report]:
-    """Returns a reporter's own reports, newest first."""
+async def reports_by(session: AsyncSession, *, reporters: list[str], limit: int = 20) -> list[Report]:
+    """Returns a reporter's own reports, by any of their pseudonyms, newest first."""
     rows = await session.scalars(
-        select(Report).where(Report.reporter == reporter).order_by(Report.submitted_at.desc()).limit(limit)
+        select(Report).where(Report.reporter.in_(reporters)).order_by(Report.submitted_at.desc()).limit(limit)
     )
     return list(rows)
 
 
 # Teams.
 
-async def teams_joined(session: AsyncSession, *, reporter: str) -> list[str]:
-    """Returns the teams a reporter joined by invite code, earliest first."""
+async def teams_joined(session: AsyncSession, *, reporters: list[str]) -> list[str]:
+    """Returns the teams a reporter joined by invite code, by any of their pseudonyms, earliest first."""
     rows = await session.scalars(
-        select(Membership.team).where(Membership.reporter == reporter).order_by(Membership.joined_at)
+        select(Membership.team).where(Membership.reporter.in_(reporters)).order_by(Membership.joined_at)
     )
     return list(rows)
 
@@ -155,6 +155,18 @@ async def join_team(session: AsyncSession, *, reporter: str, team: str, now: dat
     """Records that a reporter joined a team, once."""
     if await session.get(Membership, (reporter, team)) is None:
         session.add(Membership(reporter=reporter, team=team, joined_at=now))
+
+
+async def contacts_not_sealed_with(session: AsyncSession, *, key_id: str, batch: int) -> list[Contact]:
+    """Returns up to `batch` contacts sealed with any key but this one."""
+    return list(await session.scalars(select(Contact).where(Contact.key_id != key_id).limit(batch)))
+
+
+async def key_ids_in_use(session: AsyncSession) -> set[str]:
+    """Returns the ids of every key that some stored row depends on."""
+    pseudonym_ids = await session.scalars(select(Report.pseudonym_key_id).distinct())
+    contact_ids = await session.scalars(select(Contact.key_id).distinct())
+    return set(pseudonym_ids) | set(contact_ids)
 
 
 # Inbound events.

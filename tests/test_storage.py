@@ -59,7 +59,7 @@ async def test_a_sealed_contact_follows_its_draft_into_the_report(database, keys
         await repo.keep_contact_for_report(session, draft_id=draft.id, report_id=report.id)
         await repo.delete_draft(session, draft=draft)
     async with database.unit() as session:
-        assert await repo.get_draft(session, reporter=pseudonym.value) is None
+        assert await repo.get_draft(session, reporters=[pseudonym.value]) is None
         [contact] = (await session.scalars(select(Contact))).all()
     assert contact.report_id == report.id
     assert json.loads(keys.open(contact.key_id, contact.ciphertext))["chat"] == "42"

@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.set_defaults(command=_export)
 
+    erase = commands.add_parser("erase", help="delete one report and its contact, at its reporter's request")
+    erase.add_argument("--config", type=Path, required=True)
+    erase.add_argument("--code", required=True, help="the report's reference, e.g. NM-7K3F-9Q2C")
+    erase.set_defaults(command=_erase)
+
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--config", type=Path, required=True)
     migrate.set_defaults(command=_migrate)
@@ -165,6 +170,22 @@ async def _export(args: argparse.Namespace) -> int:
     finally:
         await database.close()
     log.info("exported %d reports", count)
+    return 0
+
+
+async def _erase(args: argparse.Namespace) -> int:
+    from storage import repositories as repo
+
+    database = await _database(load_settings(args.config))
+    try:
+        async with database.unit() as session:
+            erased = await repo.erase_report(session, reference=args.code)
+    finally:
+        await database.close()
+    if not erased:
+        print(f"nearmiss: no report has the reference {args.code}", file=sys.stderr)
+        return 1
+    print(f"erased {args.code.strip().upper()} and any contact kept with it")
     return 0
 
 

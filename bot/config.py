@@ -83,6 +83,14 @@ class SlackSettings(_Section):
         return self
 
 
+class RetentionSettings(_Section):
+    # A contact (the only way back to a reporter) is deleted after this many days at the most,
+    # even if the report is still open; closing a report deletes it sooner.
+    contacts_days: int = Field(180, ge=1)
+    # Closed reports are deleted this many days after closing; 0 keeps them.
+    closed_reports_days: int = Field(0, ge=0)
+
+
 class LimitSettings(_Section):
     # How many messages and taps one reporter may send; more get a kind "slow down".
     per_reporter: str = "60/minute"
@@ -143,6 +151,7 @@ class Settings(_Section):
     keys: KeySettings = KeySettings()
     drafts: DraftSettings = DraftSettings()
     limits: LimitSettings = LimitSettings()
+    retention: RetentionSettings = RetentionSettings()
     telegram: TelegramSettings | None = None
     slack: SlackSettings | None = None
     lists: ListSettings = ListSettings()

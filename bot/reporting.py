@@ -179,11 +179,18 @@ class Reporting:
         return [Message(_(M.STALE_BUTTON))] + await self._guarded(sender, self._where_am_i)
 
     async def sweep(self) -> list[Notice]:
-        """Deletes drafts left idle too long and returns a gentle note for each reporter;
-        forgets events too old to be redelivered."""
+        """Deletes drafts left idle too long and returns a gentle note for each reporter; deletes
+        what the retention periods say is kept no longer; forgets events too old to be redelivered."""
         notices, now = [], self._clock()
+        retention = self._settings.retention
         async with self._database.unit() as session:
             await repo.forget_events(session, before=now - self.EVENT_MEMORY)
+            await repo.purge(
+                session,
+                contacts_before=now - timedelta(days=retention.contacts_days),
+                closed_before=now - timedelta(days=retention.closed_reports_days)
+                if retention.closed_reports_days else None,
+            )
             for draft in await repo.expired_drafts(session, now=now):
                 address = await repo.open_draft_contact(session, keys=self._keyring(), draft_id=draft.id)
                 await repo.delete_draft(session, draft=draft)

@@ -66,6 +66,7 @@ class Report(Base):
     wants_feedback: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(32), default="submitted")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class Draft(Base):

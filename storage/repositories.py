@@ -169,6 +169,23 @@ async def key_ids_in_use(session: AsyncSession) -> set[str]:
     return set(pseudonym_ids) | set(contact_ids)
 
 
+async def purge(session: AsyncSession, *, contacts_before: datetime, closed_before: datetime | None) -> None:
+    """Deletes contacts kept since before one time, and reports closed before another."""
+    await session.execute(delete(Contact).where(Contact.created_at < contacts_before))
+    if closed_before is not None:
+        await session.execute(delete(Report).where(Report.closed_at < closed_before))
+
+
+async def erase_report(session: AsyncSession, *, reference: str) -> bool:
+    """Deletes a report and its contact; says whether there was one."""
+    report = await session.scalar(select(Report).where(Report.reference == reference.strip().upper()))
+    if report is None:
+        return False
+    await session.execute(delete(Contact).where(Contact.report_id == report.id))
+    await session.delete(report)
+    return True
+
+
 # Inbound events.
 
 async def first_sighting(session: AsyncSession, *, key: str, now: datetime) -> bool:

@@ -207,3 +207,22 @@ telegram = [{MEMBER}]
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+def test_erase_deletes_a_report_at_its_reporters_request(tmp_path):
+    data = tmp_path / "demo"
+    filed = nearmiss("demo", "--data-dir", str(data), stdin=DEMO_ANSWERS)
+    reference = filed.stdout.split("Your reference is ")[1].split(".")[0]
+    config = write_config(tmp_path / "config.toml", f"""
+[database]
+url = "sqlite+aiosqlite:///{data / 'nearmiss-demo.db'}"
+[[teams]]
+id = "demo"
+name = "Demo team"
+""")
+
+    erased = nearmiss("erase", "--config", str(config), "--code", reference.lower())
+    assert erased.returncode == 0 and f"erased {reference}" in erased.stdout
+    assert json.loads(nearmiss("export", "--config", str(config)).stdout) == []
+    again = nearmiss("erase", "--config", str(config), "--code", reference)
+    assert again.returncode == 1 and "no report has the reference" in again.stderr

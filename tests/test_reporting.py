@@ -4,13 +4,15 @@ import asyncio
 import sqlite3
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from bot.config import LimitSettings
+from bot.config import LimitSettings, RetentionSettings
 from bot.reporting import Reporting, Sender
 from flows import messages as M
 from flows.engine import Action, Answer
 from storage.database import Database
+from storage.models import Report
 from tests.conftest import MEMBER
 from tests.helpers import all_rows
 
@@ -159,3 +161,30 @@ async def test_a_reporter_sending_too_fast_is_asked_to_wait_and_loses_nothing(da
     assert draft["state"]["answers"]["who"] == ["child"]
     other = await reporting.start(Sender("telegram", "2002", "2002"))
     assert other[-1].step == "when", "one reporter's limit is theirs alone"
+
+
+async def test_retention_deletes_old_contacts_and_long_closed_reports(database, keys, settings, clock):
+    kept = settings.model_copy(update={"retention": RetentionSettings(contacts_days=30, closed_reports_days=90)})
+    reporting = Reporting(database=database, keys=keys, settings=kept, clock=clock)
+    summary = await walk_to_summary(reporting, REPORTER)
+    edit = [b for b in summary[-1].options if b.value == "feedback"][0]
+    wants = [b for b in (await reporting.answer(REPORTER, edit.answer()))[-1].options if b.value == "yes"][0]
+    summary = await reporting.answer(REPORTER, wants.answer())
+    submit = [b for b in summary[-1].controls if b.action is Action.SUBMIT][0]
+    await reporting.answer(REPORTER, submit.answer())
+    assert len((await all_rows(database))["contacts"]) == 1
+
+    clock.advance(days=31)
+    await reporting.sweep()
+    rows = await all_rows(database)
+    assert rows["contacts"] == [] and len(rows["reports"]) == 1, "the report stays, unreachable"
+
+    async with database.unit() as session:
+        report = (await session.scalars(select(Report))).one()
+        report.status, report.closed_at = "closed", clock()
+    clock.advance(days=89)
+    await reporting.sweep()
+    assert len((await all_rows(database))["reports"]) == 1
+    clock.advance(days=2)
+    await reporting.sweep()
+    assert (await all_rows(database))["reports"] == []

@@ -36,6 +36,9 @@ _FOUND = {
     Identifier.DOB: M.FOUND_DOB,
     Identifier.POSTCODE: M.FOUND_POSTCODE,
     Identifier.PHONE: M.FOUND_PHONE,
+    Identifier.CASE: M.FOUND_CASE,
+    Identifier.ADDRESS: M.FOUND_ADDRESS,
+    Identifier.NAME: M.FOUND_NAME,
 }
 
 

@@ -1,6 +1,9 @@
 """Finds identifiers in free text and masks them before anything is stored.
 
-A first pass over structured identifiers; names and addresses come with the privacy issue.
+Everything runs offline on the text normalised once (NFKC, no invisible or control characters):
+patterns with checksums for structured identifiers, phonenumbers for phone numbers, and a names
+gazetteer with context (flows/names.py). Each detector returns spans; earlier detectors win
+where spans overlap, so a URL is not also read as a name or a phone number.
 """
 
 import re
@@ -11,43 +14,80 @@ from enum import StrEnum
 
 import phonenumbers
 
+from flows.names import find_names
+
 
 class Identifier(StrEnum):
     URL = "link"
     EMAIL = "email"
     NHS = "NHS number"
     NI = "NI number"
+    CASE = "case number"
     DOB = "date of birth"
     POSTCODE = "postcode"
     PHONE = "phone"
+    ADDRESS = "address"
+    NAME = "name"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: Identifier
 
 
 @dataclass(frozen=True)
 class Masked:
-    text: str
+    text: str                  # the normalised text with each identifier replaced
     found: Counter[Identifier]
+    source: str                # the normalised text, before masking
+    spans: tuple[Span, ...]    # where each identifier was, in `source`
 
 
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]]", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _NHS = re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")
 _NI = re.compile(
-    r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
-    r" ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
+    r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
     re.IGNORECASE,
 )
+_SYSTEMS = r"case|ref|reference|id|no|num|number|file|mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|ehm|ehcp|crn"
+_CASE = re.compile(
+    rf"(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref)?\s*[:#]?\s*)(?P<ref>[A-Z0-9]*\d[A-Z0-9]*(?:[-/][A-Z0-9]+)*)"
+    rf"|\b(?P<shaped>[A-Z]{{2,5}}(?:[-/]\d{{2,8}}){{1,3}})\b",
+    re.IGNORECASE,
+)
+_CASE_MIN_DIGITS = 4
 _POSTCODE = re.compile(
     r"\b(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKS-UW]|[A-HK-Y]\d[ABEHMNPRV-Y])"
     r" ?\d[ABD-HJLNP-UW-Z]{2})\b",
     re.IGNORECASE,
 )
-_PHONE_MIN_DIGITS = 10
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)? {_MONTH},? \d{{4}}|{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
+_DATE = (
+    rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH},? \d{{4}}|{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
+)
+# A date is a date of birth when birth, age or DOB is mentioned just before or just after it.
 _DOB = re.compile(
-    rf"(?P<context>\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?|birthday(?: is)?)\s*[:\-]?\s*)(?P<date>{_DATE})",
+    rf"(?:\b(?:d\.?o\.?b|date of birth|born(?: on)?|birthday(?: is)?|b\.|aged? \d{{1,2}}\W*(?:born|dob)?)"
+    rf"\s*[:\-(]?\s*)(?P<date>{_DATE})"
+    rf"|(?P<before>{_DATE})(?=\s*[,(]?\s*(?:so |now |\()?\s*(?:is |aged? )?\d{{1,2}}\s*(?:now|years?|yrs?|yo|y/o|\)))",
     re.IGNORECASE,
 )
+_STREET = (
+    r"street|st|road|rd|avenue|ave|lane|ln|close|cl|drive|dr|way|crescent|cres|court|ct|gardens|gdns"
+    r"|place|pl|terrace|grove|walk|hill|park|square|sq|row|view|mews|rise|green|parade|estate|villas"
+    r"|fold|wynd|brae|croft|meadow|meadows|chase|gate|vale|boulevard"
+)
+_ADDRESS = re.compile(
+    rf"\b(?:(?:flat|apartment|apt|unit|room)\s*\d+[a-z]?,?\s+)?\d{{1,4}}[a-z]?,?\s+(?:[a-z'’-]+\s+){{0,3}}(?:{_STREET})\b"
+    rf"|\b(?:the\s+[A-Z][a-z]+,\s+)?(?:[A-Z][a-z'’]+\s+){{1,2}}(?:Street|Road|Avenue|Lane|Close|Drive|Crescent|Gardens"
+    rf"|Terrace|Grove|Way|Mews|Place)\b",
+    re.IGNORECASE,
+)
+_PHONE_MIN_DIGITS = 10
 
 
 def normalise(text: str) -> str:
@@ -59,51 +99,61 @@ def normalise(text: str) -> str:
     )
 
 
-def _nhs_checksum_ok(digits: str) -> bool:
-    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
-    check = 11 - total % 11
+def _nhs_checksum_ok(number: str) -> bool:
+    digits = re.sub(r"\D", "", number)
+    check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(digits[:9])) % 11
     check = 0 if check == 11 else check
     return check != 10 and check == int(digits[9])
 
 
-def _placeholder(kind: Identifier) -> str:
-    return f"[{kind.value}]"
+def _spans(pattern: re.Pattern[str], text: str, kind: Identifier, group: str | None = None, accept=None):
+    for match in pattern.finditer(text):
+        name = group or next((g for g in (match.groupdict() or {}) if match.group(g)), None)
+        start, end = match.span(name) if name else match.span()
+        if accept is None or accept(text[start:end]):
+            yield Span(start, end, kind)
+
+
+def _phones(text: str):
+    # POSSIBLE rather than VALID, so numbers from unallocated or fictional ranges are masked
+    # too; the digit count keeps short case numbers and times out of it.
+    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        if sum(ch.isdigit() for ch in match.raw_string) >= _PHONE_MIN_DIGITS:
+            yield Span(match.start, match.end, Identifier.PHONE)
+
+
+def _case_reference(reference: str) -> bool:
+    return sum(ch.isdigit() for ch in reference) >= _CASE_MIN_DIGITS
+
+
+def find(text: str) -> list[Span]:
+    """Returns where the identifiers are in (already normalised) text, in order, never overlapping."""
+    detectors = (
+        _spans(_URL, text, Identifier.URL),
+        _spans(_EMAIL, text, Identifier.EMAIL),
+        _spans(_NHS, text, Identifier.NHS, accept=_nhs_checksum_ok),
+        _spans(_NI, text, Identifier.NI),
+        _spans(_DOB, text, Identifier.DOB),
+        _spans(_POSTCODE, text, Identifier.POSTCODE),
+        _phones(text),
+        _spans(_CASE, text, Identifier.CASE, accept=_case_reference),
+        _spans(_ADDRESS, text, Identifier.ADDRESS),
+        (Span(start, end, Identifier.NAME) for start, end in find_names(text)),
+    )
+    taken: list[Span] = []
+    for detector in detectors:
+        for span in detector:
+            if not any(span.start < t.end and t.start < span.end for t in taken):
+                taken.append(span)
+    return sorted(taken, key=lambda s: s.start)
 
 
 def mask(text: str) -> Masked:
     """Returns the text with each identifier replaced by a placeholder naming its kind."""
-    found: Counter[Identifier] = Counter()
-    text = normalise(text)
-
-    def replace(pattern: re.Pattern[str], kind: Identifier, text: str, accept=lambda m: True) -> str:
-        def sub(match: re.Match[str]) -> str:
-            if not accept(match):
-                return match.group(0)
-            found[kind] += 1
-            if kind is Identifier.DOB:
-                return match.group("context") + _placeholder(kind)
-            return _placeholder(kind)
-
-        return pattern.sub(sub, text)
-
-    text = replace(_URL, Identifier.URL, text)
-    text = replace(_EMAIL, Identifier.EMAIL, text)
-    text = replace(_NHS, Identifier.NHS, text, lambda m: _nhs_checksum_ok(re.sub(r"\D", "", m.group(0))))
-    text = replace(_NI, Identifier.NI, text)
-    text = replace(_DOB, Identifier.DOB, text)
-    text = replace(_POSTCODE, Identifier.POSTCODE, text)
-    text = _mask_phones(text, found)
-    return Masked(text, found)
-
-
-def _mask_phones(text: str, found: Counter[Identifier]) -> str:
+    source = normalise(text)
+    spans = find(source)
     pieces, last = [], 0
-    # POSSIBLE rather than VALID, so numbers from unallocated or fictional ranges are masked
-    # too; the digit count keeps short case numbers and times out of it.
-    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
-        if sum(ch.isdigit() for ch in match.raw_string) < _PHONE_MIN_DIGITS:
-            continue
-        pieces += [text[last:match.start], _placeholder(Identifier.PHONE)]
-        last = match.end
-        found[Identifier.PHONE] += 1
-    return "".join(pieces) + text[last:]
+    for span in spans:
+        pieces += [source[last:span.start], f"[{span.kind.value}]"]
+        last = span.end
+    return Masked("".join(pieces) + source[last:], Counter(s.kind for s in spans), source, tuple(spans))

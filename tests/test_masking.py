@@ -15,7 +15,17 @@ from flows.masking import Identifier, mask
     ("DOB 12/03/2015 was wrong on file", Identifier.DOB, "2015"),
     ("born on 4th March 2019, we think", Identifier.DOB, "2019"),
     ("see https://example.org/case?id=4 for notes", Identifier.URL, "example.org"),
+    ("Mosaic ID 1234567 was wrong", Identifier.CASE, "1234567"),
+    ("case no CP-2023-00451 closed", Identifier.CASE, "00451"),
+    ("family at 14 Acacia Avenue since May", Identifier.ADDRESS, "Acacia"),
+    ("moved to flat 3, 22 harbour road last week", Identifier.ADDRESS, "harbour"),
+    ("aged 4 (born 03/02/2020) and", Identifier.DOB, "2020"),
+    ("the girl, 14/05/2011 so 13 now, was", Identifier.DOB, "2011"),
+    ("mum said jayden was hungry", Identifier.NAME, "jayden"),
+    ("spoke to Mrs Okafor about it", Identifier.NAME, "Okafor"),
 ])
+
+
 def test_each_identifier_is_masked(text, kind, secret):
     masked = mask(text)
     assert masked.found == {kind: 1}
@@ -24,7 +34,7 @@ def test_each_identifier_is_masked(text, kind, secret):
 
 
 def test_ordinary_numbers_dates_and_times_stay():
-    text = "Visit on 3/11/2026 at 10:30 with 2 officers; case 12345, aged 4."
+    text = "Visit on 3/11/2026 at 10:30 with 2 officers in room 12, aged 4, under section 47."
     assert mask(text).text == text and not mask(text).found
 
 
@@ -38,3 +48,16 @@ def test_invisible_characters_cannot_hide_an_identifier():
 def test_fullwidth_digits_are_normalised_before_matching():
     masked = mask("call ０７７００ ９００１２３")
     assert masked.found == {Identifier.PHONE: 1}
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Mum Kelly Price rang about jayden", ["Kelly Price", "jayden"]),
+    ("Mary-Jane Smith-Jones and Liam O'Brien were there", ["Mary-Jane Smith-Jones", "Liam O'Brien"]),
+    ("Kelly's boyfriend was at the door", ["Kelly"]),
+    ("Will the duty team call back?", []),
+    ("May is when the review is due at Leeds General Infirmary", []),
+    ("St Mary's primary school rang the police on Tuesday", []),
+])
+def test_names_in_running_text(text, names):
+    masked = mask(text)
+    assert [masked.source[s.start:s.end] for s in masked.spans if s.kind is Identifier.NAME] == names

@@ -54,8 +54,10 @@ _NI = re.compile(
 )
 _SYSTEMS = r"case|ref|reference|id|no|num|number|file|mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|ehm|ehcp|crn"
 _CASE = re.compile(
-    rf"(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref)?\s*[:#]?\s*)(?P<ref>[A-Z0-9]*\d[A-Z0-9]*(?:[-/][A-Z0-9]+)*)"
-    rf"|\b(?P<shaped>[A-Z]{{2,5}}(?:[-/]\d{{2,8}}){{1,3}})\b",
+    rf"(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref)?\s*[:#]?\s*(?:is\s+|was\s+)?)"
+    rf"(?P<ref>[A-Z0-9]+(?:[-/][A-Z0-9]+)*)\b"
+    rf"|\b(?P<shaped>[A-Z][A-Z0-9]{{0,4}}(?:[-/]\d{{2,8}}){{1,3}})\b"
+    rf"|\b(?P<long>\d{{6,9}})\b",  # a bare long number that is not a phone or NHS number
     re.IGNORECASE,
 )
 _CASE_MIN_DIGITS = 4
@@ -66,26 +68,38 @@ _POSTCODE = re.compile(
 )
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = (
-    rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+    rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[-.]\d{{2}}[-.]\d{{2}}"
     rf"|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH},? \d{{4}}|{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
 )
 # A date is a date of birth when birth, age or DOB is mentioned just before or just after it.
 _DOB = re.compile(
     rf"(?:\b(?:d\.?o\.?b|date of birth|born(?: on)?|birthday(?: is)?|b\.|aged? \d{{1,2}}\W*(?:born|dob)?)"
     rf"\s*[:\-(]?\s*)(?P<date>{_DATE})"
-    rf"|(?P<before>{_DATE})(?=\s*[,(]?\s*(?:so |now |\()?\s*(?:is |aged? )?\d{{1,2}}\s*(?:now|years?|yrs?|yo|y/o|\)))",
+    rf"|(?P<before>{_DATE})\b(?=\s*[,(]?\s*(?:so |now |\()?\s*(?:is |aged? )?\d{{1,2}}\s*(?:now|years?|yrs?|yo|y/o|\)))",
     re.IGNORECASE,
 )
+_DATES = re.compile(rf"\b{_DATE}\b", re.IGNORECASE)
+_BIRTH_BEFORE = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born|birthday|aged?)(?:\b|(?<=\.))[^.!?\n]{0,30}$",
+                           re.IGNORECASE)
+_BIRTH_AFTER = re.compile(r"^[^.!?\n]{0,20}\b(?:d\.?o\.?b|date of birth|birthday)\b", re.IGNORECASE)
+_AFTER_NAME = re.compile(r"^[\s,(]{0,3}$")
 _STREET = (
     r"street|st|road|rd|avenue|ave|lane|ln|close|cl|drive|dr|way|crescent|cres|court|ct|gardens|gdns"
     r"|place|pl|terrace|grove|walk|hill|park|square|sq|row|view|mews|rise|green|parade|estate|villas"
-    r"|fold|wynd|brae|croft|meadow|meadows|chase|gate|vale|boulevard"
+    r"|fold|wynd|brae|croft|meadow|meadows|chase|gate|vale|boulevard|wharf|quay|cottages|bank|yard"
+    r"|heights|[a-z]+way"
 )
+_BUILDING = r"(?:[A-Z][a-z]+\s+){1,2}(?:Court|House|Tower|Heights|Lodge|Mansions|Point|Buildings|Cottage|Farm)"
+_NUMBERED_STREET = rf"\d{{1,4}}[a-z]?,?\s+(?:[a-z'’-]+\s+){{0,3}}(?i:{_STREET})\b"
+_FLAT = r"(?i:flat|apartment|apt|unit)\s*\d+(?:/\d+)?[a-z]?,?\s+"
 _ADDRESS = re.compile(
-    rf"\b(?:(?:flat|apartment|apt|unit|room)\s*\d+[a-z]?,?\s+)?\d{{1,4}}[a-z]?,?\s+(?:[a-z'’-]+\s+){{0,3}}(?:{_STREET})\b"
-    rf"|\b(?:the\s+[A-Z][a-z]+,\s+)?(?:[A-Z][a-z'’]+\s+){{1,2}}(?:Street|Road|Avenue|Lane|Close|Drive|Crescent|Gardens"
-    rf"|Terrace|Grove|Way|Mews|Place)\b",
-    re.IGNORECASE,
+    # "Flat 3, 22 Harbour Road", "Flat 14, Tower Court, 2 Bridge Street", "7b mill lane"
+    rf"\b(?:{_FLAT}(?:{_BUILDING},?\s+)?)?(?i:{_NUMBERED_STREET})"
+    # "Flat 12 Priory Court"
+    rf"|\b{_FLAT}{_BUILDING}\b"
+    # "The Willows, Church Street", "Rose Cottage, Back Lane": capitalised, so case matters here
+    rf"|\b(?:(?:The\s+[A-Z][a-z]+|{_BUILDING}),\s+)?(?:[A-Z][a-z'’]+\s+){{1,2}}(?:Street|Road|Avenue|Lane|Close|Drive"
+    rf"|Crescent|Gardens|Terrace|Grove|Way|Mews|Place)\b(?!\s+(?i:surgery|school|station|clinic|practice|centre))",
 )
 _PHONE_MIN_DIGITS = 10
 
@@ -118,7 +132,8 @@ def _phones(text: str):
     # POSSIBLE rather than VALID, so numbers from unallocated or fictional ranges are masked
     # too; the digit count keeps short case numbers and times out of it.
     for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
-        if sum(ch.isdigit() for ch in match.raw_string) >= _PHONE_MIN_DIGITS:
+        glued = match.start > 0 and (text[match.start - 1].isalnum() or text[match.start - 1] in "-/")
+        if sum(ch.isdigit() for ch in match.raw_string) >= _PHONE_MIN_DIGITS and not glued:
             yield Span(match.start, match.end, Identifier.PHONE)
 
 
@@ -126,19 +141,31 @@ def _case_reference(reference: str) -> bool:
     return sum(ch.isdigit() for ch in reference) >= _CASE_MIN_DIGITS
 
 
+def _dates_of_birth(text: str, names: list[tuple[int, int]]):
+    """Dates next to a birth word ("DOB", "born", "aged 4"), or straight after a name."""
+    yield from _spans(_DOB, text, Identifier.DOB)
+    name_ends = {end for _, end in names}
+    for match in _DATES.finditer(text):
+        start, end = match.span()
+        after_name = any(_AFTER_NAME.match(text[e:start]) for e in name_ends if e <= start)
+        if after_name or _BIRTH_BEFORE.search(text[max(0, start - 40):start]) or _BIRTH_AFTER.match(text[end:]):
+            yield Span(start, end, Identifier.DOB)
+
+
 def find(text: str) -> list[Span]:
     """Returns where the identifiers are in (already normalised) text, in order, never overlapping."""
+    names = find_names(text)
     detectors = (
         _spans(_URL, text, Identifier.URL),
         _spans(_EMAIL, text, Identifier.EMAIL),
         _spans(_NHS, text, Identifier.NHS, accept=_nhs_checksum_ok),
         _spans(_NI, text, Identifier.NI),
-        _spans(_DOB, text, Identifier.DOB),
+        _dates_of_birth(text, names),
         _spans(_POSTCODE, text, Identifier.POSTCODE),
         _phones(text),
         _spans(_CASE, text, Identifier.CASE, accept=_case_reference),
         _spans(_ADDRESS, text, Identifier.ADDRESS),
-        (Span(start, end, Identifier.NAME) for start, end in find_names(text)),
+        (Span(start, end, Identifier.NAME) for start, end in names),
     )
     taken: list[Span] = []
     for detector in detectors:

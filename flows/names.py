@@ -4,14 +4,17 @@
 """
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 GAZETTEER = Path(__file__).parent / "data" / "names.tsv"
+PLACES = Path(__file__).parent / "data" / "places.txt"
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*")
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$|^\s*$")
-_SURNAME_SHAPE = re.compile(r"^(?:O['’][A-Z]|Mc[A-Z]|Mac[A-Z])[a-z]+$")
+_SURNAME_SHAPE = re.compile(r"^(?:O['’][A-Z]|Mc[A-Z]|Mac[A-Z])[a-z]+$|^o['’][a-z]{3,}$")
+_NAME_CASE = re.compile(r"^(?:(?:Mc|Mac|O['’])?[A-Z][a-z]*|(?:o['’])?[a-z]+)$")  # each part: Title or lower case
 
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"}
 # Words after which the next word is very likely somebody's name.
@@ -36,7 +39,12 @@ INSTITUTIONS = {
     "clinic", "surgery", "centre", "center", "court", "council", "service", "services", "team",
     "unit", "trust", "police", "station", "church", "general", "royal", "house", "hall", "ward",
     "road", "street", "lane", "avenue", "close", "drive", "way", "park", "estate", "city", "town",
-    "county", "district", "borough", "community", "children's", "family", "families", "project",
+    "county", "district", "borough", "community", "children's", "project", "refuge", "cottage",
+    "farm", "lodge", "tower", "heights", "wharf", "quay", "bank", "gardens", "terrace", "crescent",
+}
+DETERMINERS = {
+    "the", "a", "an", "his", "her", "their", "my", "our", "your", "this", "that", "these", "those",
+    "wrong", "new", "old", "other", "another", "same", "every", "each", "no", "any", "some",
 }
 # Capitalised words that are never names here, whatever some country's list says.
 NEVER = {
@@ -44,20 +52,44 @@ NEVER = {
     "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "christmas", "easter", "eid", "diwali", "ramadan", "mum", "dad", "nan",
     "gran", "i", "the", "a", "an", "and", "but", "or", "so", "then", "no", "yes", "ok", "not",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "xmas",
+    "mosaic", "liquidlogic", "lcs", "eclipse", "carefirst", "frameworki", "azeus", "ehm", "capita",
 }
-_RARE_WORD = 3.6      # rarer than this as an English word: a name, even lower-case, unprompted
-_UNCOMMON_WORD = 4.7  # rarer than this: a name when a cue or a person verb says so
+# Words after a name at the start of a sentence that show it is a person: "Grace (age 6)",
+# "Jo at the refuge", "Katie from housing".
+NAME_FOLLOWERS = {"from", "at", "dob", "born", "age", "nhs", "ni", "gave", "got", "ran", "stayed", "with"}
+# How common a name is as an ordinary English word (Zipf) decides how much context it needs.
+_RARE_WORD = 3.0      # rarer than this: a name even in lower case, unprompted ("jayden")
+_NAME_LIKE = 4.05     # rarer than this: a name at the start of a sentence ("Liam got...")
+_UNCOMMON_WORD = 4.7  # rarer than this: a name when a cue or a person verb says so ("Grace said")
+
+
+@cache
+def places() -> frozenset[str]:
+    """Returns the places whose names are also surnames."""
+    return frozenset(line for line in PLACES.read_text().splitlines() if line and not line.startswith("#"))
 
 
 @cache
 def gazetteer() -> dict[str, float]:
     """Returns each known name, lower-case, with how common it is as an ordinary word."""
-    names = {}
+    return {name: zipf for name, (zipf, _home) in _entries().items()}
+
+
+@cache
+def home_names() -> frozenset[str]:
+    """Returns the names common in the UK or Ireland."""
+    return frozenset(name for name, (_zipf, home) in _entries().items() if home)
+
+
+@cache
+def _entries() -> dict[str, tuple[float, bool]]:
+    entries = {}
     for line in GAZETTEER.read_text().splitlines():
         if line and not line.startswith("#"):
-            name, _kind, zipf = line.split("\t")
-            names[name] = float(zipf)
-    return names
+            name, _kind, zipf, home = line.split("\t")
+            entries[name] = (float(zipf), home == "home")
+    return entries
 
 
 def _word_zipf(word: str) -> float | None:
@@ -80,44 +112,76 @@ def find_names(text: str) -> list[tuple[int, int]]:
     for index, (start, end, word) in enumerate(tokens):
         before = tokens[index - 1][2].lower() if index else ""
         following = tokens[index + 1][2] if index + 1 < len(tokens) else ""
-        sentence_start = bool(_SENTENCE_END.search(text[:start]))
-        if _is_name(word, before, following, sentence_start, previous_was_name):
-            trimmed = end - (2 if re.search(r"['’]s$", word) else 0)
-            spans.append((start, trimmed))
-            previous_was_name = True
-        else:
-            previous_was_name = False
+        context = _Context(
+            before=before,
+            following=following,
+            next_char=text[end:end + 2].strip()[:1],
+            sentence_start=bool(_SENTENCE_END.search(text[:start])),
+            follows_name=previous_was_name,
+        )
+        length = _name_length(word, context)
+        if length:
+            spans.append((start, start + length))
+        previous_was_name = bool(length)
     return _joined(spans, text)
 
 
-def _is_name(word: str, before: str, following: str, sentence_start: bool, follows_name: bool) -> bool:
-    lower, after = word.lower(), following.lower()
-    if lower in NEVER or before in ("st", "saint") or after in INSTITUTIONS:
+@dataclass(frozen=True)
+class _Context:
+    before: str          # the word before, lower case
+    following: str       # the word after, as written
+    next_char: str       # the first character after the word and any space
+    sentence_start: bool
+    follows_name: bool
+
+
+def _name_length(word: str, context: _Context) -> int:
+    """Returns how many characters of the word are a name (0 if none): a possessive's "'s",
+    or the "s" of one typed without its apostrophe ("Chloes school"), is left out."""
+    if _is_name(word, context):
+        return len(word) - (2 if re.search(r"['’]s$", word) else 0)
+    if word.endswith("s") and word[:1].isupper() and _is_name(word[:-1], context, possessive=True):
+        return len(word) - 1
+    return 0
+
+
+def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
+    lower, after = word.lower(), c.following.lower()
+    if lower in NEVER or lower in TITLES or lower in INSTITUTIONS or c.before in ("st", "saint") \
+            or after in INSTITUTIONS:
         return False
-    if word.isupper() and before not in TITLES:
-        return False  # an acronym: ID, GP, MASH, EDT
-    capitalised = word[0].isupper() and not word.isupper()
+    if c.before in TITLES:
+        return word[:1].isupper() or _word_zipf(word) is not None
+    bare = re.sub(r"['’]s$", "", word)
+    if any(not _NAME_CASE.match(part) for part in bare.split("-") if part):
+        return False  # an acronym or odd casing: ID, GP, NINo
+    capitalised = word[0].isupper()
+    if _SURNAME_SHAPE.match(word.split("-")[0]):
+        return True
+    if capitalised and lower in places():
+        return False
     zipf = _word_zipf(word)
-    if before in TITLES:
-        return capitalised or zipf is not None
-    if capitalised and _SURNAME_SHAPE.match(word.split("-")[0]):
-        return True
     if zipf is None:
-        # Not a known name: only a capitalised word straight after a name, a title or a cue.
-        return capitalised and not sentence_start and (follows_name or before in CUES)
-    if follows_name:
+        # Not a known name: only a capitalised word straight after a name or a cue.
+        return capitalised and not c.sentence_start and not possessive and (c.follows_name or c.before in CUES)
+    if possessive:
+        return zipf < _UNCOMMON_WORD
+    if c.follows_name or c.before in CUES:
         return capitalised or zipf < _UNCOMMON_WORD
-    if before in CUES:
-        return capitalised or zipf < _UNCOMMON_WORD
-    if capitalised and not sentence_start:
+    if not capitalised:
+        if c.before in DETERMINERS:
+            return False
+        rare_pair = _word_zipf(c.following) is not None and _word_zipf(c.following) < _NAME_LIKE
+        return zipf < _RARE_WORD or (zipf < _NAME_LIKE and (after in PERSON_VERBS or rare_pair))
+    if not c.sentence_start:
         return True
-    if zipf < _RARE_WORD:
+    if zipf < _NAME_LIKE and (lower.removesuffix("'s") in home_names() or zipf < _RARE_WORD):
         return True
     if zipf >= _UNCOMMON_WORD:
-        return False
-    possessive = re.search(r"['’]s$", word) is not None
-    surname_follows = following[:1].isupper() and _word_zipf(following) is not None
-    return possessive or after in PERSON_VERBS or (capitalised and surname_follows)
+        return after in PERSON_VERBS or (c.following[:1].isupper() and _word_zipf(c.following) is not None)
+    return (after in PERSON_VERBS or after in NAME_FOLLOWERS or c.next_char in ("(", ",") or c.next_char.isdigit()
+            or re.search(r"['’]s$", word) is not None
+            or (c.following[:1].isupper() and _word_zipf(c.following) is not None))
 
 
 def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

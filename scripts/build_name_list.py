@@ -4,9 +4,10 @@ Run once by hand when the list should change (it needs the `names` extra:
 `pip install -e ".[names]"`; loading names-dataset takes about 20 s and 2 GB): the bot itself
 reads only the small file this writes, so neither library is needed at run time.
 
-Each line is a lower-case name, whether it is seen as a first name, a last name or both, and how
+Each line is a lower-case name; whether it is seen as a first name, a last name or both; how
 common it is as an ordinary English word (wordfreq's Zipf scale: 6 is "will", 3 is rare), which
-tells the masker how much context it needs before it masks the word.
+tells the masker how much context it needs before it masks the word; and whether it is common in
+the UK or Ireland ("home"), where an ordinary-looking word is more likely to be a name.
 """
 
 from pathlib import Path
@@ -40,6 +41,7 @@ def _top(dataset: NameDataset, country: str, n: int, first: bool) -> list[str]:
 def main() -> None:
     dataset = NameDataset()
     kinds: dict[str, set[str]] = {}
+    home_names: set[str] = set()
     for country in COUNTRIES:
         home = country == "GB"
         for first, n, kind in ((True, HOME_FIRST if home else ABROAD, "first"),
@@ -47,14 +49,18 @@ def main() -> None:
             for name in _top(dataset, country, n, first):
                 if name.isalpha() or "-" in name or "'" in name:
                     kinds.setdefault(name, set()).add(kind)
+                    if country in ("GB", "IE"):
+                        home_names.add(name)
     lines = []
     for name in sorted(kinds):
         if len(name) < 2 or name in NOT_NAMES:
             continue
         kind = "both" if len(kinds[name]) == 2 else next(iter(kinds[name]))
-        lines.append(f"{name}\t{kind}\t{zipf_frequency(name, 'en'):.1f}")
+        home = "home" if name in home_names else "abroad"
+        lines.append(f"{name}\t{kind}\t{zipf_frequency(name, 'en'):.1f}\t{home}")
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("# name\tkind\tzipf as an English word; built by scripts/build_name_list.py\n"
+    OUT.write_text("# name\tkind\tzipf as an English word\tcommon in the UK or Ireland; "
+                   "built by scripts/build_name_list.py\n"
                    + "\n".join(lines) + "\n")
     print(f"wrote {len(lines)} names to {OUT}")
 

@@ -1,0 +1,31 @@
+"""The masker's figures on the labelled sets in eval/, held to the privacy issue's targets."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from flows.masking import Identifier
+
+EVAL = Path(__file__).resolve().parent.parent / "eval"
+_spec = importlib.util.spec_from_file_location("evaluate_masking", EVAL / "evaluate_masking.py")
+evaluate_masking = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(evaluate_masking)
+
+STRUCTURED = (Identifier.PHONE, Identifier.EMAIL, Identifier.POSTCODE, Identifier.NHS, Identifier.NI, Identifier.DOB)
+SETS = sorted(EVAL.glob("identifiers*.txt"))
+
+
+@pytest.mark.parametrize("labelled_set", SETS, ids=[s.name for s in SETS])
+def test_recall_and_precision_meet_the_targets(labelled_set):
+    counts = evaluate_masking.evaluate(evaluate_masking.read_set(labelled_set))
+
+    def recall(kind):
+        return counts[kind]["found"] / counts[kind]["labelled"]
+
+    for kind in STRUCTURED:
+        assert recall(kind) >= 0.98, kind
+    assert recall(Identifier.NAME) >= 0.9
+    masked = sum(c["masked"] for c in counts.values())
+    assert sum(c["right"] for c in counts.values()) / masked >= 0.9
+    assert counts[Identifier.NAME]["right"] / counts[Identifier.NAME]["masked"] >= 0.9

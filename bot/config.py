@@ -53,6 +53,9 @@ class TelegramSettings(_Section):
     webhook_path: str = "/telegram"
     webhook_secret: SecretStr = SecretStr("")
     max_concurrent_updates: int = Field(64, ge=1)
+    # Keep within Telegram's flood limits (about 30 messages a second); off only against a
+    # local test server.
+    flood_limits: bool = True
 
     @model_validator(mode="after")
     def _webhook_complete(self) -> "TelegramSettings":

@@ -114,9 +114,10 @@ class TelegramAdapter:
             .base_url(base)
             .base_file_url(base.removesuffix("/bot") + "/file/bot")
             .concurrent_updates(PerChatOrder(settings.max_concurrent_updates))
-            # Keeps within Telegram's flood limits and, on a 429, waits as told and tries again.
-            .rate_limiter(AIORateLimiter(max_retries=3))
         )
+        if settings.flood_limits:
+            # Keeps within Telegram's flood limits and, on a 429, waits as told and tries again.
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
         if settings.mode == "webhook":
             builder = builder.updater(None)
         self.application = builder.build()

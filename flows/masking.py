@@ -45,7 +45,9 @@ class Masked:
     spans: tuple[Span, ...]    # where each identifier was, in `source`
 
 
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]]", re.IGNORECASE)
+_URL = re.compile(
+    r"\b(?:https?://|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/)[^\s<>\"]*[^\s<>\".,;:!?)\]]", re.IGNORECASE
+)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _NHS = re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")
 _NI = re.compile(
@@ -99,7 +101,8 @@ _ADDRESS = re.compile(
     rf"|\b{_FLAT}{_BUILDING}\b"
     # "The Willows, Church Street", "Rose Cottage, Back Lane": capitalised, so case matters here
     rf"|\b(?:(?:The\s+[A-Z][a-z]+|{_BUILDING}),\s+)?(?:[A-Z][a-z'’]+\s+){{1,2}}(?:Street|Road|Avenue|Lane|Close|Drive"
-    rf"|Crescent|Gardens|Terrace|Grove|Way|Mews|Place)\b(?!\s+(?i:surgery|school|station|clinic|practice|centre))",
+    rf"|Crescent|Gardens|Terrace|Grove|Way|Mews|Place)\b"
+    rf"(?!\s+(?i:surgery|school|station|clinic|practice|centre|health|children'?s|home|academy|hospital|nursery))",
 )
 _PHONE_MIN_DIGITS = 10
 

@@ -41,6 +41,7 @@ INSTITUTIONS = {
     "road", "street", "lane", "avenue", "close", "drive", "way", "park", "estate", "city", "town",
     "county", "district", "borough", "community", "children's", "project", "refuge", "cottage",
     "farm", "lodge", "tower", "heights", "wharf", "quay", "bank", "gardens", "terrace", "crescent",
+    "wing", "home", "health", "practice", "medical", "safeguarding", "hub",
 }
 DETERMINERS = {
     "the", "a", "an", "his", "her", "their", "my", "our", "your", "this", "that", "these", "those",
@@ -54,6 +55,14 @@ NEVER = {
     "gran", "i", "the", "a", "an", "and", "but", "or", "so", "then", "no", "yes", "ok", "not",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "xmas",
     "mosaic", "liquidlogic", "lcs", "eclipse", "carefirst", "frameworki", "azeus", "ehm", "capita",
+    "tel", "mob", "ph", "hv", "sw", "yp", "uasc", "lac", "cin", "cp", "nrm", "fm", "dsl", "iro",
+    # nationalities, peoples and languages
+    "english", "british", "irish", "scottish", "welsh", "polish", "romanian", "roma", "lithuanian",
+    "latvian", "portuguese", "spanish", "italian", "french", "german", "albanian", "turkish",
+    "kurdish", "kurmanji", "sorani", "arabic", "syrian", "iraqi", "iranian", "afghan", "pakistani",
+    "indian", "bangladeshi", "bengali", "punjabi", "urdu", "somali", "eritrean", "ethiopian",
+    "sudanese", "nigerian", "ghanaian", "jamaican", "caribbean", "african", "asian", "chinese",
+    "vietnamese", "muslim", "christian", "hindu", "sikh", "jewish", "traveller", "gypsy",
 }
 # Words after a name at the start of a sentence that show it is a person: "Grace (age 6)",
 # "Jo at the refuge", "Katie from housing".
@@ -62,6 +71,7 @@ NAME_FOLLOWERS = {"from", "at", "dob", "born", "age", "nhs", "ni", "gave", "got"
 _RARE_WORD = 3.0      # rarer than this: a name even in lower case, unprompted ("jayden")
 _NAME_LIKE = 4.05     # rarer than this: a name at the start of a sentence ("Liam got...")
 _UNCOMMON_WORD = 4.7  # rarer than this: a name when a cue or a person verb says so ("Grace said")
+_LOWER_SURNAME = 3.5  # a lower-case word after a name is its surname only if this rare
 
 
 @cache
@@ -109,7 +119,11 @@ def find_names(text: str) -> list[tuple[int, int]]:
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     spans: list[tuple[int, int]] = []
     previous_was_name = False
+    institutional = _institutional_runs(tokens, text)
     for index, (start, end, word) in enumerate(tokens):
+        if index in institutional:
+            previous_was_name = False
+            continue
         before = tokens[index - 1][2].lower() if index else ""
         following = tokens[index + 1][2] if index + 1 < len(tokens) else ""
         context = _Context(
@@ -126,6 +140,21 @@ def find_names(text: str) -> list[tuple[int, int]]:
     return _joined(spans, text)
 
 
+def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
+    """Returns the indexes of capitalised words that name a place or body together with the
+    institution word after them: all of "Rose Hill Academy", "Jessop Wing"."""
+    inside, run = set(), []
+    for index, (start, _end, word) in enumerate(tokens):
+        joined = run and text[tokens[run[-1]][1]:start] == " "
+        if word[:1].isupper() and (joined or not run):
+            run.append(index)
+            continue
+        if run and word.lower() in INSTITUTIONS:
+            inside.update(run)
+        run = [index] if word[:1].isupper() else []
+    return inside
+
+
 @dataclass(frozen=True)
 class _Context:
     before: str          # the word before, lower case
@@ -140,7 +169,7 @@ def _name_length(word: str, context: _Context) -> int:
     or the "s" of one typed without its apostrophe ("Chloes school"), is left out."""
     if _is_name(word, context):
         return len(word) - (2 if re.search(r"['’]s$", word) else 0)
-    if word.endswith("s") and word[:1].isupper() and _is_name(word[:-1], context, possessive=True):
+    if len(word) > 3 and word.endswith("s") and _is_name(word[:-1], context, possessive=True):
         return len(word) - 1
     return 0
 
@@ -152,6 +181,9 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         return False
     if c.before in TITLES:
         return word[:1].isupper() or _word_zipf(word) is not None
+    if word.isupper() and len(word) >= 4:
+        zipf = _word_zipf(word)
+        return zipf is not None and zipf < _NAME_LIKE  # a surname in capitals: "OKONKWO family"
     bare = re.sub(r"['’]s$", "", word)
     if any(not _NAME_CASE.match(part) for part in bare.split("-") if part):
         return False  # an acronym or odd casing: ID, GP, NINo
@@ -162,15 +194,24 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         return False
     zipf = _word_zipf(word)
     if zipf is None:
-        # Not a known name: only a capitalised word straight after a name or a cue.
-        return capitalised and not c.sentence_start and not possessive and (c.follows_name or c.before in CUES)
-    if possessive:
-        return zipf < _UNCOMMON_WORD
-    if c.follows_name or c.before in CUES:
+        # Not a known name: only a capitalised word straight after a name or a cue, or one that
+        # starts a sentence with a known surname after it ("Filmon Tesfay says...").
+        if not capitalised or possessive:
+            return False
+        if c.sentence_start:
+            return c.following[:1].isupper() and _word_zipf(c.following) is not None
+        return c.follows_name or c.before in CUES
+    if possessive:  # "Chloes school", "barteks phone": the apostrophe left out
+        return zipf < (_UNCOMMON_WORD if capitalised else _RARE_WORD + 0.5)
+    if c.before in CUES:
         return capitalised or zipf < _UNCOMMON_WORD
+    if c.follows_name:
+        return capitalised or zipf < _LOWER_SURNAME
     if not capitalised:
         if c.before in DETERMINERS:
             return False
+        if re.search(r"['’]s$", word):
+            return zipf < _UNCOMMON_WORD  # "kelly's ex"
         rare_pair = _word_zipf(c.following) is not None and _word_zipf(c.following) < _NAME_LIKE
         return zipf < _RARE_WORD or (zipf < _NAME_LIKE and (after in PERSON_VERBS or rare_pair))
     if not c.sentence_start:

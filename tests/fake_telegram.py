@@ -35,6 +35,8 @@ class FakeBotAPI:
         self._message_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._closing = False
+        self._by_chat: dict[int, list[int]] = {}
+        self._chat_changed: dict[int, asyncio.Event] = {}
         self._failures: dict[str, list[tuple[int, str, int | None]]] = {}
         self.confirmed_offset = 0
 
@@ -117,12 +119,15 @@ class FakeBotAPI:
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[message["message_id"]] = message
+        self._by_chat.setdefault(message["chat"]["id"], []).append(message["message_id"])
+        self._changed_in(message["chat"]["id"])
         return _ok(message)
 
     async def _api_editMessageText(self, params):
         message = self.messages[int(params["message_id"])]
         message["text"] = params["text"]
         _set_markup(message, params.get("reply_markup"))
+        self._changed_in(message["chat"]["id"])
         return _ok(message)
 
     async def _api_editMessageReplyMarkup(self, params):
@@ -147,7 +152,16 @@ class FakeBotAPI:
 
     def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
         """Returns every message the bot sent to a chat, oldest first, as they now read."""
-        return [m for m in self.messages.values() if m["chat"]["id"] == chat_id]
+        return [self.messages[i] for i in self._by_chat.get(chat_id, [])]
+
+    def _changed_in(self, chat_id: int) -> None:
+        self._chat_changed.setdefault(chat_id, asyncio.Event()).set()
+
+    async def next_change(self, chat_id: int, timeout: float) -> None:
+        """Waits until the bot sends or edits a message in a chat."""
+        event = self._chat_changed.setdefault(chat_id, asyncio.Event())
+        await asyncio.wait_for(event.wait(), timeout)
+        event.clear()
 
 
 def user(user_id: int) -> dict[str, Any]:

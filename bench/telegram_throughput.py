@@ -1,0 +1,185 @@
+"""Telegram throughput and latency: N reporters filing reports at once through `nearmiss run`,
+against a local fake Bot API server over HTTP, beside a bare python-telegram-bot echo bot doing
+the same number of round trips on the same server.
+
+    python bench/telegram_throughput.py [--reporters 100 500 1000] [--databases sqlite postgres]
+
+Latency is from an update being queued at the server to the bot's answer arriving there. Both
+bots run without PTB's flood-limit rate limiter (a local server has no flood limits; against the
+real Telegram, its limit of about 30 messages a second binds long before either bot does).
+"""
+
+import argparse
+import asyncio
+import base64
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asyncpg
+from cryptography.fernet import Fernet
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fake_telegram import FakeBotAPI, buttons, callback_update, text_update  # noqa: E402
+
+NEARMISS = str(Path(sys.executable).parent / "nearmiss")
+POSTGRES = os.environ.get("NEARMISS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+CONCURRENT = 64
+FIRST_CHAT = 100_000
+TIMEOUT = 120
+REPORT = (  # what each reporter does, and the start of the answer that shows it was handled
+    ("say", "/report", "When did it happen?"),
+    ("tap", "Yesterday", "Where did it happen?"),
+    ("tap", "Home visit", "Who was involved?"),
+    ("tap", "Child or young person", "✓ Child or young person"),
+    ("tap", "Done", "What happened?"),
+    ("say", "Police were not told about the visit.", "What was done straight away?"),
+    ("say", "Rang the duty manager.", "What was the outcome?"),
+    ("tap", "Stopped before it happened", "What contributed?"),
+    ("tap", "Skip", "What stopped it getting worse?"),
+    ("tap", "Skip", "Shall I tell you"),
+    ("tap", "Don't contact me", "Please check your report:"),
+    ("tap", "Submit", "Sent."),
+)
+
+
+def _answered(api: FakeBotAPI, chat: int, seen: int, expect: str) -> bool:
+    messages = api.sent_to(chat)
+    if expect.startswith("✓ "):  # a multi-select answered by editing its own question
+        return any(b["text"] == expect for m in messages[-1:] for b in buttons(m))
+    return any(m["text"].startswith(expect) for m in messages[seen:])
+
+
+async def _round_trip(api: FakeBotAPI, chat: int, update: dict, expect: str, latencies: list[float]) -> None:
+    seen = len(api.sent_to(chat))
+    began = time.perf_counter()
+    await api.push(update)
+    while not _answered(api, chat, seen, expect):
+        await api.next_change(chat, TIMEOUT)
+    latencies.append(time.perf_counter() - began)
+
+
+async def _reporter(api: FakeBotAPI, chat: int, latencies: list[float]) -> None:
+    for kind, what, expect in REPORT:
+        if kind == "say":
+            update = text_update(chat, what)
+        else:
+            question = next(m for m in reversed(api.sent_to(chat)) if buttons(m))
+            [data] = [b["callback_data"] for b in buttons(question) if b["text"].removeprefix("✓ ").startswith(what)]
+            update = callback_update(chat, question, data)
+        await _round_trip(api, chat, update, expect, latencies)
+
+
+async def _echo_reporter(api: FakeBotAPI, chat: int, latencies: list[float]) -> None:
+    for step in range(len(REPORT)):
+        text = f"round trip {step}"
+        await _round_trip(api, chat, text_update(chat, text), text, latencies)
+
+
+async def _bot_ready(api: FakeBotAPI, process: asyncio.subprocess.Process) -> None:
+    deadline = time.monotonic() + 60
+    while not any(c.method == "getUpdates" for c in api.calls):
+        if process.returncode is not None or time.monotonic() > deadline:
+            raise SystemExit("the bot did not start")
+        await asyncio.sleep(0.05)
+
+
+async def _run(command: list[str], env: dict, reporters: int, walk) -> tuple[float, list[float]]:
+    api = FakeBotAPI()
+    await api.start()
+    process = await asyncio.create_subprocess_exec(
+        *[part.replace("BASE_URL", api.base_url).replace("TOKEN", api.token) for part in command],
+        env={**os.environ, **env}, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        await _bot_ready(api, process)
+        latencies: list[float] = []
+        began = time.perf_counter()
+        await asyncio.gather(*(walk(api, FIRST_CHAT + i, latencies) for i in range(reporters)))
+        return time.perf_counter() - began, latencies
+    finally:
+        process.terminate()
+        await process.wait()
+        await api.stop()
+
+
+def _config(folder: Path, database_url: str, reporters: int) -> Path:
+    members = ", ".join(str(FIRST_CHAT + i) for i in range(reporters))
+    config = folder / "config.toml"
+    config.write_text(f"""
+[database]
+url = "{database_url}"
+[limits]
+per_reporter = "1000/minute"
+[telegram]
+token = "TOKEN"
+base_url = "BASE_URL"
+flood_limits = false
+max_concurrent_updates = {CONCURRENT}
+[[teams]]
+id = "bench"
+name = "Bench"
+[teams.members]
+telegram = [{members}]
+""")
+    return config
+
+
+async def _database(kind: str, folder: Path):
+    if kind == "sqlite":
+        return f"sqlite+aiosqlite:///{folder / 'bench.db'}", None
+    admin = make_url(POSTGRES).set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(admin)
+    name = f"nearmiss_bench_{secrets.token_hex(4)}"
+    await connection.execute(f'CREATE DATABASE "{name}"')
+    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False), (connection, name)
+
+
+def _summary(seconds: float, latencies: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return len(latencies) / seconds, statistics.median(ordered) * 1000, p99 * 1000
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reporters", type=int, nargs="+", default=[100, 500, 1000])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
+    args = parser.parse_args()
+    keys = {"NEARMISS_PSEUDONYM_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "NEARMISS_CONTACT_KEY": Fernet.generate_key().decode()}
+    print(f"{'reporters':>9} {'database':<9}{'updates':>8}{'upd/s':>8}{'p50 ms':>8}{'p99 ms':>8}"
+          f"{'echo upd/s':>11}{'echo p99':>9}{'ratio':>7}")
+    for reporters in args.reporters:
+        echo_seconds, echo_latencies = await _run(
+            [sys.executable, str(ROOT / "bench" / "echo_bot.py"), "BASE_URL/bot", "TOKEN", str(CONCURRENT)],
+            {}, reporters, _echo_reporter,
+        )
+        echo_rate, _echo_p50, echo_p99 = _summary(echo_seconds, echo_latencies)
+        for kind in args.databases:
+            with tempfile.TemporaryDirectory() as folder:
+                url, cleanup = await _database(kind, Path(folder))
+                try:
+                    config = _config(Path(folder), url, reporters)
+                    seconds, latencies = await _run(
+                        [NEARMISS, "run", "--config", str(config)], keys, reporters, _reporter
+                    )
+                finally:
+                    if cleanup:
+                        connection, name = cleanup
+                        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                        await connection.close()
+            rate, p50, p99 = _summary(seconds, latencies)
+            print(f"{reporters:>9} {kind:<9}{len(latencies):>8}{rate:>8.0f}{p50:>8.1f}{p99:>8.1f}"
+                  f"{echo_rate:>11.0f}{echo_p99:>9.1f}{rate / echo_rate:>7.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

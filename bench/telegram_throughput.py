@@ -46,7 +46,7 @@ REPORT = (  # what each reporter does, and the start of the answer that shows it
     ("tap", "Skip", "What stopped it getting worse?"),
     ("tap", "Skip", "Shall I tell you"),
     ("tap", "Don't contact me", "Please check your report:"),
-    ("tap", "Submit", "Sent."),
+    ("tap", "✅ Submit", "Sent."),
 )
 
 
@@ -72,7 +72,9 @@ async def _reporter(api: FakeBotAPI, chat: int, latencies: list[float]) -> None:
             update = text_update(chat, what)
         else:
             question = next(m for m in reversed(api.sent_to(chat)) if buttons(m))
-            [data] = [b["callback_data"] for b in buttons(question) if b["text"].removeprefix("✓ ").startswith(what)]
+            matches = [b["callback_data"] for b in buttons(question) if b["text"].removeprefix("✓ ").startswith(what)]
+            assert len(matches) == 1, (what, question["text"], [b["text"] for b in buttons(question)])
+            data = matches[0]
             update = callback_update(chat, question, data)
         await _round_trip(api, chat, update, expect, latencies)
 
@@ -91,11 +93,12 @@ async def _bot_ready(api: FakeBotAPI, process: asyncio.subprocess.Process) -> No
         await asyncio.sleep(0.05)
 
 
-async def _run(command: list[str], env: dict, reporters: int, walk) -> tuple[float, list[float]]:
+async def _run(command, env: dict, reporters: int, walk) -> tuple[float, list[float]]:
+    """Runs the bot `command(api)` starts against a fresh fake server, and the reporters."""
     api = FakeBotAPI()
     await api.start()
     process = await asyncio.create_subprocess_exec(
-        *[part.replace("BASE_URL", api.base_url).replace("TOKEN", api.token) for part in command],
+        *command(api),
         env={**os.environ, **env}, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )
     try:
@@ -105,12 +108,13 @@ async def _run(command: list[str], env: dict, reporters: int, walk) -> tuple[flo
         await asyncio.gather(*(walk(api, FIRST_CHAT + i, latencies) for i in range(reporters)))
         return time.perf_counter() - began, latencies
     finally:
-        process.terminate()
+        if process.returncode is None:
+            process.terminate()
         await process.wait()
         await api.stop()
 
 
-def _config(folder: Path, database_url: str, reporters: int) -> Path:
+def _config(folder: Path, database_url: str, reporters: int, api: FakeBotAPI) -> Path:
     members = ", ".join(str(FIRST_CHAT + i) for i in range(reporters))
     config = folder / "config.toml"
     config.write_text(f"""
@@ -119,8 +123,8 @@ url = "{database_url}"
 [limits]
 per_reporter = "1000/minute"
 [telegram]
-token = "TOKEN"
-base_url = "BASE_URL"
+token = "{api.token}"
+base_url = "{api.base_url}"
 flood_limits = false
 max_concurrent_updates = {CONCURRENT}
 [[teams]]
@@ -159,7 +163,7 @@ async def main() -> None:
           f"{'echo upd/s':>11}{'echo p99':>9}{'ratio':>7}")
     for reporters in args.reporters:
         echo_seconds, echo_latencies = await _run(
-            [sys.executable, str(ROOT / "bench" / "echo_bot.py"), "BASE_URL/bot", "TOKEN", str(CONCURRENT)],
+            lambda api: [sys.executable, str(ROOT / "bench" / "echo_bot.py"), api.base_url, api.token, str(CONCURRENT)],
             {}, reporters, _echo_reporter,
         )
         echo_rate, _echo_p50, echo_p99 = _summary(echo_seconds, echo_latencies)
@@ -167,10 +171,10 @@ async def main() -> None:
             with tempfile.TemporaryDirectory() as folder:
                 url, cleanup = await _database(kind, Path(folder))
                 try:
-                    config = _config(Path(folder), url, reporters)
-                    seconds, latencies = await _run(
-                        [NEARMISS, "run", "--config", str(config)], keys, reporters, _reporter
-                    )
+                    def command(api, folder=Path(folder), url=url):
+                        return [NEARMISS, "run", "--config", str(_config(folder, url, reporters, api))]
+
+                    seconds, latencies = await _run(command, keys, reporters, _reporter)
                 finally:
                     if cleanup:
                         connection, name = cleanup

@@ -9,7 +9,16 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
-from storage.keys import KeyProblem, KeySource, create_key_file, key_id, load_keys, write_key_file
+from storage.keys import (
+    CONTACT_ENV,
+    PSEUDONYM_ENV,
+    KeyProblem,
+    KeySource,
+    create_key_file,
+    key_id,
+    load_keys,
+    write_key_file,
+)
 
 log = logging.getLogger("nearmiss")
 
@@ -212,7 +221,7 @@ async def _keys_rotate(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config)
     path = settings.keys.file
-    if path is None or os.environ.get("NEARMISS_PSEUDONYM_KEY"):
+    if path is None or (os.environ.get(PSEUDONYM_ENV) and os.environ.get(CONTACT_ENV)):
         raise KeyProblem("keys come from the environment: rotate them where they are set")
     database = await _database(settings)
     try:

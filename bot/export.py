@@ -35,6 +35,13 @@ async def write_json(reports: AsyncIterator[Report], out: TextIO) -> int:
     return count
 
 
+def _inert(value: Any) -> Any:
+    """Returns a cell a spreadsheet will not run as a formula (typed text may start with = or -)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 async def write_csv(reports: AsyncIterator[Report], out: TextIO) -> int:
     """Writes reports as CSV with a header row, lists joined by ';'; returns how many."""
     writer = csv.DictWriter(out, fieldnames=FIELDS)
@@ -43,6 +50,6 @@ async def write_csv(reports: AsyncIterator[Report], out: TextIO) -> int:
     async for report in reports:
         row = record(report)
         row["involved"], row["factors"] = ";".join(row["involved"]), ";".join(row["factors"])
-        writer.writerow(row)
+        writer.writerow({name: _inert(value) for name, value in row.items()})
         count += 1
     return count

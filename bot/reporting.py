@@ -23,7 +23,7 @@ from flows.messages import _
 from flows.report_flow import REPORT_FLOW
 from storage import repositories as repo
 from storage.database import Database
-from storage.keys import Keys, KeySource, Pseudonym
+from storage.keys import KeyProblem, Keys, KeySource, Pseudonym
 from storage.models import Draft
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ class Reporting:
     async def join(self, sender: Sender, code: str) -> list[Message]:
         """Adds the sender to the team whose invite code they gave."""
         if not await self._within_limit(sender):
-            return [Message(_(M.SLOW_DOWN))]
+            return [Message(_(M.SLOW_DOWN), retry=True)]
         team = next(
             (t for t in self._settings.teams
              if t.invite_code and code and t.invite_code.get_secret_value() == code.strip()),
@@ -162,7 +162,7 @@ class Reporting:
                 )
         except IntegrityError:
             return FormResult({}, [])
-        except (DBAPIError, OSError) as error:
+        except (DBAPIError, ConnectionError, TimeoutError) as error:
             log.error("database unavailable: %s", error.__class__.__name__)
             return FormResult({FORM_PROBLEM_FIELD: _(M.BUSY)}, [])
         card = Message(f"{_(M.YOUR_REPORT)}\n\n{self._engine.card(filled.state)}")
@@ -173,6 +173,22 @@ class Reporting:
         async with self._database.unit() as session:
             reports = await repo.reports_by(session, reporters=self._every_pseudonym(sender))
         return [OwnReport(r.reference, r.status, r.submitted_at) for r in reports]
+
+    async def _expire(self, draft_id: str, now: datetime) -> Notice | None:
+        """Deletes one idle draft; returns the note for its reporter if they can be reached."""
+        async with self._database.unit() as session:
+            draft = await repo.get_draft_by_id(session, draft_id=draft_id)
+            if draft is None or draft.expires_at > now:
+                return None
+            try:
+                address = await repo.open_draft_contact(session, keys=self._keyring(), draft_id=draft.id)
+            except KeyProblem:
+                address = None  # its key is gone: the draft goes all the same, with no note
+                log.error("an idle draft's contact could not be opened; deleted without a note")
+            await repo.delete_draft(session, draft=draft)
+        if not address:
+            return None
+        return Notice(address["platform"], address["chat"], self._expired_message(address["platform"]))
 
     async def where_am_i(self, sender: Sender) -> list[Message]:
         """Shows the question the reporter's draft is waiting on, after a button that meant nothing."""
@@ -191,12 +207,15 @@ class Reporting:
                 closed_before=now - timedelta(days=retention.closed_reports_days)
                 if retention.closed_reports_days else None,
             )
-            for draft in await repo.expired_drafts(session, now=now):
-                address = await repo.open_draft_contact(session, keys=self._keyring(), draft_id=draft.id)
-                await repo.delete_draft(session, draft=draft)
-                if address:
-                    platform = address["platform"]
-                    notices.append(Notice(platform, address["chat"], self._expired_message(platform)))
+        async with self._database.unit() as session:
+            expired = [draft.id for draft in await repo.expired_drafts(session, now=now)]
+        for draft_id in expired:  # one at a time: one bad draft must not keep the others
+            try:
+                notice = await self._expire(draft_id, now)
+            except StaleDataError:
+                continue  # the reporter came back just now; the draft is theirs again
+            if notice is not None:
+                notices.append(notice)
         if notices:
             log.info("expired %d idle drafts", len(notices))
         return notices
@@ -208,7 +227,7 @@ class Reporting:
 
     async def _guarded(self, sender: Sender, work) -> list[Message]:
         if not await self._within_limit(sender):
-            return [Message(_(M.SLOW_DOWN))]
+            return [Message(_(M.SLOW_DOWN), retry=True)]
         try:
             return await work(sender)
         except IntegrityError:
@@ -217,9 +236,9 @@ class Reporting:
         except StaleDataError:
             # Two taps crossed; the other one won. Show the reporter where they now are.
             return [Message(_(M.TAPS_CROSSED))] + await self._where_am_i(sender)
-        except (DBAPIError, OSError) as error:
+        except (DBAPIError, ConnectionError, TimeoutError) as error:
             log.error("database unavailable: %s", error.__class__.__name__)
-            return [Message(_(M.BUSY))]
+            return [Message(_(M.BUSY), retry=True)]
 
     async def _start(self, sender: Sender) -> list[Message]:
         now, reporter = self._clock(), self._pseudonym(sender)

@@ -36,6 +36,29 @@ def _sender(user: str, team: str, event: str = "") -> Sender:
     return Sender(PLATFORM, user, user, workspace=team, event=event)
 
 
+def _event_key(kind: str, platform_id: str | None) -> str:
+    # No id, no key: a constant key would make every later event look like a redelivery.
+    return f"{kind}:{platform_id}" if platform_id else ""
+
+
+def _question_text(message: dict[str, Any]) -> str:
+    """Returns a question's words as shown (its first block), not its escaped fallback text."""
+    blocks = message.get("blocks") or []
+    return ((blocks[0].get("text") or {}).get("text") if blocks else None) or message.get("text", "")
+
+
+_MENTION = re.compile(r"<([@#!])([^>|]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<([^@#!][^>|]*)(?:\|[^>]*)?>")
+
+
+def plain_text(text: str) -> str:
+    """Returns what a person typed in Slack, without Slack's markup: a mention becomes @id (which
+    masking then hides), a link its address, and &amp; &lt; &gt; their characters."""
+    text = _MENTION.sub(lambda m: f"{m.group(1)}{m.group(3) or m.group(2)}", text)
+    text = _LINK.sub(lambda m: m.group(1), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _team_of(body: dict[str, Any]) -> str:
     return (body.get("team") or {}).get("id") or body.get("team_id") or (body.get("user") or {}).get("team_id", "")
 
@@ -139,7 +162,7 @@ class SlackAdapter:
     async def _on_flow_button(self, ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         """Applies a tapped button; a multi-select is updated in place, else the next question follows."""
         await ack()
-        sender = _sender(body["user"]["id"], _team_of(body), event=f"action:{body.get('trigger_id', '')}")
+        sender = _sender(body["user"]["id"], _team_of(body), event=_event_key("action", body.get("trigger_id")))
         answer = decode_button(action.get("value"))
         if answer is None:
             messages = await self._reporting.where_am_i(sender)
@@ -149,12 +172,12 @@ class SlackAdapter:
             return  # a redelivery, already applied
         container = body.get("container") or {}
         channel, ts = container.get("channel_id"), container.get("message_ts")
-        question = (body.get("message") or {}).get("text", "")
+        question = _question_text(body.get("message") or {})
         prompt = messages[-1]
         if answer and answer.action is Action.TOGGLE and len(messages) == 1 and prompt.step == answer.step:
             await self.client.chat_update(channel=channel, ts=ts, text=fallback(prompt.text), blocks=message_blocks(prompt))
             return
-        if channel and ts:
+        if channel and ts and not prompt.retry:  # answered, so its buttons go; a "try again" keeps them
             await self.client.chat_update(channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question))
         await self._send_all(sender.chat_id, messages)
 
@@ -166,18 +189,18 @@ class SlackAdapter:
     async def _on_home_steps(self, ack, body: dict[str, Any]) -> None:
         """The App Home's step-by-step button starts the flow in the app's direct messages."""
         await ack()
-        sender = _sender(body["user"]["id"], _team_of(body), event=f"action:{body.get('trigger_id', '')}")
+        sender = _sender(body["user"]["id"], _team_of(body), event=_event_key("action", body.get("trigger_id")))
         await self._send_all(sender.chat_id, await self._reporting.start(sender))
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """Takes text typed in the app's direct messages as the answer to the current question."""
         if event.get("channel_type") != "im" or event.get("bot_id"):
             return
-        sender = _sender(event.get("user", ""), _team_of(body), event=f"event:{body.get('event_id', '')}")
+        sender = _sender(event.get("user", ""), _team_of(body), event=_event_key("event", body.get("event_id")))
         if event.get("subtype") == "file_share" or event.get("files"):
             await self._send_all(sender.chat_id, await self._reporting.not_text(sender))
         elif not event.get("subtype") and event.get("text"):
-            answer = Answer(Action.TEXT, event["text"])
+            answer = Answer(Action.TEXT, plain_text(event["text"]))
             await self._send_all(sender.chat_id, await self._reporting.answer(sender, answer))
 
     async def _on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:

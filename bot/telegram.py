@@ -42,36 +42,31 @@ class PerChatOrder(BaseUpdateProcessor):
         self._locks: dict[int, asyncio.Lock] = {}
         self._queued: Counter[int] = Counter()
 
-    async def do_process_update(self, update: object, coroutine: Any) -> None:
+    async def process_update(self, update: object, coroutine: Any) -> None:
+        # The chat's turn first, then one of the shared slots: updates queued behind one busy
+        # chat must not hold slots other chats need.
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            await super().process_update(update, coroutine)
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._queued[chat.id] += 1
         try:
             async with lock:
-                await coroutine
+                await super().process_update(update, coroutine)
         finally:
             self._queued[chat.id] -= 1
             if not self._queued[chat.id]:
                 del self._queued[chat.id], self._locks[chat.id]
+
+    async def do_process_update(self, update: object, coroutine: Any) -> None:
+        await coroutine
 
     async def initialize(self) -> None:
         pass
 
     async def shutdown(self) -> None:
         pass
-
-
-def callback_data(button: Button) -> str:
-    """Returns the button as Telegram callback data (at most 64 bytes)."""
-    return encode_button(button)
-
-
-def parse_callback(data: str | None) -> Answer | None:
-    """Returns the answer a tapped button stands for, or None if the data means nothing."""
-    return decode_button(data)
 
 
 def keyboard(message: Message) -> InlineKeyboardMarkup | None:
@@ -81,7 +76,7 @@ def keyboard(message: Message) -> InlineKeyboardMarkup | None:
 
     def key(button: Button) -> InlineKeyboardButton:
         label = f"✓ {button.label}" if button.selected else button.label
-        return InlineKeyboardButton(label, callback_data=callback_data(button))
+        return InlineKeyboardButton(label, callback_data=encode_button(button))  # at most 64 bytes
 
     per_row = 2 if all(len(b.label) <= _SHORT_LABEL for b in message.options) else 1
     options = [key(b) for b in message.options]
@@ -240,20 +235,29 @@ class TelegramAdapter:
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Applies a tapped button; a multi-select is updated in place, else the next question follows."""
         query = update.callback_query
-        await query.answer()
+        try:
+            await query.answer()
+        except BadRequest:
+            pass  # too old to acknowledge; the tap is still applied
         if query.message is None or update.effective_chat.type != "private":
             return
         sender = _sender(update, context)
-        answer = parse_callback(query.data)
+        answer = decode_button(query.data)
         if answer is None:
             messages = await self._reporting.where_am_i(sender)
         else:
             messages = await self._reporting.answer(sender, answer)
+        if not messages:
+            return  # a redelivery, applied before
         prompt = messages[-1]
         if answer and answer.action is Action.TOGGLE and len(messages) == 1 and prompt.step == answer.step:
             await _ignore_unchanged(query.edit_message_text(prompt.text, reply_markup=keyboard(prompt)))
             return
-        await _ignore_unchanged(query.edit_message_reply_markup(None))
+        if not prompt.retry:  # answered, so its buttons go; a "try again" keeps them to try with
+            try:
+                await _ignore_unchanged(query.edit_message_reply_markup(None))
+            except BadRequest as error:
+                log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
         await self._reply(update, messages)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from dateparser.date import DateDataParser
 
-_EARLIEST_YEAR = 1990
+EARLIEST_YEAR = 1990
 _LONGEST_DATE_TEXT = 64
 
 
@@ -34,7 +34,7 @@ def parse_when(text: str, *, today: date) -> When | DateProblem:
         },
     )
     data = parser.get_date_data(text.strip()[:_LONGEST_DATE_TEXT])
-    if data.date_obj is None or data.date_obj.year < _EARLIEST_YEAR:
+    if data.date_obj is None or data.date_obj.year < EARLIEST_YEAR:
         return DateProblem.UNREADABLE
     day = data.date_obj.date()
     if day > today:

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from flows import messages as M
-from flows.dates import DateProblem, When, parse_when
+from flows.dates import EARLIEST_YEAR, DateProblem, When, parse_when
 from flows.lists import Lists, Option
 from flows.masking import Identifier, mask
 from flows.messages import _
@@ -88,6 +88,7 @@ class Message:
     controls: tuple[Button, ...] = ()
     step: str = ""
     accepts_text: bool = False
+    retry: bool = False  # "please try again": the question and its buttons stay as they were
 
 
 _SEPARATOR = "|"
@@ -282,6 +283,8 @@ class ReportEngine:
             day = date.fromisoformat(answer.value)
         except ValueError:
             return self._ask(state, today, M.STALE_BUTTON)
+        if day.year < EARLIEST_YEAR:
+            return self._ask(state, today, M.DATE_UNREADABLE)
         if day > today:
             return self._ask(state, today, M.DATE_FUTURE)
         return self._set_date(state, step, When(day), today)
@@ -328,6 +331,9 @@ class ReportEngine:
             note = _(M.TOO_LONG).format(length=len(text), limit=self._text_limit)
             return self._ask(state, today, note)
         masked = mask(text)
+        if len(masked.text) > self._text_limit:  # placeholders can make it longer
+            note = _(M.TOO_LONG).format(length=len(masked.text), limit=self._text_limit)
+            return self._ask(state, today, note)
         if len(masked.text.strip()) < _MIN_TEXT:
             return self._ask(state, today, M.NEED_WORDS)
         state["answers"][step.key] = masked.text

@@ -80,7 +80,6 @@ GRADES = (
     Grade("severe", N_("Life-threatening injury or death"), "life-threatening injury or death",
           "severe / death", harm=True, statutory=True),
 )
-GRADES_BY_CODE = {grade.code: grade for grade in GRADES}
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ _URL = re.compile(
     r"\b(?:https?://|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/)[^\s<>\"]*[^\s<>\".,;:!?)\]]", re.IGNORECASE
 )
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_.]{2,}")  # @jsmith_sw, a Slack @U024BE7LH
 _NHS = re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")
 _NI = re.compile(
     r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
@@ -161,6 +162,7 @@ def find(text: str) -> list[Span]:
     detectors = (
         _spans(_URL, text, Identifier.URL),
         _spans(_EMAIL, text, Identifier.EMAIL),
+        _spans(_HANDLE, text, Identifier.NAME),
         _spans(_NHS, text, Identifier.NHS, accept=_nhs_checksum_ok),
         _spans(_NI, text, Identifier.NI),
         _dates_of_birth(text, names),

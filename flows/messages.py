@@ -93,7 +93,7 @@ STATUTORY = N_(
     "This must also go through the statutory route: follow your local safeguarding procedures "
     "(serious case review). Tell your safeguarding lead today."
 )
-MASKED = N_("To protect identities I masked {found}: “{text}”. You can change it before sending.")
+MASKED = N_("To protect identities I masked {found}: “{text}”.")
 
 NEED_BUTTON = N_("Please tap one of the buttons.")
 NEED_ONE = N_("Please tap at least one, then Done.")

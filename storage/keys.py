@@ -12,12 +12,16 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
+
+log = logging.getLogger(__name__)
 
 PSEUDONYM_ENV = "NEARMISS_PSEUDONYM_KEY"
 CONTACT_ENV = "NEARMISS_CONTACT_KEY"
@@ -172,10 +176,13 @@ class KeySource:
     """The keys in force: read again whenever the key file changes, so a rotation done by
     `nearmiss keys rotate` reaches running bots without a restart."""
 
+    CHECK_EVERY = 1.0  # seconds between looks at the file: a rotation is seen within a second
+
     def __init__(self, path: Path | None, environ: dict[str, str] | None = None) -> None:
         self._path, self._environ = path, environ
         self._stamp = self._file_stamp()
         self._keys = load_keys(path, environ)
+        self._checked = time.monotonic()
 
     def _file_stamp(self) -> tuple[int, int] | None:
         try:
@@ -186,7 +193,13 @@ class KeySource:
 
     @property
     def keys(self) -> Keys:
+        if time.monotonic() - self._checked < self.CHECK_EVERY:
+            return self._keys
+        self._checked = time.monotonic()
         stamp = self._file_stamp()
         if stamp is not None and stamp != self._stamp:
-            self._keys, self._stamp = load_keys(self._path, self._environ), stamp
+            try:
+                self._keys, self._stamp = load_keys(self._path, self._environ), stamp
+            except KeyProblem as problem:  # a half-written or broken file: keep the keys in force
+                log.error("key file changed but cannot be used: %s", problem)
         return self._keys

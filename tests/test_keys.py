@@ -1,5 +1,6 @@
 """Key rotation without downtime, and a wrong key file refused, on SQLite and PostgreSQL."""
 
+import asyncio
 import json
 
 from bot.cli import rotate_keys
@@ -30,6 +31,7 @@ async def test_rotation_reaches_a_running_bot_and_old_pseudonyms_still_resolve(t
     started = await reporting.start(COLLEAGUE)  # a second report, left half-done
 
     count = await rotate_keys(path, database)
+    await asyncio.sleep(KeySource.CHECK_EVERY)  # running bots look at the key file once a second
 
     new = load_keys(path, environ={})
     assert count == 2 and new.pseudonym_key != old.pseudonym_key and new.contact_key != old.contact_key

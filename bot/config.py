@@ -113,10 +113,25 @@ class OptionSetting(_Section):
     label: str = Field(min_length=1, max_length=60)
 
 
+# A Slack message holds at most 25 buttons in a row of actions, and the flow adds up to four of
+# its own (Done, Back, Skip, Cancel).
+MOST_OPTIONS = 21
+
+
 class ListSettings(_Section):
     where: tuple[OptionSetting, ...] = ()
     who: tuple[OptionSetting, ...] = ()
     factors: tuple[OptionSetting, ...] = ()
+
+    @field_validator("where", "who", "factors")
+    @classmethod
+    def _usable(cls, options: tuple[OptionSetting, ...]) -> tuple[OptionSetting, ...]:
+        codes = [o.code for o in options]
+        if len(set(codes)) != len(codes):
+            raise ValueError("each code may appear once")
+        if len(options) > MOST_OPTIONS:
+            raise ValueError(f"at most {MOST_OPTIONS} options, so every platform can show them")
+        return options
 
     def to_lists(self) -> Lists:
         """Returns the organisation's lists, with the defaults where none is configured."""

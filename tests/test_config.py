@@ -31,3 +31,14 @@ def test_slack_mode_needs_its_own_secret(tmp_path):
     with pytest.raises(ConfigProblem, match="http mode needs signing_secret"):
         load_settings(config, environ={})
     assert load_settings(config, environ={"NEARMISS_SLACK_SIGNING_SECRET": "s"}).slack.mode == "http"
+
+
+@pytest.mark.parametrize(("lists", "complaint"), [
+    ('where = [{code = "a", label = "A"}, {code = "a", label = "B"}]', "each code may appear once"),
+    ("who = [" + ", ".join(f'{{code = "c{i}", label = "C{i}"}}' for i in range(22)) + "]", "at most 21 options"),
+])
+def test_answer_lists_are_checked(tmp_path, lists, complaint):
+    config = tmp_path / "config.toml"
+    config.write_text(f'[lists]\n{lists}\n[[teams]]\nid = "a"\nname = "A"\n')
+    with pytest.raises(ConfigProblem, match=complaint):
+        load_settings(config, environ={})

@@ -82,7 +82,8 @@ class Reporting:
         self._key_source = keys
         self._settings = settings
         self._clock = clock
-        self._engine = ReportEngine(settings.lists.to_lists())
+        self.lists = settings.lists.to_lists()
+        self._engine = ReportEngine(self.lists)
         self._idle = timedelta(hours=settings.drafts.expire_after_hours)
         # In memory, per process: a burst limit, not an account of anyone's activity.
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
@@ -90,11 +91,6 @@ class Reporting:
 
     # Platforms redeliver unconfirmed events for a day; remember them for two.
     EVENT_MEMORY = timedelta(days=2)
-
-    @property
-    def lists(self):
-        """The organisation's answer lists, for adapters that draw the whole form."""
-        return self._settings.lists.to_lists()
 
     def today(self) -> date:
         """Returns today's date where the reporters are."""

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from flows import messages as M
-from flows.engine import FEEDBACK_OPTIONS, TEXT_LIMIT, Message, encode_button
+from flows.engine import TEXT_LIMIT, Message, encode_button
 from flows.lists import Lists, Option
 from flows.messages import _
 from flows.report_flow import REPORT_FLOW, Kind, Step
@@ -72,8 +72,7 @@ def _element(step: Step, lists: Lists, today: date) -> dict[str, Any]:
         case Kind.TEXT:
             return {"type": "plain_text_input", "action_id": Ids.FIELD, "multiline": True,
                     "max_length": TEXT_LIMIT}
-    options = {"where": lists.where, "who": lists.who, "factors": lists.factors,
-               "grades": lists.grades, "feedback": FEEDBACK_OPTIONS}[step.options]
+    options = lists.named(step.options)
     if step.kind is Kind.MULTI:
         return {"type": "multi_static_select", "action_id": Ids.FIELD, "options": _options(options)}
     if len(options) <= _RADIO_MOST:

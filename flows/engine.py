@@ -26,8 +26,6 @@ _WEEK, _TYPED = "week", "typed"  # the date step's two follow-up questions
 _TODAY, _YESTERDAY = "today", "yesterday"
 _DAYS_IN_WEEK_LIST = range(2, 7)
 
-FEEDBACK_OPTIONS = (Option("yes", M.FEEDBACK_YES), Option("no", M.FEEDBACK_NO))
-
 _FOUND = {
     Identifier.URL: M.FOUND_URL,
     Identifier.EMAIL: M.FOUND_EMAIL,
@@ -153,13 +151,7 @@ class ReportEngine:
     def __init__(self, lists: Lists, *, text_limit: int = TEXT_LIMIT) -> None:
         self._steps = {step.key: step for step in REPORT_FLOW}
         self._order = [step.key for step in REPORT_FLOW]
-        self._options: dict[str, tuple[Option, ...]] = {
-            "where": lists.where,
-            "who": lists.who,
-            "factors": lists.factors,
-            "grades": lists.grades,
-            "feedback": FEEDBACK_OPTIONS,
-        }
+        self._lists = lists
         self._text_limit = text_limit
 
     def start(self, *, today: date) -> Turn:
@@ -313,7 +305,7 @@ class ReportEngine:
             if self._find(step, answer.value) is None:
                 return self._ask(state, today, M.STALE_BUTTON)
             picked = set(chosen) ^ {answer.value}
-            state["answers"][step.key] = [o.code for o in self._options[step.options] if o.code in picked]
+            state["answers"][step.key] = [o.code for o in self._lists.named(step.options) if o.code in picked]
             return self._ask(state, today)
         if answer.action is not Action.DONE:
             return self._ask(state, today, M.NEED_BUTTON)
@@ -387,7 +379,7 @@ class ReportEngine:
         return self._order[position] if position < len(self._order) else SUMMARY
 
     def _find(self, step: Step, code: str) -> Option | None:
-        return next((o for o in self._options[step.options] if o.code == code), None)
+        return next((o for o in self._lists.named(step.options) if o.code == code), None)
 
     # What the reporter sees.
 
@@ -414,12 +406,12 @@ class ReportEngine:
             case Kind.CHOICE:
                 options = tuple(
                     Button(Action.PICK, _(o.label), step.key, o.code, selected=o.code == answer)
-                    for o in self._options[step.options]
+                    for o in self._lists.named(step.options)
                 )
             case Kind.MULTI:
                 options = tuple(
                     Button(Action.TOGGLE, _(o.label), step.key, o.code, selected=o.code in (answer or ()))
-                    for o in self._options[step.options]
+                    for o in self._lists.named(step.options)
                 )
             case Kind.TEXT if answer and state["editing"]:
                 question = f"{question}\n\n“{answer}”"
@@ -480,7 +472,7 @@ class ReportEngine:
             return f"{shown}, {at}" if at else shown
         if step.kind is Kind.TEXT:
             return answer
-        labels = {o.code: _(o.label) for o in self._options[step.options]}
+        labels = {o.code: _(o.label) for o in self._lists.named(step.options)}
         codes = answer if isinstance(answer, list) else [answer]
         return ", ".join(labels.get(code, code) for code in codes)
 

@@ -82,11 +82,19 @@ GRADES = (
 )
 
 
+FEEDBACK = (Option("yes", N_("Tell me what changes")), Option("no", N_("Don't contact me")))
+
+
 @dataclass(frozen=True)
 class Lists:
-    """The configurable lists of one organisation."""
+    """The configurable lists of one organisation, and the fixed ones beside them."""
 
     where: tuple[Option, ...] = DEFAULT_WHERE
     who: tuple[Option, ...] = DEFAULT_WHO
     factors: tuple[Option, ...] = DEFAULT_FACTORS
     grades: tuple[Grade, ...] = field(default=GRADES, init=False)
+    feedback: tuple[Option, ...] = field(default=FEEDBACK, init=False)
+
+    def named(self, name: str) -> tuple[Option, ...]:
+        """Returns the list a question names (its Step.options)."""
+        return getattr(self, name)

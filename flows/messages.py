@@ -68,8 +68,6 @@ WHEN_TODAY = N_("Today")
 WHEN_YESTERDAY = N_("Yesterday")
 WHEN_THIS_WEEK = N_("Earlier this week")
 WHEN_PICK = N_("Pick a date")
-FEEDBACK_YES = N_("Tell me what changes")
-FEEDBACK_NO = N_("Don't contact me")
 
 BUTTON_BACK = N_("◀ Back")
 BUTTON_SKIP = N_("Skip")

@@ -47,7 +47,17 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run every configured platform and the scheduler")
     run.add_argument("--config", type=Path, required=True)
+    run.add_argument("--no-scheduler", action="store_true",
+                     help="an extra worker: serve platforms only; one other process runs the scheduler")
     run.set_defaults(command=_run)
+
+    digest = commands.add_parser("digest", help="compose a team's digest")
+    digest.add_argument("--config", type=Path, required=True)
+    digest.add_argument("--team", required=True, help="the team's id in the config")
+    digest.add_argument("--dry-run", action="store_true", required=True,
+                        help="print the next digest to the terminal; record and send nothing")
+    digest.add_argument("--chart", type=Path, help="also write its chart to this PNG file")
+    digest.set_defaults(command=_digest)
 
     export = commands.add_parser("export", help="write pseudonymous reports to standard output")
     export.add_argument("--config", type=Path, required=True)
@@ -96,7 +106,8 @@ async def _database(settings: Settings):
 
 
 async def _open(settings: Settings):
-    from bot.reporting import Reporting
+    """Returns the services, on a migrated database whose data the loaded keys can read."""
+    from bot.runner import Services
     from storage import repositories as repo
 
     keys = KeySource(settings.keys.file)
@@ -109,7 +120,7 @@ async def _open(settings: Settings):
             f"the database holds data under key(s) {', '.join(sorted(missing))}, which the loaded keys "
             "do not include: is this the right key file?"
         )
-    return database, Reporting(database=database, keys=keys, settings=settings)
+    return Services.build(settings, database, keys)
 
 
 async def _demo(args: argparse.Namespace) -> int:
@@ -125,14 +136,14 @@ async def _demo(args: argparse.Namespace) -> int:
     )
     if not settings.keys.file.exists():
         create_key_file(settings.keys.file)
-    database, reporting = await _open(settings)
+    services = await _open(settings)
     try:
         print("nearmiss demo: a near-miss report, as a reporter sees it on their phone.")
         print(f"Data: {data} (delete it to start afresh)")
-        await converse(reporting, sender=Sender("terminal", "demo", "demo"))
-        await _show_latest(database)
+        await converse(services.reporting, sender=Sender("terminal", "demo", "demo"))
+        await _show_latest(services.database)
     finally:
-        await database.close()
+        await services.database.close()
     return 0
 
 
@@ -155,15 +166,32 @@ async def _run(args: argparse.Namespace) -> int:
     from bot.runner import serve
 
     settings = load_settings(args.config)
-    database, reporting = await _open(settings)
+    services = await _open(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        await serve(settings, reporting, stop)
+        await serve(services, stop, scheduler_enabled=settings.scheduler.enabled and not args.no_scheduler)
     finally:
-        await database.close()
+        await services.database.close()
+    return 0
+
+
+async def _digest(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    if settings.team(args.team) is None:
+        raise ConfigProblem(f"no team {args.team!r} in {args.config}; teams: "
+                            + ", ".join(team.id for team in settings.teams))
+    services = await _open(settings)
+    try:
+        digest = await services.digests.preview(args.team)
+    finally:
+        await services.database.close()
+    print(digest.text)
+    if args.chart is not None:
+        args.chart.write_bytes(digest.chart)
+        print(f"\n(chart written to {args.chart})")
     return 0
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from sqlalchemy.engine import make_url
 
 from flows.lists import DEFAULT_FACTORS, DEFAULT_WHERE, DEFAULT_WHO, Lists, Option
+from flows.risk import Bands
 
 PUBLIC_TELEGRAM_API = "https://api.telegram.org/bot"
 PUBLIC_SLACK_API = "https://slack.com/api/"
@@ -146,21 +147,86 @@ class ListSettings(_Section):
         )
 
 
+def _valid_cron(expression: str) -> str:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(expression)
+    except ValueError as error:
+        raise ValueError(f"{expression!r} is not a cron expression such as '0 9 * * mon': {error}") from None
+    return expression
+
+
 class TeamSettings(_Section):
     id: str = Field(pattern=r"^[a-z0-9_-]{1,64}$")
     name: str
     invite_code: SecretStr | None = None
     members: dict[str, tuple[str, ...]] = {}
+    # Managers see and triage this team's reports and get its digest; safeguarding leads get
+    # its immediate alerts. Platform user ids, as under members.
+    managers: dict[str, tuple[str, ...]] = {}
+    leads: dict[str, tuple[str, ...]] = {}
+    digest_cron: str | None = None  # overrides [digest] cron for this team
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _cron(cls, expression: str | None) -> str | None:
+        return None if expression is None else _valid_cron(expression)
 
     @field_validator("invite_code", mode="before")
     @classmethod
     def _empty_is_none(cls, code: str | None) -> str | None:
         return code or None
 
-    @field_validator("members", mode="before")
+    @field_validator("members", "managers", "leads", mode="before")
     @classmethod
     def _ids_as_text(cls, members: dict) -> dict:
         return {platform: tuple(str(i) for i in ids) for platform, ids in members.items()}
+
+
+class TriageSettings(_Section):
+    # The lowest risk score (consequence x likelihood) of each colour above green.
+    yellow_from: int = Field(4, ge=2, le=25)
+    amber_from: int = Field(8, ge=2, le=25)
+    red_from: int = Field(15, ge=2, le=25)
+
+    @model_validator(mode="after")
+    def _rising(self) -> "TriageSettings":
+        if not self.yellow_from < self.amber_from < self.red_from:
+            raise ValueError("bands must rise: yellow_from < amber_from < red_from")
+        return self
+
+    def bands(self) -> Bands:
+        return Bands(self.yellow_from, self.amber_from, self.red_from)
+
+
+class DigestSettings(_Section):
+    cron: str = "0 9 * * mon"
+    timezone: str = "Europe/London"
+    # Counts below this are shown as "fewer than N", so a small team cannot be re-identified.
+    small_count: int = Field(3, ge=1)
+    # A digest due while nearmiss was down is still sent if it restarts within this long.
+    misfire_grace_hours: float = Field(24, gt=0)
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, expression: str) -> str:
+        return _valid_cron(expression)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, name: str) -> str:
+        return _known_zone(name)
+
+
+class SchedulerSettings(_Section):
+    # Exactly one process should run the scheduler (digests, alerts, sweeps); set false on the
+    # other workers (or run them with `nearmiss run --no-scheduler`).
+    enabled: bool = True
+    # Queued messages go out at once; this drain catches any that had to wait (retries).
+    outbox_every_seconds: float = Field(30, gt=0)
+    # The most messages the bot sends a second on its own initiative (Telegram allows about 30).
+    outbox_per_second: float = Field(20, gt=0)
 
 
 class Settings(_Section):
@@ -173,20 +239,37 @@ class Settings(_Section):
     telegram: TelegramSettings | None = None
     slack: SlackSettings | None = None
     lists: ListSettings = ListSettings()
+    triage: TriageSettings = TriageSettings()
+    digest: DigestSettings = DigestSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
     teams: tuple[TeamSettings, ...] = Field(min_length=1)
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, name: str) -> str:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {name!r}") from None
-        return name
+    def _zone(cls, name: str) -> str:
+        return _known_zone(name)
+
+    @model_validator(mode="after")
+    def _unique_teams(self) -> "Settings":
+        ids = [team.id for team in self.teams]
+        if len(set(ids)) != len(ids):
+            raise ValueError("each team id may appear once")
+        return self
+
+    def team(self, team_id: str) -> "TeamSettings | None":
+        return next((team for team in self.teams if team.id == team_id), None)
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def _known_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}") from None
+    return name
 
 
 def load_settings(path: Path, environ: dict[str, str] | None = None) -> Settings:

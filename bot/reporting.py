@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.config import Settings
+from bot.notify import queue_alert, submission_alert
 from flows import messages as M
 from flows.engine import TYPED_ACTIONS, Answer, Message, Outcome, ReportEngine
 from flows.messages import _
@@ -300,6 +301,11 @@ class Reporting:
             await repo.delete_draft(session, draft=draft)
         elif address is not None:
             await repo.seal_contact(session, keys=self._keyring(), address=address, now=now, report_id=report.id)
+        alert = submission_alert(content.grade, self.lists)
+        if alert is not None:
+            kind, reason = alert
+            await queue_alert(session, keys=self._keyring(), settings=self._settings, lists=self.lists,
+                              report=report, reason=reason, kind=kind, now=now)
         log.info("report submitted for team %s", team)
         follow_up = M.SUBMITTED_FEEDBACK if content.wants_feedback else M.SUBMITTED_NO_CONTACT
         return Message(f"{_(M.SUBMITTED).format(reference=report.reference)}\n{_(follow_up)}")

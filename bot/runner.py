@@ -2,13 +2,64 @@
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.engine import make_url
 
 from bot.config import ConfigProblem, Settings
+from bot.digests import Digests
+from bot.managing import Managing
+from bot.outbox import OutboxSender
 from bot.reporting import Reporting
+from storage.database import Database
+from storage.keys import KeySource
 
 log = logging.getLogger(__name__)
+
+PERSISTENT = "persistent"
+SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+
+
+@dataclass
+class Services:
+    """Everything one nearmiss process runs on, built once from the settings."""
+
+    settings: Settings
+    database: Database
+    keys: KeySource
+    reporting: Reporting
+    managing: Managing
+    digests: Digests
+    outbox: OutboxSender
+
+    @classmethod
+    def build(cls, settings: Settings, database: Database, keys: KeySource, clock=None) -> "Services":
+        timing = {"clock": clock} if clock else {}
+        outbox = OutboxSender(database=database, keys=keys, per_second=settings.scheduler.outbox_per_second,
+                              **timing)
+        database.on_queued = outbox.kick
+        return cls(
+            settings, database, keys,
+            Reporting(database=database, keys=keys, settings=settings, **timing),
+            Managing(database=database, keys=keys, settings=settings, **timing),
+            Digests(database=database, keys=keys, settings=settings, **timing),
+            outbox,
+        )
+
+
+# Persisted jobs store a function's importable name, not the objects it works on: the services
+# of this process are found here when such a job runs.
+_running: dict[str, Services] = {}
+
+
+async def digest_job(team_id: str) -> None:
+    """Queues a team's digest and sends it."""
+    services = _running["services"]
+    if await services.digests.run(team_id):
+        await services.outbox.drain()
 
 
 async def sweep_drafts(reporting: Reporting, adapters: dict) -> None:
@@ -23,46 +74,80 @@ async def sweep_drafts(reporting: Reporting, adapters: dict) -> None:
             log.warning("could not send an expiry note on %s: %s", notice.platform, type(error).__name__)
 
 
-def build_scheduler(settings: Settings, reporting: Reporting, adapters: dict) -> AsyncIOScheduler:
-    """Returns the scheduler with nearmiss's jobs, not yet started."""
-    scheduler = AsyncIOScheduler(timezone=settings.zone)
-    scheduler.add_job(
-        sweep_drafts, "interval", args=(reporting, adapters), id="sweep-drafts",
-        minutes=settings.drafts.sweep_every_minutes, coalesce=True, max_instances=1,
+def jobstore_url(database_url: str) -> str:
+    """Returns the database URL with a synchronous driver, for APScheduler's job store."""
+    url = make_url(database_url)
+    return url.set(drivername=SYNC_DRIVERS[url.get_backend_name()]).render_as_string(hide_password=False)
+
+
+def build_scheduler(services: Services, adapters: dict) -> AsyncIOScheduler:
+    """Returns the scheduler with nearmiss's jobs, not yet started: digests in a job store in the
+    database (so one due while nearmiss was down still runs), the rest in memory."""
+    settings = services.settings
+    scheduler = AsyncIOScheduler(
+        timezone=settings.zone,
+        jobstores={"default": MemoryJobStore(),
+                   PERSISTENT: SQLAlchemyJobStore(url=jobstore_url(settings.database.url))},
+        job_defaults={"coalesce": True, "max_instances": 1,
+                      "misfire_grace_time": int(settings.digest.misfire_grace_hours * 3600)},
     )
+    scheduler.add_job(sweep_drafts, "interval", args=(services.reporting, adapters), id="sweep-drafts",
+                      minutes=settings.drafts.sweep_every_minutes)
+    scheduler.add_job(services.outbox.drain, "interval", id="outbox",
+                      seconds=settings.scheduler.outbox_every_seconds)
     return scheduler
 
 
-def build_adapters(settings: Settings, reporting: Reporting) -> dict:
+def start_scheduler(scheduler: AsyncIOScheduler, services: Services) -> None:
+    """Starts the scheduler with one digest job per team, keeping a persisted job's next run time
+    unless its schedule changed in the config."""
+    _running["services"] = services
+    scheduler.start(paused=True)
+    wanted = {f"digest:{team.id}": team for team in services.settings.teams}
+    for job in scheduler.get_jobs(jobstore=PERSISTENT):
+        if job.id not in wanted:
+            job.remove()
+    for job_id, team in wanted.items():
+        trigger, job = services.digests.trigger(team), scheduler.get_job(job_id, jobstore=PERSISTENT)
+        if job is None:
+            scheduler.add_job(digest_job, trigger, args=(team.id,), id=job_id, jobstore=PERSISTENT)
+        elif str(job.trigger) != str(trigger):
+            job.reschedule(trigger)
+    scheduler.resume()
+
+
+def build_adapters(services: Services) -> dict:
     """Returns an adapter for each platform configured, by platform name."""
-    adapters = {}
+    settings, adapters = services.settings, {}
     if settings.telegram is not None:
         from bot.telegram import PLATFORM, TelegramAdapter
 
-        adapters[PLATFORM] = TelegramAdapter(settings.telegram, reporting)
+        adapters[PLATFORM] = TelegramAdapter(settings.telegram, services.reporting, services.managing)
     if settings.slack is not None:
         from bot.slack import PLATFORM, SlackAdapter
 
-        adapters[PLATFORM] = SlackAdapter(settings.slack, reporting)
+        adapters[PLATFORM] = SlackAdapter(settings.slack, services.reporting, services.managing)
     if not adapters:
         raise ConfigProblem("nothing to run: configure a platform, [telegram] or [slack]")
     return adapters
 
 
-async def serve(settings: Settings, reporting: Reporting, stop: asyncio.Event) -> None:
-    """Runs the adapters and the scheduler until `stop` is set."""
-    adapters = build_adapters(settings, reporting)
+async def serve(services: Services, stop: asyncio.Event, *, scheduler_enabled: bool = True) -> None:
+    """Runs the adapters, and the scheduler unless this is an extra worker, until `stop` is set."""
+    adapters = build_adapters(services)
     started = []
-    scheduler = build_scheduler(settings, reporting, adapters)
+    scheduler = build_scheduler(services, adapters) if scheduler_enabled else None
     try:
         for adapter in adapters.values():
             await adapter.start()
             started.append(adapter)
-        scheduler.start()
-        log.info("nearmiss running; stop with Ctrl-C")
+        if scheduler is not None:
+            services.outbox.adapters = adapters
+            start_scheduler(scheduler, services)
+        log.info("nearmiss running%s; stop with Ctrl-C", "" if scheduler else " (no scheduler)")
         await stop.wait()
     finally:
-        if scheduler.running:
+        if scheduler is not None and scheduler.running:
             scheduler.shutdown(wait=False)
         for adapter in reversed(started):
             await adapter.stop()

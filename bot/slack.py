@@ -5,12 +5,16 @@ import logging
 import re
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackSettings
+from bot.managing import Managing
+from bot.outbox import SendFailed
 from bot.reporting import Reporting, Sender
 from bot.slack_views import (
     Ids,
@@ -25,10 +29,14 @@ from bot.webserver import serve
 from flows import messages as M
 from flows.engine import Action, Answer, Message, decode_button
 from flows.messages import _
+from flows.triage import keeps_buttons
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
+# Errors after which posting to the same address can never work.
+UNDELIVERABLE = {"channel_not_found", "user_not_found", "account_inactive", "cannot_dm_bot", "is_archived",
+                 "user_disabled", "not_allowed_token_type", "invalid_auth"}
 
 
 def _sender(user: str, team: str, event: str = "") -> Sender:
@@ -64,9 +72,10 @@ def _team_of(body: dict[str, Any]) -> str:
 
 
 class SlackAdapter:
-    def __init__(self, settings: SlackSettings, reporting: Reporting) -> None:
+    def __init__(self, settings: SlackSettings, reporting: Reporting, managing: Managing | None = None) -> None:
         self._settings = settings
         self._reporting = reporting
+        self._managing = managing
         http = settings.mode == "http"
         self.client = AsyncWebClient(token=settings.bot_token.get_secret_value(), base_url=settings.base_url)
         self.app = AsyncApp(
@@ -116,6 +125,23 @@ class SlackAdapter:
         """Posts one message, with its buttons, in the user's direct messages with the app."""
         await self.client.chat_postMessage(channel=chat_id, text=fallback(message.text), blocks=message_blocks(message))
 
+    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
+        """Posts one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
+        try:
+            if image is None:
+                await self.client.chat_postMessage(channel=chat_id, text=fallback(text),
+                                                   blocks=message_blocks(Message(text)))
+            else:
+                opened = await self.client.conversations_open(users=chat_id)
+                await self.client.files_upload_v2(channel=opened["channel"]["id"], content=image,
+                                                  filename="nearmiss-digest.png", title=text[:250])
+        except SlackApiError as error:
+            if error.response.status_code == 429:
+                raise SendFailed(retry_after=float(error.response.headers.get("Retry-After", 30))) from None
+            raise SendFailed(permanent=error.response.get("error") in UNDELIVERABLE) from None
+        except (aiohttp.ClientError, TimeoutError):
+            raise SendFailed() from None
+
     async def _send_all(self, chat_id: str, messages: list[Message]) -> None:
         for message in messages:
             await self.send(chat_id, message)
@@ -132,9 +158,22 @@ class SlackAdapter:
         """/nearmiss opens the form; `steps` starts the chat flow; `join CODE`; `help`."""
         word, _space, rest = (body.get("text") or "").strip().partition(" ")
         sender = _sender(body["user_id"], _team_of(body))
+        managing = self._managing
         match word.lower():
             case "help":
-                await ack(text=_(M.SLACK_HELP).format(command=self._settings.command))
+                manager = managing.help(sender) if managing and managing.is_manager(sender) else []
+                await ack(text="\n\n".join([_(M.SLACK_HELP).format(command=self._settings.command)]
+                                            + [m.text for m in manager]))
+            case "reports" if managing:
+                await ack()
+                await self._send_all(sender.chat_id, await managing.list_reports(sender))
+            case "open" if managing:
+                await ack()
+                await self._send_all(sender.chat_id, await managing.open(sender, rest) if rest.strip()
+                                     else managing.help(sender))
+            case "actions" if managing:
+                await ack()
+                await self._send_all(sender.chat_id, await managing.list_actions(sender))
             case "join":
                 await ack(text="\n".join(m.text for m in await self._reporting.join(sender, rest)))
             case "steps" | "step" | "chat":
@@ -166,6 +205,8 @@ class SlackAdapter:
         answer = decode_button(action.get("value"))
         if answer is None:
             messages = await self._reporting.where_am_i(sender)
+        elif answer.action is Action.MANAGE and self._managing is not None:
+            messages = await self._managing.button(sender, answer)
         else:
             messages = await self._reporting.answer(sender, answer)
         if not messages:
@@ -174,10 +215,11 @@ class SlackAdapter:
         channel, ts = container.get("channel_id"), container.get("message_ts")
         question = _question_text(body.get("message") or {})
         prompt = messages[-1]
-        if answer and answer.action is Action.TOGGLE and len(messages) == 1 and prompt.step == answer.step:
+        toggled = answer and answer.action is Action.TOGGLE and prompt.step == answer.step
+        if len(messages) == 1 and (toggled or prompt.edit):
             await self.client.chat_update(channel=channel, ts=ts, text=fallback(prompt.text), blocks=message_blocks(prompt))
             return
-        if channel and ts and not prompt.retry:  # answered, so its buttons go; a "try again" keeps them
+        if channel and ts and not keeps_buttons(answer, prompt):
             await self.client.chat_update(channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question))
         await self._send_all(sender.chat_id, messages)
 
@@ -200,8 +242,11 @@ class SlackAdapter:
         if event.get("subtype") == "file_share" or event.get("files"):
             await self._send_all(sender.chat_id, await self._reporting.not_text(sender))
         elif not event.get("subtype") and event.get("text"):
-            answer = Answer(Action.TEXT, plain_text(event["text"]))
-            await self._send_all(sender.chat_id, await self._reporting.answer(sender, answer))
+            text = plain_text(event["text"])
+            managed = await self._managing.text(sender, text) if self._managing else None
+            if managed is None:
+                managed = await self._reporting.answer(sender, Answer(Action.TEXT, text))
+            await self._send_all(sender.chat_id, managed)
 
     async def _on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """Shows the reporter their own reports, found through their pseudonym."""

@@ -4,11 +4,12 @@ import asyncio
 import hmac
 import logging
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -21,10 +22,13 @@ from telegram.ext import (
 )
 
 from bot.config import ConfigProblem, TelegramSettings
+from bot.managing import Managing
+from bot.outbox import SendFailed
 from bot.reporting import Reporting, Sender
 from bot.webserver import serve
 from flows import messages as M
 from flows.engine import Action, Answer, Button, Message, decode_button, encode_button
+from flows.triage import keeps_buttons
 from flows.messages import _
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _SHORT_LABEL = 20  # labels up to this long sit two to a row
+CAPTION_LIMIT = 1024
 
 
 class PerChatOrder(BaseUpdateProcessor):
@@ -96,12 +101,13 @@ def _sender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Sender:
 class TelegramAdapter:
     """One Telegram bot: polling by default, or a webhook checked with the secret-token header."""
 
-    def __init__(self, settings: TelegramSettings, reporting: Reporting) -> None:
+    def __init__(self, settings: TelegramSettings, reporting: Reporting, managing: Managing | None = None) -> None:
         token = settings.token.get_secret_value()
         if not token:
             raise ConfigProblem("[telegram] token is empty: set it, or NEARMISS_TELEGRAM_TOKEN")
         self._settings = settings
         self._reporting = reporting
+        self._managing = managing
         base = settings.base_url.rstrip("/")
         builder = (
             Application.builder()
@@ -127,7 +133,11 @@ class TelegramAdapter:
         add(CommandHandler("report", self._on_report, filters=private))
         add(CommandHandler("cancel", self._on_cancel, filters=private))
         add(CommandHandler("help", self._on_help, filters=private))
-        add(CommandHandler(["start", "report", "cancel", "help"], self._on_group, filters=~private))
+        add(CommandHandler("reports", self._on_reports, filters=private))
+        add(CommandHandler("open", self._on_open, filters=private))
+        add(CommandHandler("actions", self._on_actions, filters=private))
+        add(CommandHandler(["start", "report", "cancel", "help", "reports", "open", "actions"], self._on_group,
+                           filters=~private))
         add(CallbackQueryHandler(self._on_button))
         incoming = private & filters.UpdateType.MESSAGE
         add(MessageHandler(incoming & filters.TEXT & ~filters.COMMAND, self._on_text))
@@ -194,6 +204,21 @@ class TelegramAdapter:
         """Sends one message, with its buttons, to a chat."""
         await self.application.bot.send_message(int(chat_id), message.text, reply_markup=keyboard(message))
 
+    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
+        """Sends one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
+        try:
+            if image is None:
+                await self.application.bot.send_message(int(chat_id), text)
+            else:
+                await self.application.bot.send_photo(int(chat_id), image, caption=text[:CAPTION_LIMIT])
+        except RetryAfter as error:
+            wait = error.retry_after
+            raise SendFailed(retry_after=wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from None
+        except (Forbidden, BadRequest, ValueError):
+            raise SendFailed(permanent=True) from None  # blocked, or no such chat: retrying cannot help
+        except TelegramError:
+            raise SendFailed() from None
+
     async def _reply(self, update: Update, messages: list[Message]) -> None:
         for message in messages:
             await self.send(str(update.effective_chat.id), message)
@@ -212,21 +237,50 @@ class TelegramAdapter:
         await self._reply(update, await self._reporting.start(_sender(update, context)))
 
     async def _on_cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Asks to confirm cancelling the report in progress."""
-        await self._reply(update, await self._reporting.answer(_sender(update, context), Answer(Action.CANCEL)))
+        """Stops what a manager was typing, else asks to confirm cancelling the report in progress."""
+        sender = _sender(update, context)
+        stopped = await self._managing.cancel(sender) if self._managing else None
+        await self._reply(update, stopped or await self._reporting.answer(sender, Answer(Action.CANCEL)))
 
     async def _on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Explains the bot."""
-        await self._reply(update, self._reporting.help())
+        """Explains the bot, and to a manager their commands too."""
+        sender = _sender(update, context)
+        manager = self._managing.help(sender) if self._managing and self._managing.is_manager(sender) else []
+        await self._reply(update, self._reporting.help() + manager)
+
+    async def _on_reports(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Lists the open reports of a manager's teams."""
+        await self._reply(update, await self._manager(update, context).list_reports(_sender(update, context)))
+
+    async def _on_open(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Shows a manager one report to triage."""
+        managing, sender = self._manager(update, context), _sender(update, context)
+        if not context.args:
+            await self._reply(update, managing.help(sender))
+            return
+        await self._reply(update, await managing.open(sender, context.args[0]))
+
+    async def _on_actions(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Lists the open actions of a manager's teams."""
+        await self._reply(update, await self._manager(update, context).list_actions(_sender(update, context)))
+
+    def _manager(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Managing:
+        if self._managing is None:
+            raise RuntimeError("this adapter was built without the managers' service")
+        return self._managing
 
     async def _on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Points anyone who asks in a group to a private chat, so no report is made in front of others."""
         await self._reply(update, [Message(_(M.PRIVATE_ONLY))])
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Takes typed text as the answer to the current question."""
-        answer = Answer(Action.TEXT, update.effective_message.text)
-        await self._reply(update, await self._reporting.answer(_sender(update, context), answer))
+        """Takes typed text as the answer a manager's question waits for, else the report's."""
+        sender, text = _sender(update, context), update.effective_message.text
+        managed = await self._managing.text(sender, text) if self._managing else None
+        if managed is not None:
+            await self._reply(update, managed)
+            return
+        await self._reply(update, await self._reporting.answer(sender, Answer(Action.TEXT, text)))
 
     async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Declines photos, voice notes, files and contact cards without keeping them."""
@@ -245,15 +299,18 @@ class TelegramAdapter:
         answer = decode_button(query.data)
         if answer is None:
             messages = await self._reporting.where_am_i(sender)
+        elif answer.action is Action.MANAGE and self._managing is not None:
+            messages = await self._managing.button(sender, answer)
         else:
             messages = await self._reporting.answer(sender, answer)
         if not messages:
             return  # a redelivery, applied before
         prompt = messages[-1]
-        if answer and answer.action is Action.TOGGLE and len(messages) == 1 and prompt.step == answer.step:
+        toggled = answer and answer.action is Action.TOGGLE and prompt.step == answer.step
+        if len(messages) == 1 and (toggled or prompt.edit):
             await _ignore_unchanged(query.edit_message_text(prompt.text, reply_markup=keyboard(prompt)))
             return
-        if not prompt.retry:  # answered, so its buttons go; a "try again" keeps them to try with
+        if not keeps_buttons(answer, prompt):
             try:
                 await _ignore_unchanged(query.edit_message_reply_markup(None))
             except BadRequest as error:

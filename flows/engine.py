@@ -52,6 +52,7 @@ class Action(StrEnum):
     SUBMIT = "ok"
     YES = "y"
     NO = "n"
+    MANAGE = "m"  # a manager's button: step names the verb, value its argument
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Message:
     step: str = ""
     accepts_text: bool = False
     retry: bool = False  # "please try again": the question and its buttons stay as they were
+    edit: bool = False  # shown in place of the message whose button was tapped
 
 
 _SEPARATOR = "|"

@@ -166,3 +166,90 @@ STATUS = {
     "feedback_sent": N_("feedback sent"),
     "closed": N_("closed"),
 }
+
+# Managers and safeguarding leads.
+MANAGER_HELP = N_(
+    "For managers:\n"
+    "{reports} – open reports for your teams\n"
+    "{open} CODE – one report, to triage\n"
+    "{actions} – actions not yet done\n"
+    "Managers never see who reported; every read and change is recorded in the audit log."
+)
+NOT_A_MANAGER = N_("Sorry, that is only for managers of a team.")
+NO_SUCH_REPORT = N_("No report {reference} in your teams. Check the code, e.g. NM-7K3F-9Q2C.")
+NO_SUCH_ACTION = N_("No open action {reference} in your teams.")
+NO_OPEN_REPORTS = N_("No open reports in your teams.")
+OPEN_REPORTS = N_("Open reports, untriaged first. Tap one to triage it.")
+REPORT_LINE = N_("{reference} · {colour} · {age}")
+UNTRIAGED = N_("not triaged")
+AGE_DAYS = N_("{days}d")
+CARD = N_(
+    "{reference} · team {team} · {status}\n"
+    "Sent {submitted} · happened {occurred}\n"
+    "Where: {where}\nWho: {who}\nWhat happened: {what}\nAction taken: {action}\n"
+    "Outcome: {grade}\nFactors: {factors}\nWhat stopped it: {stopped}\n"
+    "Risk: {risk}\nThemes: {themes}\nLinked reports: {links}\nActions: {actions}{rca}"
+)
+CARD_RISK = N_("{score} ({consequence} × {likelihood}): {colour}, {band} – {follow}")
+NOT_YET = N_("not yet graded")
+RCA_NEEDED = N_("\nRoot cause analysis: needed, not yet recorded")
+RCA_DONE = N_("\nRoot cause analysis: {whys} whys; barriers: {barriers}")
+BUTTON_GRADE = N_("Grade risk")
+BUTTON_THEMES = N_("Themes")
+BUTTON_STATUS = N_("Status")
+BUTTON_LINK = N_("Link a report")
+BUTTON_RCA = N_("Root cause")
+BUTTON_ACTION = N_("Action")
+BUTTON_NEW_ACTION = N_("New action")
+BUTTON_MARK_DONE = N_("Mark {reference} done")
+ASK_CONSEQUENCE = N_("{reference}: if it happened again, what would the most likely consequence be?")
+ASK_LIKELIHOOD = N_("{reference}: how likely is it to happen again?")
+GRADED = N_("{reference} graded: risk {risk}.")
+RED_MARKED = N_("Marked for in-depth root cause analysis: tap Root cause to record the five whys.")
+ASK_THEMES = N_("{reference}: which themes (contributory factors)? Tap all that apply, then Done.")
+THEMES_SET = N_("{reference} themes: {themes}.")
+ASK_STATUS = N_("{reference} is {status}. Move it to:")
+STATUS_SET = N_("{reference} is now {status}.")
+ASK_LINK = N_("Type the reference of a report that shares the same underlying pattern as {reference}.")
+LINKED = N_("Linked {reference} and {other}.")
+LINK_SELF = N_("A report cannot be linked to itself. Type another reference.")
+ASK_WHY = N_("{reference}, why {number} of 5: why did it happen? Type one reason, or tap Done.")
+ASK_BARRIERS = N_("Which barriers failed, and which held (what kept the child safe)?")
+RCA_RECORDED = N_("Root cause analysis for {reference} recorded.")
+ASK_ACTION_PICK = N_("Link {reference} to an open action, or record a new one:")
+ASK_ACTION_WHAT = N_("What will change (practice, process or system)? One or two sentences, no names.")
+ASK_ACTION_OWNER = N_("Who owns it? A role, not a name (e.g. Team manager, Duty senior).")
+ASK_ACTION_DUE = N_("Due by when? e.g. 31/1 or next Friday.")
+ACTION_RECORDED = N_("Action {action} recorded for {reference}: {what} – {owner}, due {due}.")
+ACTION_LINKED = N_("{reference} linked to action {action}.")
+ACTION_DONE = N_("Action {action} marked done.")
+OPEN_ACTIONS = N_("Actions not yet done:")
+ACTION_LINE = N_("{reference} · {what} · {owner} · due {due}{overdue}")
+OVERDUE = N_(" · overdue")
+NO_OPEN_ACTIONS = N_("No open actions.")
+NO_REPORT_OPEN = N_("Open a report first: {open} CODE.")
+INPUT_CANCELLED = N_("Stopped. Nothing more was changed.")
+DUE_PAST = N_("That date has passed. When is it due?")
+
+ALERT = N_(
+    "⚠ Safeguarding alert, team {team}: report {reference} {reason}.\n"
+    "Outcome given: {grade}. Where: {where}.\n"
+    "What happened: {what}\n"
+    "Open it with {open} {reference}."
+)
+ALERT_GRADED = N_("was graded by its reporter as harm")
+ALERT_STATUTORY = N_("was graded life-threatening injury or death: the statutory route applies")
+ALERT_RED = N_("was triaged red (risk {score}): in-depth root cause analysis needed")
+
+DIGEST_TITLE = N_("Near-miss digest for {team}, {start} to {end}")
+DIGEST_NEW = N_("New reports: {total}")
+DIGEST_GRADE_LINE = N_("  {grade}: {count}")
+DIGEST_WAITING = N_("Red or amber, awaiting triage:")
+DIGEST_WAITING_LINE = N_("  {reference} · {colour} · waiting {days} days")
+DIGEST_NONE_WAITING = N_("Red or amber awaiting triage: none")
+DIGEST_THEMES = N_("Recurring themes: {themes}")
+DIGEST_NO_THEMES = N_("Recurring themes: none this period")
+DIGEST_ACTIONS = N_("Actions done: {done}. Overdue: {overdue}.")
+DIGEST_FEEDBACK = N_("Reporters still owed feedback: {owed}")
+DIGEST_SMALL = N_("fewer than {small}")
+DIGEST_CHART = N_("Weekly trend by grade, and the risk matrix of triaged reports.")

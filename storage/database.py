@@ -1,6 +1,6 @@
 """The database: one async engine, migrations on start, and a unit of work per change."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+QUEUED = "outbox_queued"  # session.info flag: this unit of work queued outbox messages
 
 
 class Database:
@@ -25,6 +26,8 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas(lock_timeout))
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Called after a unit of work that queued outbox messages commits (the sender's wake-up).
+        self.on_queued: Callable[[], None] = lambda: None
 
     async def migrate(self) -> None:
         """Brings the schema up to the newest migration."""
@@ -34,8 +37,11 @@ class Database:
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[AsyncSession]:
         """Yields a session whose changes commit together when the block ends, or not at all."""
-        async with self._sessions() as session, session.begin():
-            yield session
+        async with self._sessions() as session:
+            async with session.begin():
+                yield session
+            if session.info.pop(QUEUED, False):
+                self.on_queued()
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -67,6 +67,15 @@ class Report(Base):
     status: Mapped[str] = mapped_column(String(32), default="submitted")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Triage, by a manager of the team (Appendix D, section 10).
+    consequence: Mapped[int | None] = mapped_column(Integer)
+    likelihood: Mapped[int | None] = mapped_column(Integer)
+    risk_score: Mapped[int | None] = mapped_column(Integer)
+    risk_colour: Mapped[str | None] = mapped_column(String(8))  # the band when it was graded
+    themes: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    needs_rca: Mapped[bool] = mapped_column(Boolean, default=False)
+    rca: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)  # {"whys": [...], "barriers": "..."}
+    triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Draft(Base):
@@ -114,3 +123,93 @@ class SeenEvent(Base):
 
     key: Mapped[str] = mapped_column(String(96), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ReportLink(Base):
+    """Two reports a manager saw share one underlying pattern; stored once, lower id first."""
+
+    __tablename__ = "report_links"
+
+    first_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    second_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Action(Base):
+    """A change to practice, process or system that a manager recorded after reports."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    team: Mapped[str] = mapped_column(String(64), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner_role: Mapped[str] = mapped_column(String(120))
+    due_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class ActionReport(Base):
+    __tablename__ = "action_reports"
+
+    action_id: Mapped[str] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+
+
+class AuditEntry(Base):
+    """Every manager read, change and export. The actor is a pseudonym (or "cli"), never an id."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    team: Mapped[str] = mapped_column(String(64))
+    verb: Mapped[str] = mapped_column(String(32))
+    report_id: Mapped[str | None] = mapped_column(String(32), index=True)  # kept after the report goes
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ManagerSession(Base):
+    """The report a manager has open in chat, and what typed answer, if any, it waits for."""
+
+    __tablename__ = "manager_sessions"
+
+    manager: Mapped[str] = mapped_column(String(64), primary_key=True)
+    report_id: Mapped[str | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    awaiting: Mapped[str] = mapped_column(String(32), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DigestRun(Base):
+    """One team's digest for one due time, recorded once, so no digest is sent twice."""
+
+    __tablename__ = "digest_runs"
+
+    team: Mapped[str] = mapped_column(String(64), primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxMessage(Base):
+    """A message the bot sends on its own initiative, written with the change that causes it.
+
+    The destination is sealed with the contact key; it is wiped once the message is sent.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)  # idempotency: one message per key
+    platform: Mapped[str] = mapped_column(String(16))
+    address_key_id: Mapped[str | None] = mapped_column(String(16))
+    address: Mapped[bytes | None] = mapped_column(LargeBinary)
+    text: Mapped[str] = mapped_column(Text)
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # next attempt, or end of a claim
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # gave up: kept for a person to see

@@ -1,0 +1,117 @@
+"""The one sender of queued messages: claims due rows, sends each through its platform's
+adapter, and marks it sent, or puts it back with a backoff, or gives up on a dead address."""
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.reporting import utcnow
+from storage import outbox as repo
+from storage.database import Database
+from storage.keys import KeyProblem, Keys, KeySource
+
+log = logging.getLogger(__name__)
+
+
+class SendFailed(Exception):
+    """A platform refused a message: try again later (after `retry_after` if it said), or never."""
+
+    def __init__(self, *, retry_after: float | None = None, permanent: bool = False) -> None:
+        super().__init__("permanent" if permanent else f"retry after {retry_after}")
+        self.retry_after, self.permanent = retry_after, permanent
+
+
+class OutboxSender:
+    def __init__(
+        self, *, database: Database, keys: Keys | KeySource, clock: Callable[[], datetime] = utcnow,
+        per_second: float = 20, lease: timedelta = timedelta(minutes=5), batch: int = 50, max_attempts: int = 8,
+    ) -> None:
+        self._database = database
+        self._key_source = keys
+        self._clock = clock
+        self._interval = 1 / per_second
+        self._lease, self._batch, self._max_attempts = lease, batch, max_attempts
+        self.adapters: dict = {}
+        self._lock = asyncio.Lock()
+        self._waiting = False
+        self._tasks: set[asyncio.Task] = set()
+        self._last_send = 0.0
+
+    def kick(self) -> None:
+        """Drains soon, after the change that queued a message has committed; one waiting drain at most."""
+        if self._waiting or not self.adapters:
+            return
+        try:
+            task = asyncio.get_running_loop().create_task(self._kicked())
+        except RuntimeError:
+            return  # no loop (a CLI command): the scheduled drain sends it
+        self._waiting = True
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _kicked(self) -> None:
+        async with self._lock:
+            self._waiting = False
+            try:
+                await self._drain()
+            except Exception as error:  # the scheduled drain tries again
+                log.error("outbox drain failed: %s", type(error).__name__)
+
+    async def drain(self) -> int:
+        """Sends every message now due; returns how many were sent."""
+        async with self._lock:
+            return await self._drain()
+
+    async def _drain(self) -> int:
+        sent = 0
+        while True:
+            async with self._database.unit() as session:
+                claimed = [(m.id, m.platform, m.address_key_id, m.address, m.text, m.image, m.attempts)
+                           for m in await repo.claim(session, now=self._clock(), lease=self._lease, limit=self._batch)]
+            for row in claimed:
+                sent += await self._send(*row)
+            if len(claimed) < self._batch:
+                return sent
+
+    async def _send(self, message_id, platform, key_id, sealed, text, image, attempts) -> int:
+        adapter = self.adapters.get(platform)
+        try:
+            if adapter is None:
+                raise SendFailed(retry_after=self._lease.total_seconds())  # that platform runs elsewhere
+            address = json.loads(self._keys().open(key_id, sealed))
+            await self._pace()
+            await adapter.deliver(address["chat"], text, image)
+        except Exception as error:  # every failure is retried or given up on, never lost
+            await self._failed(message_id, attempts, error)
+            return 0
+        async with self._database.unit() as session:
+            await repo.mark_sent(session, message_id=message_id, now=self._clock())
+        return 1
+
+    async def _failed(self, message_id: int, attempts: int, error: Exception) -> None:
+        now = self._clock()
+        permanent = isinstance(error, KeyProblem) or (isinstance(error, SendFailed) and error.permanent)
+        async with self._database.unit() as session:
+            if permanent or attempts >= self._max_attempts:
+                log.warning("outbox message %d undeliverable after %d attempts: %s", message_id, attempts,
+                            type(error).__name__)
+                await repo.give_up(session, message_id=message_id, now=now)
+                return
+            retry_after = error.retry_after if isinstance(error, SendFailed) else None
+            delay = retry_after if retry_after is not None else min(30 * 2 ** (attempts - 1), 3600)
+            log.info("outbox message %d will be retried in %ds: %s", message_id, delay, type(error).__name__)
+            await repo.retry_at(session, message_id=message_id, when=now + timedelta(seconds=delay))
+
+    async def _pace(self) -> None:
+        """Keeps within the configured messages per second, whatever the platform allows."""
+        wait = self._last_send + self._interval - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._last_send = time.monotonic()
+
+    def _keys(self) -> Keys:
+        source = self._key_source
+        return source.keys if isinstance(source, KeySource) else source

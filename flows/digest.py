@@ -1,0 +1,42 @@
+"""A team's digest in words: counts under the small-count threshold are never shown exactly."""
+
+from datetime import date, datetime
+from typing import Any
+
+from flows import messages as M
+from flows.lists import Lists
+from flows.messages import _
+from flows.risk import PROVISIONAL
+
+RECURRING = 2  # a theme seen this often in the period is recurring
+
+
+def count(n: int, small: int) -> str:
+    """Returns a count as shown: "fewer than 3" for 1 and 2 when the threshold is 3."""
+    return _(M.DIGEST_SMALL).format(small=small) if 0 < n < small else str(n)
+
+
+def compose(figures: Any, *, team_name: str, start: date, end: date, now: datetime, lists: Lists,
+            small: int) -> str:
+    """Returns the digest text for one team and period."""
+    lines = [_(M.DIGEST_TITLE).format(team=team_name, start=start.strftime("%-d %b"), end=end.strftime("%-d %b %Y")),
+             "", _(M.DIGEST_NEW).format(total=count(sum(figures.new_by_grade.values()), small))]
+    for grade in lists.grades:
+        n = figures.new_by_grade.get(grade.code, 0)
+        if n:
+            lines.append(_(M.DIGEST_GRADE_LINE).format(grade=_(grade.label), count=count(n, small)))
+    lines.append("")
+    if figures.waiting:
+        lines.append(_(M.DIGEST_WAITING))
+        lines += [_(M.DIGEST_WAITING_LINE).format(reference=w.reference, colour=PROVISIONAL[w.grade],
+                                                  days=(now - w.submitted_at).days) for w in figures.waiting]
+    else:
+        lines.append(_(M.DIGEST_NONE_WAITING))
+    recurring = sorted(((n, code) for code, n in figures.themes.items() if n >= RECURRING), reverse=True)
+    themes = ", ".join(f"{next((_(o.label) for o in lists.factors if o.code == code), code)} ({count(n, small)})"
+                       for n, code in recurring)
+    lines.append(_(M.DIGEST_THEMES).format(themes=themes) if themes else _(M.DIGEST_NO_THEMES))
+    lines.append(_(M.DIGEST_ACTIONS).format(done=count(figures.actions_done, small),
+                                            overdue=count(figures.actions_overdue, small)))
+    lines.append(_(M.DIGEST_FEEDBACK).format(owed=count(figures.feedback_owed, small)))
+    return "\n".join(lines)

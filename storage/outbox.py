@@ -1,0 +1,66 @@
+"""The outbox: messages the bot sends on its own initiative, queued in the transaction that
+causes them and sent by one scheduled sender that claims rows safely."""
+
+import json
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.database import QUEUED
+from storage.keys import Keys
+from storage.models import OutboxMessage
+
+
+async def enqueue(
+    session: AsyncSession, *, keys: Keys, key: str, address: dict[str, str], text: str, now: datetime,
+    image: bytes | None = None,
+) -> None:
+    """Queues one message to a sealed address, once per idempotency key."""
+    address_key_id, sealed = keys.seal(json.dumps(address, sort_keys=True))
+    insert = postgres_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(OutboxMessage)
+        .values(key=key, platform=address["platform"], address_key_id=address_key_id, address=sealed,
+                text=text, image=image, created_at=now, due_at=now, attempts=0)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    session.info[QUEUED] = True
+
+
+async def claim(session: AsyncSession, *, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
+    """Returns up to `limit` due messages, claimed for `lease`: another sender skips them, and
+    if this one dies they fall due again when the lease ends."""
+    rows = list(await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.due_at <= now)
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one sender and ignores it
+    ))
+    for row in rows:
+        row.due_at, row.attempts = now + lease, row.attempts + 1
+    return rows
+
+
+async def mark_sent(session: AsyncSession, *, message_id: int, now: datetime) -> None:
+    """Records a message as sent and wipes its address."""
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id)
+        .values(sent_at=now, address=None, address_key_id=None, image=None)
+    )
+
+
+async def retry_at(session: AsyncSession, *, message_id: int, when: datetime) -> None:
+    """Puts a message back in the queue, due again at `when`."""
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(due_at=when))
+
+
+async def give_up(session: AsyncSession, *, message_id: int, now: datetime) -> None:
+    """Stops trying a message that cannot be delivered, and wipes its address."""
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id)
+        .values(failed_at=now, address=None, address_key_id=None)
+    )

@@ -363,8 +363,8 @@ class Reporting:
         return "/report"
 
     async def _team(self, session, sender: Sender, reporter: Pseudonym) -> str | None:
-        for team in self._settings.teams:
-            if sender.user_id in team.members.get(sender.platform, ()):
+        for team in self._settings.teams:  # a team's managers may report in it too
+            if sender.user_id in team.members.get(sender.platform, ()) + team.managers.get(sender.platform, ()):
                 return team.id
         configured = {team.id for team in self._settings.teams}
         joined = [t for t in await repo.teams_joined(session, reporters=self._every_pseudonym(sender))

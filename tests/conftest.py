@@ -14,6 +14,8 @@ from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.config import DatabaseSettings, DraftSettings, Settings, TeamSettings, TelegramSettings
+from bot.managing import Managing
+from bot.outbox import OutboxSender
 from bot.reporting import Reporting
 from bot.telegram import TelegramAdapter
 from storage.database import Database
@@ -22,6 +24,9 @@ from tests.fake_telegram import FakeBotAPI, buttons, callback_update, text_updat
 
 POSTGRES_URL = os.environ.get("NEARMISS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 MEMBER = 738291045  # distinctive, so a leak of it into storage is easy to find
+MANAGER = 615204873  # manages north
+LEAD = 590318264  # north's safeguarding lead
+SOUTH_MANAGER = 572649013
 INVITE = "JOIN-NORTH-7Q"
 
 
@@ -103,8 +108,10 @@ def settings(database_url, telegram_api) -> Settings:
         drafts=DraftSettings(expire_after_hours=24),
         telegram=TelegramSettings(token=telegram_api.token, base_url=telegram_api.base_url),
         teams=(
-            TeamSettings(id="north", name="North locality", invite_code=INVITE, members={"telegram": [MEMBER]}),
-            TeamSettings(id="south", name="South locality", members={"telegram": [2002]}),
+            TeamSettings(id="north", name="North locality", invite_code=INVITE, members={"telegram": [MEMBER]},
+                         managers={"telegram": [MANAGER]}, leads={"telegram": [LEAD]}),
+            TeamSettings(id="south", name="South locality", members={"telegram": [2002]},
+                         managers={"telegram": [SOUTH_MANAGER]}),
         ),
     )
 
@@ -112,6 +119,17 @@ def settings(database_url, telegram_api) -> Settings:
 @pytest.fixture
 def reporting(database, keys, settings, clock) -> Reporting:
     return Reporting(database=database, keys=keys, settings=settings, clock=clock)
+
+
+@pytest.fixture
+def managing(database, keys, settings, clock) -> Managing:
+    return Managing(database=database, keys=keys, settings=settings, clock=clock)
+
+
+@pytest.fixture
+def outbox(database, keys, clock) -> OutboxSender:
+    """The outbox sender; tests drain it when they choose (nothing wakes it by itself)."""
+    return OutboxSender(database=database, keys=keys, clock=clock, per_second=1000)
 
 
 class Processed:
@@ -131,8 +149,9 @@ class Processed:
             await asyncio.wait_for(self._changed.wait_for(lambda: update_id in self.ids), 15)
 
 
-async def start_bot(settings: Settings, reporting: Reporting) -> tuple[TelegramAdapter, Processed]:
-    adapter = TelegramAdapter(settings.telegram, reporting)
+async def start_bot(settings: Settings, reporting: Reporting,
+                    managing: Managing | None = None) -> tuple[TelegramAdapter, Processed]:
+    adapter = TelegramAdapter(settings.telegram, reporting, managing)
     processed = Processed()
     adapter.application.add_handler(TypeHandler(Update, processed), group=100)
     await adapter.start()
@@ -140,8 +159,9 @@ async def start_bot(settings: Settings, reporting: Reporting) -> tuple[TelegramA
 
 
 @pytest.fixture
-async def bot(settings, reporting):
-    adapter, processed = await start_bot(settings, reporting)
+async def bot(settings, reporting, managing, outbox):
+    adapter, processed = await start_bot(settings, reporting, managing)
+    outbox.adapters = {"telegram": adapter}
     yield adapter, processed
     await adapter.stop()
 

@@ -30,6 +30,7 @@ class FakeSlackAPI:
     calls: list[Call] = field(default_factory=list)
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)  # by ts
     views: list[dict[str, Any]] = field(default_factory=list)  # opened or published, with their ids
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # uploaded, by file id
 
     def __post_init__(self) -> None:
         self._ts = itertools.count(1)
@@ -44,6 +45,7 @@ class FakeSlackAPI:
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_post("/respond/{token}", self._respond)
         app.router.add_get("/link", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner, self.port = await serve(app, "127.0.0.1", 0)
 
     async def stop(self) -> None:
@@ -83,6 +85,17 @@ class FakeSlackAPI:
             message = self.messages[params["ts"]]
             message.update(text=params.get("text", ""), blocks=params.get("blocks") or [])
             result |= {"ts": params["ts"], "channel": params["channel"]}
+        elif method == "conversations.open":
+            result |= {"channel": {"id": f"D{params['users']}"}}
+        elif method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):08d}"
+            self.files[file_id] = {"filename": params["filename"], "content": b""}
+            result |= {"file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+        elif method == "files.completeUploadExternal":
+            for file in params["files"]:
+                self.files[file["id"]] |= {"title": file.get("title"), "channel": params.get("channel_id"),
+                                           "shared": True}
+            result |= {"files": [{"id": f["id"]} for f in params["files"]]}
         elif method in ("views.open", "views.publish", "views.update"):
             view = {"id": f"V{next(self._views):08d}", **(params.get("view") or {})}
             self.views.append(view)
@@ -116,6 +129,10 @@ class FakeSlackAPI:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: envelope_id in self.acks), timeout)
         return self.acks[envelope_id]
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.files[request.match_info["file_id"]]["content"] = await request.read()
+        return web.Response(text="OK - uploaded")
 
     async def _respond(self, request: web.Request) -> web.Response:
         await self._record("response_url", await request.json())

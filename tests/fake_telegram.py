@@ -123,6 +123,13 @@ class FakeBotAPI:
         self._changed_in(message["chat"]["id"])
         return _ok(message)
 
+    async def _api_sendPhoto(self, params):
+        photo = params["photo"]
+        response = await self._api_sendMessage({**params, "text": params.get("caption", "")})
+        message = self.messages[max(self.messages)]
+        message["photo_bytes"] = photo.file.read() if hasattr(photo, "file") else photo
+        return response
+
     async def _api_editMessageText(self, params):
         message = self.messages[int(params["message_id"])]
         message["text"] = params["text"]

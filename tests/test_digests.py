@@ -1,0 +1,153 @@
+"""Digests: composed from aggregates with small counts hidden, queued once per due time, sent
+with their chart through the real Telegram adapter, and still sent exactly once when nearmiss
+restarts after the due time (APScheduler's job store in the database), on SQLite and PostgreSQL."""
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+from sqlalchemy import select
+
+from bot.digests import Digests
+from bot.reporting import Sender
+from bot.runner import PERSISTENT, Services, build_scheduler, start_scheduler
+from storage.models import DigestRun
+from tests.conftest import MANAGER, MEMBER
+from tests.test_cli import nearmiss, write_config
+
+FORM = {
+    "when": "2026-11-18", "where": "home_visit", "who": ["child"], "feedback": "yes",
+    "what": "The visit went ahead without the police check.", "action": "Rang the duty manager.",
+    "factors": ["workload"], "stopped": None,
+}
+
+
+async def file(reporting, clock, grade: str, n: int, factors=("workload",)) -> None:
+    for _ in range(n):
+        result = await reporting.submit_form(Sender("telegram", str(MEMBER), str(MEMBER)),
+                                             FORM | {"outcome": grade, "factors": list(factors)})
+        assert not result.errors
+
+
+async def a_week_of_reports(reporting, clock) -> None:
+    clock.now = datetime(2026, 11, 18, 14, 0, tzinfo=timezone.utc)  # the Wednesday before
+    await file(reporting, clock, "prevented", 4)
+    await file(reporting, clock, "left_at_risk", 2, factors=("inter_agency",))
+    clock.now = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+    await file(reporting, clock, "severe", 1)
+    clock.now = datetime(2026, 11, 23, 9, 5, tzinfo=timezone.utc)  # Monday, just after 09:00 in London
+
+
+def digests_for(database, keys, settings, clock) -> Digests:
+    return Digests(database=database, keys=keys, settings=settings, clock=clock)
+
+
+async def test_a_digest_counts_by_grade_and_hides_small_counts(reporting, database, keys, settings, clock):
+    await a_week_of_reports(reporting, clock)
+    digest = await digests_for(database, keys, settings, clock).preview("north")
+
+    assert "New reports: 7" in digest.text
+    assert "Stopped before it happened: 4" in digest.text
+    assert "Harm: child left at risk: fewer than 3" in digest.text
+    assert "Life-threatening injury or death: fewer than 3" in digest.text
+    assert "waiting 3 days" in digest.text and "red" in digest.text and "amber" in digest.text
+    assert "Workload and time pressure (5)" in digest.text
+    assert "Communication between agencies (fewer than 3)" in digest.text
+    assert "Reporters still owed feedback: 7" in digest.text
+    assert ": 1\n" not in digest.text and ": 2\n" not in digest.text
+    assert digest.chart.startswith(b"\x89PNG")
+
+
+async def test_a_digest_goes_to_the_teams_managers_once(telegram_api, bot, reporting, database, keys, settings,
+                                                         clock, outbox):
+    await a_week_of_reports(reporting, clock)
+    digests = digests_for(database, keys, settings, clock)
+
+    assert await digests.run("north")
+    assert not await digests.run("north")  # the same due time: already queued
+    assert await outbox.drain() == 5  # the digest and its chart; three harm alerts to the lead
+    text, chart = telegram_api.sent_to(MANAGER)
+    assert text["text"].startswith("Near-miss digest for North locality, 16 Nov to 23 Nov 2026")
+    assert chart["photo_bytes"].startswith(b"\x89PNG") and "risk matrix" in chart["text"]
+    assert await outbox.drain() == 0
+
+    clock.advance(days=7)  # the next Monday: a new digest, counting only what is new
+    assert await digests.run("north")
+    await outbox.drain()
+    assert "New reports: 0" in telegram_api.sent_to(MANAGER)[2]["text"]
+
+
+async def test_no_digest_is_due_outside_the_grace_time(reporting, database, keys, settings, clock):
+    clock.now = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # Wednesday: Monday's is 51 hours old
+    assert not await digests_for(database, keys, settings, clock).run("north")
+
+
+async def run_scheduler_once(services: Services, adapters: dict) -> int:
+    """Starts a scheduler as `nearmiss run` does, waits for the digest jobs it runs at start (if
+    any), and stops it; returns how many jobs ran."""
+    scheduler = build_scheduler(services, adapters)
+    ran, loop, finished = [], asyncio.get_running_loop(), asyncio.Event()
+
+    def on_job(event) -> None:
+        if event.job_id.startswith("digest:"):
+            ran.append(event)
+            loop.call_soon_threadsafe(finished.set)
+
+    scheduler.add_listener(on_job, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    start_scheduler(scheduler, services)
+    due = scheduler.get_job("digest:north", jobstore=PERSISTENT).next_run_time
+    if due is not None and due <= datetime.now(timezone.utc):
+        await asyncio.wait_for(finished.wait(), 15)
+    scheduler.shutdown(wait=False)
+    assert all(event.exception is None for event in ran)
+    return len(ran)
+
+
+def crash_after_the_due_time(services: Services, adapters: dict) -> None:
+    """Leaves the persisted digest job due in the past, as if nearmiss was down when it fell due."""
+    scheduler = build_scheduler(services, adapters)
+    start_scheduler(scheduler, services)
+    scheduler.pause()
+    scheduler.modify_job("digest:north", jobstore=PERSISTENT,
+                         next_run_time=datetime.now(timezone.utc) - timedelta(minutes=5))
+    scheduler.shutdown(wait=False)
+
+
+async def test_a_restart_after_the_due_time_sends_the_digest_exactly_once(
+        telegram_api, bot, reporting, database, keys, settings, clock):
+    await a_week_of_reports(reporting, clock)
+    services = Services.build(settings, database, keys, clock)
+    adapters = {"telegram": bot[0]}
+    services.outbox.adapters = adapters
+
+    crash_after_the_due_time(services, adapters)
+    assert await run_scheduler_once(services, adapters) == 1
+    assert [m["text"][:16] for m in telegram_api.sent_to(MANAGER)] == ["Near-miss digest", "Weekly trend by "]
+
+    crash_after_the_due_time(services, adapters)  # down again before the job store was updated
+    assert await run_scheduler_once(services, adapters) == 1  # the job runs again ...
+    assert len(telegram_api.sent_to(MANAGER)) == 2  # ... and sends nothing twice
+    async with database.unit() as session:
+        runs = list(await session.scalars(select(DigestRun)))
+    assert [(r.team, r.due_at) for r in runs] == [("north", datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))]
+
+    assert await run_scheduler_once(services, adapters) == 0  # next due next Monday: nothing now
+
+
+def test_nearmiss_digest_dry_run_prints_the_next_digest(tmp_path, key_env):
+    config = write_config(tmp_path / "config.toml", f"""
+[database]
+url = "sqlite+aiosqlite:///{tmp_path / 'nearmiss.db'}"
+[[teams]]
+id = "north"
+name = "North locality"
+""")
+    chart = tmp_path / "chart.png"
+    printed = nearmiss("digest", "--config", str(config), "--team", "north", "--dry-run", "--chart", str(chart),
+                       env=key_env)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.startswith("Near-miss digest for North locality") and "New reports: 0" in printed.stdout
+    assert chart.read_bytes().startswith(b"\x89PNG")
+
+    unknown = nearmiss("digest", "--config", str(config), "--team", "west", "--dry-run", env=key_env)
+    assert unknown.returncode == 2 and "no team 'west'" in unknown.stderr and "north" in unknown.stderr

@@ -71,6 +71,7 @@ class FakeSlackAPI:
             params = await request.json()
         else:
             params = {k: _maybe_json(v) for k, v in (await request.post()).items()}
+        params |= {k: _maybe_json(v) for k, v in request.query.items()}  # some methods send query parameters
         result: dict[str, Any] = {"ok": True}
         if method == "apps.connections.open":
             result |= {"url": f"ws://127.0.0.1:{self.port}/link"}

@@ -1,0 +1,95 @@
+"""Managers on Slack, through the real Bolt app over HTTP against the fake Slack server: triage
+from the app's direct messages, alerts to the lead, and the digest with its chart uploaded."""
+
+import re
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
+from bot.digests import Digests
+from bot.managing import Managing
+from bot.outbox import OutboxSender
+from bot.reporting import Reporting
+from bot.slack import SlackAdapter
+from tests.fake_slack import FakeSlack, FakeSlackAPI
+from tests.test_slack import GOOD_FORM, MEMBER, SECRET, open_modal, said
+
+MANAGER = "U0MANAGER4"
+LEAD = "U0LEAD9"
+OTHER_MANAGER = "U0SOUTHMGR"
+
+
+@pytest.fixture
+async def slack_api():
+    api = FakeSlackAPI()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+def settings(database_url, slack_api) -> Settings:
+    return Settings(
+        database=DatabaseSettings(url=database_url),
+        slack=SlackSettings(bot_token="xoxb-test", signing_secret=SECRET, base_url=slack_api.base_url,
+                            mode="http", http_port=0),
+        teams=(TeamSettings(id="north", name="North locality", members={"slack": [MEMBER]},
+                            managers={"slack": [MANAGER]}, leads={"slack": [LEAD]}),
+               TeamSettings(id="south", name="South locality", managers={"slack": [OTHER_MANAGER]})),
+    )
+
+
+@pytest.fixture
+async def slack(settings, database, keys, clock, slack_api):
+    adapter = SlackAdapter(settings.slack, Reporting(database=database, keys=keys, settings=settings, clock=clock),
+                           Managing(database=database, keys=keys, settings=settings, clock=clock))
+    await adapter.start()
+    outbox = OutboxSender(database=database, keys=keys, clock=clock, per_second=1000)
+    outbox.adapters = {"slack": adapter}
+    yield FakeSlack(f"http://127.0.0.1:{adapter.http_port}/slack/events", SECRET, slack_api), outbox
+    await adapter.stop()
+
+
+async def tap(slack: FakeSlack, user: str, message: dict, label: str) -> None:
+    status, _body = await slack.interact(slack.tap(user, message, label))
+    assert status == 200
+
+
+async def test_a_manager_triages_in_slack_and_the_lead_is_alerted(slack, database, keys, settings, clock):
+    slack, outbox = slack
+    await slack.interact(slack.submission(MEMBER, await open_modal(slack), GOOD_FORM))
+    reference = re.search(r"NM-\w{4}-\w{4}", (await said(slack.api, MEMBER, "Sent. Your reference"))["text"]).group()
+
+    await slack.command(MANAGER, "reports")
+    listed = await said(slack.api, MANAGER, "Open reports")
+    await tap(slack, MANAGER, listed, reference + " · not triaged amber · 0d")
+    card = await said(slack.api, MANAGER, reference)
+    assert "Case transfer or handover" in card["text"] and MEMBER not in card["text"]
+
+    await tap(slack, MANAGER, card, "Grade risk")
+    question = await said(slack.api, MANAGER, reference + ": if it happened again")
+    await tap(slack, MANAGER, question, "Severe")
+    await slack.api.wait_for("chat.update")
+    likelihood = slack.api.messages[question["ts"]]  # the same message, now asking the likelihood
+    assert "how likely" in likelihood["text"]
+    await tap(slack, MANAGER, likelihood, "Likely")
+    graded = await said(slack.api, MANAGER, f"{reference} graded: risk 16")
+    assert "red" in graded["text"]
+
+    assert await outbox.drain() == 2
+    alerts = [m["text"] for m in slack.api.dm(LEAD)]
+    assert "graded by its reporter as harm" in alerts[0] and "triaged red" in alerts[1]
+    assert all(f"/nearmiss open {reference}" in a for a in alerts)
+
+    await slack.command(OTHER_MANAGER, f"open {reference}")
+    assert "No report" in (await said(slack.api, OTHER_MANAGER, "No report"))["text"]
+
+    clock.now = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
+    digests = Digests(database=database, keys=keys, settings=settings, clock=clock)
+    assert await digests.run("north")
+    assert await outbox.drain() == 2
+    digest = await said(slack.api, MANAGER, "Near-miss digest for North locality")
+    assert "Reporters still owed feedback: fewer than 3" in digest["text"]
+    [upload] = slack.api.files.values()
+    assert upload["channel"] == f"D{MANAGER}" and upload["content"].startswith(b"\x89PNG") and upload["shared"]

@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
@@ -198,12 +199,15 @@ async def _digest(args: argparse.Namespace) -> int:
 async def _export(args: argparse.Namespace) -> int:
     from bot.export import write_csv, write_json
     from storage import repositories as repo
+    from storage.managing import audit
 
     database = await _database(load_settings(args.config))
     write = write_json if args.format == "json" else write_csv
     try:
         async with database.unit() as session:
             count = await write(repo.stream_reports(session), sys.stdout)
+            await audit(session, actor="cli", team="*", verb="export", now=datetime.now(timezone.utc),
+                        detail=f"{count} reports as {args.format}")
     finally:
         await database.close()
     log.info("exported %d reports", count)

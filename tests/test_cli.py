@@ -7,6 +7,7 @@ import io
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -86,6 +87,9 @@ name = "Demo team"
     as_csv = nearmiss("export", "--config", str(config), "--format", "csv")
     [row] = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     assert row["reference"] == report["reference"] and row["involved"] == "child"
+    with sqlite3.connect(data / "nearmiss-demo.db") as db:
+        audited = db.execute("SELECT actor, team, verb, detail FROM audit ORDER BY id").fetchall()
+    assert audited == [("cli", "*", "export", "1 reports as json"), ("cli", "*", "export", "1 reports as csv")]
 
 
 def test_keys_init_creates_a_private_key_file_once(tmp_path):

@@ -1,0 +1,97 @@
+"""The outbox sender against the fake Bot API: a platform error then success sends once, a 429's
+retry_after is honoured, a sender that died after claiming is replaced without a double send,
+and a blocked chat is given up on, on SQLite and PostgreSQL."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.outbox import OutboxSender
+from bot.telegram import TelegramAdapter
+from storage import outbox as queue
+from storage.models import OutboxMessage
+from tests.conftest import LEAD
+
+LATER = {"text": "A safeguarding alert."}
+
+
+@pytest.fixture
+async def adapter(settings, reporting):
+    # Without PTB's own flood-limit retries, so the outbox's handling of a 429 is what is tested.
+    adapter = TelegramAdapter(settings.telegram.model_copy(update={"flood_limits": False}), reporting)
+    await adapter.application.initialize()
+    yield adapter
+    await adapter.application.shutdown()
+
+
+@pytest.fixture
+def sender(database, keys, clock, adapter) -> OutboxSender:
+    sender = OutboxSender(database=database, keys=keys, clock=clock, per_second=1000)
+    sender.adapters = {"telegram": adapter}
+    return sender
+
+
+async def queue_one(database, keys, clock, key="alert:1") -> None:
+    async with database.unit() as session:
+        await queue.enqueue(session, keys=keys, key=key, address={"platform": "telegram", "chat": str(LEAD)},
+                            text=LATER["text"], now=clock())
+
+
+async def row(database) -> OutboxMessage:
+    async with database.unit() as session:
+        return await session.scalar(select(OutboxMessage))
+
+
+async def test_a_message_is_queued_once_per_key_and_its_address_sealed(database, keys, clock):
+    await queue_one(database, keys, clock)
+    await queue_one(database, keys, clock)
+    async with database.unit() as session:
+        rows = list(await session.scalars(select(OutboxMessage)))
+    assert len(rows) == 1 and str(LEAD).encode() not in rows[0].address
+
+
+async def test_a_bad_gateway_then_success_sends_once(telegram_api, database, keys, clock, sender):
+    await queue_one(database, keys, clock)
+    telegram_api.fail("sendMessage", 502, "Bad Gateway")
+    assert await sender.drain() == 0
+    assert (await row(database)).due_at == clock.now + timedelta(seconds=30)
+    assert await sender.drain() == 0  # not due yet
+    clock.advance(seconds=31)
+    assert await sender.drain() == 1
+    assert [m["text"] for m in telegram_api.sent_to(LEAD)] == [LATER["text"]]
+    sent = await row(database)
+    assert sent.sent_at == clock.now and sent.address is None and sent.attempts == 2
+    assert await sender.drain() == 0
+
+
+async def test_a_429_waits_as_long_as_telegram_says(telegram_api, database, keys, clock, sender):
+    await queue_one(database, keys, clock)
+    telegram_api.fail("sendMessage", 429, "Too Many Requests: retry after 7", retry_after=7)
+    assert await sender.drain() == 0
+    assert (await row(database)).due_at == clock.now + timedelta(seconds=7)
+    clock.advance(seconds=7)
+    assert await sender.drain() == 1
+    assert len(telegram_api.sent_to(LEAD)) == 1
+
+
+async def test_a_sender_that_died_after_claiming_is_replaced_without_a_double_send(
+        telegram_api, database, keys, clock, sender):
+    await queue_one(database, keys, clock)
+    async with database.unit() as session:  # a sender claims the row, then its process dies
+        assert len(await queue.claim(session, now=clock(), lease=timedelta(minutes=5), limit=10)) == 1
+    assert await sender.drain() == 0  # still claimed by the dead sender
+    clock.advance(minutes=5)
+    assert await sender.drain() == 1
+    assert await sender.drain() == 0
+    assert len(telegram_api.sent_to(LEAD)) == 1
+
+
+async def test_a_blocked_chat_is_given_up_on(telegram_api, database, keys, clock, sender):
+    await queue_one(database, keys, clock)
+    telegram_api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    assert await sender.drain() == 0
+    given_up = await row(database)
+    assert given_up.failed_at == clock.now and given_up.address is None
+    clock.advance(days=1)
+    assert await sender.drain() == 0 and telegram_api.sent_to(LEAD) == []

@@ -19,7 +19,7 @@ from flows.risk import PROVISIONAL, SCALE
 from storage import managing as repo
 from storage import outbox
 from storage.database import Database
-from storage.keys import Keys, KeySource
+from storage.keys import KeySource, Keys, in_force
 
 log = logging.getLogger(__name__)
 
@@ -116,5 +116,4 @@ class Digests:
         return team
 
     def _keys(self) -> Keys:
-        source = self._key_source
-        return source.keys if isinstance(source, KeySource) else source
+        return in_force(self._key_source)

@@ -19,7 +19,7 @@ from flows.triage import Verb
 from storage import managing as repo
 from storage import repositories as reports_repo
 from storage.database import Database
-from storage.keys import Keys, KeySource
+from storage.keys import KeySource, Keys, in_force
 from storage.models import Report
 
 log = logging.getLogger(__name__)
@@ -306,8 +306,7 @@ class Managing:
                                       user_id=sender.user_id).value
 
     def _keys(self) -> Keys:
-        source = self._key_source
-        return source.keys if isinstance(source, KeySource) else source
+        return in_force(self._key_source)
 
     def _today(self):
         return self._clock().astimezone(self._settings.zone).date()

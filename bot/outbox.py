@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from bot.reporting import utcnow
 from storage import outbox as repo
 from storage.database import Database
-from storage.keys import KeyProblem, Keys, KeySource
+from storage.keys import KeyProblem, KeySource, Keys, in_force
 
 log = logging.getLogger(__name__)
 
@@ -113,5 +113,4 @@ class OutboxSender:
         self._last_send = time.monotonic()
 
     def _keys(self) -> Keys:
-        source = self._key_source
-        return source.keys if isinstance(source, KeySource) else source
+        return in_force(self._key_source)

@@ -24,7 +24,7 @@ from flows.messages import _
 from flows.report_flow import REPORT_FLOW
 from storage import repositories as repo
 from storage.database import Database
-from storage.keys import KeyProblem, Keys, KeySource, Pseudonym
+from storage.keys import KeyProblem, KeySource, Keys, Pseudonym, in_force
 from storage.models import Draft
 
 log = logging.getLogger(__name__)
@@ -406,8 +406,7 @@ class Reporting:
         return [p.value for p in every]
 
     def _keyring(self) -> Keys:
-        source = self._key_source
-        return source.keys if isinstance(source, KeySource) else source
+        return in_force(self._key_source)
 
     def _today(self, now: datetime) -> date:
         return now.astimezone(self._settings.zone).date()

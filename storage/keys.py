@@ -203,3 +203,8 @@ class KeySource:
             except KeyProblem as problem:  # a half-written or broken file: keep the keys in force
                 log.error("key file changed but cannot be used: %s", problem)
         return self._keys
+
+
+def in_force(source: "Keys | KeySource") -> Keys:
+    """Returns the keys in force: fixed keys as they are, or a key source's latest."""
+    return source.keys if isinstance(source, KeySource) else source

@@ -20,6 +20,7 @@ from bot.reporting import Reporting
 from bot.telegram import TelegramAdapter
 from storage.database import Database
 from storage.keys import Keys
+from tests.fake_slack import FakeSlackAPI
 from tests.fake_telegram import FakeBotAPI, buttons, callback_update, text_update
 
 POSTGRES_URL = os.environ.get("NEARMISS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -96,6 +97,14 @@ async def database(database_url):
 @pytest.fixture
 async def telegram_api():
     api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+async def slack_api():
+    api = FakeSlackAPI()
     await api.start()
     yield api
     await api.stop()

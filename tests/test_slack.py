@@ -19,14 +19,6 @@ SECRET = "8f2b1c0e-signing-secret-for-tests"
 
 
 @pytest.fixture
-async def slack_api():
-    api = FakeSlackAPI()
-    await api.start()
-    yield api
-    await api.stop()
-
-
-@pytest.fixture
 def slack_settings(database_url, slack_api) -> Settings:
     return Settings(
         database=DatabaseSettings(url=database_url),

@@ -12,20 +12,12 @@ from bot.managing import Managing
 from bot.outbox import OutboxSender
 from bot.reporting import Reporting
 from bot.slack import SlackAdapter
-from tests.fake_slack import FakeSlack, FakeSlackAPI
+from tests.fake_slack import FakeSlack
 from tests.test_slack import GOOD_FORM, MEMBER, SECRET, open_modal, said
 
 MANAGER = "U0MANAGER4"
 LEAD = "U0LEAD9"
 OTHER_MANAGER = "U0SOUTHMGR"
-
-
-@pytest.fixture
-async def slack_api():
-    api = FakeSlackAPI()
-    await api.start()
-    yield api
-    await api.stop()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.config import Settings
-from bot.notify import queue_alert
+from bot.notify import queue_alert, queue_feedback
 from bot.reporting import Sender, utcnow
 from flows import messages as M
 from flows import triage
@@ -18,6 +18,7 @@ from flows.risk import LIFECYCLE, risk_score
 from flows.triage import Verb
 from storage import managing as repo
 from storage import repositories as reports_repo
+from storage.repositories import forget_report_contact
 from storage.database import Database
 from storage.keys import KeySource, Keys, in_force
 from storage.models import Report
@@ -168,7 +169,7 @@ class Managing:
             case Verb.STATUS:
                 return [triage.status_picker(ref, report.status)]
             case Verb.SET_STATUS if len(args) == 2 and args[1] in LIFECYCLE:
-                self._set_status(report, args[1])
+                await self._set_status(session, report, args[1])
                 await self._audit(session, actor, report, "status", args[1])
                 return [Message(_(M.STATUS_SET).format(reference=ref, status=_(M.STATUS[args[1]])))]
             case Verb.LINK:
@@ -214,14 +215,24 @@ class Managing:
         await queue_alert(session, keys=self._keys(), settings=self._settings, lists=self.lists, report=report,
                           reason=reason, kind=kind, now=self._clock())
 
-    def _set_status(self, report: Report, status: str) -> None:
+    async def _set_status(self, session, report: Report, status: str) -> None:
+        """Moves a report through its lifecycle; closing it says thank you and forgets the contact."""
         report.status = status
         report.closed_at = self._clock() if status == "closed" else None
+        if status == "closed":
+            await queue_feedback(session, keys=self._keys(), report=report, kind="closed", now=self._clock(),
+                                 text=_(M.CLOSED_NOTE).format(reference=report.reference))
+            await forget_report_contact(session, report_id=report.id)
 
     async def _link_action(self, session, actor: str, report: Report, action) -> list[Message]:
         await repo.link_action(session, action=action, report=report)
-        if LIFECYCLE.index(report.status) < LIFECYCLE.index("action_agreed"):
-            self._set_status(report, "action_agreed")
+        if _before(report.status, "action_agreed"):
+            await self._set_status(session, report, "action_agreed")
+        if report.status != "closed":
+            await queue_feedback(session, keys=self._keys(), report=report, kind=f"agreed:{action.id}",
+                                 now=self._clock(), text=_(M.FEEDBACK_AGREED).format(
+                                     reference=report.reference, what=action.description, owner=action.owner_role,
+                                     due=action.due_on.strftime("%-d %b %Y")))
         await self._audit(session, actor, report, "link_action", action.reference)
         return [Message(_(M.ACTION_LINKED).format(reference=report.reference, action=action.reference))]
 
@@ -232,6 +243,12 @@ class Managing:
         action.done_at = self._clock()
         await repo.audit(session, actor=actor, team=action.team, verb="action_done", now=self._clock(),
                          detail=action.reference)
+        for report in await repo.reports_of_action(session, action_id=action.id):
+            told = report.status != "closed" and await queue_feedback(
+                session, keys=self._keys(), report=report, kind=f"done:{action.id}", now=self._clock(),
+                text=_(M.FEEDBACK_DONE).format(reference=report.reference, what=action.description))
+            if told and _before(report.status, "feedback_sent"):
+                await self._set_status(session, report, "feedback_sent")
         return [Message(_(M.ACTION_DONE).format(action=action.reference))]
 
     async def _typed(self, session, teams: list[str], actor: str, text: str, platform: str) -> list[Message]:
@@ -310,6 +327,10 @@ class Managing:
 
     def _today(self):
         return self._clock().astimezone(self._settings.zone).date()
+
+
+def _before(status: str, other: str) -> bool:
+    return LIFECYCLE.index(status) < LIFECYCLE.index(other)
 
 
 def _scale(args: list[str], index: int) -> bool:

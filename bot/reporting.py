@@ -24,6 +24,7 @@ from flows.messages import _
 from flows.report_flow import REPORT_FLOW
 from storage import repositories as repo
 from storage.database import Database
+from storage.managing import actions_for
 from storage.keys import KeyProblem, KeySource, Keys, Pseudonym, in_force
 from storage.models import Draft
 
@@ -170,6 +171,27 @@ class Reporting:
         async with self._database.unit() as session:
             reports = await repo.reports_by(session, reporters=self._every_pseudonym(sender))
         return [OwnReport(r.reference, r.status, r.submitted_at) for r in reports]
+
+    async def status(self, sender: Sender, reference: str) -> list[Message]:
+        """Returns a report's progress and the changes agreed because of it, for its reference:
+        how a reporter who kept no contact hears back. Members only, and rate-limited."""
+        command = "/status" if sender.platform != "slack" else f"{self._start_command('slack')} status"
+        if not reference.strip():
+            return [Message(_(M.STATUS_ASK).format(command=command))]
+        if not await self._within_limit(sender):
+            return [Message(_(M.SLOW_DOWN), retry=True)]
+        async with self._database.unit() as session:
+            if await self._team(session, sender, self._pseudonym(sender)) is None:
+                return [Message(_(M.NOT_A_MEMBER))]
+            report = await repo.report_with_reference(session, reference=reference)
+            if report is None:
+                return [Message(_(M.STATUS_UNKNOWN).format(reference=reference.strip()[:16]))]
+            actions = await actions_for(session, report_id=report.id)
+        lines = [_(M.STATUS_REPORT).format(reference=report.reference, status=_(M.STATUS[report.status]),
+                                           day=report.submitted_at.strftime("%-d %b %Y"))]
+        lines += [_(M.STATUS_CHANGE).format(what=a.description, done=_(M.STATUS_CHANGE_DONE) if a.done_at else "")
+                  for a in actions] or [_(M.STATUS_NO_CHANGES)]
+        return [Message("\n".join(lines))]
 
     async def _expire(self, draft_id: str, now: datetime) -> Notice | None:
         """Deletes one idle draft; returns the note for its reporter if they can be reached."""

@@ -164,6 +164,8 @@ class SlackAdapter:
                 manager = managing.help(sender) if managing and managing.is_manager(sender) else []
                 await ack(text="\n\n".join([_(M.SLACK_HELP).format(command=self._settings.command)]
                                             + [m.text for m in manager]))
+            case "status":
+                await ack(text="\n".join(m.text for m in await self._reporting.status(sender, rest)))
             case "reports" if managing:
                 await ack()
                 await self._send_all(sender.chat_id, await managing.list_reports(sender))

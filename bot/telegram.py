@@ -133,10 +133,11 @@ class TelegramAdapter:
         add(CommandHandler("report", self._on_report, filters=private))
         add(CommandHandler("cancel", self._on_cancel, filters=private))
         add(CommandHandler("help", self._on_help, filters=private))
+        add(CommandHandler("status", self._on_status, filters=private))
         add(CommandHandler("reports", self._on_reports, filters=private))
         add(CommandHandler("open", self._on_open, filters=private))
         add(CommandHandler("actions", self._on_actions, filters=private))
-        add(CommandHandler(["start", "report", "cancel", "help", "reports", "open", "actions"], self._on_group,
+        add(CommandHandler(["start", "report", "cancel", "help", "status", "reports", "open", "actions"], self._on_group,
                            filters=~private))
         add(CallbackQueryHandler(self._on_button))
         incoming = private & filters.UpdateType.MESSAGE
@@ -247,6 +248,11 @@ class TelegramAdapter:
         sender = _sender(update, context)
         manager = self._managing.help(sender) if self._managing and self._managing.is_manager(sender) else []
         await self._reply(update, self._reporting.help() + manager)
+
+    async def _on_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Shows a report's progress, and what changed because of it, by its reference."""
+        reference = context.args[0] if context.args else ""
+        await self._reply(update, await self._reporting.status(_sender(update, context), reference))
 
     async def _on_reports(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Lists the open reports of a manager's teams."""

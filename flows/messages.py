@@ -33,6 +33,7 @@ RESUME = N_("You have a report in progress. Carrying on where you left off:")
 HELP = N_(
     "/report – report a near miss in about two minutes\n"
     "/cancel – stop the report in progress\n"
+    "/status CODE – how your report is going, and what changed because of it\n"
     "/help – this message\n\n"
     "Reports are confidential: managers never see who reported. "
     "A child at risk now? Follow child protection procedures or call 999."
@@ -154,7 +155,8 @@ HOME_REPORT_LINE = N_("{reference} · sent {day} · {status} · feedback: none y
 SLACK_HELP = N_(
     "{command} – report a near miss on one screen\n"
     "{command} steps – the same, a question at a time in this chat\n"
-    "{command} join CODE – join your team with its invite code\n\n"
+    "{command} join CODE – join your team with its invite code\n"
+    "{command} status CODE – how your report is going, and what changed because of it\n\n"
     "Reports are confidential: managers never see who reported. "
     "A child at risk now? Follow child protection procedures or call 999."
 )
@@ -253,3 +255,23 @@ DIGEST_ACTIONS = N_("Actions done: {done}. Overdue: {overdue}.")
 DIGEST_FEEDBACK = N_("Reporters still owed feedback: {owed}")
 DIGEST_SMALL = N_("fewer than {small}")
 DIGEST_CHART = N_("Weekly trend by grade, and the risk matrix of triaged reports.")
+
+# Telling reporters what changed because they spoke up (never naming anyone).
+FEEDBACK_AGREED = N_(
+    "About your near-miss report {reference}: because of reports like yours, this will change: "
+    "{what} (owner: {owner}, due {due}). Thank you for speaking up."
+)
+FEEDBACK_DONE = N_(
+    "About your near-miss report {reference}: a change it led to is now in place: {what}. "
+    "Thank you: reporting made this happen."
+)
+CLOSED_NOTE = N_(
+    "Your near-miss report {reference} is now closed. Thank you for reporting it. "
+    "The contact details kept to tell you about it have been deleted."
+)
+STATUS_REPORT = N_("{reference}: {status}, sent {day}.")
+STATUS_CHANGE = N_("Change agreed: {what}{done}")
+STATUS_CHANGE_DONE = N_(" (now in place)")
+STATUS_NO_CHANGES = N_("No change has been agreed yet.")
+STATUS_UNKNOWN = N_("I don't know the reference {reference}. It looks like NM-7K3F-9Q2C.")
+STATUS_ASK = N_("Send {command} with your reference, e.g. {command} NM-7K3F-9Q2C.")

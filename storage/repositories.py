@@ -83,6 +83,19 @@ async def open_draft_contact(session: AsyncSession, *, keys: Keys, draft_id: str
     return json.loads(keys.open(contact.key_id, contact.ciphertext))
 
 
+async def open_report_contact(session: AsyncSession, *, keys: Keys, report_id: str) -> dict[str, str] | None:
+    """Returns the decrypted address of a report's reporter, if they asked to hear back."""
+    contact = await session.scalar(select(Contact).where(Contact.report_id == report_id))
+    if contact is None:
+        return None
+    return json.loads(keys.open(contact.key_id, contact.ciphertext))
+
+
+async def forget_report_contact(session: AsyncSession, *, report_id: str) -> None:
+    """Deletes the way back to a report's reporter; the report stays, unreachable."""
+    await session.execute(delete(Contact).where(Contact.report_id == report_id))
+
+
 # Reports.
 
 async def add_report(
@@ -131,6 +144,11 @@ async def stream_reports(session: AsyncSession, *, batch: int = 1000) -> AsyncIt
     )
     async for report in result:
         yield report
+
+
+async def report_with_reference(session: AsyncSession, *, reference: str) -> Report | None:
+    """Returns the report with this reference, if there is one."""
+    return await session.scalar(select(Report).where(Report.reference == reference.strip().upper()[:16]))
 
 
 async def reports_by(session: AsyncSession, *, reporters: list[str], limit: int = 20) -> list[Report]:

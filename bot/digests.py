@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings, TeamSettings
 from bot.notify import addresses, recipient
@@ -61,8 +62,7 @@ class Digests:
     async def compose(self, session, team: TeamSettings, due_at: datetime) -> Digest:
         """Returns the team's digest for one due time, covering the time since its last digest."""
         zone = self.trigger(team).timezone
-        since = await repo.last_digest(session, team=team.id)
-        since = since if since is not None and since < due_at else due_at - timedelta(days=7)
+        since = await repo.last_digest(session, team=team.id, before=due_at) or due_at - timedelta(days=7)
         today = due_at.astimezone(zone).date()
         first_week = today - timedelta(days=today.weekday() + 7 * (TREND_WEEKS - 1))
         figures = await repo.figures(
@@ -96,6 +96,12 @@ class Digests:
         due_at = self.due_at(team, now)
         if due_at is None:
             return False
+        try:
+            return await self._queue(team, due_at, now)
+        except IntegrityError:
+            return False  # another process recorded the same digest a moment ago
+
+    async def _queue(self, team: TeamSettings, due_at: datetime, now: datetime) -> bool:
         async with self._database.unit() as session:
             if not await repo.record_digest(session, team=team.id, due_at=due_at, now=now):
                 return False

@@ -3,7 +3,7 @@ record root causes and actions. Never who reported; every read and change is aud
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.config import Settings
 from bot.notify import queue_alert, queue_feedback
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 COMMANDS = {"telegram": ("/reports", "/open", "/actions"), "slack": ("/nearmiss reports", "/nearmiss open",
                                                                     "/nearmiss actions")}
 WHYS = 5
+WAITS_FOR = timedelta(minutes=30)  # how long a manager's unanswered question waits for typing
+CANCEL_WORDS = ("cancel", "stop")
 
 
 class Managing:
@@ -84,6 +86,8 @@ class Managing:
         """Takes typed text as the answer a manager's session waits for; None if it waits for none."""
         if not self.is_manager(sender):
             return None
+        if text.strip().lower().lstrip("/") in CANCEL_WORDS:
+            return await self.cancel(sender)
         return await self._work(sender, lambda session, teams, actor: self._typed(
             session, teams, actor, text, sender.platform), none_if_idle=True)
 
@@ -108,6 +112,8 @@ class Managing:
         async with self._database.unit() as session:
             if none_if_idle:
                 state = await repo.manager_session(session, manager=actor, now=now)
+                if state.awaiting and now - state.updated_at > WAITS_FOR:
+                    state.awaiting, state.data = "", {}  # a question left this long is forgotten
                 if not state.awaiting:
                     return None
             if sender.event and not await reports_repo.first_sighting(
@@ -146,6 +152,11 @@ class Managing:
             return [Message(_(M.NO_SUCH_REPORT).format(reference=args[0][:20]))]
         ref, now = report.reference, self._clock()
         state = await repo.manager_session(session, manager=actor, now=now)
+        answering_whys = verb is Verb.RCA_DONE and state.awaiting == "why" and state.report_id == report.id
+        if verb is Verb.RCA_DONE and not answering_whys:
+            return [Message(_(M.STALE_BUTTON))]
+        if not answering_whys:  # a tap moves on: nothing half-typed carries over to it
+            state.awaiting, state.data = "", {}
         state.report_id, state.updated_at = report.id, now
         match verb:
             case Verb.GRADE:
@@ -254,6 +265,7 @@ class Managing:
     async def _typed(self, session, teams: list[str], actor: str, text: str, platform: str) -> list[Message]:
         now = self._clock()
         state = await repo.manager_session(session, manager=actor, now=now)
+        state.updated_at = now
         report = await session.get(Report, state.report_id) if state.report_id else None
         if report is None or report.team not in teams:
             state.awaiting, state.data = "", {}
@@ -319,7 +331,9 @@ class Managing:
                          report_id=report.id, detail=detail)
 
     def _actor(self, sender: Sender) -> str:
-        return self._keys().pseudonym(platform=sender.platform, workspace=sender.workspace,
+        """Returns the manager's pseudonym for the audit log: keyed apart from reporter pseudonyms,
+        so a manager's audit rows cannot be joined to the reports they made themselves."""
+        return self._keys().pseudonym(platform=f"manager:{sender.platform}", workspace=sender.workspace,
                                       user_id=sender.user_id).value
 
     def _keys(self) -> Keys:

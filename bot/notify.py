@@ -25,7 +25,7 @@ def addresses(people: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:
 
 def recipient(keys: Keys, address: dict[str, str]) -> str:
     """Returns a pseudonym for an address, for idempotency keys: no id in clear in the outbox."""
-    return keys.pseudonym(platform=address["platform"], workspace="", user_id=address["chat"]).value
+    return keys.pseudonym(platform=f"recipient:{address['platform']}", workspace="", user_id=address["chat"]).value
 
 
 async def queue_alert(

@@ -70,17 +70,16 @@ class OutboxSender:
         while True:
             async with self._database.unit() as session:
                 claimed = [(m.id, m.platform, m.address_key_id, m.address, m.text, m.image, m.attempts)
-                           for m in await repo.claim(session, now=self._clock(), lease=self._lease, limit=self._batch)]
+                           for m in await repo.claim(session, now=self._clock(), lease=self._lease, limit=self._batch,
+                                                platforms=list(self.adapters))]
             for row in claimed:
                 sent += await self._send(*row)
             if len(claimed) < self._batch:
                 return sent
 
     async def _send(self, message_id, platform, key_id, sealed, text, image, attempts) -> int:
-        adapter = self.adapters.get(platform)
+        adapter = self.adapters[platform]
         try:
-            if adapter is None:
-                raise SendFailed(retry_after=self._lease.total_seconds())  # that platform runs elsewhere
             address = json.loads(self._keys().open(key_id, sealed))
             await self._pace()
             await adapter.deliver(address["chat"], text, image)

@@ -111,7 +111,7 @@ def start_scheduler(scheduler: AsyncIOScheduler, services: Services) -> None:
         trigger, job = services.digests.trigger(team), scheduler.get_job(job_id, jobstore=PERSISTENT)
         if job is None:
             scheduler.add_job(digest_job, trigger, args=(team.id,), id=job_id, jobstore=PERSISTENT)
-        elif str(job.trigger) != str(trigger):
+        elif (str(job.trigger), str(job.trigger.timezone)) != (str(trigger), str(trigger.timezone)):
             job.reschedule(trigger)
     scheduler.resume()
 

@@ -117,9 +117,10 @@ async def record_digest(session: AsyncSession, *, team: str, due_at: datetime, n
     return True
 
 
-async def last_digest(session: AsyncSession, *, team: str) -> datetime | None:
-    """Returns the due time of the team's latest digest."""
-    return await session.scalar(select(func.max(DigestRun.due_at)).where(DigestRun.team == team))
+async def last_digest(session: AsyncSession, *, team: str, before: datetime) -> datetime | None:
+    """Returns the due time of the team's latest digest before a time."""
+    return await session.scalar(
+        select(func.max(DigestRun.due_at)).where(DigestRun.team == team, DigestRun.due_at < before))
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,15 @@ async def enqueue(
     session.info[QUEUED] = True
 
 
-async def claim(session: AsyncSession, *, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
+async def claim(
+    session: AsyncSession, *, now: datetime, lease: timedelta, limit: int, platforms: list[str],
+) -> list[OutboxMessage]:
     """Returns up to `limit` due messages, claimed for `lease`: another sender skips them, and
     if this one dies they fall due again when the lease ends."""
     rows = list(await session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.due_at <= now)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.due_at <= now,
+               OutboxMessage.platform.in_(platforms))
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one sender and ignores it
@@ -46,10 +49,10 @@ async def claim(session: AsyncSession, *, now: datetime, lease: timedelta, limit
 
 
 async def mark_sent(session: AsyncSession, *, message_id: int, now: datetime) -> None:
-    """Records a message as sent and wipes its address."""
+    """Records a message as sent and wipes its address and words: a report's text is not kept twice."""
     await session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message_id)
-        .values(sent_at=now, address=None, address_key_id=None, image=None)
+        .values(sent_at=now, address=None, address_key_id=None, text="", image=None)
     )
 
 
@@ -62,5 +65,5 @@ async def give_up(session: AsyncSession, *, message_id: int, now: datetime) -> N
     """Stops trying a message that cannot be delivered, and wipes its address."""
     await session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message_id)
-        .values(failed_at=now, address=None, address_key_id=None)
+        .values(failed_at=now, address=None, address_key_id=None, text="", image=None)
     )

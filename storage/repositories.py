@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.engine import ReportContent
 from storage.keys import Keys, Pseudonym
-from storage.models import Contact, Draft, Membership, Report, SeenEvent
+from storage.models import Contact, Draft, Membership, OutboxMessage, Report, SeenEvent
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud safely
 REFERENCE_LENGTH = 8
@@ -200,6 +200,7 @@ async def erase_report(session: AsyncSession, *, reference: str) -> bool:
     if report is None:
         return False
     await session.execute(delete(Contact).where(Contact.report_id == report.id))
+    await session.execute(delete(OutboxMessage).where(OutboxMessage.key.contains(report.id)))
     await session.delete(report)
     return True
 

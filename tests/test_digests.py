@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from sqlalchemy import select
 
+from bot.config import DigestSettings
 from bot.digests import Digests
 from bot.reporting import Sender
 from bot.runner import PERSISTENT, Services, build_scheduler, start_scheduler
@@ -75,6 +76,17 @@ async def test_a_digest_goes_to_the_teams_managers_once(telegram_api, bot, repor
     assert await digests.run("north")
     await outbox.drain()
     assert "New reports: 0" in telegram_api.sent_to(MANAGER)[2]["text"]
+
+
+async def test_a_daily_digest_covers_the_day_since_the_last(reporting, database, keys, settings, clock, outbox):
+    await a_week_of_reports(reporting, clock)
+    daily = settings.model_copy(update={"digest": DigestSettings(cron="0 9 * * *")})
+    digests = digests_for(database, keys, daily, clock)
+    assert await digests.run("north")
+    clock.advance(days=1)
+    tuesday = await digests.preview("north")
+    assert tuesday.text.startswith("Near-miss digest for North locality, 23 Nov to 24 Nov 2026")
+    assert "New reports: 0" in tuesday.text
 
 
 async def test_no_digest_is_due_outside_the_grace_time(reporting, database, keys, settings, clock):

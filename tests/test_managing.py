@@ -180,7 +180,9 @@ async def test_every_manager_read_is_audited_without_ids(telegram_api, bot, chat
 
     async with database.unit() as session:
         entries = list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
-    pseudonym = keys.pseudonym(platform="telegram", workspace="", user_id=str(MANAGER)).value
+    pseudonym = keys.pseudonym(platform="manager:telegram", workspace="", user_id=str(MANAGER)).value
+    as_reporter = keys.pseudonym(platform="telegram", workspace="", user_id=str(MANAGER)).value
+    assert pseudonym != as_reporter  # audit rows cannot be joined to reports a manager made
     assert [(e.verb, e.team, e.actor) for e in entries] == [
         ("read", "north", pseudonym), ("status", "north", pseudonym), ("list", "north", pseudonym)]
     stored = await report(database, reference)
@@ -198,3 +200,16 @@ async def test_a_manager_cancels_what_they_were_typing(telegram_api, bot, chat, 
     assert "no report in progress" in (await manager.say("NM-AAAA-BBBB"))[-1]["text"].lower()
     rows = await all_rows(database)
     assert rows["report_links"] == []
+
+
+async def test_a_tap_elsewhere_ends_what_a_manager_was_typing(telegram_api, bot, chat, database):
+    first, second = await filed(chat), await filed(chat)
+    manager = Chat(telegram_api, bot[1], MANAGER)
+    card = (await manager.say(f"/open {first}"))[-1]
+    await manager.tap("Link a report", card)
+    other = (await manager.say(f"/open {second}"))[-1]
+    await manager.tap("Status", other)
+    assert "no report in progress" in (await manager.say(first))[-1]["text"].lower()
+    assert (await all_rows(database))["report_links"] == []
+    await manager.tap("Link a report", other)
+    assert "Stopped" in (await manager.say("cancel"))[-1]["text"]  # typed, as a Slack manager would

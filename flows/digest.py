@@ -7,6 +7,7 @@ from flows import messages as M
 from flows.lists import Lists
 from flows.messages import _
 from flows.risk import PROVISIONAL
+from flows.triage import label
 
 RECURRING = 2  # a theme seen this often in the period is recurring
 
@@ -33,7 +34,7 @@ def compose(figures: Any, *, team_name: str, start: date, end: date, now: dateti
     else:
         lines.append(_(M.DIGEST_NONE_WAITING))
     recurring = sorted(((n, code) for code, n in figures.themes.items() if n >= RECURRING), reverse=True)
-    themes = ", ".join(f"{next((_(o.label) for o in lists.factors if o.code == code), code)} ({count(n, small)})"
+    themes = ", ".join(f"{label(lists.factors, code)} ({count(n, small)})"
                        for n, code in recurring)
     lines.append(_(M.DIGEST_THEMES).format(themes=themes) if themes else _(M.DIGEST_NO_THEMES))
     lines.append(_(M.DIGEST_ACTIONS).format(done=count(figures.actions_done, small),

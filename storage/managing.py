@@ -1,7 +1,6 @@
 """Reads and writes of the manager side: triage, links, actions, the audit log, manager
 sessions, digest runs and the digest's figures. The caller's unit of work owns the transaction."""
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
@@ -9,7 +8,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Action, ActionReport, AuditEntry, DigestRun, ManagerSession, Report, ReportLink
-from storage.repositories import REFERENCE_ALPHABET
+from storage.repositories import new_reference
 
 OPEN = ("submitted", "triaged", "under_review", "action_agreed", "feedback_sent")
 AWAITING_FEEDBACK = ("submitted", "triaged", "under_review", "action_agreed")
@@ -44,17 +43,11 @@ async def linked_references(session: AsyncSession, *, report_id: str) -> list[st
     return list(await session.scalars(select(Report.reference).where(Report.id.in_(other)).order_by(Report.reference)))
 
 
-def new_action_reference() -> str:
-    """Returns a random action reference such as AC-7K3F-9Q2C."""
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"AC-{chars[:4]}-{chars[4:]}"
-
-
 async def add_action(
     session: AsyncSession, *, team: str, description: str, owner_role: str, due_on: date, now: datetime,
 ) -> Action:
     """Returns a new open action, added to the session."""
-    action = Action(reference=new_action_reference(), team=team, description=description,
+    action = Action(reference=new_reference("AC"), team=team, description=description,
                     owner_role=owner_role, due_on=due_on, created_at=now)
     session.add(action)
     await session.flush()

@@ -17,10 +17,10 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read al
 REFERENCE_LENGTH = 8
 
 
-def new_reference() -> str:
-    """Returns a random reference code such as NM-7K3F-9Q2C."""
+def new_reference(prefix: str = "NM") -> str:
+    """Returns a random reference code such as NM-7K3F-9Q2C (or AC-... for an action)."""
     chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-    return f"NM-{chars[:4]}-{chars[4:]}"
+    return f"{prefix}-{chars[:4]}-{chars[4:]}"
 
 
 # Drafts.

@@ -6,7 +6,7 @@ import logging
 import os
 import signal
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="print the next digest to the terminal; record and send nothing")
     digest.add_argument("--chart", type=Path, help="also write its chart to this PNG file")
     digest.set_defaults(command=_digest)
+
+    stats = commands.add_parser("stats", help="how well reporters hear back, team by team")
+    stats.add_argument("--config", type=Path, required=True)
+    stats.add_argument("--days", type=int, help="measure the reports of this many days (default: the config's)")
+    stats.set_defaults(command=_stats)
 
     export = commands.add_parser("export", help="write pseudonymous reports to standard output")
     export.add_argument("--config", type=Path, required=True)
@@ -193,6 +198,30 @@ async def _digest(args: argparse.Namespace) -> int:
     if args.chart is not None:
         args.chart.write_bytes(digest.chart)
         print(f"\n(chart written to {args.chart})")
+    return 0
+
+
+async def _stats(args: argparse.Namespace) -> int:
+    from storage.managing import feedback_measures
+
+    settings = load_settings(args.config)
+    days = args.days or settings.feedback.measure_days
+    if days < 1:
+        raise ConfigProblem("--days must be 1 or more")
+    database, now = await _database(settings), datetime.now(timezone.utc)
+    try:
+        async with database.unit() as session:
+            rows = [(team.id, await feedback_measures(session, since=now - timedelta(days=days), until=now,
+                                                      team=team.id)) for team in settings.teams]
+            rows.append(("all teams", await feedback_measures(session, since=now - timedelta(days=days), until=now)))
+    finally:
+        await database.close()
+    print(f"Feedback on the reports of the last {days} days:")
+    print(f"{'team':<20}{'reports':>8}{'with feedback':>15}{'share':>7}{'median days to it':>19}")
+    for team, m in rows:
+        share = f"{100 * m.with_feedback / m.reports:.0f}%" if m.reports else "-"
+        median = f"{m.median_days:.1f}" if m.median_days is not None else "-"
+        print(f"{team:<20}{m.reports:>8}{m.with_feedback:>15}{share:>7}{median:>19}")
     return 0
 
 

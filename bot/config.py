@@ -167,6 +167,8 @@ class TeamSettings(_Section):
     managers: dict[str, tuple[str, ...]] = {}
     leads: dict[str, tuple[str, ...]] = {}
     digest_cron: str | None = None  # overrides [digest] cron for this team
+    # Where the team's "you said, we did" post goes: a Slack channel id, a Telegram group chat id.
+    channel: dict[str, str] = {}
 
     @field_validator("digest_cron")
     @classmethod
@@ -177,6 +179,11 @@ class TeamSettings(_Section):
     @classmethod
     def _empty_is_none(cls, code: str | None) -> str | None:
         return code or None
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _chat_as_text(cls, channel: dict) -> dict:
+        return {platform: str(chat) for platform, chat in channel.items()}
 
     @field_validator("members", "managers", "leads", mode="before")
     @classmethod
@@ -219,6 +226,23 @@ class DigestSettings(_Section):
         return _known_zone(name)
 
 
+class FeedbackSettings(_Section):
+    # A reporter who asked to hear back gets a progress note after this many days without news
+    # about their report; 0 sends none.
+    quiet_days: int = Field(14, ge=0)
+    # When each team's "you said, we did" post goes to its channel, in [digest] timezone. Every
+    # field must match, so "1-7 * mon" is the first Monday of the month.
+    learning_cron: str = "0 10 1-7 * mon"
+    # The feedback measures (share of reports with feedback, median days to it) cover the
+    # reports submitted in this many days.
+    measure_days: int = Field(90, ge=1)
+
+    @field_validator("learning_cron")
+    @classmethod
+    def _cron(cls, expression: str) -> str:
+        return _valid_cron(expression)
+
+
 class SchedulerSettings(_Section):
     # Exactly one process should run the scheduler (digests, alerts, sweeps); set false on the
     # other workers (or run them with `nearmiss run --no-scheduler`).
@@ -241,6 +265,7 @@ class Settings(_Section):
     lists: ListSettings = ListSettings()
     triage: TriageSettings = TriageSettings()
     digest: DigestSettings = DigestSettings()
+    feedback: FeedbackSettings = FeedbackSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     teams: tuple[TeamSettings, ...] = Field(min_length=1)
 

@@ -1,5 +1,6 @@
-"""Each team's scheduled digest: composed from aggregate figures, with its chart, queued in the
-outbox for the team's managers, once per due time however often the job runs."""
+"""Each team's scheduled posts, queued in the outbox once per due time however often their job
+runs: its digest (aggregate figures and a chart) for its managers, and its "you said, we did"
+post (the changes its reports led to) for its channel."""
 
 import logging
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from bot.reporting import utcnow
 from flows import messages as M
 from flows.charts import digest_chart
 from flows.digest import compose
+from flows.feedback import learning_post
 from flows.messages import _
 from flows.risk import PROVISIONAL, SCALE
 from storage import managing as repo
@@ -25,6 +27,8 @@ from storage.keys import KeySource, Keys, in_force
 log = logging.getLogger(__name__)
 
 TREND_WEEKS = 8
+DIGEST, LEARNING = "digest", "learning"
+FIRST_PERIOD = {DIGEST: timedelta(days=7), LEARNING: timedelta(days=31)}  # when no post came before
 
 
 @dataclass(frozen=True)
@@ -46,14 +50,15 @@ class Digests:
         self._clock = clock
         self._lists = settings.lists.to_lists()
 
-    def trigger(self, team: TeamSettings) -> CronTrigger:
-        """Returns when the team's digest falls due."""
+    def trigger(self, team: TeamSettings, kind: str = DIGEST) -> CronTrigger:
+        """Returns when the team's post of this kind falls due."""
         digest = self._settings.digest
-        return CronTrigger.from_crontab(team.digest_cron or digest.cron, timezone=digest.timezone)
+        cron = (team.digest_cron or digest.cron) if kind == DIGEST else self._settings.feedback.learning_cron
+        return CronTrigger.from_crontab(cron, timezone=digest.timezone)
 
-    def due_at(self, team: TeamSettings, now: datetime) -> datetime | None:
+    def due_at(self, team: TeamSettings, now: datetime, kind: str = DIGEST) -> datetime | None:
         """Returns the latest due time at or before now, within the misfire grace time."""
-        trigger, latest = self.trigger(team), None
+        trigger, latest = self.trigger(team, kind), None
         moment = now - timedelta(hours=self._settings.digest.misfire_grace_hours)
         while (fire := trigger.get_next_fire_time(None, moment)) is not None and fire <= now:
             latest, moment = fire, fire + timedelta(seconds=1)
@@ -62,16 +67,18 @@ class Digests:
     async def compose(self, session, team: TeamSettings, due_at: datetime) -> Digest:
         """Returns the team's digest for one due time, covering the time since its last digest."""
         zone = self.trigger(team).timezone
-        since = await repo.last_digest(session, team=team.id, before=due_at) or due_at - timedelta(days=7)
+        since = await self._since(session, team, DIGEST, due_at)
         today = due_at.astimezone(zone).date()
         first_week = today - timedelta(days=today.weekday() + 7 * (TREND_WEEKS - 1))
+        feedback_days = self._settings.feedback.measure_days
         figures = await repo.figures(
             session, team=team.id, since=since, now=due_at, waiting_grades=tuple(PROVISIONAL), zone=zone,
             trend_since=datetime.combine(first_week, datetime.min.time(), zone),
+            feedback_since=due_at - timedelta(days=feedback_days),
         )
         small = self._settings.digest.small_count
         text = compose(figures, team_name=team.name, start=since.astimezone(zone).date(), end=today,
-                       now=due_at, lists=self._lists, small=small)
+                       now=due_at, lists=self._lists, small=small, feedback_days=feedback_days)
         weeks = [first_week + timedelta(weeks=n) for n in range(TREND_WEEKS)]
         chart = digest_chart(
             title=_(M.DIGEST_TITLE).format(team=team.name, start=weeks[0].strftime("%-d %b"),
@@ -83,36 +90,61 @@ class Digests:
         )
         return Digest(team.id, due_at, text, chart)
 
+    async def compose_learning(self, session, team: TeamSettings, due_at: datetime) -> str | None:
+        """Returns the team's "you said, we did" post for one due time, or None if no change
+        was made since its last one."""
+        zone = self.trigger(team, LEARNING).timezone
+        since = await self._since(session, team, LEARNING, due_at)
+        changes = await repo.changes_made(session, team=team.id, since=since, until=due_at)
+        if not changes:
+            return None
+        return learning_post(team_name=team.name, start=since.astimezone(zone).date(),
+                             end=due_at.astimezone(zone).date(), changes=[what for what, _reports in changes])
+
+    async def _since(self, session, team: TeamSettings, kind: str, due_at: datetime) -> datetime:
+        last = await repo.last_post(session, kind=kind, team=team.id, before=due_at)
+        return last or due_at - FIRST_PERIOD[kind]
+
     async def preview(self, team_id: str) -> Digest:
         """Returns the digest the team would get now, recording and sending nothing."""
         team = self._team(team_id)
         async with self._database.unit() as session:
             return await self.compose(session, team, self._clock())
 
-    async def run(self, team_id: str) -> bool:
-        """Queues the team's digest for its latest due time, unless it was queued before; says
-        whether it did. Safe to run twice, from two processes, or after a restart."""
+    async def run(self, team_id: str, kind: str = DIGEST) -> bool:
+        """Queues the team's post of this kind for its latest due time, unless it was queued
+        before; says whether it did. Safe to run twice, from two processes, or after a restart."""
         team, now = self._team(team_id), self._clock()
-        due_at = self.due_at(team, now)
+        due_at = self.due_at(team, now, kind)
         if due_at is None:
             return False
         try:
-            return await self._queue(team, due_at, now)
+            async with self._database.unit() as session:
+                if not await repo.record_post(session, kind=kind, team=team.id, due_at=due_at, now=now):
+                    return False
+                queue = self._queue_digest if kind == DIGEST else self._queue_learning
+                queued = await queue(session, team, due_at, now)
         except IntegrityError:
-            return False  # another process recorded the same digest a moment ago
+            return False  # another process recorded the same post a moment ago
+        log.info("%s %s for team %s", kind, "queued" if queued else "had nothing to say", team.id)
+        return queued
 
-    async def _queue(self, team: TeamSettings, due_at: datetime, now: datetime) -> bool:
-        async with self._database.unit() as session:
-            if not await repo.record_digest(session, team=team.id, due_at=due_at, now=now):
-                return False
-            digest = await self.compose(session, team, due_at)
-            keys = self._keys()
-            for address in addresses(team.managers):
-                key = f"digest:{team.id}:{int(due_at.timestamp())}:{recipient(keys, address)[:32]}"
-                await outbox.enqueue(session, keys=keys, key=key, address=address, text=digest.text, now=now)
-                await outbox.enqueue(session, keys=keys, key=key + ":chart", address=address,
-                                     text=_(M.DIGEST_CHART), image=digest.chart, now=now)
-        log.info("digest queued for team %s", team.id)
+    async def _queue_digest(self, session, team: TeamSettings, due_at: datetime, now: datetime) -> bool:
+        digest, keys = await self.compose(session, team, due_at), self._keys()
+        for address in addresses(team.managers):
+            key = f"digest:{team.id}:{int(due_at.timestamp())}:{recipient(keys, address)[:32]}"
+            await outbox.enqueue(session, keys=keys, key=key, address=address, text=digest.text, now=now)
+            await outbox.enqueue(session, keys=keys, key=key + ":chart", address=address,
+                                 text=_(M.DIGEST_CHART), image=digest.chart, now=now)
+        return True
+
+    async def _queue_learning(self, session, team: TeamSettings, due_at: datetime, now: datetime) -> bool:
+        text, keys = await self.compose_learning(session, team, due_at), self._keys()
+        if text is None:
+            return False
+        for platform, chat in sorted(team.channel.items()):
+            await outbox.enqueue(session, keys=keys, key=f"learning:{team.id}:{int(due_at.timestamp())}:{platform}",
+                                 address={"platform": platform, "chat": chat}, text=text, now=now)
         return True
 
     def _team(self, team_id: str) -> TeamSettings:

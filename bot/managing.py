@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.config import Settings
-from bot.notify import queue_alert, queue_feedback
+from bot.feedback import give_feedback
+from bot.notify import queue_alert
 from bot.reporting import Sender, utcnow
 from flows import messages as M
 from flows import triage
@@ -231,8 +232,8 @@ class Managing:
         report.status = status
         report.closed_at = self._clock() if status == "closed" else None
         if status == "closed":
-            await queue_feedback(session, keys=self._keys(), report=report, kind="closed", now=self._clock(),
-                                 text=_(M.CLOSED_NOTE).format(reference=report.reference))
+            await give_feedback(session, keys=self._keys(), report=report, kind="closed", now=self._clock(),
+                                text=_(M.CLOSED_NOTE).format(reference=report.reference))
             await forget_report_contact(session, report_id=report.id)
 
     async def _link_action(self, session, actor: str, report: Report, action) -> list[Message]:
@@ -240,10 +241,10 @@ class Managing:
         if _before(report.status, "action_agreed"):
             await self._set_status(session, report, "action_agreed")
         if report.status != "closed":
-            await queue_feedback(session, keys=self._keys(), report=report, kind=f"agreed:{action.id}",
-                                 now=self._clock(), text=_(M.FEEDBACK_AGREED).format(
-                                     reference=report.reference, what=action.description, owner=action.owner_role,
-                                     due=action.due_on.strftime("%-d %b %Y")))
+            await give_feedback(session, keys=self._keys(), report=report, kind=f"agreed:{action.id}",
+                                now=self._clock(), text=_(M.FEEDBACK_AGREED).format(
+                                    reference=report.reference, what=action.description, owner=action.owner_role,
+                                    due=action.due_on.strftime("%-d %b %Y")))
         await self._audit(session, actor, report, "link_action", action.reference)
         return [Message(_(M.ACTION_LINKED).format(reference=report.reference, action=action.reference))]
 
@@ -255,7 +256,7 @@ class Managing:
         await repo.audit(session, actor=actor, team=action.team, verb="action_done", now=self._clock(),
                          detail=action.reference)
         for report in await repo.reports_of_action(session, action_id=action.id):
-            told = report.status != "closed" and await queue_feedback(
+            told = report.status != "closed" and await give_feedback(
                 session, keys=self._keys(), report=report, kind=f"done:{action.id}", now=self._clock(),
                 text=_(M.FEEDBACK_DONE).format(reference=report.reference, what=action.description))
             if told and _before(report.status, "feedback_sent"):

@@ -11,7 +11,7 @@ from flows import messages as M
 from flows import triage
 from flows.lists import Lists
 from flows.messages import _
-from storage import outbox, repositories
+from storage import outbox
 from storage.keys import Keys
 from storage.models import Report
 
@@ -52,12 +52,3 @@ def submission_alert(grade: str, lists: Lists) -> tuple[str, str] | None:
     if found is None or not found.harm:
         return None
     return ("statutory", _(M.ALERT_STATUTORY)) if found.statutory else ("harm", _(M.ALERT_GRADED))
-
-
-async def queue_feedback(session, *, keys: Keys, report: Report, kind: str, text: str, now: datetime) -> bool:
-    """Queues a note to a report's reporter if they asked to hear back; says whether it did."""
-    address = await repositories.open_report_contact(session, keys=keys, report_id=report.id)
-    if address is None:
-        return False
-    await outbox.enqueue(session, keys=keys, key=f"feedback:{kind}:{report.id}", address=address, text=text, now=now)
-    return True

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.notify import queue_alert, submission_alert
 from flows import messages as M
 from flows.engine import TYPED_ACTIONS, Answer, Message, Outcome, ReportEngine
+from flows.feedback import progress
 from flows.messages import _
 from flows.report_flow import REPORT_FLOW
 from storage import repositories as repo
@@ -71,8 +72,7 @@ class FormResult:
 @dataclass(frozen=True)
 class OwnReport:
     reference: str
-    status: str
-    submitted_at: datetime
+    progress: list[str]  # its status and the changes it led to, a line each
 
 
 class Reporting:
@@ -167,10 +167,10 @@ class Reporting:
         return FormResult({}, [card, *(Message(note) for note in filled.notes), acknowledgement])
 
     async def own_reports(self, sender: Sender) -> list[OwnReport]:
-        """Returns the sender's own reports, found through their pseudonym."""
+        """Returns the sender's own reports and their progress, found through their pseudonym."""
         async with self._database.unit() as session:
             reports = await repo.reports_by(session, reporters=self._every_pseudonym(sender))
-        return [OwnReport(r.reference, r.status, r.submitted_at) for r in reports]
+            return [OwnReport(r.reference, progress(r, await actions_for(session, report_id=r.id))) for r in reports]
 
     async def status(self, sender: Sender, reference: str) -> list[Message]:
         """Returns a report's progress and the changes agreed because of it, for its reference:
@@ -187,11 +187,7 @@ class Reporting:
             if report is None:
                 return [Message(_(M.STATUS_UNKNOWN).format(reference=reference.strip()[:16]))]
             actions = await actions_for(session, report_id=report.id)
-        lines = [_(M.STATUS_REPORT).format(reference=report.reference, status=_(M.STATUS[report.status]),
-                                           day=report.submitted_at.strftime("%-d %b %Y"))]
-        lines += [_(M.STATUS_CHANGE).format(what=a.description, done=_(M.STATUS_CHANGE_DONE) if a.done_at else "")
-                  for a in actions] or [_(M.STATUS_NO_CHANGES)]
-        return [Message("\n".join(lines))]
+        return [Message("\n".join(progress(report, actions)))]
 
     async def _expire(self, draft_id: str, now: datetime) -> Notice | None:
         """Deletes one idle draft; returns the note for its reporter if they can be reached."""

@@ -10,10 +10,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
 from bot.config import ConfigProblem, Settings
-from bot.digests import Digests
+from bot.digests import DIGEST, LEARNING, Digests
+from bot.feedback import send_progress_notes
 from bot.managing import Managing
 from bot.outbox import OutboxSender
-from bot.reporting import Reporting
+from bot.reporting import Reporting, utcnow
 from storage.database import Database
 from storage.keys import KeySource
 
@@ -55,11 +56,17 @@ class Services:
 _running: dict[str, Services] = {}
 
 
-async def digest_job(team_id: str) -> None:
-    """Queues a team's digest and sends it."""
+async def digest_job(team_id: str, kind: str = DIGEST) -> None:
+    """Queues a team's scheduled post (its digest, or its "you said, we did" post) and sends it."""
     services = _running["services"]
-    if await services.digests.run(team_id):
+    if await services.digests.run(team_id, kind):
         await services.outbox.drain()
+
+
+async def progress_job(services: Services) -> None:
+    """Queues progress notes to reporters who have heard nothing for a while; the outbox sends them."""
+    await send_progress_notes(database=services.database, keys=services.keys,
+                              quiet_days=services.settings.feedback.quiet_days, now=utcnow())
 
 
 async def sweep_drafts(reporting: Reporting, adapters: dict) -> None:
@@ -95,22 +102,25 @@ def build_scheduler(services: Services, adapters: dict) -> AsyncIOScheduler:
                       minutes=settings.drafts.sweep_every_minutes)
     scheduler.add_job(services.outbox.drain, "interval", id="outbox",
                       seconds=settings.scheduler.outbox_every_seconds)
+    scheduler.add_job(progress_job, "interval", args=(services,), id="progress", hours=1)
     return scheduler
 
 
 def start_scheduler(scheduler: AsyncIOScheduler, services: Services) -> None:
-    """Starts the scheduler with one digest job per team, keeping a persisted job's next run time
-    unless its schedule changed in the config."""
+    """Starts the scheduler with a digest job per team, and a "you said, we did" job per team
+    with a channel, keeping a persisted job's next run time unless its schedule changed."""
     _running["services"] = services
     scheduler.start(paused=True)
-    wanted = {f"digest:{team.id}": team for team in services.settings.teams}
+    teams = services.settings.teams
+    wanted = {f"{DIGEST}:{team.id}": (team, DIGEST) for team in teams} | {
+        f"{LEARNING}:{team.id}": (team, LEARNING) for team in teams if team.channel}
     for job in scheduler.get_jobs(jobstore=PERSISTENT):
         if job.id not in wanted:
             job.remove()
-    for job_id, team in wanted.items():
-        trigger, job = services.digests.trigger(team), scheduler.get_job(job_id, jobstore=PERSISTENT)
+    for job_id, (team, kind) in wanted.items():
+        trigger, job = services.digests.trigger(team, kind), scheduler.get_job(job_id, jobstore=PERSISTENT)
         if job is None:
-            scheduler.add_job(digest_job, trigger, args=(team.id,), id=job_id, jobstore=PERSISTENT)
+            scheduler.add_job(digest_job, trigger, args=(team.id, kind), id=job_id, jobstore=PERSISTENT)
         elif (str(job.trigger), str(job.trigger.timezone)) != (str(trigger), str(trigger.timezone)):
             job.reschedule(trigger)
     scheduler.resume()

@@ -120,7 +120,7 @@ def modal_values(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def home_view(reports: list[Any], *, member: bool) -> dict[str, Any]:
-    """Returns the App Home: how to report, and the reporter's own reports."""
+    """Returns the App Home: how to report, and the reporter's own reports with their progress."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": _plain(_(M.HOME_TITLE))},
         {"type": "section", "text": _plain(_(M.HOME_INTRO) if member else _(M.NOT_A_MEMBER))},
@@ -132,11 +132,6 @@ def home_view(reports: list[Any], *, member: bool) -> dict[str, Any]:
             {"type": "button", "action_id": Ids.HOME_STEPS, "text": _plain(_(M.HOME_STEPS))},
         ]})
         blocks.append({"type": "header", "text": _plain(_(M.HOME_YOURS))})
-        lines = [
-            _(M.HOME_REPORT_LINE).format(
-                reference=r.reference, day=r.submitted_at.strftime("%-d %b %Y"), status=_(M.STATUS[r.status]),
-            )
-            for r in reports
-        ]
-        blocks.append({"type": "section", "text": _plain("\n".join(lines) or _(M.HOME_NONE))})
+        blocks += [{"type": "section", "text": _plain("\n".join(r.progress))} for r in reports] or [
+            {"type": "section", "text": _plain(_(M.HOME_NONE))}]
     return {"type": "home", "blocks": blocks}

@@ -18,7 +18,7 @@ def count(n: int, small: int) -> str:
 
 
 def compose(figures: Any, *, team_name: str, start: date, end: date, now: datetime, lists: Lists,
-            small: int) -> str:
+            small: int, feedback_days: int) -> str:
     """Returns the digest text for one team and period."""
     lines = [_(M.DIGEST_TITLE).format(team=team_name, start=start.strftime("%-d %b"), end=end.strftime("%-d %b %Y")),
              "", _(M.DIGEST_NEW).format(total=count(sum(figures.new_by_grade.values()), small))]
@@ -40,4 +40,18 @@ def compose(figures: Any, *, team_name: str, start: date, end: date, now: dateti
     lines.append(_(M.DIGEST_ACTIONS).format(done=count(figures.actions_done, small),
                                             overdue=count(figures.actions_overdue, small)))
     lines.append(_(M.DIGEST_FEEDBACK).format(owed=count(figures.feedback_owed, small)))
+    lines.append(measures_line(figures.feedback, days=feedback_days, small=small))
     return "\n".join(lines)
+
+
+def measures_line(measures: Any, *, days: int, small: int) -> str:
+    """Returns the share of reports that had feedback, and the median days to it, in words."""
+    if measures.reports < small:
+        return _(M.DIGEST_FEEDBACK_FEW).format(days=days)
+    if not measures.with_feedback:
+        return _(M.DIGEST_FEEDBACK_NONE).format(days=days, reports=measures.reports)
+    if measures.with_feedback < small:  # a share would give the exact count away
+        return _(M.DIGEST_FEEDBACK_SOME).format(days=days, reports=measures.reports, given=count(1, small))
+    return _(M.DIGEST_FEEDBACK_SHARE).format(
+        days=days, reports=measures.reports, given=measures.with_feedback,
+        share=round(100 * measures.with_feedback / measures.reports), median=f"{measures.median_days:.1f}")

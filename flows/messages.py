@@ -151,7 +151,6 @@ HOME_REPORT = N_("Report a near miss")
 HOME_STEPS = N_("Step by step in chat")
 HOME_YOURS = N_("Your reports")
 HOME_NONE = N_("None yet.")
-HOME_REPORT_LINE = N_("{reference} · sent {day} · {status} · feedback: none yet")
 SLACK_HELP = N_(
     "{command} – report a near miss on one screen\n"
     "{command} steps – the same, a question at a time in this chat\n"
@@ -253,6 +252,13 @@ DIGEST_THEMES = N_("Recurring themes: {themes}")
 DIGEST_NO_THEMES = N_("Recurring themes: none this period")
 DIGEST_ACTIONS = N_("Actions done: {done}. Overdue: {overdue}.")
 DIGEST_FEEDBACK = N_("Reporters still owed feedback: {owed}")
+DIGEST_FEEDBACK_SHARE = N_(
+    "Feedback over the last {days} days: {given} of {reports} reports have had some ({share}%), "
+    "after {median} days in the middle case"
+)
+DIGEST_FEEDBACK_SOME = N_("Feedback over the last {days} days: {given} of {reports} reports have had some")
+DIGEST_FEEDBACK_NONE = N_("Feedback over the last {days} days: none of {reports} reports has had any yet")
+DIGEST_FEEDBACK_FEW = N_("Feedback over the last {days} days: too few reports to measure")
 DIGEST_SMALL = N_("fewer than {small}")
 DIGEST_CHART = N_("Weekly trend by grade, and the risk matrix of triaged reports.")
 
@@ -269,6 +275,14 @@ CLOSED_NOTE = N_(
     "Your near-miss report {reference} is now closed. Thank you for reporting it. "
     "The contact details kept to tell you about it have been deleted."
 )
+PROGRESS_NOTE = N_(
+    "About your near-miss report {reference}: it is {status}. Nothing has changed yet, and it has "
+    "not been forgotten: you will hear when something does."
+)
+LEARNING_TITLE = N_("You said, we did: {team}, {start} to {end}")
+LEARNING_INTRO = N_("Because people in this team reported near misses, these changes are now in place:")
+LEARNING_LINE = N_("• {what}")
+LEARNING_OUTRO = N_("Thank you to everyone who reported. Every report is read, and this is what they changed.")
 STATUS_REPORT = N_("{reference}: {status}, sent {day}.")
 STATUS_CHANGE = N_("Change agreed: {what}{done}")
 STATUS_CHANGE_DONE = N_(" (now in place)")

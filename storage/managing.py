@@ -1,13 +1,14 @@
 """Reads and writes of the manager side: triage, links, actions, the audit log, manager
-sessions, digest runs and the digest's figures. The caller's unit of work owns the transaction."""
+sessions, scheduled posts and the figures they show. The caller's unit of work owns the transaction."""
 
+import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Action, ActionReport, AuditEntry, DigestRun, ManagerSession, Report, ReportLink
+from storage.models import Action, ActionReport, AuditEntry, ManagerSession, Report, ReportLink, ScheduledPost
 from storage.repositories import new_reference
 
 OPEN = ("submitted", "triaged", "under_review", "action_agreed", "feedback_sent")
@@ -101,19 +102,50 @@ async def manager_session(session: AsyncSession, *, manager: str, now: datetime)
     return state
 
 
-async def record_digest(session: AsyncSession, *, team: str, due_at: datetime, now: datetime) -> bool:
-    """Records a team's digest for one due time; False if it was recorded before."""
-    if await session.get(DigestRun, (team, due_at)) is not None:
+async def record_post(session: AsyncSession, *, kind: str, team: str, due_at: datetime, now: datetime) -> bool:
+    """Records a team's scheduled post for one due time; False if it was recorded before."""
+    if await session.get(ScheduledPost, (kind, team, due_at)) is not None:
         return False
-    session.add(DigestRun(team=team, due_at=due_at, ran_at=now))
+    session.add(ScheduledPost(kind=kind, team=team, due_at=due_at, ran_at=now))
     await session.flush()
     return True
 
 
-async def last_digest(session: AsyncSession, *, team: str, before: datetime) -> datetime | None:
-    """Returns the due time of the team's latest digest before a time."""
-    return await session.scalar(
-        select(func.max(DigestRun.due_at)).where(DigestRun.team == team, DigestRun.due_at < before))
+async def last_post(session: AsyncSession, *, kind: str, team: str, before: datetime) -> datetime | None:
+    """Returns the due time of the team's latest post of this kind before a time."""
+    return await session.scalar(select(func.max(ScheduledPost.due_at)).where(
+        ScheduledPost.kind == kind, ScheduledPost.team == team, ScheduledPost.due_at < before))
+
+
+async def changes_made(session: AsyncSession, *, team: str, since: datetime, until: datetime) -> list[tuple[str, int]]:
+    """Returns each action the team finished in a period, with how many reports led to it."""
+    return [tuple(row) for row in (await session.execute(
+        select(Action.description, func.count(ActionReport.report_id))
+        .outerjoin(ActionReport).where(Action.team == team, Action.done_at >= since, Action.done_at < until)
+        .group_by(Action.id, Action.description, Action.done_at).order_by(Action.done_at))).all()]
+
+
+@dataclass(frozen=True)
+class FeedbackMeasures:
+    """How well reporters hear back, over the reports submitted in a period."""
+
+    reports: int
+    with_feedback: int
+    median_days: float | None  # from report to its first feedback, for those that had any
+
+
+async def feedback_measures(
+    session: AsyncSession, *, since: datetime, until: datetime, team: str | None = None,
+) -> FeedbackMeasures:
+    """Returns the feedback measures of one team, or of every team."""
+    submitted = [Report.submitted_at >= since, Report.submitted_at < until]
+    if team is not None:
+        submitted.append(Report.team == team)
+    reports = await session.scalar(select(func.count()).select_from(Report).where(*submitted))
+    days = [(given - sent).total_seconds() / 86400 for sent, given in (await session.execute(
+        select(Report.submitted_at, Report.first_feedback_at)
+        .where(*submitted, Report.first_feedback_at.is_not(None)))).all()]
+    return FeedbackMeasures(reports or 0, len(days), statistics.median(days) if days else None)
 
 
 @dataclass(frozen=True)
@@ -135,11 +167,12 @@ class Figures:
     feedback_owed: int
     weekly: dict[date, dict[str, int]]  # the Monday of each week -> grade -> new reports
     matrix: dict[tuple[int, int], int]  # (consequence, likelihood) -> triaged reports
+    feedback: FeedbackMeasures
 
 
 async def figures(
     session: AsyncSession, *, team: str, since: datetime, now: datetime, trend_since: datetime,
-    waiting_grades: tuple[str, ...], zone: tzinfo,
+    waiting_grades: tuple[str, ...], zone: tzinfo, feedback_since: datetime,
 ) -> Figures:
     """Returns the team's digest figures: new reports since `since`, open work as of `now`."""
     in_team = Report.team == team
@@ -174,5 +207,6 @@ async def figures(
     matrix = {(c, l): n for c, l, n in (await session.execute(
         select(Report.consequence, Report.likelihood, func.count())
         .where(in_team, Report.consequence.is_not(None)).group_by(Report.consequence, Report.likelihood))).all()}
+    feedback = await feedback_measures(session, since=feedback_since, until=now, team=team)
     return Figures(new_by_grade, waiting, themes, actions_done or 0, actions_overdue or 0, feedback_owed or 0,
-                   weekly, matrix)
+                   weekly, matrix, feedback)

@@ -76,6 +76,10 @@ class Report(Base):
     needs_rca: Mapped[bool] = mapped_column(Boolean, default=False)
     rca: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)  # {"whys": [...], "barriers": "..."}
     triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Feedback: the first change or close note about this report, and the last message its
+    # reporter was sent about it (a progress note follows a long silence).
+    first_feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_news_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Draft(Base):
@@ -183,11 +187,13 @@ class ManagerSession(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class DigestRun(Base):
-    """One team's digest for one due time, recorded once, so no digest is sent twice."""
+class ScheduledPost(Base):
+    """One team's scheduled post (its digest, or its "you said, we did" post) for one due time,
+    recorded once, so none is sent twice."""
 
-    __tablename__ = "digest_runs"
+    __tablename__ = "scheduled_posts"
 
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     team: Mapped[str] = mapped_column(String(64), primary_key=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
     ran_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,7 +12,7 @@ from bot.config import DigestSettings
 from bot.digests import Digests
 from bot.reporting import Sender
 from bot.runner import PERSISTENT, Services, build_scheduler, start_scheduler
-from storage.models import DigestRun
+from storage.models import ScheduledPost
 from tests.conftest import MANAGER, MEMBER
 from tests.test_cli import nearmiss, write_config
 
@@ -140,7 +140,7 @@ async def test_a_restart_after_the_due_time_sends_the_digest_exactly_once(
     assert await run_scheduler_once(services, adapters) == 1  # the job runs again ...
     assert len(telegram_api.sent_to(MANAGER)) == 2  # ... and sends nothing twice
     async with database.unit() as session:
-        runs = list(await session.scalars(select(DigestRun)))
+        runs = list(await session.scalars(select(ScheduledPost)))
     assert [(r.team, r.due_at) for r in runs] == [("north", datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))]
 
     assert await run_scheduler_once(services, adapters) == 0  # next due next Monday: nothing now

@@ -1,13 +1,18 @@
 """Closing the loop on Telegram: a reporter who asked to hear back is told when a change is
 agreed, when it is in place, and when the report closes (then their contact is deleted); one who
-kept no contact is told nothing and checks with /status CODE. On SQLite and PostgreSQL."""
+kept no contact is told nothing and checks with /status CODE. A report left quiet gets a progress
+note; each team's channel hears what changed; the digest measures it all. On SQLite and PostgreSQL."""
 
 import re
+from datetime import datetime, timezone
 
+from bot.digests import LEARNING, Digests
+from bot.feedback import send_progress_notes
 from tests.conftest import MANAGER, MEMBER, Chat
 from tests.helpers import all_rows, file_typical_report
 
 CHANGE = "Handover forms now list every agency told about a visit."
+CHANNEL = -1005550001
 
 
 async def agree_a_change(telegram_api, bot, reference: str) -> Chat:
@@ -62,3 +67,68 @@ async def test_a_reporter_without_contact_is_told_nothing_and_checks_with_status
     assert "with your reference" in (await chat.say("/status"))[-1]["text"]
     stranger = Chat(telegram_api, bot[1], 4040404)
     assert "only for teams" in (await stranger.say(f"/status {reference}"))[-1]["text"]
+
+
+async def test_a_quiet_report_gets_one_progress_note_per_silence(telegram_api, bot, chat, database, keys, clock,
+                                                                  outbox):
+    wants = await file_typical_report(chat, feedback="Tell me what changes")
+    reference = re.search(r"NM-\w{4}-\w{4}", wants[-1]["text"]).group()
+    await file_typical_report(chat)  # kept no contact: never pushed anything
+    seen = len(telegram_api.sent_to(MEMBER))
+
+    clock.advance(days=13, hours=23)
+    assert await send_progress_notes(database=database, keys=keys, quiet_days=14, now=clock.now) == 0
+    clock.advance(hours=2)
+    assert await send_progress_notes(database=database, keys=keys, quiet_days=14, now=clock.now) == 1
+    assert await send_progress_notes(database=database, keys=keys, quiet_days=14, now=clock.now) == 0
+    assert await outbox.drain() == 1
+    [note] = telegram_api.sent_to(MEMBER)[seen:]
+    assert note["text"].startswith(f"About your near-miss report {reference}: it is submitted.")
+
+    clock.advance(days=10)
+    await agree_a_change(telegram_api, bot, reference)  # news: the silence starts again
+    clock.advance(days=10)
+    assert await send_progress_notes(database=database, keys=keys, quiet_days=14, now=clock.now) == 0
+    clock.advance(days=5)
+    assert await send_progress_notes(database=database, keys=keys, quiet_days=14, now=clock.now) == 1
+    assert await send_progress_notes(database=database, keys=keys, quiet_days=0, now=clock.now) == 0
+
+
+async def test_the_team_channel_hears_what_changed_once_and_nothing_when_nothing_did(
+        telegram_api, bot, chat, database, keys, settings, clock, outbox):
+    north, south = settings.teams
+    settings = settings.model_copy(update={"teams": (north.model_copy(update={"channel": {"telegram": str(CHANNEL)}}),
+                                                     south.model_copy(update={"channel": {"telegram": "-1009"}}))})
+    digests = Digests(database=database, keys=keys, settings=settings, clock=clock)
+    submitted = await file_typical_report(chat)
+    reference = re.search(r"NM-\w{4}-\w{4}", submitted[-1]["text"]).group()
+    manager = await agree_a_change(telegram_api, bot, reference)
+    await manager.tap("Mark AC-", (await manager.say("/actions"))[-1])
+
+    clock.now = datetime(2026, 12, 7, 10, 1, tzinfo=timezone.utc)  # the first Monday of December
+    assert await digests.run("north", LEARNING) is True
+    assert await digests.run("north", LEARNING) is False
+    assert await digests.run("south", LEARNING) is False  # no change there: no post
+    await outbox.drain()
+    [post] = telegram_api.sent_to(CHANNEL)
+    assert post["text"].startswith("You said, we did: North locality, 6 Nov to 7 Dec 2026")
+    assert CHANGE in post["text"] and "NM-" not in post["text"] and "AC-" not in post["text"]
+    assert telegram_api.sent_to(-1009) == []
+
+    clock.now = datetime(2027, 1, 4, 10, 1, tzinfo=timezone.utc)
+    assert await digests.run("north", LEARNING) is False  # nothing new since December's
+
+
+async def test_the_digest_measures_how_many_reports_had_feedback_and_how_soon(
+        telegram_api, bot, chat, database, keys, settings, clock):
+    references = []
+    for _ in range(4):
+        submitted = await file_typical_report(chat)
+        references.append(re.search(r"NM-\w{4}-\w{4}", submitted[-1]["text"]).group())
+    for reference in references[:3]:
+        clock.advance(days=2)
+        await agree_a_change(telegram_api, bot, reference)
+
+    digest = await Digests(database=database, keys=keys, settings=settings, clock=clock).preview("north")
+    assert ("Feedback over the last 90 days: 3 of 4 reports have had some (75%), after 4.0 days in the middle case"
+            in digest.text)

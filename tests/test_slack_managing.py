@@ -1,13 +1,15 @@
 """Managers on Slack, through the real Bolt app over HTTP against the fake Slack server: triage
-from the app's direct messages, alerts to the lead, and the digest with its chart uploaded."""
+from the app's direct messages, alerts to the lead, the digest with its chart uploaded, feedback
+to the reporter (in their DMs and on the App Home) and the team channel's "you said, we did"."""
 
+import json
 import re
 from datetime import datetime, timezone
 
 import pytest
 
 from bot.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
-from bot.digests import Digests
+from bot.digests import LEARNING, Digests
 from bot.managing import Managing
 from bot.outbox import OutboxSender
 from bot.reporting import Reporting
@@ -18,6 +20,7 @@ from tests.test_slack import GOOD_FORM, MEMBER, SECRET, open_modal, said
 MANAGER = "U0MANAGER4"
 LEAD = "U0LEAD9"
 OTHER_MANAGER = "U0SOUTHMGR"
+CHANGE = "Handover calls now include the family's new worker."
 
 
 @pytest.fixture
@@ -85,3 +88,47 @@ async def test_a_manager_triages_in_slack_and_the_lead_is_alerted(slack, databas
     assert "Reporters still owed feedback: fewer than 3" in digest["text"]
     [upload] = slack.api.files.values()
     assert upload["channel"] == f"D{MANAGER}" and upload["content"].startswith(b"\x89PNG") and upload["shared"]
+
+
+async def type_in_dm(slack: FakeSlack, user: str, text: str) -> None:
+    await slack.event({"type": "message", "channel_type": "im", "channel": f"D{user}", "user": user, "text": text,
+                       "ts": f"{len(slack.api.messages)}.5"})
+
+
+async def test_a_slack_reporter_hears_what_changed_sees_it_at_home_and_the_channel_is_told(
+        slack, database, keys, settings, clock):
+    slack, outbox = slack
+    await slack.interact(slack.submission(MEMBER, await open_modal(slack), GOOD_FORM))
+    reference = re.search(r"NM-\w{4}-\w{4}", (await said(slack.api, MEMBER, "Sent. Your reference"))["text"]).group()
+    seen = len(slack.api.dm(MEMBER))
+
+    await slack.command(MANAGER, f"open {reference}")
+    await tap(slack, MANAGER, await said(slack.api, MANAGER, reference), "Action")
+    await tap(slack, MANAGER, await said(slack.api, MANAGER, f"Link {reference} to an open action"), "New action")
+    for answer, next_question in ((CHANGE, "Who owns it"), ("Team manager", "Due by when"), ("next Friday", "")):
+        asked = len(slack.api.dm(MANAGER))
+        await type_in_dm(slack, MANAGER, answer)
+        await said(slack.api, MANAGER, next_question, asked)
+    assert await outbox.drain() == 2  # the lead's alert (graded harm), and the reporter's feedback
+    feedback = await said(slack.api, MEMBER, f"About your near-miss report {reference}", seen)
+    assert CHANGE in feedback["text"] and MANAGER not in feedback["text"]
+    assert all(CHANGE not in m["text"] for m in slack.api.dm(OTHER_MANAGER))
+
+    await slack.event({"type": "app_home_opened", "user": MEMBER, "tab": "home", "channel": "D0DM"})
+    [published] = await slack.api.wait_for("views.publish")
+    home = json.dumps(published.params["view"])
+    assert f"{reference}: action agreed" in home and f"Change agreed: {CHANGE}" in home
+
+    await slack.command(MANAGER, "actions")
+    listed = await said(slack.api, MANAGER, "Actions not yet done")
+    asked = len(slack.api.dm(MANAGER))
+    await tap(slack, MANAGER, listed, " done")
+    assert (await said(slack.api, MANAGER, "Action AC-", asked))["text"].endswith("marked done.")
+    north, south = settings.teams
+    settings = settings.model_copy(update={"teams": (north.model_copy(update={"channel": {"slack": "C0NORTH"}}),
+                                                     south)})
+    clock.now = datetime(2026, 12, 7, 10, 1, tzinfo=timezone.utc)
+    assert await Digests(database=database, keys=keys, settings=settings, clock=clock).run("north", LEARNING)
+    assert await outbox.drain() == 2  # the reporter's "now in place", and the channel's post
+    [post] = [m for m in slack.api.messages.values() if m["channel"] == "C0NORTH"]
+    assert post["text"].startswith("You said, we did: North locality") and CHANGE in post["text"]

@@ -1,0 +1,57 @@
+"""Telling a reporter what happened because they spoke up: feedback when a change is agreed, when
+it is in place and when their report closes, and a progress note after a long silence. Pushed
+only to reporters who asked to hear back; the rest see the same with /status CODE."""
+
+import logging
+from datetime import datetime, timedelta
+
+from flows import messages as M
+from flows.messages import _
+from storage import outbox, repositories
+from storage.database import Database
+from storage.keys import KeyProblem, KeySource, Keys, in_force
+from storage.models import Report
+
+log = logging.getLogger(__name__)
+
+PROGRESS_BATCH = 200
+
+
+async def give_feedback(session, *, keys: Keys, report: Report, kind: str, text: str, now: datetime) -> bool:
+    """Records feedback on a report and queues it to its reporter if they asked to hear back;
+    says whether it was queued."""
+    report.first_feedback_at = report.first_feedback_at or now
+    return await _tell_reporter(session, keys=keys, report=report, key=f"feedback:{kind}:{report.id}", text=text,
+                                now=now)
+
+
+async def send_progress_notes(*, database: Database, keys: Keys | KeySource, quiet_days: int, now: datetime) -> int:
+    """Queues a progress note for each open report whose reporter asked to hear back and has
+    heard nothing for `quiet_days`; returns how many. Safe to run from two processes at once."""
+    if not quiet_days:
+        return 0
+    queued = 0
+    async with database.unit() as session:
+        for report in await repositories.quiet_reports(session, silent_since=now - timedelta(days=quiet_days),
+                                                       limit=PROGRESS_BATCH):
+            # Keyed by the silence it ends, so a second process queues the same note, not another.
+            key = f"progress:{report.id}:{int(report.last_news_at.timestamp())}"
+            text = _(M.PROGRESS_NOTE).format(reference=report.reference, status=_(M.STATUS[report.status]))
+            try:
+                queued += await _tell_reporter(session, keys=in_force(keys), report=report, key=key, text=text,
+                                               now=now)
+            except KeyProblem:  # its key is gone: stop trying, rather than block the reports behind it
+                report.last_news_at = now
+                log.error("a reporter's contact could not be opened for a progress note")
+    if queued:
+        log.info("%d progress notes queued", queued)
+    return queued
+
+
+async def _tell_reporter(session, *, keys: Keys, report: Report, key: str, text: str, now: datetime) -> bool:
+    address = await repositories.open_report_contact(session, keys=keys, report_id=report.id)
+    if address is None:
+        return False
+    await outbox.enqueue(session, keys=keys, key=key, address=address, text=text, now=now)
+    report.last_news_at = now
+    return True

@@ -29,10 +29,10 @@ class Database:
         # Called after a unit of work that queued outbox messages commits (the sender's wake-up).
         self.on_queued: Callable[[], None] = lambda: None
 
-    async def migrate(self) -> None:
-        """Brings the schema up to the newest migration."""
+    async def migrate(self, revision: str = "head") -> None:
+        """Brings the schema up to the newest migration (or to the one named)."""
         async with self.engine.begin() as connection:
-            await connection.run_sync(_upgrade)
+            await connection.run_sync(_upgrade, revision)
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[AsyncSession]:
@@ -58,8 +58,8 @@ def _sqlite_pragmas(lock_timeout: float):
     return on_connect
 
 
-def _upgrade(connection: Connection) -> None:
+def _upgrade(connection: Connection, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)

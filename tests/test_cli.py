@@ -46,6 +46,17 @@ def write_config(path: Path, body: str) -> Path:
     return path
 
 
+def demo_config(tmp_path: Path, data: Path, more_teams: str = "") -> Path:
+    """Returns a config for the database the demo filled in `data`, its team, and any more."""
+    return write_config(tmp_path / "config.toml", f"""
+[database]
+url = "sqlite+aiosqlite:///{data / 'nearmiss-demo.db'}"
+[[teams]]
+id = "demo"
+name = "Demo team"
+{more_teams}""")
+
+
 def test_the_demo_files_a_report_in_the_terminal(tmp_path):
     result = nearmiss("demo", "--data-dir", str(tmp_path / "demo"), stdin=DEMO_ANSWERS)
 
@@ -71,13 +82,7 @@ def test_the_demo_keeps_a_draft_when_the_reporter_leaves(tmp_path):
 def test_export_writes_pseudonymous_reports_as_json_and_csv(tmp_path):
     data = tmp_path / "demo"
     assert nearmiss("demo", "--data-dir", str(data), stdin=DEMO_ANSWERS).returncode == 0
-    config = write_config(tmp_path / "config.toml", f"""
-[database]
-url = "sqlite+aiosqlite:///{data / 'nearmiss-demo.db'}"
-[[teams]]
-id = "demo"
-name = "Demo team"
-""")
+    config = demo_config(tmp_path, data)
 
     as_json = nearmiss("export", "--config", str(config), "--format", "json")
     assert as_json.returncode == 0, as_json.stderr
@@ -217,16 +222,27 @@ def test_erase_deletes_a_report_at_its_reporters_request(tmp_path):
     data = tmp_path / "demo"
     filed = nearmiss("demo", "--data-dir", str(data), stdin=DEMO_ANSWERS)
     reference = filed.stdout.split("Your reference is ")[1].split(".")[0]
-    config = write_config(tmp_path / "config.toml", f"""
-[database]
-url = "sqlite+aiosqlite:///{data / 'nearmiss-demo.db'}"
-[[teams]]
-id = "demo"
-name = "Demo team"
-""")
+    config = demo_config(tmp_path, data)
 
     erased = nearmiss("erase", "--config", str(config), "--code", reference.lower())
     assert erased.returncode == 0 and f"erased {reference}" in erased.stdout
     assert json.loads(nearmiss("export", "--config", str(config)).stdout) == []
     again = nearmiss("erase", "--config", str(config), "--code", reference)
     assert again.returncode == 1 and "no report has the reference" in again.stderr
+
+
+def test_stats_gives_the_share_of_reports_with_feedback_and_the_days_to_it(tmp_path):
+    data = tmp_path / "demo"
+    for _ in range(2):
+        assert nearmiss("demo", "--data-dir", str(data), stdin=DEMO_ANSWERS).returncode == 0
+    with sqlite3.connect(data / "nearmiss-demo.db") as db:  # as if a change was agreed three days on
+        db.execute("UPDATE reports SET first_feedback_at = datetime(submitted_at, '+3 days') "
+                   "WHERE id = (SELECT min(id) FROM reports)")
+    config = demo_config(tmp_path, data, more_teams='[[teams]]\nid = "quiet"\nname = "Quiet team"\n')
+
+    stats = nearmiss("stats", "--config", str(config), "--days", "30")
+    assert stats.returncode == 0, stats.stderr
+    lines = [line.split() for line in stats.stdout.splitlines()]
+    assert lines[0] == "Feedback on the reports of the last 30 days:".split()
+    assert lines[2:] == [["demo", "2", "1", "50%", "3.0"], ["quiet", "0", "0", "-", "-"],
+                         ["all", "teams", "2", "1", "50%", "3.0"]]

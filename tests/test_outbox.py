@@ -1,7 +1,9 @@
 """The outbox sender against the fake Bot API: a platform error then success sends once, a 429's
 retry_after is honoured, a sender that died after claiming is replaced without a double send,
-and a blocked chat is given up on, on SQLite and PostgreSQL."""
+a blocked chat is given up on, on SQLite and PostgreSQL; and two senders at once on PostgreSQL
+share the work without sending anything twice."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -10,6 +12,7 @@ from sqlalchemy import select
 from bot.outbox import OutboxSender
 from bot.telegram import TelegramAdapter
 from storage import outbox as queue
+from storage.database import Database
 from storage.models import OutboxMessage
 from tests.conftest import LEAD
 
@@ -96,3 +99,28 @@ async def test_a_blocked_chat_is_given_up_on(telegram_api, database, keys, clock
     assert given_up.failed_at == clock.now and given_up.address is None
     clock.advance(days=1)
     assert await sender.drain() == 0 and telegram_api.sent_to(LEAD) == []
+
+
+async def test_two_senders_on_postgresql_never_send_a_message_twice(
+        telegram_api, database, database_url, keys, clock, settings, reporting):
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one sender by design; two at once is a PostgreSQL set-up")
+    for n in range(300):
+        await queue_one(database, keys, clock, key=f"alert:{n}")
+    senders, databases = [], [Database(database_url) for _ in range(2)]
+    for own_database in databases:  # as two processes would: their own connections and Bot API clients
+        adapter = TelegramAdapter(settings.telegram.model_copy(update={"flood_limits": False}), reporting)
+        await adapter.application.initialize()
+        sender = OutboxSender(database=own_database, keys=keys, clock=clock, per_second=1000, batch=20)
+        sender.adapters = {"telegram": adapter}
+        senders.append(sender)
+    try:
+        counts = await asyncio.gather(*(s.drain() for s in senders))
+    finally:
+        for sender, own_database in zip(senders, databases):
+            await sender.adapters["telegram"].application.shutdown()
+            await own_database.close()
+    assert sum(counts) == 300 and min(counts) > 0, counts
+    assert len(telegram_api.sent_to(LEAD)) == 300
+    async with database.unit() as session:
+        assert set(await session.scalars(select(OutboxMessage.attempts))) == {1}

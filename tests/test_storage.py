@@ -10,12 +10,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from cryptography.fernet import Fernet
-from sqlalchemy import select
+from sqlalchemy import MetaData, Table, insert, select
 
 from flows.engine import ReportContent
 from storage import repositories as repo
 from storage.keys import KeyProblem, Keys, create_key_file, load_keys
-from storage.models import Base, Contact
+from storage.database import Database
+from storage.models import Base, Contact, Report, ScheduledPost
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 CONTENT = ReportContent(
@@ -106,3 +107,26 @@ def test_missing_or_broken_keys_fail_loudly(tmp_path, key_env):
     with pytest.raises(KeyProblem, match="no keys"):
         load_keys(None, environ={})
     assert load_keys(tmp_path / "absent.keys", environ=key_env).contact_key == key_env["NEARMISS_CONTACT_KEY"].encode()
+
+
+async def test_migration_0004_keeps_digest_runs_and_starts_each_silence_at_submission(database_url):
+    database = Database(database_url)
+    try:
+        await database.migrate("0003")
+        async with database.engine.begin() as connection:
+            reports, digest_runs = await connection.run_sync(
+                lambda sync: [Table(name, MetaData(), autoload_with=sync) for name in ("reports", "digest_runs")])
+            await connection.execute(insert(reports).values(
+                id="r1", reference="NM-AAAA-BBBB", team="north", reporter="p", pseudonym_key_id="k", platform="slack",
+                occurred_on=date(2026, 11, 20), setting="home_visit", involved=[], what="w", immediate_action="a",
+                grade="no_harm", factors=[], wants_feedback=True, status="submitted", submitted_at=NOW, themes=[],
+                needs_rca=False))
+            await connection.execute(insert(digest_runs).values(team="north", due_at=NOW, ran_at=NOW))
+        await database.migrate()
+        async with database.unit() as session:
+            report = await session.get(Report, "r1")
+            posts = [(p.kind, p.team, p.due_at) for p in await session.scalars(select(ScheduledPost))]
+        assert report.last_news_at == NOW and report.first_feedback_at is None
+        assert posts == [("digest", "north", NOW)]
+    finally:
+        await database.close()

@@ -163,3 +163,21 @@ name = "North locality"
 
     unknown = nearmiss("digest", "--config", str(config), "--team", "west", "--dry-run", env=key_env)
     assert unknown.returncode == 2 and "no team 'west'" in unknown.stderr and "north" in unknown.stderr
+
+
+async def test_a_team_with_a_channel_gets_a_scheduled_learning_post_and_loses_it_without(
+        database, keys, settings, clock):
+    north, south = settings.teams
+    with_channel = settings.model_copy(update={"teams": (north.model_copy(update={"channel": {"telegram": "-1001"}}),
+                                                         south)})
+    jobs = []
+    for current in (with_channel, settings):
+        services = Services.build(current, database, keys, clock)
+        scheduler = build_scheduler(services, {})
+        start_scheduler(scheduler, services)
+        jobs.append({job.id: job.args for job in scheduler.get_jobs(jobstore=PERSISTENT)})
+        assert "progress" in {job.id for job in scheduler.get_jobs(jobstore="default")}
+        scheduler.shutdown(wait=False)
+    assert jobs == [{"digest:north": ("north", "digest"), "digest:south": ("south", "digest"),
+                     "learning:north": ("north", "learning")},
+                    {"digest:north": ("north", "digest"), "digest:south": ("south", "digest")}]

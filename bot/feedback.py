@@ -10,6 +10,7 @@ from flows.messages import _
 from storage import outbox, repositories
 from storage.database import Database
 from storage.keys import KeyProblem, KeySource, Keys, in_force
+from storage.managing import AWAITING_FEEDBACK
 from storage.models import Report
 
 log = logging.getLogger(__name__)
@@ -26,26 +27,35 @@ async def give_feedback(session, *, keys: Keys, report: Report, kind: str, text:
 
 
 async def send_progress_notes(*, database: Database, keys: Keys | KeySource, quiet_days: int, now: datetime) -> int:
-    """Queues a progress note for each open report whose reporter asked to hear back and has
-    heard nothing for `quiet_days`; returns how many. Safe to run from two processes at once."""
+    """Queues a progress note for each report still awaiting its change whose reporter asked to
+    hear back and has heard nothing for `quiet_days`; returns how many. Safe to run from two
+    processes at once."""
     if not quiet_days:
         return 0
-    queued = 0
-    async with database.unit() as session:
-        for report in await repositories.quiet_reports(session, silent_since=now - timedelta(days=quiet_days),
-                                                       limit=PROGRESS_BATCH):
-            # Keyed by the silence it ends, so a second process queues the same note, not another.
-            key = f"progress:{report.id}:{int(report.last_news_at.timestamp())}"
-            text = _(M.PROGRESS_NOTE).format(reference=report.reference, status=_(M.STATUS[report.status]))
-            try:
-                queued += await _tell_reporter(session, keys=in_force(keys), report=report, key=key, text=text,
-                                               now=now)
-            except KeyProblem:  # its key is gone: stop trying, rather than block the reports behind it
-                report.last_news_at = now
-                log.error("a reporter's contact could not be opened for a progress note")
+    queued, silent_since = 0, now - timedelta(days=quiet_days)
+    while True:  # a batch a unit of work; each report done moves its last news to now
+        async with database.unit() as session:
+            reports = await repositories.quiet_reports(session, statuses=AWAITING_FEEDBACK, silent_since=silent_since,
+                                                       limit=PROGRESS_BATCH)
+            for report in reports:
+                queued += await _progress_note(session, keys=in_force(keys), report=report, now=now)
+        if len(reports) < PROGRESS_BATCH:
+            break
     if queued:
         log.info("%d progress notes queued", queued)
     return queued
+
+
+async def _progress_note(session, *, keys: Keys, report: Report, now: datetime) -> bool:
+    # Keyed by the silence it ends, so a second process queues the same note, not another.
+    key = f"progress:{report.id}:{int(report.last_news_at.timestamp())}"
+    text = _(M.PROGRESS_NOTE).format(reference=report.reference, status=_(M.STATUS[report.status]))
+    try:
+        return await _tell_reporter(session, keys=keys, report=report, key=key, text=text, now=now)
+    except KeyProblem:  # its key is gone: stop trying, rather than hold up the reports behind it
+        report.last_news_at = now
+        log.error("a reporter's contact could not be opened for a progress note")
+        return False
 
 
 async def _tell_reporter(session, *, keys: Keys, report: Report, key: str, text: str, now: datetime) -> bool:

@@ -276,8 +276,8 @@ CLOSED_NOTE = N_(
     "The contact details kept to tell you about it have been deleted."
 )
 PROGRESS_NOTE = N_(
-    "About your near-miss report {reference}: it is {status}. Nothing has changed yet, and it has "
-    "not been forgotten: you will hear when something does."
+    "About your near-miss report {reference}: its status is {status}. There is no news since you last "
+    "heard, and it has not been forgotten: you will hear when something changes."
 )
 LEARNING_TITLE = N_("You said, we did: {team}, {start} to {end}")
 LEARNING_INTRO = N_("Because people in this team reported near misses, these changes are now in place:")

@@ -96,11 +96,14 @@ async def forget_report_contact(session: AsyncSession, *, report_id: str) -> Non
     await session.execute(delete(Contact).where(Contact.report_id == report_id))
 
 
-async def quiet_reports(session: AsyncSession, *, silent_since: datetime, limit: int) -> list[Report]:
-    """Returns open reports whose reporter asked to hear back and has heard nothing since a time."""
+async def quiet_reports(
+    session: AsyncSession, *, statuses: tuple[str, ...], silent_since: datetime, limit: int,
+) -> list[Report]:
+    """Returns reports in these statuses whose reporter asked to hear back and has heard nothing
+    since a time."""
     return list(await session.scalars(
         select(Report).join(Contact, Contact.report_id == Report.id)
-        .where(Report.closed_at.is_(None), Report.status != "closed", Report.last_news_at < silent_since)
+        .where(Report.status.in_(statuses), Report.last_news_at < silent_since)
         .order_by(Report.last_news_at).limit(limit)
     ))
 

@@ -83,15 +83,19 @@ async def test_a_quiet_report_gets_one_progress_note_per_silence(telegram_api, b
     assert await send_progress_notes(database=database, keys=keys, quiet_days=14, now=clock.now) == 0
     assert await outbox.drain() == 1
     [note] = telegram_api.sent_to(MEMBER)[seen:]
-    assert note["text"].startswith(f"About your near-miss report {reference}: it is submitted.")
+    assert note["text"].startswith(f"About your near-miss report {reference}: its status is submitted.")
 
     clock.advance(days=10)
-    await agree_a_change(telegram_api, bot, reference)  # news: the silence starts again
+    manager = await agree_a_change(telegram_api, bot, reference)  # news: the silence starts again
     clock.advance(days=10)
     assert await send_progress_notes(database=database, keys=keys, quiet_days=14, now=clock.now) == 0
     clock.advance(days=5)
+    assert await send_progress_notes(database=database, keys=keys, quiet_days=0, now=clock.now) == 0  # off
     assert await send_progress_notes(database=database, keys=keys, quiet_days=14, now=clock.now) == 1
-    assert await send_progress_notes(database=database, keys=keys, quiet_days=0, now=clock.now) == 0
+
+    await manager.tap("Mark AC-", (await manager.say("/actions"))[-1])  # the change is in place: told so
+    clock.advance(days=60)
+    assert await send_progress_notes(database=database, keys=keys, quiet_days=14, now=clock.now) == 0
 
 
 async def test_the_team_channel_hears_what_changed_once_and_nothing_when_nothing_did(

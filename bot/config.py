@@ -281,6 +281,18 @@ class Settings(_Section):
             raise ValueError("each team id may appear once")
         return self
 
+    @model_validator(mode="after")
+    def _reachable(self) -> "Settings":
+        """Refuses people or channels to send to on a platform not configured: their messages
+        would wait in the outbox for ever."""
+        configured = {name for name in ("telegram", "slack") if getattr(self, name) is not None}
+        for team in self.teams:
+            for field in ("managers", "leads", "channel"):
+                for platform in {p for p, ids in getattr(team, field).items() if ids} - configured:
+                    raise ValueError(f"team {team.id!r} has {field} on {platform!r}, but [{platform}] is not "
+                                     f"configured (configured: {', '.join(sorted(configured)) or 'none'})")
+        return self
+
     def team(self, team_id: str) -> "TeamSettings | None":
         return next((team for team in self.teams if team.id == team_id), None)
 

@@ -79,7 +79,7 @@ class Report(Base):
     # Feedback: the first change or close note about this report, and the last message its
     # reporter was sent about it (a progress note follows a long silence).
     first_feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_news_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_news_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # set at submission
 
 
 class Draft(Base):

@@ -113,6 +113,8 @@ def test_keys_init_creates_a_private_key_file_once(tmp_path):
     ('timezone = "Mars/Olympus"\n[[teams]]\nid = "a"\nname = "A"\n', "unknown time zone"),
     ('[drafts]\nexpire_after_hours = 0\n[[teams]]\nid = "a"\nname = "A"\n', "drafts.expire_after_hours"),
     ("", "teams: Field required"),
+    ('[telegram]\ntoken = "1:x"\n[[teams]]\nid = "a"\nname = "A"\nchannel = { slack = "C1" }\n',
+     "team 'a' has channel on 'slack', but [slack] is not configured (configured: telegram)"),
 ])
 def test_a_bad_config_is_explained_without_a_traceback(tmp_path, body, complaint):
     config = tmp_path / "config.toml"

@@ -4,7 +4,7 @@ import json
 import os
 import re
 import stat
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -16,7 +16,8 @@ from flows.engine import ReportContent
 from storage import repositories as repo
 from storage.keys import KeyProblem, Keys, create_key_file, load_keys
 from storage.database import Database
-from storage.models import Base, Contact, Report, ScheduledPost
+from storage.models import Base, Contact
+from tests.helpers import all_rows
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 CONTENT = ReportContent(
@@ -109,24 +110,39 @@ def test_missing_or_broken_keys_fail_loudly(tmp_path, key_env):
     assert load_keys(tmp_path / "absent.keys", environ=key_env).contact_key == key_env["NEARMISS_CONTACT_KEY"].encode()
 
 
-async def test_migration_0004_keeps_digest_runs_and_starts_each_silence_at_submission(database_url):
-    database = Database(database_url)
+async def test_migration_0004_keeps_every_row_and_dates_what_reporters_already_heard(database_url):
+    database, day = Database(database_url), timedelta(days=1)
     try:
         await database.migrate("0003")
         async with database.engine.begin() as connection:
-            reports, digest_runs = await connection.run_sync(
-                lambda sync: [Table(name, MetaData(), autoload_with=sync) for name in ("reports", "digest_runs")])
-            await connection.execute(insert(reports).values(
-                id="r1", reference="NM-AAAA-BBBB", team="north", reporter="p", pseudonym_key_id="k", platform="slack",
-                occurred_on=date(2026, 11, 20), setting="home_visit", involved=[], what="w", immediate_action="a",
-                grade="no_harm", factors=[], wants_feedback=True, status="submitted", submitted_at=NOW, themes=[],
-                needs_rca=False))
-            await connection.execute(insert(digest_runs).values(team="north", due_at=NOW, ran_at=NOW))
+            tables = await connection.run_sync(lambda sync: {name: Table(name, MetaData(), autoload_with=sync) for name in (
+                "reports", "contacts", "report_links", "actions", "action_reports", "audit", "outbox", "digest_runs")})
+            report = dict(team="north", reporter="p", pseudonym_key_id="k", platform="slack", occurred_on=NOW.date(),
+                          setting="home_visit", involved=[], what="w", immediate_action="a", grade="no_harm",
+                          factors=[], wants_feedback=True, status="submitted", submitted_at=NOW, themes=[],
+                          needs_rca=False)
+            rows = {
+                "reports": [dict(report, id="quiet", reference="NM-AAAA-BBBB"),
+                            dict(report, id="heard", reference="NM-CCCC-DDDD", status="closed", closed_at=NOW + 5 * day)],
+                "contacts": [dict(id="c1", report_id="quiet", key_id="k", ciphertext=b"sealed", created_at=NOW)],
+                "report_links": [dict(first_id="heard", second_id="quiet", linked_at=NOW)],
+                "actions": [dict(id="a1", reference="AC-AAAA-BBBB", team="north", description="d", owner_role="o",
+                                 due_on=NOW.date(), created_at=NOW)],
+                "action_reports": [dict(action_id="a1", report_id="heard")],
+                "audit": [dict(at=NOW + day, actor="m", team="north", verb="link_action", report_id="heard", detail="")],
+                "outbox": [dict(key="feedback:agreed:a1:heard", platform="slack", text="", created_at=NOW + 2 * day,
+                                due_at=NOW + 2 * day, attempts=1, sent_at=NOW + 2 * day)],
+                "digest_runs": [dict(team="north", due_at=NOW, ran_at=NOW)],
+            }
+            for name, values in rows.items():
+                await connection.execute(insert(tables[name]), values)
         await database.migrate()
-        async with database.unit() as session:
-            report = await session.get(Report, "r1")
-            posts = [(p.kind, p.team, p.due_at) for p in await session.scalars(select(ScheduledPost))]
-        assert report.last_news_at == NOW and report.first_feedback_at is None
-        assert posts == [("digest", "north", NOW)]
+
+        migrated = await all_rows(database)
+        for name in ("contacts", "report_links", "action_reports"):
+            assert len(migrated[name]) == 1, name
+        heard = {r["id"]: (r["last_news_at"], r["first_feedback_at"]) for r in migrated["reports"]}
+        assert heard == {"quiet": (NOW, None), "heard": (NOW + 2 * day, NOW + day)}
+        assert [(p["kind"], p["team"], p["due_at"]) for p in migrated["scheduled_posts"]] == [("digest", "north", NOW)]
     finally:
         await database.close()

@@ -16,13 +16,20 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Columns are only added, never altered: altering one rebuilds the table on SQLite, and
+    # dropping the old table would cascade to every contact and link of its reports.
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.add_column(sa.Column("first_feedback_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("last_news_at", sa.DateTime(timezone=True), nullable=True))
-    op.execute("UPDATE reports SET last_news_at = submitted_at")
-    with op.batch_alter_table("reports", schema=None) as batch_op:
-        batch_op.alter_column("last_news_at", existing_type=sa.DateTime(timezone=True), nullable=False)
         batch_op.create_index(batch_op.f("ix_reports_last_news_at"), ["last_news_at"], unique=False)
+    # What reporters already heard: the last feedback queued to them, else their submission; and
+    # the first feedback given, a change linked (audited) or the report closed.
+    op.execute("UPDATE reports SET last_news_at = COALESCE((SELECT MAX(outbox.created_at) FROM outbox "
+               "WHERE outbox.key LIKE 'feedback:%:' || reports.id), submitted_at)")
+    op.execute("UPDATE reports SET first_feedback_at = (SELECT MIN(audit.at) FROM audit "
+               "WHERE audit.report_id = reports.id AND audit.verb = 'link_action')")
+    op.execute("UPDATE reports SET first_feedback_at = closed_at WHERE closed_at IS NOT NULL "
+               "AND (first_feedback_at IS NULL OR closed_at < first_feedback_at)")
 
     op.create_table(
         "scheduled_posts",

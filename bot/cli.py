@@ -205,7 +205,7 @@ async def _stats(args: argparse.Namespace) -> int:
     from storage.managing import feedback_measures
 
     settings = load_settings(args.config)
-    days = args.days or settings.feedback.measure_days
+    days = settings.feedback.measure_days if args.days is None else args.days
     if days < 1:
         raise ConfigProblem("--days must be 1 or more")
     database, now = await _database(settings), datetime.now(timezone.utc)

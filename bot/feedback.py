@@ -26,7 +26,9 @@ async def give_feedback(session, *, keys: Keys, report: Report, kind: str, text:
                                 now=now)
 
 
-async def send_progress_notes(*, database: Database, keys: Keys | KeySource, quiet_days: int, now: datetime) -> int:
+async def send_progress_notes(
+    *, database: Database, keys: Keys | KeySource, quiet_days: int, now: datetime, batch: int = PROGRESS_BATCH,
+) -> int:
     """Queues a progress note for each report still awaiting its change whose reporter asked to
     hear back and has heard nothing for `quiet_days`; returns how many. Safe to run from two
     processes at once."""
@@ -36,10 +38,10 @@ async def send_progress_notes(*, database: Database, keys: Keys | KeySource, qui
     while True:  # a batch a unit of work; each report done moves its last news to now
         async with database.unit() as session:
             reports = await repositories.quiet_reports(session, statuses=AWAITING_FEEDBACK, silent_since=silent_since,
-                                                       limit=PROGRESS_BATCH)
+                                                       limit=batch)
             for report in reports:
                 queued += await _progress_note(session, keys=in_force(keys), report=report, now=now)
-        if len(reports) < PROGRESS_BATCH:
+        if len(reports) < batch:
             break
     if queued:
         log.info("%d progress notes queued", queued)
@@ -49,7 +51,7 @@ async def send_progress_notes(*, database: Database, keys: Keys | KeySource, qui
 async def _progress_note(session, *, keys: Keys, report: Report, now: datetime) -> bool:
     # Keyed by the silence it ends, so a second process queues the same note, not another.
     key = f"progress:{report.id}:{int(report.last_news_at.timestamp())}"
-    text = _(M.PROGRESS_NOTE).format(reference=report.reference, status=_(M.STATUS[report.status]))
+    text = _(M.PROGRESS_NOTE).format(reference=report.reference, where=_(M.PROGRESS_WHERE[report.status]))
     try:
         return await _tell_reporter(session, keys=keys, report=report, key=key, text=text, now=now)
     except KeyProblem:  # its key is gone: stop trying, rather than hold up the reports behind it

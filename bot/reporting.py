@@ -170,7 +170,8 @@ class Reporting:
         """Returns the sender's own reports and their progress, found through their pseudonym."""
         async with self._database.unit() as session:
             reports = await repo.reports_by(session, reporters=self._every_pseudonym(sender))
-            return [OwnReport(r.reference, progress(r, await actions_for(session, report_id=r.id))) for r in reports]
+            return [OwnReport(r.reference, progress(r, await actions_for(session, report_id=r.id), self._settings.zone))
+                    for r in reports]
 
     async def status(self, sender: Sender, reference: str) -> list[Message]:
         """Returns a report's progress and the changes agreed because of it, for its reference:
@@ -187,7 +188,7 @@ class Reporting:
             if report is None:
                 return [Message(_(M.STATUS_UNKNOWN).format(reference=reference.strip()[:16]))]
             actions = await actions_for(session, report_id=report.id)
-        return [Message("\n".join(progress(report, actions)))]
+        return [Message("\n".join(progress(report, actions, self._settings.zone)))]
 
     async def _expire(self, draft_id: str, now: datetime) -> Notice | None:
         """Deletes one idle draft; returns the note for its reporter if they can be reached."""

@@ -1,17 +1,17 @@
 """What reporters and teams are told about what changed because people spoke up: never who
 reported, and no count small enough to point at someone."""
 
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from flows import messages as M
 from flows.messages import _
 
 
-def progress(report: Any, actions: list[Any]) -> list[str]:
+def progress(report: Any, actions: list[Any], zone: tzinfo) -> list[str]:
     """Returns a report's status and the changes agreed because of it, a line each."""
     lines = [_(M.STATUS_REPORT).format(reference=report.reference, status=_(M.STATUS[report.status]),
-                                       day=report.submitted_at.strftime("%-d %b %Y"))]
+                                       day=report.submitted_at.astimezone(zone).strftime("%-d %b %Y"))]
     return lines + ([_(M.STATUS_CHANGE).format(what=a.description, done=_(M.STATUS_CHANGE_DONE) if a.done_at else "")
                      for a in actions] or [_(M.STATUS_NO_CHANGES)])
 
@@ -23,4 +23,3 @@ def learning_post(*, team_name: str, start: date, end: date, changes: list[str])
         "", _(M.LEARNING_INTRO), *(_(M.LEARNING_LINE).format(what=what) for what in changes), "",
         _(M.LEARNING_OUTRO),
     ])
-

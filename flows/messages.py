@@ -218,7 +218,10 @@ ASK_WHY = N_("{reference}, why {number} of 5: why did it happen? Type one reason
 ASK_BARRIERS = N_("Which barriers failed, and which held (what kept the child safe)?")
 RCA_RECORDED = N_("Root cause analysis for {reference} recorded.")
 ASK_ACTION_PICK = N_("Link {reference} to an open action, or record a new one:")
-ASK_ACTION_WHAT = N_("What will change (practice, process or system)? One or two sentences, no names.")
+ASK_ACTION_WHAT = N_(
+    "What will change (practice, process or system)? One or two sentences, no names or case details: "
+    "reporters are told, and the team may see it in its \"you said, we did\" post."
+)
 ASK_ACTION_OWNER = N_("Who owns it? A role, not a name (e.g. Team manager, Duty senior).")
 ASK_ACTION_DUE = N_("Due by when? e.g. 31/1 or next Friday.")
 ACTION_RECORDED = N_("Action {action} recorded for {reference}: {what} – {owner}, due {due}.")
@@ -253,8 +256,8 @@ DIGEST_NO_THEMES = N_("Recurring themes: none this period")
 DIGEST_ACTIONS = N_("Actions done: {done}. Overdue: {overdue}.")
 DIGEST_FEEDBACK = N_("Reporters still owed feedback: {owed}")
 DIGEST_FEEDBACK_SHARE = N_(
-    "Feedback over the last {days} days: {given} of {reports} reports have had some ({share}%), "
-    "after {median} days in the middle case"
+    "Feedback over the last {days} days: {given} of {reports} reports have had some ({share}%); "
+    "median time to first feedback {median} days"
 )
 DIGEST_FEEDBACK_SOME = N_("Feedback over the last {days} days: {given} of {reports} reports have had some")
 DIGEST_FEEDBACK_NONE = N_("Feedback over the last {days} days: none of {reports} reports has had any yet")
@@ -276,9 +279,15 @@ CLOSED_NOTE = N_(
     "The contact details kept to tell you about it have been deleted."
 )
 PROGRESS_NOTE = N_(
-    "About your near-miss report {reference}: its status is {status}. There is no news since you last "
-    "heard, and it has not been forgotten: you will hear when something changes."
+    "About your near-miss report {reference}: {where}. It has not been forgotten: you will hear when "
+    "something changes."
 )
+PROGRESS_WHERE = {
+    "submitted": N_("it is waiting for a manager to look at it"),
+    "triaged": N_("a manager has looked at it and weighed up the risk"),
+    "under_review": N_("it is being looked into"),
+    "action_agreed": N_("a change has been agreed and is being put in place"),
+}
 LEARNING_TITLE = N_("You said, we did: {team}, {start} to {end}")
 LEARNING_INTRO = N_("Because people in this team reported near misses, these changes are now in place:")
 LEARNING_LINE = N_("• {what}")

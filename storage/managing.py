@@ -118,10 +118,10 @@ async def last_post(session: AsyncSession, *, kind: str, team: str, before: date
 
 
 async def changes_made(session: AsyncSession, *, team: str, since: datetime, until: datetime) -> list[tuple[str, int]]:
-    """Returns each action the team finished in a period, with how many reports led to it."""
+    """Returns each action the team finished in a period that reports led to, with how many."""
     return [tuple(row) for row in (await session.execute(
         select(Action.description, func.count(ActionReport.report_id))
-        .outerjoin(ActionReport).where(Action.team == team, Action.done_at >= since, Action.done_at < until)
+        .join(ActionReport).where(Action.team == team, Action.done_at >= since, Action.done_at < until)
         .group_by(Action.id, Action.description, Action.done_at).order_by(Action.done_at))).all()]
 
 

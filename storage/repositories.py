@@ -105,6 +105,7 @@ async def quiet_reports(
         select(Report).join(Contact, Contact.report_id == Report.id)
         .where(Report.status.in_(statuses), Report.last_news_at < silent_since)
         .order_by(Report.last_news_at).limit(limit)
+        .with_for_update(of=Report, skip_locked=True)  # a manager changing one now is telling them already
     ))
 
 

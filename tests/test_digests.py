@@ -5,6 +5,7 @@ restarts after the due time (APScheduler's job store in the database), on SQLite
 import asyncio
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from sqlalchemy import select
 
@@ -12,6 +13,8 @@ from bot.config import DigestSettings
 from bot.digests import Digests
 from bot.reporting import Sender
 from bot.runner import PERSISTENT, Services, build_scheduler, start_scheduler
+from flows.digest import measures_line
+from storage.managing import FeedbackMeasures
 from storage.models import ScheduledPost
 from tests.conftest import MANAGER, MEMBER
 from tests.test_cli import nearmiss, write_config
@@ -181,3 +184,14 @@ async def test_a_team_with_a_channel_gets_a_scheduled_learning_post_and_loses_it
     assert jobs == [{"digest:north": ("north", "digest"), "digest:south": ("south", "digest"),
                      "learning:north": ("north", "learning")},
                     {"digest:north": ("north", "digest"), "digest:south": ("south", "digest")}]
+
+
+@pytest.mark.parametrize(("reports", "given", "median", "line"), [
+    (2, 2, 1.0, "Feedback over the last 90 days: too few reports to measure"),
+    (5, 0, None, "Feedback over the last 90 days: none of 5 reports has had any yet"),
+    (5, 2, 3.0, "Feedback over the last 90 days: fewer than 3 of 5 reports have had some"),
+    (8, 6, 2.25, "Feedback over the last 90 days: 6 of 8 reports have had some (75%); "
+                 "median time to first feedback 2.2 days"),
+])
+def test_feedback_measures_in_words_never_give_a_small_count_away(reports, given, median, line):
+    assert measures_line(FeedbackMeasures(reports, given, median), days=90, small=3) == line

@@ -83,7 +83,7 @@ async def test_a_quiet_report_gets_one_progress_note_per_silence(telegram_api, b
     assert await send_progress_notes(database=database, keys=keys, quiet_days=14, now=clock.now) == 0
     assert await outbox.drain() == 1
     [note] = telegram_api.sent_to(MEMBER)[seen:]
-    assert note["text"].startswith(f"About your near-miss report {reference}: its status is submitted.")
+    assert note["text"].startswith(f"About your near-miss report {reference}: it is waiting for a manager")
 
     clock.advance(days=10)
     manager = await agree_a_change(telegram_api, bot, reference)  # news: the silence starts again
@@ -134,5 +134,13 @@ async def test_the_digest_measures_how_many_reports_had_feedback_and_how_soon(
         await agree_a_change(telegram_api, bot, reference)
 
     digest = await Digests(database=database, keys=keys, settings=settings, clock=clock).preview("north")
-    assert ("Feedback over the last 90 days: 3 of 4 reports have had some (75%), after 4.0 days in the middle case"
-            in digest.text)
+    assert ("Feedback over the last 90 days: 3 of 4 reports have had some (75%); median time to first feedback "
+            "4.0 days" in digest.text)
+
+
+async def test_progress_notes_go_out_batch_after_batch_until_none_is_left(chat, database, keys, clock, outbox):
+    for _ in range(3):
+        await file_typical_report(chat, feedback="Tell me what changes")
+    clock.advance(days=15)
+    assert await send_progress_notes(database=database, keys=keys, quiet_days=14, now=clock.now, batch=2) == 3
+    assert await send_progress_notes(database=database, keys=keys, quiet_days=14, now=clock.now, batch=2) == 0

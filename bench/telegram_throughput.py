@@ -7,6 +7,10 @@ the same number of round trips on the same server.
 Latency is from an update being queued at the server to the bot's answer arriving there. Both
 bots run without PTB's flood-limit rate limiter (a local server has no flood limits; against the
 real Telegram, its limit of about 30 messages a second binds long before either bot does).
+
+The bots, the server and the database share this machine's CPUs, with whatever else runs on it,
+so rates are noisy: --runs repeats each measurement, echo and nearmiss in turn, and medians are
+shown. "cpu ms" is the bot process's own CPU time per update, which other load hardly moves.
 """
 
 import argparse
@@ -93,8 +97,18 @@ async def _bot_ready(api: FakeBotAPI, process: asyncio.subprocess.Process) -> No
         await asyncio.sleep(0.05)
 
 
-async def _run(command, env: dict, reporters: int, walk) -> tuple[float, list[float]]:
-    """Runs the bot `command(api)` starts against a fresh fake server, and the reporters."""
+def _cpu_seconds(pid: int) -> float:
+    """Returns the CPU time a process has used so far (Linux), or 0 where that cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+async def _run(command, env: dict, reporters: int, walk) -> tuple[float, list[float], float]:
+    """Runs the bot `command(api)` starts against a fresh fake server, and the reporters; returns
+    the seconds they took, each update's latency and the bot's CPU seconds meanwhile."""
     api = FakeBotAPI()
     await api.start()
     process = await asyncio.create_subprocess_exec(
@@ -104,9 +118,9 @@ async def _run(command, env: dict, reporters: int, walk) -> tuple[float, list[fl
     try:
         await _bot_ready(api, process)
         latencies: list[float] = []
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), _cpu_seconds(process.pid)
         await asyncio.gather(*(walk(api, FIRST_CHAT + i, latencies) for i in range(reporters)))
-        return time.perf_counter() - began, latencies
+        return time.perf_counter() - began, latencies, _cpu_seconds(process.pid) - cpu
     finally:
         if process.returncode is None:
             process.terminate()
@@ -146,43 +160,60 @@ async def _database(kind: str, folder: Path):
     return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False), (connection, name)
 
 
-def _summary(seconds: float, latencies: list[float]) -> tuple[float, float, float]:
+def _summary(seconds: float, latencies: list[float], cpu: float) -> tuple[float, float, float, float]:
+    """Returns updates a second, p50 and p99 latency in ms, and the bot's CPU ms per update."""
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return len(latencies) / seconds, statistics.median(ordered) * 1000, p99 * 1000
+    return len(latencies) / seconds, statistics.median(ordered) * 1000, p99 * 1000, cpu * 1000 / len(latencies)
+
+
+async def _echo(reporters: int) -> tuple[float, float, float, float]:
+    return _summary(*await _run(
+        lambda api: [sys.executable, str(ROOT / "bench" / "echo_bot.py"), api.base_url, api.token, str(CONCURRENT)],
+        {}, reporters, _echo_reporter,
+    ))
+
+
+async def _nearmiss(kind: str, reporters: int, keys: dict) -> tuple[float, float, float, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        url, cleanup = await _database(kind, Path(folder))
+        try:
+            def command(api, folder=Path(folder), url=url):
+                return [NEARMISS, "run", "--config", str(_config(folder, url, reporters, api))]
+
+            return _summary(*await _run(command, keys, reporters, _reporter))
+        finally:
+            if cleanup:
+                connection, name = cleanup
+                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await connection.close()
+
+
+def _medians(runs: list[tuple[float, ...]]) -> tuple[float, ...]:
+    return tuple(statistics.median(column) for column in zip(*runs))
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reporters", type=int, nargs="+", default=[100, 500, 1000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--runs", type=int, default=1, help="measurements of each, medians shown")
     args = parser.parse_args()
     keys = {"NEARMISS_PSEUDONYM_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "NEARMISS_CONTACT_KEY": Fernet.generate_key().decode()}
-    print(f"{'reporters':>9} {'database':<9}{'updates':>8}{'upd/s':>8}{'p50 ms':>8}{'p99 ms':>8}"
-          f"{'echo upd/s':>11}{'echo p99':>9}{'ratio':>7}")
+    print(f"{'reporters':>9} {'database':<9}{'updates':>8}{'upd/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'cpu ms':>7}"
+          f"{'echo upd/s':>11}{'echo p99':>9}{'echo cpu':>9}{'ratio':>7}")
     for reporters in args.reporters:
-        echo_seconds, echo_latencies = await _run(
-            lambda api: [sys.executable, str(ROOT / "bench" / "echo_bot.py"), api.base_url, api.token, str(CONCURRENT)],
-            {}, reporters, _echo_reporter,
-        )
-        echo_rate, _echo_p50, echo_p99 = _summary(echo_seconds, echo_latencies)
-        for kind in args.databases:
-            with tempfile.TemporaryDirectory() as folder:
-                url, cleanup = await _database(kind, Path(folder))
-                try:
-                    def command(api, folder=Path(folder), url=url):
-                        return [NEARMISS, "run", "--config", str(_config(folder, url, reporters, api))]
-
-                    seconds, latencies = await _run(command, keys, reporters, _reporter)
-                finally:
-                    if cleanup:
-                        connection, name = cleanup
-                        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                        await connection.close()
-            rate, p50, p99 = _summary(seconds, latencies)
-            print(f"{reporters:>9} {kind:<9}{len(latencies):>8}{rate:>8.0f}{p50:>8.1f}{p99:>8.1f}"
-                  f"{echo_rate:>11.0f}{echo_p99:>9.1f}{rate / echo_rate:>7.2f}", flush=True)
+        echo, nearmiss = [], {kind: [] for kind in args.databases}
+        for _run_number in range(args.runs):  # in turn, so a spell of load elsewhere hits both
+            echo.append(await _echo(reporters))
+            for kind in args.databases:
+                nearmiss[kind].append(await _nearmiss(kind, reporters, keys))
+        echo_rate, _echo_p50, echo_p99, echo_cpu = _medians(echo)
+        for kind, runs in nearmiss.items():
+            rate, p50, p99, cpu = _medians(runs)
+            print(f"{reporters:>9} {kind:<9}{reporters * len(REPORT):>8}{rate:>7.0f}{p50:>8.1f}{p99:>8.1f}{cpu:>7.1f}"
+                  f"{echo_rate:>11.0f}{echo_p99:>9.1f}{echo_cpu:>9.1f}{rate / echo_rate:>7.2f}", flush=True)
 
 
 if __name__ == "__main__":

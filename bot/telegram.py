@@ -25,6 +25,7 @@ from bot.config import ConfigProblem, TelegramSettings
 from bot.managing import Managing
 from bot.outbox import SendFailed
 from bot.reporting import Reporting, Sender
+from bot.telegram_http import AiohttpRequest
 from bot.webserver import serve
 from flows import messages as M
 from flows.engine import Action, Answer, Button, Message, decode_button, encode_button
@@ -115,6 +116,7 @@ class TelegramAdapter:
             .base_url(base)
             .base_file_url(base.removesuffix("/bot") + "/file/bot")
             .concurrent_updates(PerChatOrder(settings.max_concurrent_updates))
+            .request(AiohttpRequest(settings.max_concurrent_updates))
         )
         if settings.flood_limits:
             # Keeps within Telegram's flood limits and, on a 429, waits as told and tries again.

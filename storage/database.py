@@ -18,11 +18,19 @@ class Database:
     def __init__(self, url: str, *, lock_timeout: float = 30) -> None:
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        if self.is_sqlite and parsed.database and parsed.database != ":memory:":
+        in_memory = parsed.database in (None, "", ":memory:")
+        if self.is_sqlite and not in_memory:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_async_engine(
-            url, hide_parameters=True, pool_pre_ping=not self.is_sqlite, connect_args={"timeout": lock_timeout} if self.is_sqlite else {}
-        )
+        if self.is_sqlite:
+            # SQLite takes one writer at a time, and a second connection waits for it by sleeping
+            # and polling: queueing for the one connection here is fairer and quicker.
+            options = {"connect_args": {"timeout": lock_timeout}}
+            options |= {} if in_memory else {"pool_size": 1, "max_overflow": 0}  # in memory: one already
+        else:
+            # Enough connections for the updates handled at once (64 by default), so that none is
+            # opened and closed again per update.
+            options = {"pool_size": 64, "max_overflow": 16, "pool_pre_ping": True}
+        self.engine = create_async_engine(url, hide_parameters=True, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas(lock_timeout))
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)

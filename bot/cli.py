@@ -106,7 +106,7 @@ def _configure_logging(verbose: bool) -> None:
 async def _database(settings: Settings):
     from storage.database import Database
 
-    database = Database(settings.database.url)
+    database = Database(settings.database.url, pool_size=settings.database.pool_size)
     await database.migrate()
     return database
 

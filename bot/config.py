@@ -33,6 +33,9 @@ class _Section(BaseModel):
 
 class DatabaseSettings(_Section):
     url: str = "sqlite+aiosqlite:///nearmiss.db"
+    # PostgreSQL: connections each process keeps open (and as many again for a burst). Keep
+    # processes x 2 x pool_size under the server's max_connections (100 by default).
+    pool_size: int = Field(20, ge=1)
 
 
 class KeySettings(_Section):

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
+import limits
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.config import Settings
-from bot.limiter import MovingWindow
 from bot.notify import queue_alert, submission_alert
 from flows import messages as M
 from flows.engine import TYPED_ACTIONS, Answer, Message, Outcome, ReportEngine
@@ -86,7 +88,10 @@ class Reporting:
         self._engine = ReportEngine(self.lists)
         self._idle = timedelta(hours=settings.drafts.expire_after_hours)
         # In memory, per process: a burst limit, not an account of anyone's activity.
-        self._limiter = MovingWindow(settings.limits.per_reporter)
+        # limits' sliding-window counter: its moving window's in-memory storage hands every
+        # reporter's hits to a thread each time it expires them, costing more than an update.
+        self._limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self._limit = limits.parse(settings.limits.per_reporter)
 
     # Platforms redeliver unconfirmed events for a day; remember them for two.
     EVENT_MEMORY = timedelta(days=2)
@@ -106,7 +111,7 @@ class Reporting:
 
     async def join(self, sender: Sender, code: str) -> list[Message]:
         """Adds the sender to the team whose invite code they gave."""
-        if not self._within_limit(sender):
+        if not await self._within_limit(sender):
             return [Message(_(M.SLOW_DOWN), retry=True)]
         team = next(
             (t for t in self._settings.teams
@@ -137,7 +142,7 @@ class Reporting:
 
     async def submit_form(self, sender: Sender, values: dict) -> FormResult:
         """Stores a report answered on one screen, or returns what to correct, keeping nothing."""
-        if not self._within_limit(sender):
+        if not await self._within_limit(sender):
             return FormResult({FORM_PROBLEM_FIELD: _(M.SLOW_DOWN)}, [])
         now = self._clock()
         filled = self._engine.fill(values, today=self._today(now))
@@ -176,7 +181,7 @@ class Reporting:
         command = "/status" if sender.platform != "slack" else f"{self._start_command('slack')} status"
         if not reference.strip():
             return [Message(_(M.STATUS_ASK).format(command=command))]
-        if not self._within_limit(sender):
+        if not await self._within_limit(sender):
             return [Message(_(M.SLOW_DOWN), retry=True)]
         async with self._database.unit() as session:
             if await self._team(session, sender, self._pseudonym(sender)) is None:
@@ -235,11 +240,11 @@ class Reporting:
 
     # Inside one unit of work each.
 
-    def _within_limit(self, sender: Sender) -> bool:
-        return self._limiter.hit(self._pseudonym(sender).value)
+    async def _within_limit(self, sender: Sender) -> bool:
+        return await self._limiter.hit(self._limit, self._pseudonym(sender).value)
 
     async def _guarded(self, sender: Sender, work) -> list[Message]:
-        if not self._within_limit(sender):
+        if not await self._within_limit(sender):
             return [Message(_(M.SLOW_DOWN), retry=True)]
         try:
             return await work(sender)

@@ -15,7 +15,7 @@ QUEUED = "outbox_queued"  # session.info flag: this unit of work queued outbox m
 
 
 class Database:
-    def __init__(self, url: str, *, lock_timeout: float = 30) -> None:
+    def __init__(self, url: str, *, lock_timeout: float = 30, pool_size: int = 20) -> None:
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         in_memory = parsed.database in (None, "", ":memory:")
@@ -27,9 +27,8 @@ class Database:
             options = {"connect_args": {"timeout": lock_timeout}}
             options |= {} if in_memory else {"pool_size": 1, "max_overflow": 0}  # in memory: one already
         else:
-            # Enough connections for the updates handled at once (64 by default), so that none is
-            # opened and closed again per update.
-            options = {"pool_size": 64, "max_overflow": 16, "pool_pre_ping": True}
+            # Connections kept open, so that none is opened and closed again per update under load.
+            options = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True}
         self.engine = create_async_engine(url, hide_parameters=True, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas(lock_timeout))

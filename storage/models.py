@@ -8,7 +8,7 @@ import secrets
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, Time
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, Time
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -76,6 +76,8 @@ class Report(Base):
     needs_rca: Mapped[bool] = mapped_column(Boolean, default=False)
     rca: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)  # {"whys": [...], "barriers": "..."}
     triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_reports_team_submitted_at", "team", "submitted_at"),)
 
 
 class Draft(Base):

@@ -8,7 +8,7 @@ import secrets
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, Time
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, Time
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -80,6 +80,8 @@ class Report(Base):
     # reporter was sent about it (a progress note follows a long silence).
     first_feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_news_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # set at submission
+
+    __table_args__ = (Index("ix_reports_team_submitted_at", "team", "submitted_at"),)
 
 
 class Draft(Base):

@@ -36,6 +36,8 @@ class FakeSlackAPI:
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
         self._changed = asyncio.Condition()
+        self._by_channel: dict[str, list[str]] = {}  # message timestamps, oldest first
+        self._seen_change: dict[str, asyncio.Event] = {}  # by channel, or by trigger id for views.open
         self._sockets: list[web.WebSocketResponse] = []
         self.acks: dict[str, dict[str, Any]] = {}  # Socket Mode acknowledgements, by envelope id
         self._envelopes = itertools.count(1)
@@ -81,10 +83,13 @@ class FakeSlackAPI:
             ts = f"{time.time():.0f}.{next(self._ts):06d}"
             self.messages[ts] = {"ts": ts, "channel": params["channel"], "text": params.get("text", ""),
                                  "blocks": params.get("blocks") or []}
+            self._by_channel.setdefault(params["channel"], []).append(ts)
+            self._changed_in(params["channel"])
             result |= {"ts": ts, "channel": params["channel"], "message": self.messages[ts]}
         elif method == "chat.update":
             message = self.messages[params["ts"]]
             message.update(text=params.get("text", ""), blocks=params.get("blocks") or [])
+            self._changed_in(message["channel"])
             result |= {"ts": params["ts"], "channel": params["channel"]}
         elif method == "conversations.open":
             result |= {"channel": {"id": f"D{params['users']}"}}
@@ -100,6 +105,7 @@ class FakeSlackAPI:
         elif method in ("views.open", "views.publish", "views.update"):
             view = {"id": f"V{next(self._views):08d}", **(params.get("view") or {})}
             self.views.append(view)
+            self._changed_in(params.get("trigger_id", ""))
             result |= {"view": view}
         else:
             return web.json_response({"ok": False, "error": "unknown_method"})
@@ -150,7 +156,16 @@ class FakeSlackAPI:
 
     def dm(self, user: str) -> list[dict[str, Any]]:
         """Returns the app's messages in a user's direct messages, oldest first, as they now read."""
-        return [m for m in self.messages.values() if m["channel"] == user]
+        return [self.messages[ts] for ts in self._by_channel.get(user, [])]
+
+    def _changed_in(self, key: str) -> None:
+        self._seen_change.setdefault(key, asyncio.Event()).set()
+
+    async def next_change(self, key: str, timeout: float) -> None:
+        """Waits until the app posts or edits a message to a user, or opens a view for a trigger id."""
+        event = self._seen_change.setdefault(key, asyncio.Event())
+        await asyncio.wait_for(event.wait(), timeout)
+        event.clear()
 
 
 def _maybe_json(value: Any) -> Any:

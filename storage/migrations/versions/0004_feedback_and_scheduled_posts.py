@@ -1,5 +1,6 @@
-"""Feedback times on reports, and one ledger for every scheduled team post (digests and the
-"you said, we did" post), replacing digest_runs.
+"""Feedback times on reports, one ledger for every scheduled team post (digests and the "you
+said, we did" post) replacing digest_runs, and reports indexed by team and time together, so a
+digest reads only the weeks it covers.
 
 Revision ID: 0004
 Revises: 0003
@@ -22,6 +23,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("first_feedback_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("last_news_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f("ix_reports_last_news_at"), ["last_news_at"], unique=False)
+        batch_op.create_index("ix_reports_team_submitted_at", ["team", "submitted_at"], unique=False)
     # What reporters already heard: the last feedback queued to them, else their submission; and
     # the first feedback given, a change linked (audited) or the report closed.
     op.execute("UPDATE reports SET last_news_at = COALESCE((SELECT MAX(outbox.created_at) FROM outbox "
@@ -56,6 +58,7 @@ def downgrade() -> None:
                "SELECT team, due_at, ran_at FROM scheduled_posts WHERE kind = 'digest'")
     op.drop_table("scheduled_posts")
     with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.drop_index("ix_reports_team_submitted_at")
         batch_op.drop_index(batch_op.f("ix_reports_last_news_at"))
         batch_op.drop_column("last_news_at")
         batch_op.drop_column("first_feedback_at")

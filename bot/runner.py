@@ -15,6 +15,7 @@ from bot.feedback import send_progress_notes
 from bot.managing import Managing
 from bot.outbox import OutboxSender
 from bot.reporting import Reporting, utcnow
+from flows import names
 from storage.database import Database
 from storage.keys import KeySource
 
@@ -145,6 +146,7 @@ def build_adapters(services: Services) -> dict:
 async def serve(services: Services, stop: asyncio.Event, *, scheduler_enabled: bool = True) -> None:
     """Runs the adapters, and the scheduler unless this is an extra worker, until `stop` is set."""
     adapters = build_adapters(services)
+    names.prepare()
     started = []
     scheduler = build_scheduler(services, adapters) if scheduler_enabled else None
     try:

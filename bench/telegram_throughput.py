@@ -3,6 +3,13 @@ against a local fake Bot API server over HTTP, beside a bare python-telegram-bot
 the same number of round trips on the same server.
 
     python bench/telegram_throughput.py [--reporters 100 500 1000] [--databases sqlite postgres]
+                                        [--runs 3] [--think SECONDS]
+
+With --think 0 (the default) each reporter sends its next update the moment it has the answer:
+a closed loop that measures the most updates a second each bot manages, so latency there is
+about reporters / throughput for both. With --think T each reporter first reads and thinks for
+0.5-1.5 T seconds (a report of 12 steps in 90 seconds is T = 7.5), which measures latency under
+a realistic load.
 
 Latency is from an update being queued at the server to the bot's answer arriving there. Both
 bots run without PTB's flood-limit rate limiter (a local server has no flood limits; against the
@@ -16,7 +23,9 @@ shown. "cpu ms" is the bot process's own CPU time per update, which other load h
 import argparse
 import asyncio
 import base64
+import functools
 import os
+import random
 import secrets
 import statistics
 import sys
@@ -61,7 +70,9 @@ def _answered(api: FakeBotAPI, chat: int, seen: int, expect: str) -> bool:
     return any(m["text"].startswith(expect) for m in messages[seen:])
 
 
-async def _round_trip(api: FakeBotAPI, chat: int, update: dict, expect: str, latencies: list[float]) -> None:
+async def _round_trip(api: FakeBotAPI, chat: int, update: dict, expect: str, latencies: list[float],
+                      think: float) -> None:
+    await asyncio.sleep(random.uniform(0.5, 1.5) * think)
     seen = len(api.sent_to(chat))
     began = time.perf_counter()
     await api.push(update)
@@ -70,7 +81,7 @@ async def _round_trip(api: FakeBotAPI, chat: int, update: dict, expect: str, lat
     latencies.append(time.perf_counter() - began)
 
 
-async def _reporter(api: FakeBotAPI, chat: int, latencies: list[float]) -> None:
+async def _reporter(api: FakeBotAPI, chat: int, latencies: list[float], think: float) -> None:
     for kind, what, expect in REPORT:
         if kind == "say":
             update = text_update(chat, what)
@@ -80,13 +91,13 @@ async def _reporter(api: FakeBotAPI, chat: int, latencies: list[float]) -> None:
             assert len(matches) == 1, (what, question["text"], [b["text"] for b in buttons(question)])
             data = matches[0]
             update = callback_update(chat, question, data)
-        await _round_trip(api, chat, update, expect, latencies)
+        await _round_trip(api, chat, update, expect, latencies, think)
 
 
-async def _echo_reporter(api: FakeBotAPI, chat: int, latencies: list[float]) -> None:
+async def _echo_reporter(api: FakeBotAPI, chat: int, latencies: list[float], think: float) -> None:
     for step in range(len(REPORT)):
         text = f"round trip {step}"
-        await _round_trip(api, chat, text_update(chat, text), text, latencies)
+        await _round_trip(api, chat, text_update(chat, text), text, latencies, think)
 
 
 async def _bot_ready(api: FakeBotAPI, process: asyncio.subprocess.Process) -> None:
@@ -167,21 +178,21 @@ def _summary(seconds: float, latencies: list[float], cpu: float) -> tuple[float,
     return len(latencies) / seconds, statistics.median(ordered) * 1000, p99 * 1000, cpu * 1000 / len(latencies)
 
 
-async def _echo(reporters: int) -> tuple[float, float, float, float]:
+async def _echo(reporters: int, think: float) -> tuple[float, float, float, float]:
     return _summary(*await _run(
         lambda api: [sys.executable, str(ROOT / "bench" / "echo_bot.py"), api.base_url, api.token, str(CONCURRENT)],
-        {}, reporters, _echo_reporter,
+        {}, reporters, functools.partial(_echo_reporter, think=think),
     ))
 
 
-async def _nearmiss(kind: str, reporters: int, keys: dict) -> tuple[float, float, float, float]:
+async def _nearmiss(kind: str, reporters: int, keys: dict, think: float) -> tuple[float, float, float, float]:
     with tempfile.TemporaryDirectory() as folder:
         url, cleanup = await _database(kind, Path(folder))
         try:
             def command(api, folder=Path(folder), url=url):
                 return [NEARMISS, "run", "--config", str(_config(folder, url, reporters, api))]
 
-            return _summary(*await _run(command, keys, reporters, _reporter))
+            return _summary(*await _run(command, keys, reporters, functools.partial(_reporter, think=think)))
         finally:
             if cleanup:
                 connection, name = cleanup
@@ -198,6 +209,7 @@ async def main() -> None:
     parser.add_argument("--reporters", type=int, nargs="+", default=[100, 500, 1000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--runs", type=int, default=1, help="measurements of each, medians shown")
+    parser.add_argument("--think", type=float, default=0, help="seconds a reporter takes before each update")
     args = parser.parse_args()
     keys = {"NEARMISS_PSEUDONYM_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "NEARMISS_CONTACT_KEY": Fernet.generate_key().decode()}
@@ -206,9 +218,9 @@ async def main() -> None:
     for reporters in args.reporters:
         echo, nearmiss = [], {kind: [] for kind in args.databases}
         for _run_number in range(args.runs):  # in turn, so a spell of load elsewhere hits both
-            echo.append(await _echo(reporters))
+            echo.append(await _echo(reporters, args.think))
             for kind in args.databases:
-                nearmiss[kind].append(await _nearmiss(kind, reporters, keys))
+                nearmiss[kind].append(await _nearmiss(kind, reporters, keys, args.think))
         echo_rate, _echo_p50, echo_p99, echo_cpu = _medians(echo)
         for kind, runs in nearmiss.items():
             rate, p50, p99, cpu = _medians(runs)

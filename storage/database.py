@@ -7,8 +7,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.sql.dml import Insert
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 QUEUED = "outbox_queued"  # session.info flag: this unit of work queued outbox messages
@@ -52,6 +54,13 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def insert_new(session: AsyncSession, model, *, unique: list[str], **values) -> Insert:
+    """Returns an INSERT of one row that does nothing where a row with the same `unique` columns
+    exists (one statement, where a look-up first would be two)."""
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
 
 
 def _sqlite_pragmas(lock_timeout: float):

@@ -5,11 +5,9 @@ import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.database import QUEUED
+from storage.database import QUEUED, insert_new
 from storage.keys import Keys
 from storage.models import OutboxMessage
 
@@ -20,13 +18,11 @@ async def enqueue(
 ) -> None:
     """Queues one message to a sealed address, once per idempotency key."""
     address_key_id, sealed = keys.seal(json.dumps(address, sort_keys=True))
-    insert = postgres_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(OutboxMessage)
-        .values(key=key, platform=address["platform"], address_key_id=address_key_id, address=sealed,
-                text=text, image=image, created_at=now, due_at=now, attempts=0)
-        .on_conflict_do_nothing(index_elements=["key"])
-    )
+    await session.execute(insert_new(
+        session, OutboxMessage, unique=["key"],
+        key=key, platform=address["platform"], address_key_id=address_key_id, address=sealed,
+        text=text, image=image, created_at=now, due_at=now, attempts=0,
+    ))
     session.info[QUEUED] = True
 
 

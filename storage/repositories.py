@@ -10,6 +10,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.engine import ReportContent
+from storage.database import insert_new
 from storage.keys import Keys, Pseudonym
 from storage.models import Contact, Draft, Membership, OutboxMessage, Report, SeenEvent
 
@@ -224,13 +225,13 @@ async def erase_report(session: AsyncSession, *, reference: str) -> bool:
 async def first_sighting(session: AsyncSession, *, key: str, now: datetime) -> bool:
     """Records an inbound event; returns False if it was recorded before (a redelivery).
 
-    Two deliveries racing each other both pass the check; the primary key then makes the later
-    commit fail, so the event is still applied once.
+    Of two deliveries racing each other, the later insert waits for the earlier one's
+    transaction and, if that commits, inserts nothing.
     """
-    if await session.get(SeenEvent, key) is not None:
-        return False
-    session.add(SeenEvent(key=key, seen_at=now))
-    return True
+    inserted = await session.scalar(
+        insert_new(session, SeenEvent, unique=["key"], key=key, seen_at=now).returning(SeenEvent.key)
+    )
+    return inserted is not None
 
 
 async def forget_events(session: AsyncSession, *, before: datetime) -> None:

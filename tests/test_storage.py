@@ -1,5 +1,6 @@
 """Storage on SQLite and PostgreSQL: schema, pseudonyms, the contact vault and keys."""
 
+import asyncio
 import json
 import os
 import re
@@ -146,3 +147,27 @@ async def test_migration_0004_keeps_every_row_and_dates_what_reporters_already_h
         assert [(p["kind"], p["team"], p["due_at"]) for p in migrated["scheduled_posts"]] == [("digest", "north", NOW)]
     finally:
         await database.close()
+
+
+async def test_a_delivery_racing_its_twin_is_recorded_once(database):
+    first_recorded, first_may_commit = asyncio.Event(), asyncio.Event()
+
+    async def first() -> bool:
+        async with database.unit() as session:
+            seen = await repo.first_sighting(session, key="telegram:1:77", now=NOW)
+            first_recorded.set()
+            await first_may_commit.wait()
+        return seen
+
+    async def second() -> bool:
+        await first_recorded.wait()
+        async with database.unit() as session:  # waits for the first: the pool on SQLite, the row on PostgreSQL
+            return await repo.first_sighting(session, key="telegram:1:77", now=NOW)
+
+    racing = asyncio.gather(first(), second())
+    await asyncio.sleep(0.2)  # the second is now waiting on the first
+    first_may_commit.set()
+    assert await racing == [True, False]
+    async with database.unit() as session:
+        assert not await repo.first_sighting(session, key="telegram:1:77", now=NOW)
+        assert await repo.first_sighting(session, key="telegram:1:78", now=NOW)

@@ -1,5 +1,8 @@
 """The one sender of queued messages: claims due rows, sends each through its platform's
-adapter, and marks it sent, or puts it back with a backoff, or gives up on a dead address."""
+adapter, and marks it sent, or puts it back with a backoff, or gives up on a dead address.
+
+Only a refusal that retrying cannot mend (a blocked chat, a key that is gone) gives a message
+up: an outage of any length delays alerts and feedback, and loses none."""
 
 import asyncio
 import json
@@ -15,6 +18,9 @@ from storage.keys import KeyProblem, KeySource, Keys, in_force
 
 log = logging.getLogger(__name__)
 
+MAX_BACKOFF = 3600  # seconds: a message failing for days is still tried every hour
+STILL_FAILING = 8  # attempts after which each retry is logged as a warning
+
 
 class SendFailed(Exception):
     """A platform refused a message: try again later (after `retry_after` if it said), or never."""
@@ -27,13 +33,14 @@ class SendFailed(Exception):
 class OutboxSender:
     def __init__(
         self, *, database: Database, keys: Keys | KeySource, clock: Callable[[], datetime] = utcnow,
-        per_second: float = 20, lease: timedelta = timedelta(minutes=5), batch: int = 50, max_attempts: int = 8,
+        per_second: float = 20, lease: timedelta = timedelta(minutes=5), batch: int = 50,
     ) -> None:
         self._database = database
         self._key_source = keys
         self._clock = clock
         self._interval = 1 / per_second
-        self._lease, self._batch, self._max_attempts = lease, batch, max_attempts
+        self._lease, self._batch = lease, batch
+        self._paused: dict[str, datetime] = {}  # platform: until when it asked us to wait, this drain
         self.adapters: dict = {}
         self._lock = asyncio.Lock()
         self._waiting = False
@@ -66,42 +73,50 @@ class OutboxSender:
             return await self._drain()
 
     async def _drain(self) -> int:
-        sent = 0
-        while True:
+        sent, self._paused = 0, {}
+        while platforms := [p for p in self.adapters if p not in self._paused]:
             async with self._database.unit() as session:
                 claimed = [(m.id, m.platform, m.address_key_id, m.address, m.text, m.image, m.attempts)
                            for m in await repo.claim(session, now=self._clock(), lease=self._lease, limit=self._batch,
-                                                platforms=list(self.adapters))]
+                                                platforms=platforms)]
             for row in claimed:
                 sent += await self._send(*row)
             if len(claimed) < self._batch:
-                return sent
+                break
+        return sent
 
     async def _send(self, message_id, platform, key_id, sealed, text, image, attempts) -> int:
         adapter = self.adapters[platform]
+        if platform in self._paused:  # it said to wait: the rest of its batch waits too, untried
+            async with self._database.unit() as session:
+                await repo.retry_at(session, message_id=message_id, when=self._paused[platform])
+            return 0
         try:
             address = json.loads(self._keys().open(key_id, sealed))
             await self._pace()
             await adapter.deliver(address["chat"], text, image)
         except Exception as error:  # every failure is retried or given up on, never lost
-            await self._failed(message_id, attempts, error)
+            await self._failed(message_id, platform, attempts, error)
             return 0
         async with self._database.unit() as session:
             await repo.mark_sent(session, message_id=message_id, now=self._clock())
         return 1
 
-    async def _failed(self, message_id: int, attempts: int, error: Exception) -> None:
+    async def _failed(self, message_id: int, platform: str, attempts: int, error: Exception) -> None:
         now = self._clock()
         permanent = isinstance(error, KeyProblem) or (isinstance(error, SendFailed) and error.permanent)
         async with self._database.unit() as session:
-            if permanent or attempts >= self._max_attempts:
-                log.warning("outbox message %d undeliverable after %d attempts: %s", message_id, attempts,
-                            type(error).__name__)
+            if permanent:
+                log.warning("outbox message %d undeliverable: %s", message_id, type(error).__name__)
                 await repo.give_up(session, message_id=message_id, now=now)
                 return
             retry_after = error.retry_after if isinstance(error, SendFailed) else None
-            delay = retry_after if retry_after is not None else min(30 * 2 ** (attempts - 1), 3600)
-            log.info("outbox message %d will be retried in %ds: %s", message_id, delay, type(error).__name__)
+            delay = retry_after if retry_after is not None else min(30 * 2 ** min(attempts - 1, 7), MAX_BACKOFF)
+            if retry_after is not None:
+                self._paused[platform] = now + timedelta(seconds=retry_after)
+            level = logging.WARNING if attempts >= STILL_FAILING else logging.INFO
+            log.log(level, "outbox message %d will be retried in %ds (attempt %d): %s", message_id, delay, attempts,
+                    type(error).__name__)
             await repo.retry_at(session, message_id=message_id, when=now + timedelta(seconds=delay))
 
     async def _pace(self) -> None:

@@ -1,7 +1,8 @@
-"""The outbox sender against the fake Bot API: a platform error then success sends once, a 429's
-retry_after is honoured, a sender that died after claiming is replaced without a double send,
-a blocked chat is given up on, on SQLite and PostgreSQL; and two senders at once on PostgreSQL
-share the work without sending anything twice."""
+"""The outbox sender against the fake Bot API, on SQLite and PostgreSQL: a platform error then
+success sends once, a 429's retry_after is honoured and holds back the rest of the batch, a day's
+outage loses nothing, a sender that died after claiming is replaced without a double send, a
+blocked chat is given up on; and two senders at once on PostgreSQL share the work without
+sending anything twice."""
 
 import asyncio
 from datetime import timedelta
@@ -76,6 +77,33 @@ async def test_a_429_waits_as_long_as_telegram_says(telegram_api, database, keys
     clock.advance(seconds=7)
     assert await sender.drain() == 1
     assert len(telegram_api.sent_to(LEAD)) == 1
+
+
+async def test_a_429_holds_back_the_rest_of_the_batch_untried(telegram_api, database, keys, clock, sender):
+    for n in range(3):
+        await queue_one(database, keys, clock, key=f"alert:{n}")
+    telegram_api.fail("sendMessage", 429, "Too Many Requests: retry after 7", retry_after=7)
+    assert await sender.drain() == 0
+    assert len([c for c in telegram_api.calls if c.method == "sendMessage"]) == 1
+    async with database.unit() as session:
+        assert set(await session.scalars(select(OutboxMessage.due_at))) == {clock.now + timedelta(seconds=7)}
+    clock.advance(seconds=7)
+    assert await sender.drain() == 3
+
+
+async def test_an_outage_of_a_day_delays_a_message_and_loses_nothing(telegram_api, database, keys, clock, sender):
+    await queue_one(database, keys, clock)
+    telegram_api.fail("sendMessage", 502, "Bad Gateway", times=30)
+    began, waits = clock.now, []
+    for _ in range(30):
+        failed_at = clock.now
+        assert await sender.drain() == 0
+        waits.append((await row(database)).due_at - failed_at)
+        clock.now = (await row(database)).due_at
+    assert waits[:3] == [timedelta(seconds=30), timedelta(seconds=60), timedelta(seconds=120)]
+    assert max(waits) == timedelta(hours=1) and clock.now - began >= timedelta(days=1)
+    assert await sender.drain() == 1
+    assert [m["text"] for m in telegram_api.sent_to(LEAD)] == [LATER["text"]]
 
 
 async def test_a_sender_that_died_after_claiming_is_replaced_without_a_double_send(

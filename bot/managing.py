@@ -256,10 +256,13 @@ class Managing:
         await repo.audit(session, actor=actor, team=action.team, verb="action_done", now=self._clock(),
                          detail=action.reference)
         for report in await repo.reports_of_action(session, action_id=action.id):
-            told = report.status != "closed" and await give_feedback(
-                session, keys=self._keys(), report=report, kind=f"done:{action.id}", now=self._clock(),
-                text=_(M.FEEDBACK_DONE).format(reference=report.reference, what=action.description))
-            if told and _before(report.status, "feedback_sent"):
+            if report.status == "closed":
+                continue
+            # Given whether pushed or not: a reporter who kept no contact reads it with /status.
+            await give_feedback(session, keys=self._keys(), report=report, kind=f"done:{action.id}",
+                                now=self._clock(),
+                                text=_(M.FEEDBACK_DONE).format(reference=report.reference, what=action.description))
+            if _before(report.status, "feedback_sent"):
                 await self._set_status(session, report, "feedback_sent")
         return [Message(_(M.ACTION_DONE).format(action=action.reference))]
 

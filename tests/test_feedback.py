@@ -8,11 +8,12 @@ from datetime import datetime, timezone
 
 from bot.digests import LEARNING, Digests
 from bot.feedback import send_progress_notes
-from tests.conftest import MANAGER, MEMBER, Chat
+from tests.conftest import INVITE, MANAGER, MEMBER, Chat
 from tests.helpers import all_rows, file_typical_report
 
 CHANGE = "Handover forms now list every agency told about a visit."
 CHANNEL = -1005550001
+OTHER_MEMBER = 693017428
 
 
 async def agree_a_change(telegram_api, bot, reference: str) -> Chat:
@@ -53,16 +54,39 @@ async def test_a_reporter_hears_what_changed_and_their_contact_goes_at_close(tel
     assert all(row["address"] is None for row in (await all_rows(database))["outbox"])
 
 
-async def test_a_reporter_without_contact_is_told_nothing_and_checks_with_status(telegram_api, bot, chat, outbox):
+async def test_feedback_reaches_only_the_reporters_whose_reports_the_change_came_from(telegram_api, bot, chat,
+                                                                                       database, outbox):
+    other = Chat(telegram_api, bot[1], OTHER_MEMBER)
+    await other.say(f"/start {INVITE}")
+    references = {}
+    for reporter in (chat, other):
+        submitted = await file_typical_report(reporter, feedback="Tell me what changes")
+        references[reporter.user_id] = re.search(r"NM-\w{4}-\w{4}", submitted[-1]["text"]).group()
+    seen = {user: len(telegram_api.sent_to(user)) for user in references}
+
+    await agree_a_change(telegram_api, bot, references[OTHER_MEMBER])
+    assert await outbox.drain() == 1
+    assert len(telegram_api.sent_to(MEMBER)) == seen[MEMBER]
+    [told] = telegram_api.sent_to(OTHER_MEMBER)[seen[OTHER_MEMBER]:]
+    assert references[OTHER_MEMBER] in told["text"] and references[MEMBER] not in told["text"]
+
+
+async def test_a_reporter_without_contact_is_told_nothing_and_checks_with_status(telegram_api, bot, chat, database,
+                                                                                 outbox):
     submitted = await file_typical_report(chat)
     reference = re.search(r"NM-\w{4}-\w{4}", submitted[-1]["text"]).group()
     seen = len(telegram_api.sent_to(MEMBER))
-    await agree_a_change(telegram_api, bot, reference)
+    manager = await agree_a_change(telegram_api, bot, reference)
 
     assert await outbox.drain() == 0
     assert len(telegram_api.sent_to(MEMBER)) == seen
     status = await chat.say(f"/status {reference.lower()}")
     assert f"{reference}: action agreed" in status[-1]["text"] and CHANGE in status[-1]["text"]
+    await manager.tap("Mark AC-", (await manager.say("/actions"))[-1])
+    assert await outbox.drain() == 0 and len(telegram_api.sent_to(MEMBER)) == seen + 1
+    assert (await all_rows(database))["reports"][0]["status"] == "feedback_sent"
+    status = await chat.say(f"/status {reference}")
+    assert f"{reference}: feedback sent" in status[-1]["text"] and "(now in place)" in status[-1]["text"]
     assert "don't know the reference" in (await chat.say("/status NM-2222-3333"))[-1]["text"]
     assert "with your reference" in (await chat.say("/status"))[-1]["text"]
     stranger = Chat(telegram_api, bot[1], 4040404)

@@ -101,8 +101,11 @@ class RetentionSettings(_Section):
 class LimitSettings(_Section):
     # How many messages and taps one reporter may send; more get a kind "slow down".
     per_reporter: str = "60/minute"
+    # How many references one reporter may look up with /status that turn out unknown: codes
+    # cannot be guessed by trying them.
+    status_misses: str = "10/hour"
 
-    @field_validator("per_reporter")
+    @field_validator("per_reporter", "status_misses")
     @classmethod
     def _readable(cls, value: str) -> str:
         try:

@@ -92,6 +92,7 @@ class Reporting:
         # reporter's hits to a thread each time it expires them, costing more than an update.
         self._limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
         self._limit = limits.parse(settings.limits.per_reporter)
+        self._status_misses = limits.parse(settings.limits.status_misses)
 
     # Platforms redeliver unconfirmed events for a day; remember them for two.
     EVENT_MEMORY = timedelta(days=2)
@@ -177,17 +178,23 @@ class Reporting:
 
     async def status(self, sender: Sender, reference: str) -> list[Message]:
         """Returns a report's progress and the changes agreed because of it, for its reference:
-        how a reporter who kept no contact hears back. Members only, and rate-limited."""
+        how a reporter who kept no contact hears back. Members only, their own team's reports
+        only, rate-limited, and a few unknown references at most."""
         command = "/status" if sender.platform != "slack" else f"{self._start_command('slack')} status"
         if not reference.strip():
             return [Message(_(M.STATUS_ASK).format(command=command))]
         if not await self._within_limit(sender):
             return [Message(_(M.SLOW_DOWN), retry=True)]
+        reporter = self._pseudonym(sender).value
+        if not await self._limiter.test(self._status_misses, "status-miss", reporter):
+            return [Message(_(M.STATUS_TOO_MANY_MISSES))]
         async with self._database.unit() as session:
-            if await self._team(session, sender, self._pseudonym(sender)) is None:
+            team = await self._team(session, sender, self._pseudonym(sender))
+            if team is None:
                 return [Message(_(M.NOT_A_MEMBER))]
             report = await repo.report_with_reference(session, reference=reference)
-            if report is None:
+            if report is None or report.team != team:
+                await self._limiter.hit(self._status_misses, "status-miss", reporter)
                 return [Message(_(M.STATUS_UNKNOWN).format(reference=reference.strip()[:16]))]
             actions = await actions_for(session, report_id=report.id)
         return [Message("\n".join(progress(report, actions, self._settings.zone)))]

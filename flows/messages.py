@@ -297,4 +297,8 @@ STATUS_CHANGE = N_("Change agreed: {what}{done}")
 STATUS_CHANGE_DONE = N_(" (now in place)")
 STATUS_NO_CHANGES = N_("No change has been agreed yet.")
 STATUS_UNKNOWN = N_("I don't know the reference {reference}. It looks like NM-7K3F-9Q2C.")
+STATUS_TOO_MANY_MISSES = N_(
+    "I didn't know several of the references you sent, so I'll look up no more for a while. "
+    "Please check your reference and try again later."
+)
 STATUS_ASK = N_("Send {command} with your reference, e.g. {command} NM-7K3F-9Q2C.")

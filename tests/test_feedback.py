@@ -14,6 +14,7 @@ from tests.helpers import all_rows, file_typical_report
 CHANGE = "Handover forms now list every agency told about a visit."
 CHANNEL = -1005550001
 OTHER_MEMBER = 693017428
+SOUTH_MEMBER = 2002  # a member of south, in the shared settings
 
 
 async def agree_a_change(telegram_api, bot, reference: str) -> Chat:
@@ -91,6 +92,18 @@ async def test_a_reporter_without_contact_is_told_nothing_and_checks_with_status
     assert "with your reference" in (await chat.say("/status"))[-1]["text"]
     stranger = Chat(telegram_api, bot[1], 4040404)
     assert "only for teams" in (await stranger.say(f"/status {reference}"))[-1]["text"]
+
+
+async def test_status_shows_only_a_teams_own_reports_and_stops_after_many_unknown_codes(telegram_api, bot, chat):
+    submitted = await file_typical_report(chat)
+    reference = re.search(r"NM-\w{4}-\w{4}", submitted[-1]["text"]).group()
+    south = Chat(telegram_api, bot[1], SOUTH_MEMBER)
+    assert "don't know the reference" in (await south.say(f"/status {reference}"))[-1]["text"]
+
+    for n in range(10):
+        assert "don't know the reference" in (await chat.say(f"/status NM-2222-{n + 2}222"))[-1]["text"]
+    assert "look up no more for a while" in (await chat.say(f"/status {reference}"))[-1]["text"]
+    assert "don't know the reference" in (await south.say("/status NM-2222-3333"))[-1]["text"]  # each their own count
 
 
 async def test_a_quiet_report_gets_one_progress_note_per_silence(telegram_api, bot, chat, database, keys, clock,

@@ -16,10 +16,20 @@ def progress(report: Any, actions: list[Any], zone: tzinfo) -> list[str]:
                      for a in actions] or [_(M.STATUS_NO_CHANGES)])
 
 
+POST_LIMIT = 3000  # characters: a Slack section holds 3,000 and a Telegram message 4,096
+
+
 def learning_post(*, team_name: str, start: date, end: date, changes: list[str]) -> str:
-    """Returns a team's "you said, we did" post: the changes its reports led to, in plain words."""
-    return "\n".join([
-        _(M.LEARNING_TITLE).format(team=team_name, start=start.strftime("%-d %b"), end=end.strftime("%-d %b %Y")),
-        "", _(M.LEARNING_INTRO), *(_(M.LEARNING_LINE).format(what=what) for what in changes), "",
-        _(M.LEARNING_OUTRO),
-    ])
+    """Returns a team's "you said, we did" post: the changes its reports led to, in plain words,
+    as many as fit one post."""
+    title = _(M.LEARNING_TITLE).format(team=team_name, start=start.strftime("%-d %b"), end=end.strftime("%-d %b %Y"))
+    lines = [_(M.LEARNING_LINE).format(what=what) for what in changes]
+
+    def post(shown: int) -> str:
+        more = [_(M.LEARNING_MORE).format(more=len(lines) - shown)] if shown < len(lines) else []
+        return "\n".join([title, "", _(M.LEARNING_INTRO), *lines[:shown], *more, "", _(M.LEARNING_OUTRO)])
+
+    shown = len(lines)
+    while shown and len(post(shown)) > POST_LIMIT:
+        shown -= 1
+    return post(shown)

@@ -291,6 +291,7 @@ PROGRESS_WHERE = {
 LEARNING_TITLE = N_("You said, we did: {team}, {start} to {end}")
 LEARNING_INTRO = N_("Because people in this team reported near misses, these changes are now in place:")
 LEARNING_LINE = N_("• {what}")
+LEARNING_MORE = N_("…and {more} more changes: your managers can tell you about them.")
 LEARNING_OUTRO = N_("Thank you to everyone who reported. Every report is read, and this is what they changed.")
 STATUS_REPORT = N_("{reference}: {status}, sent {day}.")
 STATUS_CHANGE = N_("Change agreed: {what}{done}")

@@ -3,7 +3,7 @@ with their chart through the real Telegram adapter, and still sent exactly once 
 restarts after the due time (APScheduler's job store in the database), on SQLite and PostgreSQL."""
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
@@ -13,7 +13,10 @@ from bot.config import DigestSettings
 from bot.digests import Digests
 from bot.reporting import Sender
 from bot.runner import PERSISTENT, Services, build_scheduler, start_scheduler
+from flows import messages as M
 from flows.digest import measures_line
+from flows.feedback import POST_LIMIT, learning_post
+from flows.messages import _
 from storage.managing import FeedbackMeasures
 from storage.models import ScheduledPost
 from tests.conftest import MANAGER, MEMBER
@@ -195,3 +198,13 @@ async def test_a_team_with_a_channel_gets_a_scheduled_learning_post_and_loses_it
 ])
 def test_feedback_measures_in_words_never_give_a_small_count_away(reports, given, median, line):
     assert measures_line(FeedbackMeasures(reports, given, median), days=90, small=3) == line
+
+
+def test_a_learning_post_with_many_changes_fits_one_message_and_says_how_many_more():
+    changes = [f"Change {n}: " + "handover forms list every agency told about a visit. " * 10 for n in range(20)]
+    post = learning_post(team_name="North locality", start=date(2026, 11, 1), end=date(2026, 12, 7), changes=changes)
+    listed = [line for line in post.splitlines() if line.startswith("• ")]
+    assert len(post) <= POST_LIMIT and 0 < len(listed) < 20
+    assert f"…and {20 - len(listed)} more changes" in post and post.endswith(_(M.LEARNING_OUTRO))
+    few = learning_post(team_name="North locality", start=date(2026, 11, 1), end=date(2026, 12, 7), changes=changes[:2])
+    assert few.count("• ") == 2 and "more changes" not in few

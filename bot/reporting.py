@@ -181,10 +181,12 @@ class Reporting:
         how a reporter who kept no contact hears back. Members only, their own team's reports
         only, rate-limited, and a few unknown references at most."""
         command = "/status" if sender.platform != "slack" else f"{self._start_command('slack')} status"
-        if not reference.strip():
-            return [Message(_(M.STATUS_ASK).format(command=command))]
         if not await self._within_limit(sender):
             return [Message(_(M.SLOW_DOWN), retry=True)]
+        if not reference.strip():  # their own reports, found through their pseudonym, for a lost code
+            own = await self.own_reports(sender)
+            ask = _(M.STATUS_ASK).format(command=command)
+            return [Message("\n\n".join([_(M.STATUS_YOURS), *("\n".join(r.progress) for r in own), ask]) if own else ask)]
         reporter = self._pseudonym(sender).value
         if not await self._limiter.test(self._status_misses, "status-miss", reporter):
             return [Message(_(M.STATUS_TOO_MANY_MISSES))]

@@ -151,6 +151,7 @@ class TelegramAdapter:
         await self.application.bot.set_my_commands([
             BotCommand("report", _(M.COMMAND_REPORT)),
             BotCommand("cancel", _(M.COMMAND_CANCEL)),
+            BotCommand("status", _(M.COMMAND_STATUS)),
             BotCommand("help", _(M.COMMAND_HELP)),
         ])
 

@@ -33,7 +33,8 @@ RESUME = N_("You have a report in progress. Carrying on where you left off:")
 HELP = N_(
     "/report – report a near miss in about two minutes\n"
     "/cancel – stop the report in progress\n"
-    "/status CODE – how your report is going, and what changed because of it\n"
+    "/status CODE – how your report is going, and what changed because of it "
+    "(/status alone lists your reports)\n"
     "/help – this message\n\n"
     "Reports are confidential: managers never see who reported. "
     "A child at risk now? Follow child protection procedures or call 999."
@@ -137,6 +138,7 @@ AND = N_("and")
 
 COMMAND_REPORT = N_("Report a near miss")
 COMMAND_CANCEL = N_("Cancel the report in progress")
+COMMAND_STATUS = N_("How your reports are going")
 COMMAND_HELP = N_("How this works")
 
 MODAL_TITLE = N_("Near-miss report")
@@ -302,4 +304,5 @@ STATUS_TOO_MANY_MISSES = N_(
     "I didn't know several of the references you sent, so I'll look up no more for a while. "
     "Please check your reference and try again later."
 )
+STATUS_YOURS = N_("Your reports:")
 STATUS_ASK = N_("Send {command} with your reference, e.g. {command} NM-7K3F-9Q2C.")

@@ -292,7 +292,7 @@ async def test_forged_callback_data_changes_nothing(chat, database):
 
 async def test_the_command_menu_is_set(chat, telegram_api):
     [menu] = [call for call in telegram_api.calls if call.method == "setMyCommands"]
-    assert [c["command"] for c in menu.params["commands"]] == ["report", "cancel", "help"]
+    assert [c["command"] for c in menu.params["commands"]] == ["report", "cancel", "status", "help"]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -1,7 +1,7 @@
 """The outbox sender against the fake Bot API, on SQLite and PostgreSQL: a platform error then
 success sends once, a 429's retry_after is honoured and holds back the rest of the batch, a day's
 outage loses nothing, a sender that died after claiming is replaced without a double send, a
-blocked chat is given up on; and two senders at once on PostgreSQL share the work without
+slow platform never keeps a sender sending past its claim, a blocked chat is given up on; and two senders at once on PostgreSQL share the work without
 sending anything twice."""
 
 import asyncio
@@ -117,6 +117,26 @@ async def test_a_sender_that_died_after_claiming_is_replaced_without_a_double_se
     assert await sender.drain() == 1
     assert await sender.drain() == 0
     assert len(telegram_api.sent_to(LEAD)) == 1
+
+
+async def test_a_slow_platform_never_holds_a_claim_past_its_lease(telegram_api, database, keys, clock, adapter):
+    class SlowTelegram:  # the real adapter, on a platform that takes two minutes a message
+        async def deliver(self, *args) -> None:
+            clock.advance(minutes=2)
+            await adapter.deliver(*args)
+
+    for n in range(5):
+        await queue_one(database, keys, clock, key=f"alert:{n}")
+    sender = OutboxSender(database=database, keys=keys, clock=clock, per_second=1000, batch=5,
+                          lease=timedelta(minutes=5))
+    sender.adapters = {"telegram": SlowTelegram()}
+    assert await sender.drain() == 2  # then four minutes gone, of a five-minute lease
+    assert await sender.drain() == 0  # the other three are still claimed
+    clock.advance(minutes=1)
+    assert await sender.drain() == 2  # the lease ended; two of the three, and four minutes more
+    clock.advance(minutes=1)
+    assert await sender.drain() == 1
+    assert len(telegram_api.sent_to(LEAD)) == 5 and await sender.drain() == 0
 
 
 async def test_a_blocked_chat_is_given_up_on(telegram_api, database, keys, clock, sender):

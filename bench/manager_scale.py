@@ -17,7 +17,6 @@ import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import datetime, timedelta, timezone
@@ -29,7 +28,7 @@ from sqlalchemy import insert, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.telegram_throughput import NEARMISS, _database  # noqa: E402
+from bench.telegram_throughput import NEARMISS, scratch_database  # noqa: E402
 from bot.config import DatabaseSettings, Settings, TeamSettings  # noqa: E402
 from bot.digests import Digests  # noqa: E402
 from flows.lists import DEFAULT_FACTORS, DEFAULT_WHERE, DEFAULT_WHO, GRADES  # noqa: E402
@@ -147,9 +146,8 @@ def _export(config: Path, runs: int) -> tuple[float, float]:
 
 
 async def _measure(kind: str, size: int, runs: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        url, cleanup = await _database(kind, Path(folder))
-        config = Path(folder) / "config.toml"
+    async with scratch_database(kind) as (url, folder):
+        config = folder / "config.toml"
         config.write_text(f'[database]\nurl = "{url}"\n'
                           + "".join(f'[[teams]]\nid = "{team}"\nname = "{team.title()}"\n' for team in TEAMS))
         database = Database(url)
@@ -168,10 +166,6 @@ async def _measure(kind: str, size: int, runs: int) -> None:
                   f"{export_s:>10.1f}{export_mib:>9.0f}", flush=True)
         finally:
             await database.close()
-            if cleanup:
-                connection, name = cleanup
-                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                await connection.close()
 
 
 async def main() -> None:

@@ -11,7 +11,6 @@ import asyncio
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,7 +20,7 @@ from cryptography.fernet import Fernet
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.telegram_throughput import _database  # noqa: E402
+from bench.telegram_throughput import scratch_database  # noqa: E402
 from bot.config import TelegramSettings  # noqa: E402
 from bot.outbox import OutboxSender  # noqa: E402
 from bot.telegram import TelegramAdapter  # noqa: E402
@@ -75,15 +74,8 @@ async def main() -> None:
                 messages = int(rate * args.seconds) if rate else UNPACED_MESSAGES
                 rates = []
                 for _ in range(args.runs):
-                    with tempfile.TemporaryDirectory() as folder:
-                        url, cleanup = await _database(kind, Path(folder))
-                        try:
-                            rates.append(await _drain_once(url, api, rate, messages))
-                        finally:
-                            if cleanup:
-                                connection, name = cleanup
-                                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                                await connection.close()
+                    async with scratch_database(kind) as (url, _folder):
+                        rates.append(await _drain_once(url, api, rate, messages))
                 median = statistics.median(rates)
                 share = f"{median / rate:.2f}" if rate else "-"
                 print(f"{kind:<10}{rate or 'none':>8}{messages:>9}{median:>15.1f}{share:>9}", flush=True)

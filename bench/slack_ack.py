@@ -33,7 +33,7 @@ from cryptography.fernet import Fernet
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.telegram_throughput import NEARMISS, REPORT, _database  # noqa: E402
+from bench.telegram_throughput import NEARMISS, REPORT, scratch_database  # noqa: E402
 from bot.slack_views import Ids  # noqa: E402
 from tests.fake_slack import TEAM, FakeSlack, FakeSlackAPI  # noqa: E402
 from tests.test_slack import GOOD_FORM  # noqa: E402
@@ -197,15 +197,8 @@ async def main() -> None:
           f"{'submit p50':>14}{'p99':>7}{'missed':>7}{'tap p50':>9}{'p99':>7}{'missed':>7}")
     for users in args.users:
         for kind in args.databases:
-            with tempfile.TemporaryDirectory() as folder:
-                url, cleanup = await _database(kind, Path(folder))
-                try:
-                    seconds, latencies = await _run(url, users, keys, args.think)
-                finally:
-                    if cleanup:
-                        connection, name = cleanup
-                        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                        await connection.close()
+            async with scratch_database(kind) as (url, _folder):
+                seconds, latencies = await _run(url, users, keys, args.think)
             requests = sum(len(found) for found in latencies.values())
             print(f"{users:>5} {kind:<9}{requests:>9}{requests / seconds:>6.0f}    "
                   f"{_summary(latencies['view_submission'])}  {_summary(latencies['block_actions'])}", flush=True)

@@ -23,6 +23,7 @@ shown. "cpu ms" is the bot process's own CPU time per update, which other load h
 import argparse
 import asyncio
 import base64
+import contextlib
 import functools
 import os
 import random
@@ -31,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -161,14 +163,23 @@ telegram = [{members}]
     return config
 
 
-async def _database(kind: str, folder: Path):
-    if kind == "sqlite":
-        return f"sqlite+aiosqlite:///{folder / 'bench.db'}", None
-    admin = make_url(POSTGRES).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(admin)
-    name = f"nearmiss_bench_{secrets.token_hex(4)}"
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False), (connection, name)
+@contextlib.asynccontextmanager
+async def scratch_database(kind: str) -> AsyncIterator[tuple[str, Path]]:
+    """Yields a new, empty database's URL and a folder for files, both gone afterwards."""
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        if kind == "sqlite":
+            yield f"sqlite+aiosqlite:///{folder / 'bench.db'}", folder
+            return
+        admin = make_url(POSTGRES).set(drivername="postgresql").render_as_string(hide_password=False)
+        connection = await asyncpg.connect(admin)
+        database = f"nearmiss_bench_{secrets.token_hex(4)}"
+        await connection.execute(f'CREATE DATABASE "{database}"')
+        try:
+            yield make_url(POSTGRES).set(database=database).render_as_string(hide_password=False), folder
+        finally:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            await connection.close()
 
 
 def _summary(seconds: float, latencies: list[float], cpu: float) -> tuple[float, float, float, float]:
@@ -186,18 +197,11 @@ async def _echo(reporters: int, think: float) -> tuple[float, float, float, floa
 
 
 async def _nearmiss(kind: str, reporters: int, keys: dict, think: float) -> tuple[float, float, float, float]:
-    with tempfile.TemporaryDirectory() as folder:
-        url, cleanup = await _database(kind, Path(folder))
-        try:
-            def command(api, folder=Path(folder), url=url):
-                return [NEARMISS, "run", "--config", str(_config(folder, url, reporters, api))]
+    async with scratch_database(kind) as (url, folder):
+        def command(api):
+            return [NEARMISS, "run", "--config", str(_config(folder, url, reporters, api))]
 
-            return _summary(*await _run(command, keys, reporters, functools.partial(_reporter, think=think)))
-        finally:
-            if cleanup:
-                connection, name = cleanup
-                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                await connection.close()
+        return _summary(*await _run(command, keys, reporters, functools.partial(_reporter, think=think)))
 
 
 def _medians(runs: list[tuple[float, ...]]) -> tuple[float, ...]:

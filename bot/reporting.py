@@ -183,20 +183,20 @@ class Reporting:
         command = "/status" if sender.platform != "slack" else f"{self._start_command('slack')} status"
         if not await self._within_limit(sender):
             return [Message(_(M.SLOW_DOWN), retry=True)]
+        ask = _(M.STATUS_ASK).format(command=command)
         if not reference.strip():  # their own reports, found through their pseudonym, for a lost code
-            own = await self.own_reports(sender)
-            ask = _(M.STATUS_ASK).format(command=command)
-            return [Message("\n\n".join([_(M.STATUS_YOURS), *("\n".join(r.progress) for r in own), ask]) if own else ask)]
-        reporter = self._pseudonym(sender).value
-        if not await self._limiter.test(self._status_misses, "status-miss", reporter):
+            own = ["\n".join(r.progress) for r in await self.own_reports(sender)]
+            return [Message("\n\n".join([_(M.STATUS_YOURS), *own, ask]) if own else ask)]
+        pseudonym = self._pseudonym(sender)
+        if not await self._limiter.test(self._status_misses, "status-miss", pseudonym.value):
             return [Message(_(M.STATUS_TOO_MANY_MISSES))]
         async with self._database.unit() as session:
-            team = await self._team(session, sender, self._pseudonym(sender))
+            team = await self._team(session, sender, pseudonym)
             if team is None:
                 return [Message(_(M.NOT_A_MEMBER))]
             report = await repo.report_with_reference(session, reference=reference)
             if report is None or report.team != team:
-                await self._limiter.hit(self._status_misses, "status-miss", reporter)
+                await self._limiter.hit(self._status_misses, "status-miss", pseudonym.value)
                 return [Message(_(M.STATUS_UNKNOWN).format(reference=reference.strip()[:16]))]
             actions = await actions_for(session, report_id=report.id)
         return [Message("\n".join(progress(report, actions, self._settings.zone)))]

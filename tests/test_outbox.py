@@ -1,8 +1,8 @@
 """The outbox sender against the fake Bot API, on SQLite and PostgreSQL: a platform error then
 success sends once, a 429's retry_after is honoured and holds back the rest of the batch, a day's
 outage loses nothing, a sender that died after claiming is replaced without a double send, a
-slow platform never keeps a sender sending past its claim, a blocked chat is given up on; and two senders at once on PostgreSQL share the work without
-sending anything twice."""
+slow platform never keeps a sender sending past its claim, a blocked chat is given up on; and
+two senders at once on PostgreSQL share the work without sending anything twice."""
 
 import asyncio
 from datetime import timedelta

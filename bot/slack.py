@@ -10,6 +10,10 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackSettings
@@ -77,7 +81,12 @@ class SlackAdapter:
         self._reporting = reporting
         self._managing = managing
         http = settings.mode == "http"
-        self.client = AsyncWebClient(token=settings.bot_token.get_secret_value(), base_url=settings.base_url)
+        # A dropped connection or a server error is tried again, so that a reply such as a
+        # report's reference is not lost to a blip.
+        self.client = AsyncWebClient(
+            token=settings.bot_token.get_secret_value(), base_url=settings.base_url,
+            retry_handlers=[AsyncConnectionErrorRetryHandler(), AsyncServerErrorRetryHandler(max_retry_count=2)],
+        )
         self.app = AsyncApp(
             client=self.client,
             signing_secret=settings.signing_secret.get_secret_value() if http else "",

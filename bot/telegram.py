@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -38,6 +38,7 @@ PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _SHORT_LABEL = 20  # labels up to this long sit two to a row
 CAPTION_LIMIT = 1024
+REPLY_RETRY_WAITS = (0.5, 2.0)  # seconds before each new try of a reply the network lost
 
 
 class PerChatOrder(BaseUpdateProcessor):
@@ -205,8 +206,19 @@ class TelegramAdapter:
     # Sending.
 
     async def send(self, chat_id: str, message: Message) -> None:
-        """Sends one message, with its buttons, to a chat."""
-        await self.application.bot.send_message(int(chat_id), message.text, reply_markup=keyboard(message))
+        """Sends one message, with its buttons, to a chat; a network error or a Bot API server
+        error is tried again, so that a reply such as a report's reference is not lost to a blip."""
+        for wait in (*REPLY_RETRY_WAITS, None):
+            try:
+                await self.application.bot.send_message(int(chat_id), message.text, reply_markup=keyboard(message))
+                return
+            except BadRequest:
+                raise  # a NetworkError to PTB, but trying again cannot mend it
+            except NetworkError as error:  # timeouts and 5xx too
+                if wait is None:
+                    raise
+                log.warning("a reply met %s; trying again in %gs", type(error).__name__, wait)
+                await asyncio.sleep(wait)
 
     async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
         """Sends one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""

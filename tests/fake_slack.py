@@ -40,6 +40,7 @@ class FakeSlackAPI:
         self._seen_change: dict[str, asyncio.Event] = {}  # by channel, or by trigger id for views.open
         self._sockets: list[web.WebSocketResponse] = []
         self.acks: dict[str, dict[str, Any]] = {}  # Socket Mode acknowledgements, by envelope id
+        self._failures: dict[str, list[int]] = {}  # HTTP statuses the next calls of a method get
         self._envelopes = itertools.count(1)
 
     async def start(self) -> None:
@@ -59,6 +60,10 @@ class FakeSlackAPI:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api/"
 
+    def fail(self, method: str, status: int, *, times: int = 1) -> None:
+        """Makes the next calls of a method fail with an HTTP status, as Slack's servers can."""
+        self._failures.setdefault(method, []).extend([status] * times)
+
     async def _record(self, method: str, params: dict[str, Any]) -> None:
         async with self._changed:
             self.calls.append(Call(method, params))
@@ -69,6 +74,8 @@ class FakeSlackAPI:
         token_kind = "Bearer xapp-" if method == "apps.connections.open" else "Bearer xoxb-"
         if not request.headers.get("Authorization", "").startswith(token_kind):
             return web.json_response({"ok": False, "error": "not_authed"})
+        if self._failures.get(method):
+            return web.Response(status=self._failures[method].pop(0), text="upstream failure")
         if request.content_type == "application/json":
             params = await request.json()
         else:

@@ -10,6 +10,12 @@ TYPICAL_WHAT = "Mum said call her on 07700 900123; police were not told about th
 
 async def file_typical_report(chat, *, feedback: str = "Don't contact me") -> list[dict]:
     """Files the report most reporters would: buttons where possible, two short texts."""
+    await answer_typical_report(chat, feedback=feedback)
+    return await chat.tap("Submit")
+
+
+async def answer_typical_report(chat, *, feedback: str = "Don't contact me") -> None:
+    """Answers every question of the typical report, up to its summary card."""
     await chat.say("/report")
     await chat.tap("Yesterday")
     await chat.tap("Home visit")
@@ -23,7 +29,6 @@ async def file_typical_report(chat, *, feedback: str = "Don't contact me") -> li
     await chat.tap("Done")
     await chat.tap("Skip")
     await chat.tap(feedback)
-    return await chat.tap("Submit")
 
 
 async def all_rows(database: Database) -> dict[str, list[dict]]:

@@ -80,6 +80,15 @@ async def test_the_slash_command_opens_the_whole_flow_on_one_screen(slack):
     assert optional == {"factors", "stopped"}
 
 
+async def test_a_reference_is_not_lost_to_a_server_error(slack):
+    view = await open_modal(slack)
+    slack.api.fail("chat.postMessage", 500, times=2)
+    status, _body = await slack.interact(slack.submission(MEMBER, view, GOOD_FORM))
+
+    assert status == 200
+    await said(slack.api, MEMBER, "Sent. Your reference is NM-")
+
+
 async def test_the_shortcut_opens_the_same_form(slack):
     status, _body = await slack.interact(slack.shortcut(MEMBER))
 

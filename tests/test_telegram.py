@@ -14,7 +14,7 @@ from bot.reporting import Reporting
 from bot.runner import sweep_drafts
 from tests.conftest import INVITE, MEMBER, Chat, start_bot
 from tests.fake_telegram import buttons, callback_update, text_update
-from tests.helpers import all_rows, file_typical_report, stored_text
+from tests.helpers import all_rows, answer_typical_report, file_typical_report, stored_text
 
 
 def _sqlite_file(settings) -> Path | None:
@@ -40,6 +40,14 @@ async def test_a_full_report_is_stored_pseudonymously(chat, database, keys, sett
     everything = await stored_text(database, _sqlite_file(settings))
     assert str(MEMBER) not in everything
     assert "900123" not in everything
+
+
+async def test_a_reference_is_not_lost_to_a_bad_gateway(chat, telegram_api):
+    await answer_typical_report(chat)
+    telegram_api.fail("sendMessage", 502, "Bad Gateway", times=2)
+
+    replies = await chat.tap("Submit")
+    assert len(replies) == 1 and "Your reference is NM-" in replies[0]["text"]
 
 
 async def test_choosing_feedback_keeps_only_an_encrypted_contact(chat, database, keys):

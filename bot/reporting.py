@@ -23,6 +23,7 @@ from flows.engine import TYPED_ACTIONS, Answer, Message, Outcome, ReportEngine
 from flows.feedback import progress
 from flows.messages import _
 from flows.report_flow import REPORT_FLOW
+from storage import outbox
 from storage import repositories as repo
 from storage.database import Database
 from storage.managing import actions_for
@@ -226,14 +227,16 @@ class Reporting:
         what the retention periods say is kept no longer; forgets events too old to be redelivered."""
         notices, now = [], self._clock()
         retention = self._settings.retention
+        contacts_before = now - timedelta(days=retention.contacts_days)
         async with self._database.unit() as session:
             await repo.forget_events(session, before=now - self.EVENT_MEMORY)
             await repo.purge(
                 session,
-                contacts_before=now - timedelta(days=retention.contacts_days),
+                contacts_before=contacts_before,
                 closed_before=now - timedelta(days=retention.closed_reports_days)
                 if retention.closed_reports_days else None,
             )
+            await outbox.give_up_on_old(session, queued_before=contacts_before, now=now)
         async with self._database.unit() as session:
             expired = [draft.id for draft in await repo.expired_drafts(session, now=now)]
         for draft_id in expired:  # one at a time: one bad draft must not keep the others

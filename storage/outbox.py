@@ -57,6 +57,17 @@ async def retry_at(session: AsyncSession, *, message_id: int, when: datetime) ->
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(due_at=when))
 
 
+async def give_up_on_old(session: AsyncSession, *, queued_before: datetime, now: datetime) -> None:
+    """Stops trying messages queued before a time and wipes their addresses: the contact
+    retention period holds for an address waiting in the queue too."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
+               OutboxMessage.created_at < queued_before)
+        .values(failed_at=now, address=None, address_key_id=None, text="", image=None)
+    )
+
+
 async def give_up(session: AsyncSession, *, message_id: int, now: datetime) -> None:
     """Stops trying a message that cannot be delivered, and wipes its address."""
     await session.execute(

@@ -139,6 +139,19 @@ async def test_a_slow_platform_never_holds_a_claim_past_its_lease(telegram_api, 
     assert len(telegram_api.sent_to(LEAD)) == 5 and await sender.drain() == 0
 
 
+async def test_a_message_never_sent_keeps_its_address_no_longer_than_a_contact(database, keys, clock, reporting):
+    async with database.unit() as session:  # for a platform no sender runs any more
+        await queue.enqueue(session, keys=keys, key="alert:slack", address={"platform": "slack", "chat": "D0LEAD"},
+                            text=LATER["text"], now=clock())
+    clock.advance(days=179)
+    await reporting.sweep()
+    assert (await row(database)).address is not None
+    clock.advance(days=2)
+    await reporting.sweep()
+    given_up = await row(database)
+    assert given_up.failed_at == clock.now and given_up.address is None and given_up.text == ""
+
+
 async def test_a_blocked_chat_is_given_up_on(telegram_api, database, keys, clock, sender):
     await queue_one(database, keys, clock)
     telegram_api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")

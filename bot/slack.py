@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
@@ -81,11 +82,12 @@ class SlackAdapter:
         self._reporting = reporting
         self._managing = managing
         http = settings.mode == "http"
-        # A dropped connection or a server error is tried again, so that a reply such as a
-        # report's reference is not lost to a blip.
+        # A dropped connection, a server error or a rate limit (after its Retry-After) is tried
+        # again, so that a reply such as a report's reference is not lost to a blip.
         self.client = AsyncWebClient(
             token=settings.bot_token.get_secret_value(), base_url=settings.base_url,
-            retry_handlers=[AsyncConnectionErrorRetryHandler(), AsyncServerErrorRetryHandler(max_retry_count=2)],
+            retry_handlers=[AsyncConnectionErrorRetryHandler(), AsyncServerErrorRetryHandler(max_retry_count=2),
+                            AsyncRateLimitErrorRetryHandler(max_retry_count=1)],
         )
         self.app = AsyncApp(
             client=self.client,

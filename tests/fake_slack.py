@@ -75,7 +75,11 @@ class FakeSlackAPI:
         if not request.headers.get("Authorization", "").startswith(token_kind):
             return web.json_response({"ok": False, "error": "not_authed"})
         if self._failures.get(method):
-            return web.Response(status=self._failures[method].pop(0), text="upstream failure")
+            status = self._failures[method].pop(0)
+            if status == 429:
+                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                         headers={"Retry-After": "1"})
+            return web.Response(status=status, text="upstream failure")
         if request.content_type == "application/json":
             params = await request.json()
         else:

@@ -80,9 +80,10 @@ async def test_the_slash_command_opens_the_whole_flow_on_one_screen(slack):
     assert optional == {"factors", "stopped"}
 
 
-async def test_a_reference_is_not_lost_to_a_server_error(slack):
+@pytest.mark.parametrize("failure", [500, 429])
+async def test_a_reference_is_not_lost_to_a_server_error_or_a_rate_limit(slack, failure):
     view = await open_modal(slack)
-    slack.api.fail("chat.postMessage", 500, times=2)
+    slack.api.fail("chat.postMessage", failure, times=2 if failure == 500 else 1)
     status, _body = await slack.interact(slack.submission(MEMBER, view, GOOD_FORM))
 
     assert status == 200

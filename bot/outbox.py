@@ -75,15 +75,11 @@ class OutboxSender:
     async def _drain(self) -> int:
         sent, self._paused = 0, {}
         while platforms := [p for p in self.adapters if p not in self._paused]:
-            # Stop short of the lease's end: past it, another sender may claim the same rows.
-            stop_at = self._clock() + self._lease * 0.8
             async with self._database.unit() as session:
                 claimed = [(m.id, m.platform, m.address_key_id, m.address, m.text, m.image, m.attempts)
                            for m in await repo.claim(session, now=self._clock(), lease=self._lease, limit=self._batch,
                                                 platforms=platforms)]
             for row in claimed:
-                if self._clock() >= stop_at:
-                    break  # the rest fall due again when their lease ends
                 sent += await self._send(*row)
             if len(claimed) < self._batch:
                 break
@@ -95,6 +91,10 @@ class OutboxSender:
             async with self._database.unit() as session:
                 await repo.retry_at(session, message_id=message_id, when=self._paused[platform])
             return 0
+        async with self._database.unit() as session:  # a fresh lease for this one send
+            if not await repo.renew(session, message_id=message_id, attempts=attempts,
+                                    until=self._clock() + self._lease):
+                return 0  # the batch's lease ran out on a slow platform, and another sender has it
         try:
             address = json.loads(self._keys().open(key_id, sealed))
             await self._pace()

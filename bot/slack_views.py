@@ -9,6 +9,7 @@ from flows import messages as M
 from flows.engine import TEXT_LIMIT, Message, encode_button
 from flows.lists import Lists, Option
 from flows.messages import _
+from flows.text import split_text
 from flows.report_flow import REPORT_FLOW, Kind, Step
 
 _SECTION_LIMIT = 3000
@@ -30,6 +31,11 @@ def _plain(text: str) -> dict[str, Any]:
     return {"type": "plain_text", "text": text[:_SECTION_LIMIT] or " ", "emoji": True}
 
 
+def _sections(text: str) -> list[dict[str, Any]]:
+    """Returns text as section blocks, as many as its length needs."""
+    return [{"type": "section", "text": _plain(part)} for part in split_text(text, _SECTION_LIMIT)]
+
+
 def fallback(text: str) -> str:
     """Returns text for a message's `text` field (shown in notifications, read as mrkdwn) with
     Slack's control characters escaped, so typed text cannot mention @channel or fake a link."""
@@ -38,7 +44,7 @@ def fallback(text: str) -> str:
 
 def message_blocks(message: Message) -> list[dict[str, Any]]:
     """Returns an engine message as blocks: its text, then its buttons."""
-    blocks: list[dict[str, Any]] = [{"type": "section", "text": _plain(message.text)}]
+    blocks = _sections(message.text)
     buttons = message.options + message.controls
     if buttons:
         elements = []
@@ -58,7 +64,7 @@ def message_blocks(message: Message) -> list[dict[str, Any]]:
 
 def answered_blocks(text: str) -> list[dict[str, Any]]:
     """Returns a question with its buttons taken away, once it has been answered."""
-    return [{"type": "section", "text": _plain(text)}]
+    return _sections(text)
 
 
 def _options(options: tuple[Option, ...]) -> list[dict[str, Any]]:
@@ -132,6 +138,6 @@ def home_view(reports: list[Any], *, member: bool) -> dict[str, Any]:
             {"type": "button", "action_id": Ids.HOME_STEPS, "text": _plain(_(M.HOME_STEPS))},
         ]})
         blocks.append({"type": "header", "text": _plain(_(M.HOME_YOURS))})
-        blocks += [{"type": "section", "text": _plain("\n".join(r.progress))} for r in reports] or [
+        blocks += [section for r in reports for section in _sections("\n".join(r.progress))] or [
             {"type": "section", "text": _plain(_(M.HOME_NONE))}]
     return {"type": "home", "blocks": blocks}

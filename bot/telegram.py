@@ -31,6 +31,7 @@ from flows import messages as M
 from flows.engine import Action, Answer, Button, Message, decode_button, encode_button
 from flows.triage import keeps_buttons
 from flows.messages import _
+from flows.text import split_text
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _SHORT_LABEL = 20  # labels up to this long sit two to a row
 CAPTION_LIMIT = 1024
+TEXT_LIMIT = 4096  # characters in one Telegram message
 REPLY_RETRY_WAITS = (0.5, 2.0)  # seconds before each new try of a reply the network lost
 
 
@@ -206,11 +208,19 @@ class TelegramAdapter:
     # Sending.
 
     async def send(self, chat_id: str, message: Message) -> None:
-        """Sends one message, with its buttons, to a chat; a network error or a Bot API server
-        error is tried again, so that a reply such as a report's reference is not lost to a blip."""
+        """Sends one message, with its buttons, to a chat: in parts if it is longer than Telegram
+        shows at once, the buttons with the last."""
+        *parts, last = split_text(message.text, TEXT_LIMIT)
+        for part in parts:
+            await self._send_text(int(chat_id), part, None)
+        await self._send_text(int(chat_id), last, keyboard(message))
+
+    async def _send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        # A network error or a Bot API server error is tried again, so that a reply such as a
+        # report's reference is not lost to a blip.
         for wait in (*REPLY_RETRY_WAITS, None):
             try:
-                await self.application.bot.send_message(int(chat_id), message.text, reply_markup=keyboard(message))
+                await self.application.bot.send_message(chat_id, text, reply_markup=markup)
                 return
             except BadRequest:
                 raise  # a NetworkError to PTB, but trying again cannot mend it

@@ -44,6 +44,18 @@ async def claim(
     return rows
 
 
+async def renew(session: AsyncSession, *, message_id: int, attempts: int, until: datetime) -> bool:
+    """Extends a claim to `until`; says False if the claim is no longer the one that counted
+    `attempts` (another sender claimed the message since) or the message is done."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.attempts == attempts,
+               OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+        .values(due_at=until)
+    )
+    return result.rowcount == 1
+
+
 async def mark_sent(session: AsyncSession, *, message_id: int, now: datetime) -> None:
     """Records a message as sent and wipes its address and words: a report's text is not kept twice."""
     await session.execute(

@@ -109,6 +109,8 @@ class FakeBotAPI:
                     pass
 
     async def _api_sendMessage(self, params):
+        if len(params.get("text", "")) > 4096:
+            return _error(400, "Bad Request: message is too long")
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),

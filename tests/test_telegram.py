@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from bot.config import TelegramSettings
 from bot.reporting import Reporting
 from bot.runner import sweep_drafts
+from flows.engine import Action, Button, Message
 from tests.conftest import INVITE, MEMBER, Chat, start_bot
 from tests.fake_telegram import buttons, callback_update, text_update
 from tests.helpers import all_rows, answer_typical_report, file_typical_report, stored_text
@@ -48,6 +49,17 @@ async def test_a_reference_is_not_lost_to_a_bad_gateway(chat, telegram_api):
 
     replies = await chat.tap("Submit")
     assert len(replies) == 1 and "Your reference is NM-" in replies[0]["text"]
+
+
+async def test_a_message_longer_than_telegram_shows_goes_in_parts_with_its_buttons_last(bot, telegram_api):
+    long_lines = "\n".join(f"Change {n}: " + "every agency told about the visit is listed. " * 8 for n in range(30))
+    buttons = (Button(Action.PICK, "Yes", "ask", "yes"),)
+    await bot[0].send(str(MEMBER), Message(long_lines, options=buttons))
+
+    parts = telegram_api.sent_to(MEMBER)
+    assert len(parts) == 3 and all(len(p["text"]) <= 4096 for p in parts)
+    assert "\n".join(p["text"] for p in parts) == long_lines
+    assert [bool(p.get("reply_markup")) for p in parts] == [False, False, True]
 
 
 async def test_choosing_feedback_keeps_only_an_encrypted_contact(chat, database, keys):

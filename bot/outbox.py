@@ -75,26 +75,28 @@ class OutboxSender:
     async def _drain(self) -> int:
         sent, self._paused = 0, {}
         while platforms := [p for p in self.adapters if p not in self._paused]:
+            renew_from = self._clock() + self._lease / 2
             async with self._database.unit() as session:
                 claimed = [(m.id, m.platform, m.address_key_id, m.address, m.text, m.image, m.attempts)
                            for m in await repo.claim(session, now=self._clock(), lease=self._lease, limit=self._batch,
                                                 platforms=platforms)]
             for row in claimed:
-                sent += await self._send(*row)
+                sent += await self._send(*row, renew=self._clock() >= renew_from)
             if len(claimed) < self._batch:
                 break
         return sent
 
-    async def _send(self, message_id, platform, key_id, sealed, text, image, attempts) -> int:
+    async def _send(self, message_id, platform, key_id, sealed, text, image, attempts, *, renew: bool) -> int:
         adapter = self.adapters[platform]
         if platform in self._paused:  # it said to wait: the rest of its batch waits too, untried
             async with self._database.unit() as session:
                 await repo.retry_at(session, message_id=message_id, when=self._paused[platform])
             return 0
-        async with self._database.unit() as session:  # a fresh lease for this one send
-            if not await repo.renew(session, message_id=message_id, attempts=attempts,
-                                    until=self._clock() + self._lease):
-                return 0  # the batch's lease ran out on a slow platform, and another sender has it
+        if renew:  # half the batch's lease is gone: a fresh one for this send, if the claim is still ours
+            async with self._database.unit() as session:
+                if not await repo.renew(session, message_id=message_id, attempts=attempts,
+                                        until=self._clock() + self._lease):
+                    return 0  # the lease ran out on a slow platform, and another sender has it
         try:
             address = json.loads(self._keys().open(key_id, sealed))
             await self._pace()

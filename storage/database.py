@@ -1,5 +1,6 @@
 """The database: one async engine, migrations on start, and a unit of work per change."""
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,6 +22,8 @@ class Database:
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         in_memory = parsed.database in (None, "", ":memory:")
+        if self.is_sqlite and sqlite3.sqlite_version_info < (3, 35):  # INSERT ... RETURNING
+            raise RuntimeError(f"nearmiss needs SQLite 3.35 or newer; this Python has {sqlite3.sqlite_version}")
         if self.is_sqlite and not in_memory:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         if self.is_sqlite:

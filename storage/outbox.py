@@ -11,6 +11,9 @@ from storage.database import QUEUED, insert_new
 from storage.keys import Keys
 from storage.models import OutboxMessage
 
+PENDING = (OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))  # neither sent nor given up
+WIPED = {"address": None, "address_key_id": None, "text": "", "image": None}  # a done message keeps no words
+
 
 async def enqueue(
     session: AsyncSession, *, keys: Keys, key: str, address: dict[str, str], text: str, now: datetime,
@@ -33,8 +36,7 @@ async def claim(
     if this one dies they fall due again when the lease ends."""
     rows = list(await session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.due_at <= now,
-               OutboxMessage.platform.in_(platforms))
+        .where(*PENDING, OutboxMessage.due_at <= now, OutboxMessage.platform.in_(platforms))
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one sender and ignores it
@@ -49,8 +51,7 @@ async def renew(session: AsyncSession, *, message_id: int, attempts: int, until:
     `attempts` (another sender claimed the message since) or the message is done."""
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.attempts == attempts,
-               OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+        .where(OutboxMessage.id == message_id, OutboxMessage.attempts == attempts, *PENDING)
         .values(due_at=until)
     )
     return result.rowcount == 1
@@ -60,7 +61,7 @@ async def mark_sent(session: AsyncSession, *, message_id: int, now: datetime) ->
     """Records a message as sent and wipes its address and words: a report's text is not kept twice."""
     await session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message_id)
-        .values(sent_at=now, address=None, address_key_id=None, text="", image=None)
+        .values(sent_at=now, **WIPED)
     )
 
 
@@ -74,9 +75,8 @@ async def give_up_on_old(session: AsyncSession, *, queued_before: datetime, now:
     retention period holds for an address waiting in the queue too."""
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
-               OutboxMessage.created_at < queued_before)
-        .values(failed_at=now, address=None, address_key_id=None, text="", image=None)
+        .where(*PENDING, OutboxMessage.created_at < queued_before)
+        .values(failed_at=now, **WIPED)
     )
 
 
@@ -84,5 +84,5 @@ async def give_up(session: AsyncSession, *, message_id: int, now: datetime) -> N
     """Stops trying a message that cannot be delivered, and wipes its address."""
     await session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message_id)
-        .values(failed_at=now, address=None, address_key_id=None, text="", image=None)
+        .values(failed_at=now, **WIPED)
     )

@@ -309,6 +309,10 @@ class Reporting:
                 turn.messages += await self._submit(session, draft, reporter, now)
             else:
                 draft.state, draft.updated_at, draft.expires_at = turn.state, now, now + self._idle
+                if answer.token and len(turn.messages) == 1:
+                    # A tapped question gives way to the next in the same message: the chat keeps
+                    # one live question, and a tap costs a platform call fewer.
+                    turn.messages = [replace(turn.messages[0], edit=True)]
         return self._signed(turn.messages, reporter, draft.id)
 
     async def _submit(self, session, draft: Draft, reporter: Pseudonym, now: datetime) -> list[Message]:

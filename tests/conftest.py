@@ -182,9 +182,16 @@ class Chat:
         self.api, self.processed, self.user_id = api, processed, user_id
 
     async def _push(self, update: dict) -> list[dict]:
-        before = {m["message_id"] for m in self.api.sent_to(self.user_id)}
+        """Returns the messages that appeared, or were rewritten in place, in answer (not those
+        whose buttons were only taken off)."""
+        before = {m["message_id"]: (m["text"], m.get("reply_markup")) for m in self.api.sent_to(self.user_id)}
         await self.processed.wait(await self.api.push(update))
-        return [m for m in self.api.sent_to(self.user_id) if m["message_id"] not in before]
+
+        def rewritten(message: dict) -> bool:
+            was = before.get(message["message_id"])
+            return was is None or was[0] != message["text"] or bool(buttons(message) and was[1] != message["reply_markup"])
+
+        return [m for m in self.api.sent_to(self.user_id) if rewritten(m)]
 
     async def say(self, text: str) -> list[dict]:
         """Sends text (or a command); returns the messages the bot sent back."""

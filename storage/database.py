@@ -1,5 +1,6 @@
 """The database: one async engine, migrations on start, and a unit of work per change."""
 
+import functools
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Table, bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
@@ -59,11 +60,20 @@ class Database:
         await self.engine.dispose()
 
 
-def insert_new(session: AsyncSession, model, *, unique: list[str], **values) -> Insert:
-    """Returns an INSERT of one row that does nothing where a row with the same `unique` columns
-    exists (one statement, where a look-up first would be two)."""
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+async def insert_new(session: AsyncSession, model, *, unique: tuple[str, ...], **values) -> bool:
+    """Inserts one row unless a row with the same `unique` columns exists, and says whether it did:
+    one statement, where a look-up first would be two."""
+    statement = _insert_new(session.bind.dialect.name, model.__table__, unique, tuple(values))
+    return await session.scalar(statement, values) is not None
+
+
+@functools.cache
+def _insert_new(dialect_name: str, table: Table, unique: tuple[str, ...], columns: tuple[str, ...]) -> Insert:
+    # Built once for each table and set of columns: building a statement costs more CPU than
+    # running it, and seen events and outbox messages are inserted on every update.
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (dialect.insert(table).values({column: bindparam(column) for column in columns})
+            .on_conflict_do_nothing(index_elements=list(unique)).returning(table.c[unique[0]]))
 
 
 def _sqlite_pragmas(lock_timeout: float):

@@ -49,10 +49,13 @@ class Keys:
     retired_pseudonym_keys: tuple[bytes, ...] = ()
     retired_contact_keys: tuple[bytes, ...] = ()
     _contact_keys: dict[str, bytes] = field(init=False, compare=False)
+    _button_mac: "hmac.HMAC" = field(init=False, compare=False)  # keyed once; copied for each button
 
     def __post_init__(self) -> None:
         every = (self.contact_key, *self.retired_contact_keys)
         object.__setattr__(self, "_contact_keys", {key_id(k): k for k in every})
+        button_key = hmac.new(self.pseudonym_key, b"nearmiss-buttons", hashlib.sha256).digest()
+        object.__setattr__(self, "_button_mac", hmac.new(button_key, digestmod=hashlib.sha256))
 
     def __repr__(self) -> str:
         return "Keys(***)"
@@ -72,9 +75,9 @@ class Keys:
 
     def sign(self, text: str) -> str:
         """Returns a short signature of text (48 bits), for buttons the bot hands out."""
-        key = hmac.new(self.pseudonym_key, b"nearmiss-buttons", hashlib.sha256).digest()
-        digest = hmac.new(key, text.encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest[:6]).decode()
+        mac = self._button_mac.copy()
+        mac.update(text.encode())
+        return base64.urlsafe_b64encode(mac.digest()[:6]).decode()
 
     def seal(self, plaintext: str) -> tuple[str, bytes]:
         """Returns the id of the current contact key and the plaintext encrypted with it."""

@@ -21,11 +21,11 @@ async def enqueue(
 ) -> None:
     """Queues one message to a sealed address, once per idempotency key."""
     address_key_id, sealed = keys.seal(json.dumps(address, sort_keys=True))
-    await session.execute(insert_new(
-        session, OutboxMessage, unique=["key"],
+    await insert_new(
+        session, OutboxMessage, unique=("key",),
         key=key, platform=address["platform"], address_key_id=address_key_id, address=sealed,
         text=text, image=image, created_at=now, due_at=now, attempts=0,
-    ))
+    )
     session.info[QUEUED] = True
 
 

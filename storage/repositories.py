@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import bindparam, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.engine import ReportContent
@@ -26,9 +26,12 @@ def new_reference(prefix: str = "NM") -> str:
 
 # Drafts.
 
+_DRAFT_OF = select(Draft).where(Draft.reporter.in_(bindparam("reporters", expanding=True))).limit(1)
+
+
 async def get_draft(session: AsyncSession, *, reporters: list[str]) -> Draft | None:
     """Returns the reporter's draft, if they have one, found by any of their pseudonyms."""
-    return await session.scalar(select(Draft).where(Draft.reporter.in_(reporters)).limit(1))
+    return await session.scalar(_DRAFT_OF, {"reporters": reporters})  # built once: read on every update
 
 
 async def get_draft_by_id(session: AsyncSession, *, draft_id: str) -> Draft | None:
@@ -228,10 +231,7 @@ async def first_sighting(session: AsyncSession, *, key: str, now: datetime) -> b
     Of two deliveries racing each other, the later insert waits for the earlier one's
     transaction and, if that commits, inserts nothing.
     """
-    inserted = await session.scalar(
-        insert_new(session, SeenEvent, unique=["key"], key=key, seen_at=now).returning(SeenEvent.key)
-    )
-    return inserted is not None
+    return await insert_new(session, SeenEvent, unique=("key",), key=key, seen_at=now)
 
 
 async def forget_events(session: AsyncSession, *, before: datetime) -> None:

@@ -2,6 +2,7 @@
 
 import functools
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,7 +12,8 @@ from alembic.config import Config
 from sqlalchemy import Table, bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.sql.dml import Insert
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -19,7 +21,7 @@ QUEUED = "outbox_queued"  # session.info flag: this unit of work queued outbox m
 
 
 class Database:
-    def __init__(self, url: str, *, lock_timeout: float = 30, pool_size: int = 20) -> None:
+    def __init__(self, url: str, *, lock_timeout: float = 30, pool_size: int = 20, ping_after_idle: float = 10) -> None:
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         in_memory = parsed.database in (None, "", ":memory:")
@@ -34,10 +36,12 @@ class Database:
             options |= {} if in_memory else {"pool_size": 1, "max_overflow": 0}  # in memory: one already
         else:
             # Connections kept open, so that none is opened and closed again per update under load.
-            options = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True}
+            options = {"pool_size": pool_size, "max_overflow": pool_size}
         self.engine = create_async_engine(url, hide_parameters=True, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas(lock_timeout))
+        else:
+            _ping_after_idle(self.engine, ping_after_idle)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # Called after a unit of work that queued outbox messages commits (the sender's wake-up).
         self.on_queued: Callable[[], None] = lambda: None
@@ -74,6 +78,29 @@ def _insert_new(dialect_name: str, table: Table, unique: tuple[str, ...], column
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     return (dialect.insert(table).values({column: bindparam(column) for column in columns})
             .on_conflict_do_nothing(index_elements=list(unique)).returning(table.c[unique[0]]))
+
+
+def _ping_after_idle(engine: AsyncEngine, seconds: float) -> None:
+    """Checks a pooled connection still works before handing it out, if it has sat unused for
+    `seconds`: one that failed quietly (a server restart, a dropped link) is replaced rather than
+    failing the update or the digest that drew it. SQLAlchemy's pool_pre_ping does the same for
+    every checkout, three round trips each on asyncpg, where a busy bot's connections were in
+    use milliseconds before."""
+    pool = engine.sync_engine.pool
+
+    @event.listens_for(pool, "checkin")
+    def on_checkin(_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def on_checkout(connection, record, _proxy) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < seconds:
+            return
+        try:
+            engine.dialect.do_ping(connection)
+        except Exception as error:
+            raise DisconnectionError("a pooled connection failed its check") from error  # the pool opens another
 
 
 def _sqlite_pragmas(lock_timeout: float):

@@ -11,7 +11,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from cryptography.fernet import Fernet
-from sqlalchemy import MetaData, Table, insert, select
+from sqlalchemy import MetaData, Table, insert, select, text
+from sqlalchemy.exc import DBAPIError
 
 from flows.engine import ReportContent
 from storage import repositories as repo
@@ -171,3 +172,34 @@ async def test_a_delivery_racing_its_twin_is_recorded_once(database):
     async with database.unit() as session:
         assert not await repo.first_sighting(session, key="telegram:1:77", now=NOW)
         assert await repo.first_sighting(session, key="telegram:1:78", now=NOW)
+
+
+async def _drop_pooled_connection(database: Database) -> None:
+    """Uses a connection and gives it back to the pool; then the server ends it, as in a restart."""
+    async with database.unit() as session:
+        pid = await session.scalar(text("SELECT pg_backend_pid()"))
+    admin = Database(database.engine.url.render_as_string(hide_password=False))
+    try:
+        async with admin.unit() as session:
+            await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        await admin.close()
+
+
+async def test_a_connection_the_server_dropped_while_idle_is_replaced_not_failed(database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no server to drop a connection")
+    checked = Database(database_url, pool_size=1, ping_after_idle=0)
+    unchecked = Database(database_url, pool_size=1, ping_after_idle=3600)
+    try:
+        await _drop_pooled_connection(checked)
+        async with checked.unit() as session:
+            assert await session.scalar(text("SELECT 1")) == 1
+
+        await _drop_pooled_connection(unchecked)  # used moments ago: handed out as it is
+        with pytest.raises(DBAPIError):
+            async with unchecked.unit() as session:
+                await session.scalar(text("SELECT 1"))
+    finally:
+        await checked.close()
+        await unchecked.close()

@@ -285,7 +285,7 @@ class Reporting:
                 )
             else:
                 turn = self._engine.resume(draft.state, today=self._today(now))
-                draft.updated_at, draft.expires_at = now, now + self._idle
+                await repo.save_draft(session, draft=draft, state=draft.state, now=now, expires_at=now + self._idle)
             await repo.seal_contact(session, keys=self._keyring(), draft_id=draft.id, now=now,
                                     address=self._address(sender))
         return self._signed(turn.messages, reporter, draft.id)
@@ -308,7 +308,7 @@ class Reporting:
             elif turn.outcome is Outcome.SUBMITTED:
                 turn.messages += await self._submit(session, draft, reporter, now)
             else:
-                draft.state, draft.updated_at, draft.expires_at = turn.state, now, now + self._idle
+                await repo.save_draft(session, draft=draft, state=turn.state, now=now, expires_at=now + self._idle)
                 if answer.token and len(turn.messages) == 1:
                     # A tapped question gives way to the next in the same message: the chat keeps
                     # one live question, and a tap costs a platform call fewer.

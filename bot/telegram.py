@@ -126,6 +126,7 @@ class TelegramAdapter:
             .base_file_url(base.removesuffix("/bot") + "/file/bot")
             .concurrent_updates(PerChatOrder(settings.max_concurrent_updates))
             .request(AiohttpRequest(settings.max_concurrent_updates))
+            .get_updates_request(AiohttpRequest(1))
         )
         if settings.flood_limits:
             # Keeps within Telegram's flood limits and, on a 429, waits as told and tries again.

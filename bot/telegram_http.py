@@ -1,8 +1,8 @@
 """python-telegram-bot's calls to the Bot API over aiohttp.
 
 PTB's own httpx client spends more CPU on each call than the bot spends on the update: its pool
-checks every open connection on every request. A tap costs three calls (answer the tap, take the
-old buttons off, send the next question), so that cost is most of the bot's.
+checks every open connection on every request. A tap costs two calls (answer the tap, turn the
+question into the next one), and polling one more now and then, so that cost is much of the bot's.
 """
 
 import asyncio

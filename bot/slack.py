@@ -212,7 +212,9 @@ class SlackAdapter:
         await self._send_all(sender.chat_id, result.messages)
 
     async def _on_flow_button(self, ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        """Applies a tapped button; a multi-select is updated in place, else the next question follows."""
+        """Applies a tapped button. A reply that stands in for the question (the next question, a
+        toggled multi-select) is shown in the tapped message; any other follows it, and the old
+        buttons go."""
         await ack()
         sender = _sender(body["user"]["id"], _team_of(body), event=_event_key("action", body.get("trigger_id")))
         answer = decode_button(action.get("value"))

@@ -330,7 +330,9 @@ class TelegramAdapter:
         await self._reply(update, await self._reporting.not_text(_sender(update, context)))
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Applies a tapped button; a multi-select is updated in place, else the next question follows."""
+        """Applies a tapped button. A reply that stands in for the question (the next question, a
+        toggled multi-select) is shown in the tapped message; any other follows it, and the old
+        buttons go."""
         query = update.callback_query
         try:
             await query.answer()

@@ -353,9 +353,12 @@ class TelegramAdapter:
         prompt = messages[-1]
         toggled = answer and answer.action is Action.TOGGLE and prompt.step == answer.step
         if len(messages) == 1 and (toggled or prompt.edit):
-            await _ignore_unchanged(self._call("editMessageText", **_where(query), text=prompt.text,
-                                               reply_markup=keyboard(prompt)))
-            return
+            try:
+                await _ignore_unchanged(self._call("editMessageText", **_where(query), text=prompt.text,
+                                                   reply_markup=keyboard(prompt)))
+                return
+            except BadRequest as error:  # e.g. too old to edit: the reply comes as a new message instead
+                log.warning("could not show the reply in the tapped message: %s", type(error).__name__)
         if not keeps_buttons(answer, prompt):
             try:
                 await _ignore_unchanged(self._call("editMessageReplyMarkup", **_where(query)))

@@ -378,3 +378,15 @@ async def test_a_reporter_who_blocked_the_bot_does_not_stop_the_sweep(telegram_a
     notes = [m["text"] for chat_id in (MEMBER, 2002) for m in telegram_api.sent_to(chat_id)
              if m["text"].startswith("Your unfinished report was cleared")]
     assert len(notes) == 1, "the blocked reporter is skipped, the other told"
+
+
+async def test_a_question_that_cannot_be_edited_into_the_next_is_followed_by_it(chat, telegram_api):
+    await chat.say("/report")
+    when = chat.last_keyboard
+    telegram_api.fail("editMessageText", 400, "Bad Request: message can't be edited")
+
+    replies = await chat.tap("Yesterday")
+
+    assert [r["text"] for r in replies] == ["Where did it happen?"]
+    assert replies[0]["message_id"] != when["message_id"]
+    assert buttons(replies[0]) and not buttons(telegram_api.messages[when["message_id"]])

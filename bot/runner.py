@@ -148,6 +148,7 @@ async def serve(services: Services, stop: asyncio.Event, *, scheduler_enabled: b
     """Runs the adapters, and the scheduler unless this is an extra worker, until `stop` is set."""
     adapters = build_adapters(services)
     names.prepare()
+    gc.collect()
     gc.freeze()  # what start-up loaded lives as long as the process: no collection need walk it again
     started = []
     scheduler = build_scheduler(services, adapters) if scheduler_enabled else None

@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackSettings
 from bot.managing import Managing
+from bot.newest import NewestMessages
 from bot.outbox import SendFailed
 from bot.reporting import Reporting, Sender
 from bot.slack_views import (
@@ -96,6 +97,7 @@ class SlackAdapter:
             logger=logging.getLogger("slack_bolt"),
         )
         self._socket: AsyncSocketModeHandler | None = None
+        self._newest = NewestMessages()
         self._http: web.AppRunner | None = None
         self.http_port: int | None = None
         self._register()
@@ -134,7 +136,9 @@ class SlackAdapter:
 
     async def send(self, chat_id: str, message: Message) -> None:
         """Posts one message, with its buttons, in the user's direct messages with the app."""
-        await self.client.chat_postMessage(channel=chat_id, text=fallback(message.text), blocks=message_blocks(message))
+        posted = await self.client.chat_postMessage(channel=chat_id, text=fallback(message.text),
+                                                    blocks=message_blocks(message))
+        self._newest.posted(chat_id, posted["ts"])
 
     async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
         """Posts one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
@@ -231,7 +235,9 @@ class SlackAdapter:
         question = _question_text(body.get("message") or {})
         prompt = messages[-1]
         toggled = answer and answer.action is Action.TOGGLE and prompt.step == answer.step
-        if len(messages) == 1 and (toggled or prompt.edit):
+        managed = answer is not None and answer.action is Action.MANAGE  # a manager's cards stay where they are
+        newest = managed or self._newest.is_newest(sender.chat_id, ts)
+        if len(messages) == 1 and (toggled or prompt.edit) and newest:
             await self.client.chat_update(channel=channel, ts=ts, text=fallback(prompt.text), blocks=message_blocks(prompt))
             return
         if channel and ts and not keeps_buttons(answer, prompt):

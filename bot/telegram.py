@@ -5,6 +5,7 @@ import hmac
 import logging
 import warnings
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ from telegram.ext import (
 
 from bot.config import ConfigProblem, TelegramSettings
 from bot.managing import Managing
+from bot.newest import NewestMessages
 from bot.outbox import SendFailed
 from bot.reporting import Reporting, Sender
 from bot.telegram_http import AiohttpRequest
@@ -135,6 +137,7 @@ class TelegramAdapter:
             builder = builder.updater(None)
         self.application = builder.build()
         self._webhook: web.AppRunner | None = None
+        self._newest = NewestMessages()
         self.webhook_port: int | None = None
         self._register()
 
@@ -223,12 +226,17 @@ class TelegramAdapter:
         await self._send_text(int(chat_id), last, keyboard(message))
 
     async def _send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
-        # A network error or a Bot API server error is tried again, so that a reply such as a
-        # report's reference is not lost to a blip.
+        sent = await self._with_retries(
+            lambda: self._call("sendMessage", chat_id=chat_id, text=text, reply_markup=markup))
+        self._newest.posted(str(chat_id), str(sent["message_id"]))
+
+    @staticmethod
+    async def _with_retries(call: Callable[[], Awaitable[Any]]) -> Any:
+        """Makes a reply's call, trying again after a network error or a Bot API server error, so
+        that a reply such as a report's reference or the next question is not lost to a blip."""
         for wait in (*REPLY_RETRY_WAITS, None):
             try:
-                await self._call("sendMessage", chat_id=chat_id, text=text, reply_markup=markup)
-                return
+                return await call()
             except BadRequest:
                 raise  # a NetworkError to PTB, but trying again cannot mend it
             except NetworkError as error:  # timeouts and 5xx too
@@ -252,10 +260,10 @@ class TelegramAdapter:
         except TelegramError:
             raise SendFailed() from None
 
-    async def _call(self, method: str, **params: Any) -> None:
-        """Calls the Bot API for its effect alone. PTB's typed methods build a Message from every
-        answer, the keyboard just sent included: for replies nobody reads, a sixth of the bot's CPU."""
-        await self.application.bot.do_api_request(method, api_kwargs=params)
+    async def _call(self, method: str, **params: Any) -> Any:
+        """Calls the Bot API and returns its answer as plain JSON. PTB's typed methods build a
+        Message from every answer, the keyboard just sent included: a sixth of the bot's CPU."""
+        return await self.application.bot.do_api_request(method, api_kwargs=params)
 
     async def _reply(self, update: Update, messages: list[Message]) -> None:
         for message in messages:
@@ -352,12 +360,14 @@ class TelegramAdapter:
             return  # a redelivery, applied before
         prompt = messages[-1]
         toggled = answer and answer.action is Action.TOGGLE and prompt.step == answer.step
-        if len(messages) == 1 and (toggled or prompt.edit):
+        managed = answer is not None and answer.action is Action.MANAGE  # a manager's cards stay where they are
+        newest = managed or self._newest.is_newest(str(query.message.chat.id), str(query.message.message_id))
+        if len(messages) == 1 and (toggled or prompt.edit) and newest:
             try:
-                await _ignore_unchanged(self._call("editMessageText", **_where(query), text=prompt.text,
-                                                   reply_markup=keyboard(prompt)))
+                await self._with_retries(lambda: _ignore_unchanged(self._call(
+                    "editMessageText", **_where(query), text=prompt.text, reply_markup=keyboard(prompt))))
                 return
-            except BadRequest as error:  # e.g. too old to edit: the reply comes as a new message instead
+            except (BadRequest, NetworkError) as error:  # too old to edit, or the network: send it anew
                 log.warning("could not show the reply in the tapped message: %s", type(error).__name__)
         if not keeps_buttons(answer, prompt):
             try:

@@ -12,7 +12,7 @@ from alembic.config import Config
 from sqlalchemy import Table, bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.sql.dml import Insert
 
@@ -100,7 +100,8 @@ def _ping_after_idle(engine: AsyncEngine, seconds: float) -> None:
         try:
             engine.dialect.do_ping(connection)
         except Exception as error:
-            raise DisconnectionError("a pooled connection failed its check") from error  # the pool opens another
+            # As pool_pre_ping does: this one and every connection pooled before it are replaced.
+            raise InvalidatePoolError("a pooled connection failed its check") from error
 
 
 def _sqlite_pragmas(lock_timeout: float):

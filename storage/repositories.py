@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from flows.engine import ReportContent
@@ -73,6 +74,8 @@ async def save_draft(
     })
     if saved.rowcount != 1:
         raise StaleDataError("the draft changed since it was read")
+    for name, value in (("version", draft.version + 1), ("state", state), ("updated_at", now), ("expires_at", expires_at)):
+        set_committed_value(draft, name, value)  # the session's copy as stored, for any later flush
 
 
 async def expired_drafts(session: AsyncSession, *, now: datetime) -> list[Draft]:

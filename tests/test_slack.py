@@ -214,6 +214,9 @@ async def test_the_step_by_step_flow_in_a_direct_message(slack, database):
     summary = await said(api, MEMBER, "Please check your report:")
     await slack.interact(slack.tap(MEMBER, summary, "Submit"))
     await said(api, MEMBER, "Sent. Your reference is NM-")
+    card = api.messages[summary["ts"]]
+    assert card["text"].startswith("Please check your report:") and len(card["blocks"]) == 1, \
+        "the card stays, its buttons gone, with the reference below"
 
     [report] = (await all_rows(database))["reports"]
     assert (report["setting"], report["involved"], report["grade"]) == ("education", ["education"], "no_harm")
@@ -307,3 +310,20 @@ async def test_typed_text_cannot_mention_the_channel_or_fake_a_link(slack):
     assert "<!channel>" not in card["text"] and "&lt;!channel&gt;" in card["text"]
     assert all(block["text"]["type"] == "plain_text" for p in posts for block in p["blocks"]
                if block["type"] == "section")
+
+
+async def test_an_older_copy_of_a_question_tapped_in_the_dm_gets_the_next_question_below(slack):
+    api = slack.api
+    await slack.command(MEMBER, "steps")
+    when = await said(api, MEMBER, "When did it happen?")
+    await slack.interact(slack.tap(MEMBER, when, "Yesterday"))
+    older = await said(api, MEMBER, "Where did it happen?")
+    shown = len(api.dm(MEMBER))
+    await slack.command(MEMBER, "steps")  # carries on: the same question again, lower down
+    await said(api, MEMBER, "Where did it happen?", shown)
+
+    await slack.interact(slack.tap(MEMBER, api.messages[older["ts"]], "Home visit"))
+
+    who = await said(api, MEMBER, "Who was involved?")
+    assert who["ts"] == api.dm(MEMBER)[-1]["ts"] != older["ts"]
+    assert len(api.messages[older["ts"]]["blocks"]) == 1, "the older copy keeps its words, not its buttons"

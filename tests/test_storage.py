@@ -181,7 +181,7 @@ async def _drop_pooled_connection(database: Database) -> None:
     admin = Database(database.engine.url.render_as_string(hide_password=False))
     try:
         async with admin.unit() as session:
-            await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            await session.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})  # and wait
     finally:
         await admin.close()
 
@@ -203,3 +203,17 @@ async def test_a_connection_the_server_dropped_while_idle_is_replaced_not_failed
     finally:
         await checked.close()
         await unchecked.close()
+
+
+async def test_a_saved_draft_can_still_be_deleted_in_the_same_unit_of_work(database):
+    now = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
+    async with database.unit() as session:
+        draft = await repo.add_draft(session, reporter="p" * 64, team="north", platform="telegram",
+                                     state={"step": "when"}, now=now, expires_at=now + timedelta(hours=1))
+    async with database.unit() as session:
+        draft = await repo.get_draft(session, reporters=["p" * 64])
+        await repo.save_draft(session, draft=draft, state={"step": "where"}, now=now, expires_at=now)
+        assert draft.state == {"step": "where"}
+        await repo.delete_draft(session, draft=draft)  # the ORM's version check sees the saved version
+
+    assert (await all_rows(database))["drafts"] == []

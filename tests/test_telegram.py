@@ -390,3 +390,27 @@ async def test_a_question_that_cannot_be_edited_into_the_next_is_followed_by_it(
     assert [r["text"] for r in replies] == ["Where did it happen?"]
     assert replies[0]["message_id"] != when["message_id"]
     assert buttons(replies[0]) and not buttons(telegram_api.messages[when["message_id"]])
+
+
+async def test_the_next_question_survives_a_network_blip_while_it_replaces_the_last(chat, telegram_api):
+    await chat.say("/report")
+    when = chat.last_keyboard
+    telegram_api.fail("editMessageText", 502, "Bad Gateway")
+
+    replies = await chat.tap("Yesterday")
+
+    assert [(r["message_id"], r["text"]) for r in replies] == [(when["message_id"], "Where did it happen?")]
+
+
+async def test_an_older_copy_of_the_question_tapped_gets_the_next_question_below_not_above(chat, telegram_api):
+    await chat.say("/report")
+    await chat.tap("Today")
+    older = chat.last_keyboard
+    await chat.say("/report")  # carries on: the same question again, lower down
+    assert chat.last_keyboard["message_id"] != older["message_id"]
+
+    replies = await chat.tap("Home visit", older)
+
+    assert [r["text"] for r in replies] == ["Who was involved? Tap all that apply, then Done."]
+    assert replies[0]["message_id"] == telegram_api.sent_to(MEMBER)[-1]["message_id"]
+    assert not buttons(telegram_api.messages[older["message_id"]])

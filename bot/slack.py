@@ -35,7 +35,7 @@ from bot.webserver import serve
 from flows import messages as M
 from flows.engine import Action, Answer, Message, decode_button
 from flows.messages import _
-from flows.triage import keeps_buttons
+from flows.triage import keeps_buttons, shown_in_place
 
 log = logging.getLogger(__name__)
 
@@ -234,10 +234,7 @@ class SlackAdapter:
         channel, ts = container.get("channel_id"), container.get("message_ts")
         question = _question_text(body.get("message") or {})
         prompt = messages[-1]
-        toggled = answer and answer.action is Action.TOGGLE and prompt.step == answer.step
-        managed = answer is not None and answer.action is Action.MANAGE  # a manager's cards stay where they are
-        newest = managed or self._newest.is_newest(sender.chat_id, ts)
-        if len(messages) == 1 and (toggled or prompt.edit) and newest:
+        if shown_in_place(answer, messages, tapped_is_newest=self._newest.is_newest(sender.chat_id, ts)):
             await self.client.chat_update(channel=channel, ts=ts, text=fallback(prompt.text), blocks=message_blocks(prompt))
             return
         if channel and ts and not keeps_buttons(answer, prompt):

@@ -33,7 +33,7 @@ from bot.telegram_http import AiohttpRequest
 from bot.webserver import serve
 from flows import messages as M
 from flows.engine import Action, Answer, Button, Message, decode_button, encode_button
-from flows.triage import keeps_buttons
+from flows.triage import keeps_buttons, shown_in_place
 from flows.messages import _
 from flows.text import split_text
 
@@ -359,10 +359,8 @@ class TelegramAdapter:
         if not messages:
             return  # a redelivery, applied before
         prompt = messages[-1]
-        toggled = answer and answer.action is Action.TOGGLE and prompt.step == answer.step
-        managed = answer is not None and answer.action is Action.MANAGE  # a manager's cards stay where they are
-        newest = managed or self._newest.is_newest(str(query.message.chat.id), str(query.message.message_id))
-        if len(messages) == 1 and (toggled or prompt.edit) and newest:
+        newest = self._newest.is_newest(str(query.message.chat.id), str(query.message.message_id))
+        if shown_in_place(answer, messages, tapped_is_newest=newest):
             try:
                 await self._with_retries(lambda: _ignore_unchanged(self._call(
                     "editMessageText", **_where(query), text=prompt.text, reply_markup=keyboard(prompt))))

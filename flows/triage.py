@@ -38,6 +38,15 @@ class Verb(StrEnum):
 CLOSING = frozenset({Verb.LIKELIHOOD, Verb.SET_STATUS, Verb.THEMES_DONE, Verb.LINK_ACTION, Verb.NEW_ACTION})
 
 
+def shown_in_place(answer: Answer | None, messages: list[Message], *, tapped_is_newest: bool) -> bool:
+    """Says whether a tap's reply takes the tapped message's place: one message meant to (the
+    next question, a toggled multi-select, a manager's card), where the tapped message is the
+    newest in the chat, so the reply never shows above a question still on screen. A manager's
+    cards are edited where they are."""
+    managed = answer is not None and answer.action is Action.MANAGE
+    return len(messages) == 1 and messages[0].edit and (managed or tapped_is_newest)
+
+
 def keeps_buttons(answer: Answer | None, reply: Message) -> bool:
     """Says whether a tapped message keeps its buttons: an answered question loses them, but a
     "try again" keeps them to try with, and a manager's card or list stays usable."""

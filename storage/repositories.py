@@ -53,10 +53,11 @@ async def add_draft(
     return draft
 
 
+_DRAFTS = Draft.__table__
 _SAVE_DRAFT = (  # built once: run on every answer. SET takes state, updated_at and expires_at.
-    update(Draft.__table__)
-    .where(Draft.__table__.c.id == bindparam("draft_id"), Draft.__table__.c.version == bindparam("read_version"))
-    .values(version=Draft.__table__.c.version + 1)
+    update(_DRAFTS)
+    .where(_DRAFTS.c.id == bindparam("draft_id"), _DRAFTS.c.version == bindparam("read_version"))
+    .values(version=_DRAFTS.c.version + 1)
 )
 
 
@@ -74,7 +75,8 @@ async def save_draft(
     })
     if saved.rowcount != 1:
         raise StaleDataError("the draft changed since it was read")
-    for name, value in (("version", draft.version + 1), ("state", state), ("updated_at", now), ("expires_at", expires_at)):
+    stored = {"version": draft.version + 1, "state": state, "updated_at": now, "expires_at": expires_at}
+    for name, value in stored.items():
         set_committed_value(draft, name, value)  # the session's copy as stored, for any later flush
 
 

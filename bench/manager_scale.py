@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.telegram_throughput import NEARMISS, scratch_database  # noqa: E402
-from bot.config import DatabaseSettings, Settings, TeamSettings  # noqa: E402
-from bot.digests import Digests  # noqa: E402
+from bot.app.config import DatabaseSettings, Settings, TeamSettings  # noqa: E402
+from bot.services.scheduled_posts import Digests  # noqa: E402
 from flows.lists import DEFAULT_FACTORS, DEFAULT_WHERE, DEFAULT_WHO, GRADES  # noqa: E402
 from flows.risk import Bands  # noqa: E402
 from storage.database import Database  # noqa: E402

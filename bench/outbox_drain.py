@@ -21,13 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.telegram_throughput import scratch_database  # noqa: E402
-from bot.config import TelegramSettings  # noqa: E402
-from bot.outbox import OutboxSender  # noqa: E402
-from bot.telegram import TelegramAdapter  # noqa: E402
-from storage import outbox  # noqa: E402
+from bot.app.config import TelegramSettings  # noqa: E402
+from bot.services.outbox_sender import OutboxSender  # noqa: E402
+from bot.adapters.telegram import TelegramAdapter  # noqa: E402
+from storage import outbox_store  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.keys import Keys  # noqa: E402
-from tests.fake_telegram import FakeBotAPI  # noqa: E402
+from tests.fakes.telegram import FakeBotAPI  # noqa: E402
 
 UNPACED_MESSAGES = 1000
 FIRST_CHAT = 500_000
@@ -40,7 +40,7 @@ async def _drain_once(url: str, api: FakeBotAPI, rate: float, messages: int) -> 
     await database.migrate()
     async with database.unit() as session:
         for n in range(messages):
-            await outbox.enqueue(session, keys=keys, key=f"bench:{secrets.token_hex(8)}", now=now,
+            await outbox_store.enqueue(session, keys=keys, key=f"bench:{secrets.token_hex(8)}", now=now,
                                  address={"platform": "telegram", "chat": str(FIRST_CHAT + n % 50)},
                                  text=f"Bench alert {n}")
     adapter = TelegramAdapter(TelegramSettings(token=api.token, base_url=api.base_url, flood_limits=False), None)

@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.telegram_throughput import NEARMISS, REPORT, scratch_database  # noqa: E402
-from bot.slack_views import Ids  # noqa: E402
-from tests.fake_slack import TEAM, FakeSlack, FakeSlackAPI  # noqa: E402
+from bot.adapters.slack_views import Ids  # noqa: E402
+from tests.fakes.slack import TEAM, FakeSlack, FakeSlackAPI  # noqa: E402
 from tests.test_slack import GOOD_FORM  # noqa: E402
 
 SECRET = "bench-signing-secret"

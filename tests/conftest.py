@@ -13,15 +13,15 @@ from sqlalchemy.engine import make_url
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from bot.config import DatabaseSettings, DraftSettings, Settings, TeamSettings, TelegramSettings
-from bot.managing import Managing
-from bot.outbox import OutboxSender
-from bot.reporting import Reporting
-from bot.telegram import TelegramAdapter
+from bot.app.config import DatabaseSettings, DraftSettings, Settings, TeamSettings, TelegramSettings
+from bot.services.managing import Managing
+from bot.services.outbox_sender import OutboxSender
+from bot.services.reporting import Reporting
+from bot.adapters.telegram import TelegramAdapter
 from storage.database import Database
 from storage.keys import Keys
-from tests.fake_slack import FakeSlackAPI
-from tests.fake_telegram import FakeBotAPI, buttons, callback_update, text_update
+from tests.fakes.slack import FakeSlackAPI
+from tests.fakes.telegram import FakeBotAPI, buttons, callback_update, text_update
 
 POSTGRES_URL = os.environ.get("NEARMISS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 MEMBER = 738291045  # distinctive, so a leak of it into storage is easy to find

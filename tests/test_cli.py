@@ -17,7 +17,7 @@ import pytest
 
 from storage.database import Database
 from tests.conftest import MEMBER
-from tests.fake_telegram import FakeBotAPI, buttons, callback_update, text_update
+from tests.fakes.telegram import FakeBotAPI, buttons, callback_update, text_update
 from tests.helpers import all_rows
 
 NEARMISS = str(Path(sys.executable).parent / "nearmiss")

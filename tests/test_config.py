@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigProblem, load_settings
+from bot.app.config import ConfigProblem, load_settings
 
 EXAMPLE = Path(__file__).parent.parent / "config.example.toml"
 

@@ -9,15 +9,15 @@ import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from sqlalchemy import select
 
-from bot.config import DigestSettings
-from bot.digests import Digests
-from bot.reporting import Sender
-from bot.runner import PERSISTENT, Services, build_scheduler, start_scheduler
+from bot.app.config import DigestSettings
+from bot.services.scheduled_posts import Digests
+from bot.services.reporting import Sender
+from bot.app.runner import PERSISTENT, Services, build_scheduler, start_scheduler
 from flows import messages as M
-from flows.digest import measures_line
+from flows.digest_text import measures_line
 from flows.feedback import POST_LIMIT, learning_post
 from flows.messages import _
-from storage.managing import FeedbackMeasures
+from storage.triage_store import FeedbackMeasures
 from storage.models import ScheduledPost
 from tests.conftest import MANAGER, MEMBER
 from tests.test_cli import nearmiss, write_config

@@ -6,8 +6,8 @@ note; each team's channel hears what changed; the digest measures it all. On SQL
 import re
 from datetime import datetime, timezone
 
-from bot.digests import LEARNING, Digests
-from bot.feedback import send_progress_notes
+from bot.services.scheduled_posts import LEARNING, Digests
+from bot.services.reporter_news import send_progress_notes
 from tests.conftest import INVITE, MANAGER, MEMBER, Chat
 from tests.helpers import all_rows, file_typical_report
 

@@ -8,9 +8,9 @@ import logging
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.cli import _configure_logging
+from bot.app.cli import _configure_logging
 from tests.conftest import MEMBER
-from tests.fake_telegram import text_update
+from tests.fakes.telegram import text_update
 from tests.helpers import all_rows, stored_text
 
 WHAT_STEP_TEXT = "What happened? One or two sentences, no names please."

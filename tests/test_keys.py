@@ -3,8 +3,8 @@
 import asyncio
 import json
 
-from bot.cli import rotate_keys
-from bot.reporting import Reporting, Sender
+from bot.app.cli import rotate_keys
+from bot.services.reporting import Reporting, Sender
 from flows.engine import Action
 from storage.keys import KeySource, create_key_file, key_id, load_keys
 from tests.conftest import INVITE

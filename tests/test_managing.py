@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from storage.models import Action, AuditEntry, Report
 from tests.conftest import LEAD, MANAGER, MEMBER, SOUTH_MANAGER, Chat
-from tests.fake_telegram import buttons, callback_update
+from tests.fakes.telegram import buttons, callback_update
 from tests.helpers import all_rows, file_typical_report, stored_text
 
 REFERENCE = re.compile(r"NM-[0-9A-Z]{4}-[0-9A-Z]{4}")

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.outbox import OutboxSender
-from bot.telegram import TelegramAdapter
-from storage import outbox as queue
+from bot.services.outbox_sender import OutboxSender
+from bot.adapters.telegram import TelegramAdapter
+from storage import outbox_store as queue
 from storage.database import Database
 from storage.models import OutboxMessage
 from tests.conftest import LEAD

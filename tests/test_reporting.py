@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from bot.config import LimitSettings, RetentionSettings
-from bot.reporting import Reporting, Sender
+from bot.app.config import LimitSettings, RetentionSettings
+from bot.services.reporting import Reporting, Sender
 from flows import messages as M
 from flows.engine import Action, Answer
 from storage.database import Database

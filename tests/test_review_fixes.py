@@ -10,9 +10,9 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from sqlalchemy import update
 
-from bot.export import write_csv
-from bot.reporting import Reporting, Sender
-from bot.slack import plain_text
+from bot.services.export import write_csv
+from bot.services.reporting import Reporting, Sender
+from bot.adapters.slack import plain_text
 from flows.masking import mask
 from storage.keys import Keys
 from storage.models import Contact, Report

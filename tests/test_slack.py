@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from bot.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
-from bot.reporting import Reporting
-from bot.slack import SlackAdapter
-from tests.fake_slack import TEAM, FakeSlack, FakeSlackAPI
+from bot.app.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
+from bot.services.reporting import Reporting
+from bot.adapters.slack import SlackAdapter
+from tests.fakes.slack import TEAM, FakeSlack, FakeSlackAPI
 from tests.helpers import all_rows, stored_text
 
 MEMBER = "U0MEMBER7Q"

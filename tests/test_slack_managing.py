@@ -8,13 +8,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
-from bot.digests import LEARNING, Digests
-from bot.managing import Managing
-from bot.outbox import OutboxSender
-from bot.reporting import Reporting
-from bot.slack import SlackAdapter
-from tests.fake_slack import FakeSlack
+from bot.app.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
+from bot.services.scheduled_posts import LEARNING, Digests
+from bot.services.managing import Managing
+from bot.services.outbox_sender import OutboxSender
+from bot.services.reporting import Reporting
+from bot.adapters.slack import SlackAdapter
+from tests.fakes.slack import FakeSlack
 from tests.test_slack import GOOD_FORM, MEMBER, SECRET, open_modal, said
 
 MANAGER = "U0MANAGER4"

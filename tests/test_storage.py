@@ -15,7 +15,7 @@ from sqlalchemy import MetaData, Table, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from flows.engine import ReportContent
-from storage import repositories as repo
+from storage import report_store
 from storage.keys import KeyProblem, Keys, create_key_file, load_keys
 from storage.database import Database
 from storage.models import Base, Contact
@@ -42,7 +42,7 @@ async def test_reports_get_random_ids_and_readable_references(database, keys):
     pseudonym = keys.pseudonym(platform="telegram", workspace="", user_id="42")
     async with database.unit() as session:
         reports = [
-            await repo.add_report(session, content=CONTENT, team="north", reporter=pseudonym,
+            await report_store.add_report(session, content=CONTENT, team="north", reporter=pseudonym,
                                   platform="telegram", now=NOW)
             for _ in range(3)
         ]
@@ -54,16 +54,16 @@ async def test_reports_get_random_ids_and_readable_references(database, keys):
 async def test_a_sealed_contact_follows_its_draft_into_the_report(database, keys):
     pseudonym = keys.pseudonym(platform="telegram", workspace="", user_id="42")
     async with database.unit() as session:
-        draft = await repo.add_draft(session, reporter=pseudonym.value, team="north", platform="telegram",
+        draft = await report_store.add_draft(session, reporter=pseudonym.value, team="north", platform="telegram",
                                      state={}, now=NOW, expires_at=NOW)
-        await repo.seal_contact(session, keys=keys, draft_id=draft.id, now=NOW,
+        await report_store.seal_contact(session, keys=keys, draft_id=draft.id, now=NOW,
                                 address={"platform": "telegram", "chat": "42"})
-        report = await repo.add_report(session, content=CONTENT, team="north", reporter=pseudonym,
+        report = await report_store.add_report(session, content=CONTENT, team="north", reporter=pseudonym,
                                        platform="telegram", now=NOW)
-        await repo.keep_contact_for_report(session, draft_id=draft.id, report_id=report.id)
-        await repo.delete_draft(session, draft=draft)
+        await report_store.keep_contact_for_report(session, draft_id=draft.id, report_id=report.id)
+        await report_store.delete_draft(session, draft=draft)
     async with database.unit() as session:
-        assert await repo.get_draft(session, reporters=[pseudonym.value]) is None
+        assert await report_store.get_draft(session, reporters=[pseudonym.value]) is None
         [contact] = (await session.scalars(select(Contact))).all()
     assert contact.report_id == report.id
     assert json.loads(keys.open(contact.key_id, contact.ciphertext))["chat"] == "42"
@@ -155,7 +155,7 @@ async def test_a_delivery_racing_its_twin_is_recorded_once(database):
 
     async def first() -> bool:
         async with database.unit() as session:
-            seen = await repo.first_sighting(session, key="telegram:1:77", now=NOW)
+            seen = await report_store.first_sighting(session, key="telegram:1:77", now=NOW)
             first_recorded.set()
             await first_may_commit.wait()
         return seen
@@ -163,15 +163,15 @@ async def test_a_delivery_racing_its_twin_is_recorded_once(database):
     async def second() -> bool:
         await first_recorded.wait()
         async with database.unit() as session:  # waits for the first: the pool on SQLite, the row on PostgreSQL
-            return await repo.first_sighting(session, key="telegram:1:77", now=NOW)
+            return await report_store.first_sighting(session, key="telegram:1:77", now=NOW)
 
     racing = asyncio.gather(first(), second())
     await asyncio.sleep(0.2)  # the second is now waiting on the first
     first_may_commit.set()
     assert await racing == [True, False]
     async with database.unit() as session:
-        assert not await repo.first_sighting(session, key="telegram:1:77", now=NOW)
-        assert await repo.first_sighting(session, key="telegram:1:78", now=NOW)
+        assert not await report_store.first_sighting(session, key="telegram:1:77", now=NOW)
+        assert await report_store.first_sighting(session, key="telegram:1:78", now=NOW)
 
 
 async def _drop_pooled_connection(database: Database) -> None:
@@ -208,12 +208,12 @@ async def test_a_connection_the_server_dropped_while_idle_is_replaced_not_failed
 async def test_a_saved_draft_can_still_be_deleted_in_the_same_unit_of_work(database):
     now = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
     async with database.unit() as session:
-        draft = await repo.add_draft(session, reporter="p" * 64, team="north", platform="telegram",
+        draft = await report_store.add_draft(session, reporter="p" * 64, team="north", platform="telegram",
                                      state={"step": "when"}, now=now, expires_at=now + timedelta(hours=1))
     async with database.unit() as session:
-        draft = await repo.get_draft(session, reporters=["p" * 64])
-        await repo.save_draft(session, draft=draft, state={"step": "where"}, now=now, expires_at=now)
+        draft = await report_store.get_draft(session, reporters=["p" * 64])
+        await report_store.save_draft(session, draft=draft, state={"step": "where"}, now=now, expires_at=now)
         assert draft.state == {"step": "where"}
-        await repo.delete_draft(session, draft=draft)  # the ORM's version check sees the saved version
+        await report_store.delete_draft(session, draft=draft)  # the ORM's version check sees the saved version
 
     assert (await all_rows(database))["drafts"] == []

@@ -9,12 +9,12 @@ import aiohttp
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.config import TelegramSettings
-from bot.reporting import Reporting
-from bot.runner import sweep_drafts
+from bot.app.config import TelegramSettings
+from bot.services.reporting import Reporting
+from bot.app.runner import sweep_drafts
 from flows.engine import Action, Button, Message
 from tests.conftest import INVITE, MEMBER, Chat, start_bot
-from tests.fake_telegram import buttons, callback_update, text_update
+from tests.fakes.telegram import buttons, callback_update, text_update
 from tests.helpers import all_rows, answer_typical_report, file_typical_report, stored_text
 
 

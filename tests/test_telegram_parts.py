@@ -5,9 +5,9 @@ from dataclasses import replace
 
 from telegram import Update
 
-from bot.telegram import PerChatOrder, keyboard
+from bot.adapters.telegram import PerChatOrder, keyboard
 from flows.engine import Action, Answer, Button, Message, decode_button, encode_button
-from tests.fake_telegram import text_update
+from tests.fakes.telegram import text_update
 
 
 def update(update_id: int, chat_id: int) -> Update:

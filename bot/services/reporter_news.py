@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from flows import messages as M
 from flows.messages import _
-from storage import outbox, repositories
+from storage import outbox_store, report_store
 from storage.database import Database
 from storage.keys import KeyProblem, KeySource, Keys, in_force
-from storage.managing import AWAITING_FEEDBACK
+from storage.triage_store import AWAITING_FEEDBACK
 from storage.models import Report
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ async def send_progress_notes(
     queued, silent_since = 0, now - timedelta(days=quiet_days)
     while True:  # a batch a unit of work; each report done moves its last news to now
         async with database.unit() as session:
-            reports = await repositories.quiet_reports(session, statuses=AWAITING_FEEDBACK, silent_since=silent_since,
+            reports = await report_store.quiet_reports(session, statuses=AWAITING_FEEDBACK, silent_since=silent_since,
                                                        limit=batch)
             for report in reports:
                 queued += await _progress_note(session, keys=in_force(keys), report=report, now=now)
@@ -61,9 +61,9 @@ async def _progress_note(session, *, keys: Keys, report: Report, now: datetime) 
 
 
 async def _tell_reporter(session, *, keys: Keys, report: Report, key: str, text: str, now: datetime) -> bool:
-    address = await repositories.open_report_contact(session, keys=keys, report_id=report.id)
+    address = await report_store.open_report_contact(session, keys=keys, report_id=report.id)
     if address is None:
         return False
-    await outbox.enqueue(session, keys=keys, key=key, address=address, text=text, now=now)
+    await outbox_store.enqueue(session, keys=keys, key=key, address=address, text=text, now=now)
     report.last_news_at = now
     return True

@@ -5,10 +5,11 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.config import Settings
-from bot.feedback import give_feedback
-from bot.notify import queue_alert
-from bot.reporting import Sender, utcnow
+from bot.app.config import Settings
+from bot.services.reporter_news import give_feedback
+from bot.services.alerts import queue_alert
+from bot.services.reporting import Sender
+from flows.clock import utcnow
 from flows import messages as M
 from flows import triage
 from flows.dates import DateProblem, parse_due
@@ -17,9 +18,9 @@ from flows.masking import mask
 from flows.messages import _
 from flows.risk import LIFECYCLE, risk_score
 from flows.triage import Verb
-from storage import managing as repo
-from storage import repositories as reports_repo
-from storage.repositories import forget_report_contact
+from storage import triage_store
+from storage import report_store
+from storage.report_store import forget_report_contact
 from storage.database import Database
 from storage.keys import KeySource, Keys, in_force
 from storage.models import Report
@@ -70,8 +71,8 @@ class Managing:
         """Returns the open actions of the sender's teams."""
         async def work(session, teams, actor):
             for team in teams:
-                await repo.audit(session, actor=actor, team=team, verb="list_actions", now=self._clock())
-            return [triage.action_list(await repo.open_actions(session, teams=teams), self._today())]
+                await triage_store.audit(session, actor=actor, team=team, verb="list_actions", now=self._clock())
+            return [triage.action_list(await triage_store.open_actions(session, teams=teams), self._today())]
         return await self._work(sender, work)
 
     async def button(self, sender: Sender, answer: Answer) -> list[Message]:
@@ -98,7 +99,7 @@ class Managing:
             return None
 
         async def work(session, teams, actor):
-            state = await repo.manager_session(session, manager=actor, now=self._clock())
+            state = await triage_store.manager_session(session, manager=actor, now=self._clock())
             state.awaiting, state.data = "", {}
             return [Message(_(M.INPUT_CANCELLED))]
         return await self._work(sender, work, none_if_idle=True)
@@ -112,34 +113,34 @@ class Managing:
         actor, now = self._actor(sender), self._clock()
         async with self._database.unit() as session:
             if none_if_idle:
-                state = await repo.manager_session(session, manager=actor, now=now)
+                state = await triage_store.manager_session(session, manager=actor, now=now)
                 if state.awaiting and now - state.updated_at > WAITS_FOR:
                     state.awaiting, state.data = "", {}  # a question left this long is forgotten
                 if not state.awaiting:
                     return None
-            if sender.event and not await reports_repo.first_sighting(
+            if sender.event and not await report_store.first_sighting(
                     session, key=f"{sender.platform}:{sender.event}", now=now):
                 return []
             return await work(session, teams, actor)
 
     async def _list_reports(self, session, teams: list[str], actor: str) -> list[Message]:
         for team in teams:
-            await repo.audit(session, actor=actor, team=team, verb="list", now=self._clock())
-        return [triage.report_list(await repo.open_reports(session, teams=teams), now=self._clock())]
+            await triage_store.audit(session, actor=actor, team=team, verb="list", now=self._clock())
+        return [triage.report_list(await triage_store.open_reports(session, teams=teams), now=self._clock())]
 
     async def _open(self, session, teams: list[str], actor: str, reference: str) -> list[Message]:
-        report = await repo.find_report(session, reference=reference, teams=teams)
+        report = await triage_store.find_report(session, reference=reference, teams=teams)
         if report is None:
             return [Message(_(M.NO_SUCH_REPORT).format(reference=reference.strip().upper()[:20]))]
-        state = await repo.manager_session(session, manager=actor, now=self._clock())
+        state = await triage_store.manager_session(session, manager=actor, now=self._clock())
         state.report_id, state.awaiting, state.data, state.updated_at = report.id, "", {}, self._clock()
         await self._audit(session, actor, report, "read")
         return [await self._card(session, report)]
 
     async def _card(self, session, report: Report) -> Message:
         return triage.card(report, lists=self.lists, bands=self._bands,
-                           links=await repo.linked_references(session, report_id=report.id),
-                           actions=await repo.actions_for(session, report_id=report.id))
+                           links=await triage_store.linked_references(session, report_id=report.id),
+                           actions=await triage_store.actions_for(session, report_id=report.id))
 
     async def _tapped(self, session, teams: list[str], actor: str, verb: Verb, args: list[str]) -> list[Message]:
         if verb is Verb.LIST:
@@ -148,11 +149,11 @@ class Managing:
             return await self._action_done(session, teams, actor, args[0])
         if verb is Verb.OPEN:
             return await self._open(session, teams, actor, args[0])
-        report = await repo.find_report(session, reference=args[0], teams=teams)
+        report = await triage_store.find_report(session, reference=args[0], teams=teams)
         if report is None:
             return [Message(_(M.NO_SUCH_REPORT).format(reference=args[0][:20]))]
         ref, now = report.reference, self._clock()
-        state = await repo.manager_session(session, manager=actor, now=now)
+        state = await triage_store.manager_session(session, manager=actor, now=now)
         answering_whys = verb is Verb.RCA_DONE and state.awaiting == "why" and state.report_id == report.id
         if verb is Verb.RCA_DONE and not answering_whys:
             return [Message(_(M.STALE_BUTTON))]
@@ -194,13 +195,13 @@ class Managing:
                 state.awaiting = "barriers"
                 return [Message(_(M.ASK_BARRIERS), accepts_text=True)]
             case Verb.ACTION:
-                actions = await repo.open_actions(session, teams=[report.team])
+                actions = await triage_store.open_actions(session, teams=[report.team])
                 return [triage.action_picker(ref, actions, self._today())]
             case Verb.NEW_ACTION:
                 state.awaiting, state.data = "action_what", {}
                 return [Message(_(M.ASK_ACTION_WHAT), accepts_text=True)]
             case Verb.LINK_ACTION if len(args) == 2:
-                action = await repo.find_action(session, reference=args[1], teams=[report.team])
+                action = await triage_store.find_action(session, reference=args[1], teams=[report.team])
                 if action is None:
                     return [Message(_(M.NO_SUCH_ACTION).format(reference=args[1][:20]))]
                 return await self._link_action(session, actor, report, action)
@@ -237,7 +238,7 @@ class Managing:
             await forget_report_contact(session, report_id=report.id)
 
     async def _link_action(self, session, actor: str, report: Report, action) -> list[Message]:
-        await repo.link_action(session, action=action, report=report)
+        await triage_store.link_action(session, action=action, report=report)
         if _before(report.status, "action_agreed"):
             await self._set_status(session, report, "action_agreed")
         if report.status != "closed":
@@ -249,13 +250,13 @@ class Managing:
         return [Message(_(M.ACTION_LINKED).format(reference=report.reference, action=action.reference))]
 
     async def _action_done(self, session, teams: list[str], actor: str, reference: str) -> list[Message]:
-        action = await repo.find_action(session, reference=reference, teams=teams)
+        action = await triage_store.find_action(session, reference=reference, teams=teams)
         if action is None or action.done_at is not None:
             return [Message(_(M.NO_SUCH_ACTION).format(reference=reference[:20]))]
         action.done_at = self._clock()
-        await repo.audit(session, actor=actor, team=action.team, verb="action_done", now=self._clock(),
+        await triage_store.audit(session, actor=actor, team=action.team, verb="action_done", now=self._clock(),
                          detail=action.reference)
-        for report in await repo.reports_of_action(session, action_id=action.id):
+        for report in await triage_store.reports_of_action(session, action_id=action.id):
             if report.status == "closed":
                 continue
             # Given whether pushed or not: a reporter who kept no contact reads it with /status.
@@ -268,19 +269,19 @@ class Managing:
 
     async def _typed(self, session, teams: list[str], actor: str, text: str, platform: str) -> list[Message]:
         now = self._clock()
-        state = await repo.manager_session(session, manager=actor, now=now)
+        state = await triage_store.manager_session(session, manager=actor, now=now)
         state.updated_at = now
         report = await session.get(Report, state.report_id) if state.report_id else None
         if report is None or report.team not in teams:
             state.awaiting, state.data = "", {}
             return [Message(_(M.NO_REPORT_OPEN).format(open=COMMANDS.get(platform, COMMANDS["telegram"])[1]))]
         if state.awaiting == "link":
-            other = await repo.find_report(session, reference=text, teams=teams)
+            other = await triage_store.find_report(session, reference=text, teams=teams)
             if other is None:
                 return [Message(_(M.NO_SUCH_REPORT).format(reference=text.strip().upper()[:20]), accepts_text=True)]
             if other.id == report.id:
                 return [Message(_(M.LINK_SELF), accepts_text=True)]
-            await repo.link_reports(session, first=report, second=other, now=now)
+            await triage_store.link_reports(session, first=report, second=other, now=now)
             state.awaiting = ""
             await self._audit(session, actor, report, "link", other.reference)
             return [Message(_(M.LINKED).format(reference=report.reference, other=other.reference))]
@@ -320,10 +321,10 @@ class Managing:
 
     async def _record_action(self, session, actor: str, report: Report, state, due) -> list[Message]:
         data = state.data
-        action = await repo.add_action(session, team=report.team, description=data["what"],
+        action = await triage_store.add_action(session, team=report.team, description=data["what"],
                                        owner_role=data["owner"], due_on=due, now=self._clock())
         state.awaiting, state.data = "", {}
-        await repo.audit(session, actor=actor, team=report.team, verb="action", now=self._clock(),
+        await triage_store.audit(session, actor=actor, team=report.team, verb="action", now=self._clock(),
                          detail=action.reference)
         await self._link_action(session, actor, report, action)
         return [Message(_(M.ACTION_RECORDED).format(
@@ -331,7 +332,7 @@ class Managing:
             owner=action.owner_role, due=due.strftime("%-d %b %Y")))]
 
     async def _audit(self, session, actor: str, report: Report, verb: str, detail: str = "") -> None:
-        await repo.audit(session, actor=actor, team=report.team, verb=verb, now=self._clock(),
+        await triage_store.audit(session, actor=actor, team=report.team, verb=verb, now=self._clock(),
                          report_id=report.id, detail=detail)
 
     def _actor(self, sender: Sender) -> str:

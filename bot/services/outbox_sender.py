@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.reporting import utcnow
-from storage import outbox as repo
+from flows.clock import utcnow
+from storage import outbox_store
 from storage.database import Database
 from storage.keys import KeyProblem, KeySource, Keys, in_force
 
@@ -78,7 +78,7 @@ class OutboxSender:
             renew_from = self._clock() + self._lease / 2
             async with self._database.unit() as session:
                 claimed = [(m.id, m.platform, m.address_key_id, m.address, m.text, m.image, m.attempts)
-                           for m in await repo.claim(session, now=self._clock(), lease=self._lease, limit=self._batch,
+                           for m in await outbox_store.claim(session, now=self._clock(), lease=self._lease, limit=self._batch,
                                                 platforms=platforms)]
             for row in claimed:
                 sent += await self._send(*row, renew=self._clock() >= renew_from)
@@ -90,11 +90,11 @@ class OutboxSender:
         adapter = self.adapters[platform]
         if platform in self._paused:  # it said to wait: the rest of its batch waits too, untried
             async with self._database.unit() as session:
-                await repo.retry_at(session, message_id=message_id, when=self._paused[platform])
+                await outbox_store.retry_at(session, message_id=message_id, when=self._paused[platform])
             return 0
         if renew:  # half the batch's lease is gone: a fresh one for this send, if the claim is still ours
             async with self._database.unit() as session:
-                if not await repo.renew(session, message_id=message_id, attempts=attempts,
+                if not await outbox_store.renew(session, message_id=message_id, attempts=attempts,
                                         until=self._clock() + self._lease):
                     return 0  # the lease ran out on a slow platform, and another sender has it
         try:
@@ -105,7 +105,7 @@ class OutboxSender:
             await self._failed(message_id, platform, attempts, error)
             return 0
         async with self._database.unit() as session:
-            await repo.mark_sent(session, message_id=message_id, now=self._clock())
+            await outbox_store.mark_sent(session, message_id=message_id, now=self._clock())
         return 1
 
     async def _failed(self, message_id: int, platform: str, attempts: int, error: Exception) -> None:
@@ -114,7 +114,7 @@ class OutboxSender:
         async with self._database.unit() as session:
             if permanent:
                 log.warning("outbox message %d undeliverable: %s", message_id, type(error).__name__)
-                await repo.give_up(session, message_id=message_id, now=now)
+                await outbox_store.give_up(session, message_id=message_id, now=now)
                 return
             retry_after = error.retry_after if isinstance(error, SendFailed) else None
             delay = retry_after if retry_after is not None else min(30 * 2 ** min(attempts - 1, 7), MAX_BACKOFF)
@@ -123,7 +123,7 @@ class OutboxSender:
             level = logging.WARNING if attempts >= STILL_FAILING else logging.INFO
             log.log(level, "outbox message %d will be retried in %ds (attempt %d): %s", message_id, delay, attempts,
                     type(error).__name__)
-            await repo.retry_at(session, message_id=message_id, when=now + timedelta(seconds=delay))
+            await outbox_store.retry_at(session, message_id=message_id, when=now + timedelta(seconds=delay))
 
     async def _pace(self) -> None:
         """Keeps within the configured messages per second, whatever the platform allows."""

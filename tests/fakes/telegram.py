@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.webserver import serve
+from bot.adapters.webserver import serve
 
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "nearmiss", "username": "nearmiss_test_bot"}
 

@@ -13,7 +13,7 @@ import aiohttp
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
-from bot.webserver import serve
+from bot.adapters.webserver import serve
 
 TEAM = "T0NEARMISS"
 BOT_USER = "U0BOT"

@@ -9,7 +9,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bot.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
+from bot.app.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
 from storage.keys import (
     CONTACT_ENV,
     PSEUDONYM_ENV,
@@ -113,13 +113,13 @@ async def _database(settings: Settings):
 
 async def _open(settings: Settings):
     """Returns the services, on a migrated database whose data the loaded keys can read."""
-    from bot.runner import Services
-    from storage import repositories as repo
+    from bot.app.runner import Services
+    from storage import report_store
 
     keys = KeySource(settings.keys.file)
     database = await _database(settings)
     async with database.unit() as session:
-        missing = await repo.key_ids_in_use(session) - keys.keys.known_ids()
+        missing = await report_store.key_ids_in_use(session) - keys.keys.known_ids()
     if missing:
         await database.close()
         raise KeyProblem(
@@ -131,8 +131,8 @@ async def _open(settings: Settings):
 
 async def _demo(args: argparse.Namespace) -> int:
     logging.getLogger().setLevel(logging.WARNING)  # the demo's screen is the conversation
-    from bot.reporting import Sender
-    from bot.terminal import converse
+    from bot.services.reporting import Sender
+    from bot.adapters.terminal import converse
 
     data = args.data_dir.resolve()
     settings = Settings(
@@ -158,7 +158,7 @@ async def _show_latest(database) -> None:
 
     from sqlalchemy import select
 
-    from bot.export import record
+    from bot.services.export import record
     from storage.models import Report
 
     async with database.unit() as session:
@@ -169,7 +169,7 @@ async def _show_latest(database) -> None:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from bot.runner import serve
+    from bot.app.runner import serve
 
     settings = load_settings(args.config)
     services = await _open(settings)
@@ -202,7 +202,7 @@ async def _digest(args: argparse.Namespace) -> int:
 
 
 async def _stats(args: argparse.Namespace) -> int:
-    from storage.managing import feedback_measures
+    from storage.triage_store import feedback_measures
 
     settings = load_settings(args.config)
     days = settings.feedback.measure_days if args.days is None else args.days
@@ -226,15 +226,15 @@ async def _stats(args: argparse.Namespace) -> int:
 
 
 async def _export(args: argparse.Namespace) -> int:
-    from bot.export import write_csv, write_json
-    from storage import repositories as repo
-    from storage.managing import audit
+    from bot.services.export import write_csv, write_json
+    from storage import report_store
+    from storage.triage_store import audit
 
     database = await _database(load_settings(args.config))
     write = write_json if args.format == "json" else write_csv
     try:
         async with database.unit() as session:
-            count = await write(repo.stream_reports(session), sys.stdout)
+            count = await write(report_store.stream_reports(session), sys.stdout)
             await audit(session, actor="cli", team="*", verb="export", now=datetime.now(timezone.utc),
                         detail=f"{count} reports as {args.format}")
     finally:
@@ -244,12 +244,12 @@ async def _export(args: argparse.Namespace) -> int:
 
 
 async def _erase(args: argparse.Namespace) -> int:
-    from storage import repositories as repo
+    from storage import report_store
 
     database = await _database(load_settings(args.config))
     try:
         async with database.unit() as session:
-            erased = await repo.erase_report(session, reference=args.code)
+            erased = await report_store.erase_report(session, reference=args.code)
     finally:
         await database.close()
     if not erased:
@@ -296,14 +296,14 @@ async def _keys_rotate(args: argparse.Namespace) -> int:
 async def rotate_keys(path: Path, database, *, batch: int = 500) -> int:
     """Writes new current keys (old ones retired), then re-encrypts every contact with the new
     contact key; running bots read the new key file on their next request. Returns how many."""
-    from storage import repositories as repo
+    from storage import report_store
 
     keys = load_keys(path, environ={}).rotated()
     write_key_file(path, keys, replace=True)
     current, count = key_id(keys.contact_key), 0
     while True:
         async with database.unit() as session:
-            contacts = await repo.contacts_not_sealed_with(session, key_id=current, batch=batch)
+            contacts = await report_store.contacts_not_sealed_with(session, key_id=current, batch=batch)
             for contact in contacts:
                 contact.key_id, contact.ciphertext = keys.seal(keys.open(contact.key_id, contact.ciphertext))
         count += len(contacts)

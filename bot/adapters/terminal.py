@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from bot.reporting import Reporting, Sender
+from bot.services.reporting import Reporting, Sender
 from flows.engine import Action, Answer, Button, Message
 
 SHORTCUTS = {"b": Action.BACK, "s": Action.SKIP, "d": Action.DONE, "x": Action.CANCEL}

@@ -17,12 +17,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import SlackSettings
-from bot.managing import Managing
-from bot.newest import NewestMessages
-from bot.outbox import SendFailed
-from bot.reporting import Reporting, Sender
-from bot.slack_views import (
+from bot.app.config import SlackSettings
+from bot.services.managing import Managing
+from bot.adapters.newest import NewestMessages
+from bot.services.outbox_sender import SendFailed
+from bot.services.reporting import Reporting, Sender
+from bot.adapters.slack_views import (
     Ids,
     answered_blocks,
     fallback,
@@ -31,7 +31,7 @@ from bot.slack_views import (
     modal_values,
     report_modal,
 )
-from bot.webserver import serve
+from bot.adapters.webserver import serve
 from flows import messages as M
 from flows.engine import Action, Answer, Message, decode_button
 from flows.messages import _

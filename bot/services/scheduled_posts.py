@@ -10,17 +10,17 @@ from datetime import datetime, timedelta
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import IntegrityError
 
-from bot.config import Settings, TeamSettings
-from bot.notify import addresses, recipient
-from bot.reporting import utcnow
+from bot.app.config import Settings, TeamSettings
+from bot.services.alerts import addresses, recipient
+from flows.clock import utcnow
 from flows import messages as M
 from flows.charts import digest_chart
-from flows.digest import compose
+from flows.digest_text import compose
 from flows.feedback import learning_post
 from flows.messages import _
 from flows.risk import PROVISIONAL, SCALE
-from storage import managing as repo
-from storage import outbox
+from storage import triage_store
+from storage import outbox_store
 from storage.database import Database
 from storage.keys import KeySource, Keys, in_force
 
@@ -71,7 +71,7 @@ class Digests:
         today = due_at.astimezone(zone).date()
         first_week = today - timedelta(days=today.weekday() + 7 * (TREND_WEEKS - 1))
         feedback_days = self._settings.feedback.measure_days
-        figures = await repo.figures(
+        figures = await triage_store.figures(
             session, team=team.id, since=since, now=due_at, waiting_grades=tuple(PROVISIONAL), zone=zone,
             trend_since=datetime.combine(first_week, datetime.min.time(), zone),
             feedback_since=due_at - timedelta(days=feedback_days),
@@ -95,14 +95,14 @@ class Digests:
         was made since its last one."""
         zone = self.trigger(team, LEARNING).timezone
         since = await self._since(session, team, LEARNING, due_at)
-        changes = await repo.changes_made(session, team=team.id, since=since, until=due_at)
+        changes = await triage_store.changes_made(session, team=team.id, since=since, until=due_at)
         if not changes:
             return None
         return learning_post(team_name=team.name, start=since.astimezone(zone).date(),
                              end=due_at.astimezone(zone).date(), changes=[what for what, _reports in changes])
 
     async def _since(self, session, team: TeamSettings, kind: str, due_at: datetime) -> datetime:
-        last = await repo.last_post(session, kind=kind, team=team.id, before=due_at)
+        last = await triage_store.last_post(session, kind=kind, team=team.id, before=due_at)
         return last or due_at - FIRST_PERIOD[kind]
 
     async def preview(self, team_id: str) -> Digest:
@@ -120,7 +120,7 @@ class Digests:
             return False
         try:
             async with self._database.unit() as session:
-                if not await repo.record_post(session, kind=kind, team=team.id, due_at=due_at, now=now):
+                if not await triage_store.record_post(session, kind=kind, team=team.id, due_at=due_at, now=now):
                     return False
                 queue = self._queue_digest if kind == DIGEST else self._queue_learning
                 queued = await queue(session, team, due_at, now)
@@ -133,8 +133,8 @@ class Digests:
         digest, keys = await self.compose(session, team, due_at), self._keys()
         for address in addresses(team.managers):
             key = f"digest:{team.id}:{int(due_at.timestamp())}:{recipient(keys, address)[:32]}"
-            await outbox.enqueue(session, keys=keys, key=key, address=address, text=digest.text, now=now)
-            await outbox.enqueue(session, keys=keys, key=key + ":chart", address=address,
+            await outbox_store.enqueue(session, keys=keys, key=key, address=address, text=digest.text, now=now)
+            await outbox_store.enqueue(session, keys=keys, key=key + ":chart", address=address,
                                  text=_(M.DIGEST_CHART), image=digest.chart, now=now)
         return True
 
@@ -143,7 +143,7 @@ class Digests:
         if text is None:
             return False
         for platform, chat in sorted(team.channel.items()):
-            await outbox.enqueue(session, keys=keys, key=f"learning:{team.id}:{int(due_at.timestamp())}:{platform}",
+            await outbox_store.enqueue(session, keys=keys, key=f"learning:{team.id}:{int(due_at.timestamp())}:{platform}",
                                  address={"platform": platform, "chat": chat}, text=text, now=now)
         return True
 

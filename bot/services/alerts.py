@@ -6,12 +6,12 @@ on Telegram and a direct message on Slack both reach a user at their id.
 
 from datetime import datetime
 
-from bot.config import Settings
+from bot.app.config import Settings
 from flows import messages as M
 from flows import triage
 from flows.lists import Lists
 from flows.messages import _
-from storage import outbox
+from storage import outbox_store
 from storage.keys import Keys
 from storage.models import Report
 
@@ -41,7 +41,7 @@ async def queue_alert(
     for address in leads:
         text = triage.alert(report, team_name=team.name, reason=reason, lists=lists,
                             open_command=OPEN_COMMAND.get(address["platform"], "/open"))
-        await outbox.enqueue(session, keys=keys, key=f"alert:{kind}:{report.id}:{recipient(keys, address)}",
+        await outbox_store.enqueue(session, keys=keys, key=f"alert:{kind}:{report.id}:{recipient(keys, address)}",
                              address=address, text=text, now=now)
     return len(leads)
 

@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Action, ActionReport, AuditEntry, ManagerSession, Report, ReportLink, ScheduledPost
-from storage.repositories import new_reference
+from storage.report_store import new_reference
 
 OPEN = ("submitted", "triaged", "under_review", "action_agreed", "feedback_sent")
 AWAITING_FEEDBACK = ("submitted", "triaged", "under_review", "action_agreed")

@@ -24,13 +24,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import ConfigProblem, TelegramSettings
-from bot.managing import Managing
-from bot.newest import NewestMessages
-from bot.outbox import SendFailed
-from bot.reporting import Reporting, Sender
-from bot.telegram_http import AiohttpRequest
-from bot.webserver import serve
+from bot.app.config import ConfigProblem, TelegramSettings
+from bot.services.managing import Managing
+from bot.adapters.newest import NewestMessages
+from bot.services.outbox_sender import SendFailed
+from bot.services.reporting import Reporting, Sender
+from bot.adapters.telegram_http import AiohttpRequest
+from bot.adapters.webserver import serve
 from flows import messages as M
 from flows.engine import Action, Answer, Button, Message, decode_button, encode_button
 from flows.triage import keeps_buttons, shown_in_place

@@ -10,12 +10,13 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
-from bot.config import ConfigProblem, Settings
-from bot.digests import DIGEST, LEARNING, Digests
-from bot.feedback import send_progress_notes
-from bot.managing import Managing
-from bot.outbox import OutboxSender
-from bot.reporting import Reporting, utcnow
+from bot.app.config import ConfigProblem, Settings
+from bot.services.scheduled_posts import DIGEST, LEARNING, Digests
+from bot.services.reporter_news import send_progress_notes
+from bot.services.managing import Managing
+from bot.services.outbox_sender import OutboxSender
+from bot.services.reporting import Reporting
+from flows.clock import utcnow
 from flows import names
 from storage.database import Database
 from storage.keys import KeySource
@@ -132,11 +133,11 @@ def build_adapters(services: Services) -> dict:
     """Returns an adapter for each platform configured, by platform name."""
     settings, adapters = services.settings, {}
     if settings.telegram is not None:
-        from bot.telegram import PLATFORM, TelegramAdapter
+        from bot.adapters.telegram import PLATFORM, TelegramAdapter
 
         adapters[PLATFORM] = TelegramAdapter(settings.telegram, services.reporting, services.managing)
     if settings.slack is not None:
-        from bot.slack import PLATFORM, SlackAdapter
+        from bot.adapters.slack import PLATFORM, SlackAdapter
 
         adapters[PLATFORM] = SlackAdapter(settings.slack, services.reporting, services.managing)
     if not adapters:

@@ -8,7 +8,7 @@ import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import limits
 from limits.aio.storage import MemoryStorage
@@ -16,27 +16,24 @@ from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.config import Settings
-from bot.notify import queue_alert, submission_alert
+from bot.app.config import Settings
+from bot.services.alerts import queue_alert, submission_alert
 from flows import messages as M
+from flows.clock import utcnow
 from flows.engine import TYPED_ACTIONS, Answer, Message, Outcome, ReportEngine
 from flows.feedback import progress
 from flows.messages import _
 from flows.report_flow import REPORT_FLOW
-from storage import outbox
-from storage import repositories as repo
+from storage import outbox_store
+from storage import report_store
 from storage.database import Database
-from storage.managing import actions_for
+from storage.triage_store import actions_for
 from storage.keys import KeyProblem, KeySource, Keys, Pseudonym, in_force
 from storage.models import Draft
 
 log = logging.getLogger(__name__)
 
 FORM_PROBLEM_FIELD = REPORT_FLOW[-1].key  # a form's last question, by its submit button
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -126,7 +123,7 @@ class Reporting:
         async with self._database.unit() as session:
             if not await self._first_delivery(session, sender, now):
                 return []
-            await repo.join_team(session, reporter=reporter.value, team=team.id, now=now)
+            await report_store.join_team(session, reporter=reporter.value, team=team.id, now=now)
         return [Message(_(M.JOINED).format(team=team.name, start=self._start_command(sender.platform)))]
 
     async def start(self, sender: Sender) -> list[Message]:
@@ -173,7 +170,7 @@ class Reporting:
     async def own_reports(self, sender: Sender) -> list[OwnReport]:
         """Returns the sender's own reports and their progress, found through their pseudonym."""
         async with self._database.unit() as session:
-            reports = await repo.reports_by(session, reporters=self._every_pseudonym(sender))
+            reports = await report_store.reports_by(session, reporters=self._every_pseudonym(sender))
             return [OwnReport(r.reference, progress(r, await actions_for(session, report_id=r.id), self._settings.zone))
                     for r in reports]
 
@@ -195,7 +192,7 @@ class Reporting:
             team = await self._team(session, sender, pseudonym)
             if team is None:
                 return [Message(_(M.NOT_A_MEMBER))]
-            report = await repo.report_with_reference(session, reference=reference)
+            report = await report_store.report_with_reference(session, reference=reference)
             if report is None or report.team != team:
                 await self._limiter.hit(self._status_misses, "status-miss", pseudonym.value)
                 return [Message(_(M.STATUS_UNKNOWN).format(reference=reference.strip()[:16]))]
@@ -205,15 +202,15 @@ class Reporting:
     async def _expire(self, draft_id: str, now: datetime) -> Notice | None:
         """Deletes one idle draft; returns the note for its reporter if they can be reached."""
         async with self._database.unit() as session:
-            draft = await repo.get_draft_by_id(session, draft_id=draft_id)
+            draft = await report_store.get_draft_by_id(session, draft_id=draft_id)
             if draft is None or draft.expires_at > now:
                 return None
             try:
-                address = await repo.open_draft_contact(session, keys=self._keyring(), draft_id=draft.id)
+                address = await report_store.open_draft_contact(session, keys=self._keyring(), draft_id=draft.id)
             except KeyProblem:
                 address = None  # its key is gone: the draft goes all the same, with no note
                 log.error("an idle draft's contact could not be opened; deleted without a note")
-            await repo.delete_draft(session, draft=draft)
+            await report_store.delete_draft(session, draft=draft)
         if not address:
             return None
         return Notice(address["platform"], address["chat"], self._expired_message(address["platform"]))
@@ -229,16 +226,16 @@ class Reporting:
         retention = self._settings.retention
         contacts_before = now - timedelta(days=retention.contacts_days)
         async with self._database.unit() as session:
-            await repo.forget_events(session, before=now - self.EVENT_MEMORY)
-            await repo.purge(
+            await report_store.forget_events(session, before=now - self.EVENT_MEMORY)
+            await report_store.purge(
                 session,
                 contacts_before=contacts_before,
                 closed_before=now - timedelta(days=retention.closed_reports_days)
                 if retention.closed_reports_days else None,
             )
-            await outbox.give_up_on_old(session, queued_before=contacts_before, now=now)
+            await outbox_store.give_up_on_old(session, queued_before=contacts_before, now=now)
         async with self._database.unit() as session:
-            expired = [draft.id for draft in await repo.expired_drafts(session, now=now)]
+            expired = [draft.id for draft in await report_store.expired_drafts(session, now=now)]
         for draft_id in expired:  # one at a time: one bad draft must not keep the others
             try:
                 notice = await self._expire(draft_id, now)
@@ -276,17 +273,17 @@ class Reporting:
             team = await self._admit(session, sender, reporter, now)
             if isinstance(team, list):
                 return team
-            draft = await repo.get_draft(session, reporters=self._every_pseudonym(sender))
+            draft = await report_store.get_draft(session, reporters=self._every_pseudonym(sender))
             if draft is None or await self._expire_if_idle(session, draft):
                 turn = self._engine.start(today=self._today(now))
-                draft = await repo.add_draft(
+                draft = await report_store.add_draft(
                     session, reporter=reporter.value, team=team, platform=sender.platform,
                     state=turn.state, now=now, expires_at=now + self._idle,
                 )
             else:
                 turn = self._engine.resume(draft.state, today=self._today(now))
-                await repo.save_draft(session, draft=draft, state=draft.state, now=now, expires_at=now + self._idle)
-            await repo.seal_contact(session, keys=self._keyring(), draft_id=draft.id, now=now,
+                await report_store.save_draft(session, draft=draft, state=draft.state, now=now, expires_at=now + self._idle)
+            await report_store.seal_contact(session, keys=self._keyring(), draft_id=draft.id, now=now,
                                     address=self._address(sender))
         return self._signed(turn.messages, reporter, draft.id)
 
@@ -304,11 +301,11 @@ class Reporting:
                 return self._signed([Message(_(M.STALE_BUTTON)), prompt], reporter, draft.id)
             turn = self._engine.advance(draft.state, answer, today=self._today(now))
             if turn.outcome is Outcome.CANCELLED:
-                await repo.delete_draft(session, draft=draft)
+                await report_store.delete_draft(session, draft=draft)
             elif turn.outcome is Outcome.SUBMITTED:
                 turn.messages += await self._submit(session, draft, reporter, now)
             else:
-                await repo.save_draft(session, draft=draft, state=turn.state, now=now, expires_at=now + self._idle)
+                await report_store.save_draft(session, draft=draft, state=turn.state, now=now, expires_at=now + self._idle)
                 if answer.token and len(turn.messages) == 1:
                     # A tapped question gives way to the next in the same message: the chat keeps
                     # one live question, and a tap costs a platform call fewer.
@@ -329,15 +326,15 @@ class Reporting:
     ) -> Message:
         """Stores a finished report, keeps the contact only if feedback was asked for, and
         returns the acknowledgement with its reference."""
-        report = await repo.add_report(
+        report = await report_store.add_report(
             session, content=content, team=team, reporter=reporter, platform=platform, now=now
         )
         if draft is not None:
             if content.wants_feedback:
-                await repo.keep_contact_for_report(session, draft_id=draft.id, report_id=report.id)
-            await repo.delete_draft(session, draft=draft)
+                await report_store.keep_contact_for_report(session, draft_id=draft.id, report_id=report.id)
+            await report_store.delete_draft(session, draft=draft)
         elif address is not None:
-            await repo.seal_contact(session, keys=self._keyring(), address=address, now=now, report_id=report.id)
+            await report_store.seal_contact(session, keys=self._keyring(), address=address, now=now, report_id=report.id)
         alert = submission_alert(content.grade, self.lists)
         if alert is not None:
             kind, reason = alert
@@ -370,11 +367,11 @@ class Reporting:
         """Records the sender's event; says whether this is the first time it arrived."""
         if not sender.event:
             return True
-        return await repo.first_sighting(session, key=f"{sender.platform}:{sender.event}", now=now)
+        return await report_store.first_sighting(session, key=f"{sender.platform}:{sender.event}", now=now)
 
     async def _open_draft(self, session, sender: Sender) -> Draft | Message:
         """Returns the reporter's live draft, or what to tell them when there is none."""
-        draft = await repo.get_draft(session, reporters=self._every_pseudonym(sender))
+        draft = await report_store.get_draft(session, reporters=self._every_pseudonym(sender))
         if draft is None:
             return Message(_(M.NO_DRAFT).format(start=self._start_command(sender.platform)))
         if await self._expire_if_idle(session, draft):
@@ -385,7 +382,7 @@ class Reporting:
         """Deletes the draft if it has been idle too long; says whether it did."""
         if draft.expires_at > self._clock():
             return False
-        await repo.delete_draft(session, draft=draft)
+        await report_store.delete_draft(session, draft=draft)
         await session.flush()
         return True
 
@@ -404,7 +401,7 @@ class Reporting:
             if sender.user_id in team.members.get(sender.platform, ()) + team.managers.get(sender.platform, ()):
                 return team.id
         configured = {team.id for team in self._settings.teams}
-        joined = [t for t in await repo.teams_joined(session, reporters=self._every_pseudonym(sender))
+        joined = [t for t in await report_store.teams_joined(session, reporters=self._every_pseudonym(sender))
                   if t in configured]
         return joined[0] if joined else None
 

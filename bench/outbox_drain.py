@@ -43,7 +43,7 @@ async def _drain_once(url: str, api: FakeBotAPI, rate: float, messages: int) -> 
             await outbox_store.enqueue(session, keys=keys, key=f"bench:{secrets.token_hex(8)}", now=now,
                                  address={"platform": "telegram", "chat": str(FIRST_CHAT + n % 50)},
                                  text=f"Bench alert {n}")
-    adapter = TelegramAdapter(TelegramSettings(token=api.token, base_url=api.base_url, flood_limits=False), None)
+    adapter = TelegramAdapter(TelegramSettings(token=api.token, base_url=api.base_url, flood_limits=False), None)  # type: ignore[arg-type]  # delivers only; takes no events
     await adapter.application.initialize()
     sender = OutboxSender(database=database, keys=keys, per_second=rate or 1e9)
     sender.adapters = {"telegram": adapter}

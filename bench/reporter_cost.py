@@ -15,7 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flows.engine import SUMMARY, Action, Answer, ReportEngine  # noqa: E402
+from flows.chat import Action, Answer  # noqa: E402
+from flows.engine import ReportEngine  # noqa: E402
+from flows.report_prompts import SUMMARY  # noqa: E402
 from flows.lists import Lists  # noqa: E402
 from flows.report_flow import REPORT_FLOW, Kind  # noqa: E402
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from bench.telegram_throughput import FIRST_CHAT, REPORT, scratch_database  # noqa: E402
 from bot.app.config import LimitSettings, Settings, TeamSettings  # noqa: E402
 from bot.services.reporting import Reporting, Sender  # noqa: E402
-from flows.engine import Action, Answer, Message  # noqa: E402
+from flows.chat import Action, Answer, Message  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.keys import Keys  # noqa: E402
 

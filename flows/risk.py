@@ -18,9 +18,6 @@ COLOUR_WORDS = {
     "red": (N_("high"), N_("in-depth root cause analysis, promptly")),
 }
 
-# The report lifecycle, in order (DESIGN.md).
-LIFECYCLE = ("submitted", "triaged", "under_review", "action_agreed", "feedback_sent", "closed")
-
 # Before a manager triages it, a report's own grade gives it a provisional colour.
 PROVISIONAL = {"severe": "red", "left_at_risk": "amber", "wrongly_judged": "amber"}
 

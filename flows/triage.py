@@ -6,10 +6,11 @@ from enum import StrEnum
 from typing import Any
 
 from flows import messages as M
-from flows.engine import Action, Answer, Button, Message
+from flows.chat import Action, Answer, Button, Message
 from flows.lists import Lists, Option
 from flows.messages import _
-from flows.risk import COLOUR_WORDS, CONSEQUENCES, LIFECYCLE, LIKELIHOODS, PROVISIONAL, Bands
+from flows.lifecycle import MANAGER_MOVES, Status
+from flows.risk import COLOUR_WORDS, CONSEQUENCES, LIKELIHOODS, PROVISIONAL, Bands
 
 
 class Verb(StrEnum):
@@ -141,14 +142,8 @@ def themes_picker(reference: str, chosen: list[str], lists: Lists, *, edit: bool
 
 
 def status_picker(reference: str, current: str) -> Message:
-    options = tuple(button(_(M.STATUS[s]), Verb.SET_STATUS, reference, s) for s in LIFECYCLE if s != current)
+    options = tuple(button(_(M.STATUS[s]), Verb.SET_STATUS, reference, s) for s in MANAGER_MOVES[Status(current)])
     return Message(_(M.ASK_STATUS).format(reference=reference, status=_(M.STATUS[current])), options=options)
-
-
-def ask_why(reference: str, number: int) -> Message:
-    controls = (button(_(M.BUTTON_DONE), Verb.RCA_DONE, reference),) if number > 1 else ()
-    return Message(_(M.ASK_WHY).format(reference=reference, number=number), controls=controls,
-                   accepts_text=True)
 
 
 def action_line(action: Any, today: date) -> str:

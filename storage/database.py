@@ -6,15 +6,20 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Table, bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.sql.dml import Insert
+
+from storage.models import Base
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 QUEUED = "outbox_queued"  # session.info flag: this unit of work queued outbox messages
@@ -27,12 +32,12 @@ class Database:
         in_memory = parsed.database in (None, "", ":memory:")
         if self.is_sqlite and sqlite3.sqlite_version_info < (3, 35):  # INSERT ... RETURNING
             raise RuntimeError(f"nearmiss needs SQLite 3.35 or newer; this Python has {sqlite3.sqlite_version}")
-        if self.is_sqlite and not in_memory:
+        if self.is_sqlite and not in_memory and parsed.database is not None:  # not in memory: never None
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         if self.is_sqlite:
             # SQLite takes one writer at a time, and a second connection waits for it by sleeping
             # and polling: queueing for the one connection here is fairer and quicker.
-            options = {"connect_args": {"timeout": lock_timeout}}
+            options: dict[str, Any] = {"connect_args": {"timeout": lock_timeout}}
             options |= {} if in_memory else {"pool_size": 1, "max_overflow": 0}  # in memory: one already
         else:
             # Connections kept open, so that none is opened and closed again per update under load.
@@ -64,10 +69,12 @@ class Database:
         await self.engine.dispose()
 
 
-async def insert_new(session: AsyncSession, model, *, unique: tuple[str, ...], **values) -> bool:
+async def insert_new(session: AsyncSession, model: type[Base], *, unique: tuple[str, ...], **values: Any) -> bool:
     """Inserts one row unless a row with the same `unique` columns exists, and says whether it did:
     one statement, where a look-up first would be two."""
-    statement = _insert_new(session.bind.dialect.name, model.__table__, unique, tuple(values))
+    # The model's Table, looked up by name: SQLAlchemy types `__table__` as any FromClause.
+    table = Base.metadata.tables[model.__tablename__]
+    statement = _insert_new(session.get_bind().dialect.name, table, unique, tuple(values))
     return await session.scalar(statement, values) is not None
 
 
@@ -75,9 +82,13 @@ async def insert_new(session: AsyncSession, model, *, unique: tuple[str, ...], *
 def _insert_new(dialect_name: str, table: Table, unique: tuple[str, ...], columns: tuple[str, ...]) -> Insert:
     # Built once for each table and set of columns: building a statement costs more CPU than
     # running it, and seen events and outbox messages are inserted on every update.
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return (dialect.insert(table).values({column: bindparam(column) for column in columns})
-            .on_conflict_do_nothing(index_elements=list(unique)).returning(table.c[unique[0]]))
+    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+    return (
+        insert(table)
+        .values({column: bindparam(column) for column in columns})
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .returning(table.c[unique[0]])
+    )
 
 
 def _ping_after_idle(engine: AsyncEngine, seconds: float) -> None:
@@ -89,11 +100,11 @@ def _ping_after_idle(engine: AsyncEngine, seconds: float) -> None:
     pool = engine.sync_engine.pool
 
     @event.listens_for(pool, "checkin")
-    def on_checkin(_connection, record) -> None:
+    def on_checkin(_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         record.info["idle_since"] = time.monotonic()
 
     @event.listens_for(pool, "checkout")
-    def on_checkout(connection, record, _proxy) -> None:
+    def on_checkout(connection: DBAPIConnection, record: ConnectionPoolEntry, _proxy: PoolProxiedConnection) -> None:
         idle_since = record.info.pop("idle_since", None)
         if idle_since is None or time.monotonic() - idle_since < seconds:
             return
@@ -104,8 +115,8 @@ def _ping_after_idle(engine: AsyncEngine, seconds: float) -> None:
             raise InvalidatePoolError("a pooled connection failed its check") from error
 
 
-def _sqlite_pragmas(lock_timeout: float):
-    def on_connect(connection, _record) -> None:
+def _sqlite_pragmas(lock_timeout: float) -> Callable[[DBAPIConnection, ConnectionPoolEntry], None]:
+    def on_connect(connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         cursor = connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

@@ -16,8 +16,10 @@ import logging
 import os
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -112,7 +114,7 @@ def _new_pseudonym_key() -> bytes:
     return secrets.token_bytes(32)
 
 
-def _document(keys: Keys) -> dict:
+def _document(keys: Keys) -> dict[str, Any]:
     encode = base64.urlsafe_b64encode
     return {
         "pseudonym_key": encode(keys.pseudonym_key).decode(),
@@ -122,7 +124,7 @@ def _document(keys: Keys) -> dict:
     }
 
 
-def _from_document(document: dict, source: str) -> Keys:
+def _from_document(document: dict[str, Any], source: str) -> Keys:
     try:
         decode = base64.urlsafe_b64decode
         keys = Keys(
@@ -158,12 +160,13 @@ def create_key_file(path: Path) -> None:
     write_key_file(path, Keys(_new_pseudonym_key(), Fernet.generate_key()))
 
 
-def load_keys(path: Path | None, environ: dict[str, str] | None = None) -> Keys:
+def load_keys(path: Path | None, environ: Mapping[str, str] | None = None) -> Keys:
     """Returns the keys from the environment if set there, else from the key file."""
     environ = os.environ if environ is None else environ
     if environ.get(PSEUDONYM_ENV) and environ.get(CONTACT_ENV):
-        return _from_document({"pseudonym_key": environ[PSEUDONYM_ENV], "contact_key": environ[CONTACT_ENV]},
-                              "the environment")
+        return _from_document(
+            {"pseudonym_key": environ[PSEUDONYM_ENV], "contact_key": environ[CONTACT_ENV]}, "the environment"
+        )
     if path is None:
         raise KeyProblem(f"no keys: set {PSEUDONYM_ENV} and {CONTACT_ENV}, or [keys] file")
     try:
@@ -181,7 +184,7 @@ class KeySource:
 
     CHECK_EVERY = 1.0  # seconds between looks at the file: a rotation is seen within a second
 
-    def __init__(self, path: Path | None, environ: dict[str, str] | None = None) -> None:
+    def __init__(self, path: Path | None, environ: Mapping[str, str] | None = None) -> None:
         self._path, self._environ = path, environ
         self._stamp = self._file_stamp()
         self._keys = load_keys(path, environ)

@@ -4,17 +4,17 @@ import json
 import secrets
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, exists, select, update
+from sqlalchemy import CursorResult, bindparam, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from flows.engine import ReportContent
+from flows.draft import ReportContent
 from storage.database import insert_new
 from storage.keys import Keys, Pseudonym
-from storage.models import Contact, Draft, Membership, OutboxMessage, Report, SeenEvent
+from storage.models import Base, Contact, Draft, Membership, OutboxMessage, Report, SeenEvent
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud safely
 REFERENCE_LENGTH = 8
@@ -42,18 +42,23 @@ async def get_draft_by_id(session: AsyncSession, *, draft_id: str) -> Draft | No
 
 
 async def add_draft(
-    session: AsyncSession, *, reporter: str, team: str, platform: str, state: dict[str, Any],
-    now: datetime, expires_at: datetime,
+    session: AsyncSession,
+    *,
+    reporter: str,
+    team: str,
+    platform: str,
+    state: dict[str, Any],
+    now: datetime,
+    expires_at: datetime,
 ) -> Draft:
     """Returns a new draft, added to the session."""
-    draft = Draft(reporter=reporter, team=team, platform=platform, state=state,
-                  updated_at=now, expires_at=expires_at)
+    draft = Draft(reporter=reporter, team=team, platform=platform, state=state, updated_at=now, expires_at=expires_at)
     session.add(draft)
     await session.flush()
     return draft
 
 
-_DRAFTS = Draft.__table__
+_DRAFTS = Base.metadata.tables[Draft.__tablename__]  # the Table: SQLAlchemy types __table__ as any FromClause
 _SAVE_DRAFT = (  # built once: run on every answer. SET takes state, updated_at and expires_at.
     update(_DRAFTS)
     .where(_DRAFTS.c.id == bindparam("draft_id"), _DRAFTS.c.version == bindparam("read_version"))
@@ -62,17 +67,32 @@ _SAVE_DRAFT = (  # built once: run on every answer. SET takes state, updated_at 
 
 
 async def save_draft(
-    session: AsyncSession, *, draft: Draft, state: dict[str, Any], now: datetime, expires_at: datetime,
+    session: AsyncSession,
+    *,
+    draft: Draft,
+    state: dict[str, Any],
+    now: datetime,
+    expires_at: datetime,
 ) -> None:
     """Stores a draft's new state, unless another answer changed the draft since it was read.
 
     One UPDATE checked against the version read, as the ORM's version counter would, without
     the ORM's flush, which cost more CPU than the rest of an answer.
     """
-    saved = await session.execute(_SAVE_DRAFT, {
-        "draft_id": draft.id, "read_version": draft.version,
-        "state": state, "updated_at": now, "expires_at": expires_at,
-    })
+    # An UPDATE without RETURNING gives a CursorResult; Session.execute is typed as Result only.
+    saved = cast(
+        "CursorResult[Any]",
+        await session.execute(
+            _SAVE_DRAFT,
+            {
+                "draft_id": draft.id,
+                "read_version": draft.version,
+                "state": state,
+                "updated_at": now,
+                "expires_at": expires_at,
+            },
+        ),
+    )
     if saved.rowcount != 1:
         raise StaleDataError("the draft changed since it was read")
     stored = {"version": draft.version + 1, "state": state, "updated_at": now, "expires_at": expires_at}
@@ -93,17 +113,24 @@ async def delete_draft(session: AsyncSession, *, draft: Draft) -> None:
 
 # The contact vault.
 
+
 async def seal_contact(
-    session: AsyncSession, *, keys: Keys, address: dict[str, str], now: datetime,
-    draft_id: str | None = None, report_id: str | None = None,
+    session: AsyncSession,
+    *,
+    keys: Keys,
+    address: dict[str, str],
+    now: datetime,
+    draft_id: str | None = None,
+    report_id: str | None = None,
 ) -> None:
     """Stores, encrypted, how to reach the reporter of a draft or a report, replacing any earlier."""
     key_id, ciphertext = keys.seal(json.dumps(address, sort_keys=True))
     owner = Contact.draft_id == draft_id if draft_id else Contact.report_id == report_id
     contact = await session.scalar(select(Contact).where(owner))
     if contact is None:
-        session.add(Contact(draft_id=draft_id, report_id=report_id, key_id=key_id,
-                            ciphertext=ciphertext, created_at=now))
+        session.add(
+            Contact(draft_id=draft_id, report_id=report_id, key_id=key_id, ciphertext=ciphertext, created_at=now)
+        )
     else:
         contact.key_id, contact.ciphertext = key_id, ciphertext
 
@@ -113,7 +140,8 @@ async def open_draft_contact(session: AsyncSession, *, keys: Keys, draft_id: str
     contact = await session.scalar(select(Contact).where(Contact.draft_id == draft_id))
     if contact is None:
         return None
-    return json.loads(keys.open(contact.key_id, contact.ciphertext))
+    address: dict[str, str] = json.loads(keys.open(contact.key_id, contact.ciphertext))
+    return address
 
 
 async def open_report_contact(session: AsyncSession, *, keys: Keys, report_id: str) -> dict[str, str] | None:
@@ -121,7 +149,8 @@ async def open_report_contact(session: AsyncSession, *, keys: Keys, report_id: s
     contact = await session.scalar(select(Contact).where(Contact.report_id == report_id))
     if contact is None:
         return None
-    return json.loads(keys.open(contact.key_id, contact.ciphertext))
+    address: dict[str, str] = json.loads(keys.open(contact.key_id, contact.ciphertext))
+    return address
 
 
 async def forget_report_contact(session: AsyncSession, *, report_id: str) -> None:
@@ -130,23 +159,37 @@ async def forget_report_contact(session: AsyncSession, *, report_id: str) -> Non
 
 
 async def quiet_reports(
-    session: AsyncSession, *, statuses: tuple[str, ...], silent_since: datetime, limit: int,
+    session: AsyncSession,
+    *,
+    statuses: tuple[str, ...],
+    silent_since: datetime,
+    limit: int,
 ) -> list[Report]:
     """Returns reports in these statuses whose reporter asked to hear back and has heard nothing
     since a time."""
-    return list(await session.scalars(
-        select(Report).join(Contact, Contact.report_id == Report.id)
-        .where(Report.status.in_(statuses), Report.last_news_at < silent_since)
-        .order_by(Report.last_news_at).limit(limit)
-        .with_for_update(of=Report, skip_locked=True)  # a manager changing one now is telling them already
-    ))
+    return list(
+        await session.scalars(
+            select(Report)
+            .join(Contact, Contact.report_id == Report.id)
+            .where(Report.status.in_(statuses), Report.last_news_at < silent_since)
+            .order_by(Report.last_news_at)
+            .limit(limit)
+            .with_for_update(of=Report, skip_locked=True)  # a manager changing one now is telling them already
+        )
+    )
 
 
 # Reports.
 
+
 async def add_report(
-    session: AsyncSession, *, content: ReportContent, team: str, reporter: Pseudonym,
-    platform: str, now: datetime,
+    session: AsyncSession,
+    *,
+    content: ReportContent,
+    team: str,
+    reporter: Pseudonym,
+    platform: str,
+    now: datetime,
 ) -> Report:
     """Returns a new submitted report with a fresh reference code, added to the session."""
     reference = new_reference()
@@ -208,6 +251,7 @@ async def reports_by(session: AsyncSession, *, reporters: list[str], limit: int 
 
 # Teams.
 
+
 async def teams_joined(session: AsyncSession, *, reporters: list[str]) -> list[str]:
     """Returns the teams a reporter joined by invite code, by any of their pseudonyms, earliest first."""
     rows = await session.scalars(
@@ -253,6 +297,7 @@ async def erase_report(session: AsyncSession, *, reference: str) -> bool:
 
 
 # Inbound events.
+
 
 async def first_sighting(session: AsyncSession, *, key: str, now: datetime) -> bool:
     """Records an inbound event; returns False if it was recorded before (a redelivery).

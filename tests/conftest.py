@@ -13,11 +13,13 @@ from sqlalchemy.engine import make_url
 from telegram import Update
 from telegram.ext import TypeHandler
 
+from bot.app.runner import vocabularies
 from bot.app.config import DatabaseSettings, DraftSettings, Settings, TeamSettings, TelegramSettings
 from bot.services.managing import Managing
 from bot.services.outbox_sender import OutboxSender
 from bot.services.reporting import Reporting
 from bot.adapters.telegram import TelegramAdapter
+from bot.services.front import Front
 from storage.database import Database
 from storage.keys import Keys
 from tests.fakes.slack import FakeSlackAPI
@@ -127,12 +129,12 @@ def settings(database_url, telegram_api) -> Settings:
 
 @pytest.fixture
 def reporting(database, keys, settings, clock) -> Reporting:
-    return Reporting(database=database, keys=keys, settings=settings, clock=clock)
+    return Reporting(database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock)
 
 
 @pytest.fixture
 def managing(database, keys, settings, clock) -> Managing:
-    return Managing(database=database, keys=keys, settings=settings, clock=clock)
+    return Managing(database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock)
 
 
 @pytest.fixture
@@ -160,7 +162,7 @@ class Processed:
 
 async def start_bot(settings: Settings, reporting: Reporting,
                     managing: Managing | None = None) -> tuple[TelegramAdapter, Processed]:
-    adapter = TelegramAdapter(settings.telegram, reporting, managing)
+    adapter = TelegramAdapter(settings.telegram, Front(reporting, managing))
     processed = Processed()
     adapter.application.add_handler(TypeHandler(Update, processed), group=100)
     await adapter.start()

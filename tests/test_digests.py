@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot.app.config import DigestSettings
 from bot.services.scheduled_posts import Digests
-from bot.services.reporting import Sender
-from bot.app.runner import PERSISTENT, Services, build_scheduler, start_scheduler
+from bot.services.sender import Sender
+from bot.app.runner import vocabularies, PERSISTENT, Services, build_scheduler, start_scheduler
 from flows import messages as M
 from flows.digest_text import measures_line
 from flows.feedback import POST_LIMIT, learning_post

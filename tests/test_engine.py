@@ -5,7 +5,10 @@ from datetime import date
 import pytest
 
 from flows import messages as M
-from flows.engine import SUMMARY, Action, Answer, Outcome, ReportEngine
+from flows.chat import Action, Answer
+from flows.draft import Outcome, Problem
+from flows.engine import ReportEngine
+from flows.report_prompts import SUMMARY
 from flows.lists import Lists, Option
 
 TODAY = date(2026, 11, 23)
@@ -49,7 +52,7 @@ TYPICAL = (
 
 def test_a_typical_report_reaches_the_summary_and_submits(engine):
     turn = walk(engine, *TYPICAL)
-    assert turn.state["step"] == SUMMARY
+    assert turn.state.step == SUMMARY
 
     submitted = engine.advance(turn.state, Answer(Action.SUBMIT, step=SUMMARY), today=TODAY)
 
@@ -77,19 +80,19 @@ def test_the_whole_flow_asks_the_reporter_to_read_about_150_words_or_fewer(engin
 def test_back_returns_to_the_previous_question_with_its_answer_kept(engine):
     turn = walk(engine, pick("today", "when"), pick("assessment", "where"), Answer(Action.BACK, step="who"))
 
-    assert turn.state["step"] == "where"
+    assert turn.state.step == "where"
     assert [b.label for b in turn.messages[-1].options if b.selected] == ["Assessment"]
     first = walk(engine, Answer(Action.BACK, step="when"))
-    assert first.messages[0].text == M.FIRST_QUESTION and first.state["step"] == "when"
+    assert first.problem is Problem.FIRST_QUESTION and first.state.step == "when"
 
 
 def test_only_optional_questions_can_be_skipped(engine):
     refused = walk(engine, Answer(Action.SKIP, step="when"))
-    assert refused.messages[0].text == M.CANNOT_SKIP and refused.state["step"] == "when"
+    assert refused.problem is Problem.CANNOT_SKIP and refused.state.step == "when"
 
     at_factors = walk(engine, *TYPICAL[:8])
     skipped = engine.advance(at_factors.state, Answer(Action.SKIP, step="factors"), today=TODAY)
-    assert skipped.state["step"] == "stopped"
+    assert skipped.state.step == "stopped"
     assert M.BUTTON_SKIP in [b.label for b in at_factors.messages[-1].controls]
     assert M.BUTTON_SKIP not in [b.label for b in engine.start(today=TODAY).messages[-1].controls]
 
@@ -99,7 +102,7 @@ def test_cancel_is_confirmed_and_carrying_on_returns_to_the_same_question(engine
     assert asked.messages[-1].text == M.ASK_CONFIRM_CANCEL
 
     carried_on = engine.advance(asked.state, Answer(Action.NO, step="cancel"), today=TODAY)
-    assert carried_on.state["step"] == "where" and carried_on.state["answers"]["when"] == "2026-11-23"
+    assert carried_on.state.step == "where" and carried_on.state.answers["when"] == "2026-11-23"
     cancelled = engine.advance(asked.state, Answer(Action.YES, step="cancel"), today=TODAY)
     assert cancelled.outcome is Outcome.CANCELLED
 
@@ -112,34 +115,34 @@ def test_editing_from_the_summary_returns_to_the_summary(engine):
 
     edited = engine.advance(editing.state, text("The police were told late."), today=TODAY)
 
-    assert edited.state["step"] == SUMMARY
+    assert edited.state.step == SUMMARY
     assert "What happened: The police were told late." in edited.messages[-1].text
-    assert edited.state["answers"]["action"] == "Rang the duty manager."
+    assert edited.state.answers["action"] == "Rang the duty manager."
 
 
 def test_dates_typed_or_tapped(engine):
     typed = walk(engine, pick("typed", "when"), text("3/11 at 4pm"))
-    assert typed.state["answers"]["when"] == "2026-11-03" and typed.state["answers"]["when_time"] == "16:00"
+    assert typed.state.answers["when"] == "2026-11-03" and typed.state.answers["when_time"] == "16:00"
 
     week = walk(engine, pick("week", "when"))
     days = [b.label for b in week.messages[-1].options]
     assert days == ["Sat 21 Nov", "Fri 20 Nov", "Thu 19 Nov", "Wed 18 Nov", "Tue 17 Nov"]
     chosen = engine.advance(week.state, pick("2026-11-19", "when"), today=TODAY)
-    assert chosen.state["answers"]["when"] == "2026-11-19"
+    assert chosen.state.answers["when"] == "2026-11-19"
 
     future = walk(engine, pick("2026-12-25", "when"))
-    assert future.messages[0].text == M.DATE_FUTURE and future.state["step"] == "when"
+    assert future.problem is Problem.DATE_FUTURE and future.state.step == "when"
     nonsense = walk(engine, text("whenever"))
-    assert nonsense.messages[0].text == M.DATE_UNREADABLE
+    assert nonsense.problem is Problem.DATE_UNREADABLE
 
 
 def test_a_button_from_an_earlier_question_is_not_applied(engine):
     turn = walk(engine, pick("today", "when"), pick("yesterday", "when"))
 
-    assert turn.messages[0].text == M.STALE_BUTTON
-    assert turn.state["answers"]["when"] == "2026-11-23" and turn.state["step"] == "where"
+    assert turn.problem is Problem.STALE_BUTTON
+    assert turn.state.answers["when"] == "2026-11-23" and turn.state.step == "where"
     forged = walk(engine, pick("today", "when"), pick("the_moon", "where"))
-    assert forged.messages[0].text == M.STALE_BUTTON and "where" not in forged.state["answers"]
+    assert forged.problem is Problem.STALE_BUTTON and "where" not in forged.state.answers
 
 
 def test_text_limits_keep_the_draft(engine):
@@ -148,12 +151,12 @@ def test_text_limits_keep_the_draft(engine):
     assert too_long.messages[0].text.startswith("That is 1001 characters")
     assert too_long.state == at_what.state
     blank = engine.advance(at_what.state, text("   "), today=TODAY)
-    assert blank.messages[0].text == M.NEED_WORDS
+    assert blank.problem is Problem.NEED_WORDS
 
 
 def test_buttons_are_needed_where_there_are_buttons(engine):
     turn = walk(engine, pick("today", "when"), text("at the house"))
-    assert turn.messages[0].text == M.NEED_BUTTON and turn.state["step"] == "where"
+    assert turn.problem is Problem.NEED_BUTTON and turn.state.step == "where"
 
 
 def test_lists_come_from_configuration():
@@ -176,7 +179,7 @@ def test_a_whole_form_is_checked_like_the_conversation(engine):
         "factors": [], "stopped": None, "feedback": "yes",
     }, today=TODAY)
 
-    assert filled.errors == {} and filled.state["step"] == SUMMARY
+    assert filled.errors == {} and filled.state.step == SUMMARY
     assert engine.content(filled.state).what == "Mum on [phone] was not told."
     assert any("a phone number" in note for note in filled.notes)
     assert any("statutory route" in note for note in filled.notes)

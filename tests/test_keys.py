@@ -1,11 +1,13 @@
+from bot.app.runner import vocabularies
 """Key rotation without downtime, and a wrong key file refused, on SQLite and PostgreSQL."""
 
 import asyncio
 import json
 
 from bot.app.cli import rotate_keys
-from bot.services.reporting import Reporting, Sender
-from flows.engine import Action
+from bot.services.reporting import Reporting
+from bot.services.sender import Sender
+from flows.chat import Action
 from storage.keys import KeySource, create_key_file, key_id, load_keys
 from tests.conftest import INVITE
 from tests.helpers import all_rows
@@ -19,7 +21,8 @@ async def test_rotation_reaches_a_running_bot_and_old_pseudonyms_still_resolve(t
     path = tmp_path / "nearmiss.keys"
     create_key_file(path)
     old = load_keys(path, environ={})
-    reporting = Reporting(database=database, keys=KeySource(path, environ={}), settings=settings, clock=clock)
+    reporting = Reporting(database=database, keys=KeySource(path, environ={}), settings=settings,
+                          vocabularies=vocabularies(settings), clock=clock)
     await reporting.join(COLLEAGUE, INVITE)
     summary = await walk_to_summary(reporting, COLLEAGUE)
     feedback = [b for b in summary[-1].options if b.value == "feedback"][0]

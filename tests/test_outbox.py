@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.services.outbox_sender import OutboxSender
 from bot.adapters.telegram import TelegramAdapter
+from bot.services.front import Front
 from storage import outbox_store as queue
 from storage.database import Database
 from storage.models import OutboxMessage
@@ -23,7 +24,7 @@ LATER = {"text": "A safeguarding alert."}
 @pytest.fixture
 async def adapter(settings, reporting):
     # Without PTB's own flood-limit retries, so the outbox's handling of a 429 is what is tested.
-    adapter = TelegramAdapter(settings.telegram.model_copy(update={"flood_limits": False}), reporting)
+    adapter = TelegramAdapter(settings.telegram.model_copy(update={"flood_limits": False}), Front(reporting))
     await adapter.application.initialize()
     yield adapter
     await adapter.application.shutdown()
@@ -172,7 +173,7 @@ async def test_two_senders_on_postgresql_never_send_a_message_twice(
         await queue_one(database, keys, clock, key=f"alert:{n}")
     senders, databases = [], [Database(database_url) for _ in range(2)]
     for own_database in databases:  # as two processes would: their own connections and Bot API clients
-        adapter = TelegramAdapter(settings.telegram.model_copy(update={"flood_limits": False}), reporting)
+        adapter = TelegramAdapter(settings.telegram.model_copy(update={"flood_limits": False}), Front(reporting))
         await adapter.application.initialize()
         sender = OutboxSender(database=own_database, keys=keys, clock=clock, per_second=1000, batch=20)
         sender.adapters = {"telegram": adapter}

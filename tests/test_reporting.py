@@ -7,10 +7,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from bot.app.runner import vocabularies
 from bot.app.config import LimitSettings, RetentionSettings
-from bot.services.reporting import Reporting, Sender
+from bot.services.reporting import Reporting
+from bot.services.sender import Sender
 from flows import messages as M
-from flows.engine import Action, Answer
+from flows.chat import Action, Answer
 from storage.database import Database
 from storage.models import Report
 from tests.conftest import MEMBER
@@ -115,7 +117,7 @@ async def walk_to_summary(reporting: Reporting, sender: Sender) -> list:
 async def test_a_locked_database_never_says_saved_and_the_draft_survives(database_url, keys, settings, clock):
     database = Database(database_url, lock_timeout=0.2)
     await database.migrate()
-    reporting = Reporting(database=database, keys=keys, settings=settings, clock=clock)
+    reporting = Reporting(database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock)
     summary = await walk_to_summary(reporting, REPORTER)
     [submit] = [b for b in summary[-1].controls if b.action is Action.SUBMIT]
 
@@ -137,7 +139,7 @@ async def test_a_locked_database_never_says_saved_and_the_draft_survives(databas
 
 async def test_a_database_that_is_down_gets_a_kind_reply(keys, settings, clock, caplog):
     database = Database("postgresql+asyncpg://nearmiss@127.0.0.1:1/nowhere")
-    reporting = Reporting(database=database, keys=keys, settings=settings, clock=clock)
+    reporting = Reporting(database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock)
 
     replies = await reporting.start(REPORTER)
 
@@ -148,7 +150,7 @@ async def test_a_database_that_is_down_gets_a_kind_reply(keys, settings, clock, 
 
 async def test_a_reporter_sending_too_fast_is_asked_to_wait_and_loses_nothing(database, keys, settings, clock):
     limited = settings.model_copy(update={"limits": LimitSettings(per_reporter="4/minute")})
-    reporting = Reporting(database=database, keys=keys, settings=limited, clock=clock)
+    reporting = Reporting(database=database, keys=keys, settings=limited, vocabularies=vocabularies(limited), clock=clock)
     started = await reporting.start(REPORTER)
     where = await reporting.answer(REPORTER, button(started, "today"))
     who = await reporting.answer(REPORTER, button(where, "assessment"))
@@ -165,7 +167,7 @@ async def test_a_reporter_sending_too_fast_is_asked_to_wait_and_loses_nothing(da
 
 async def test_retention_deletes_old_contacts_and_long_closed_reports(database, keys, settings, clock):
     kept = settings.model_copy(update={"retention": RetentionSettings(contacts_days=30, closed_reports_days=90)})
-    reporting = Reporting(database=database, keys=keys, settings=kept, clock=clock)
+    reporting = Reporting(database=database, keys=keys, settings=kept, vocabularies=vocabularies(kept), clock=clock)
     summary = await walk_to_summary(reporting, REPORTER)
     edit = [b for b in summary[-1].options if b.value == "feedback"][0]
     wants = [b for b in (await reporting.answer(REPORTER, edit.answer()))[-1].options if b.value == "yes"][0]

@@ -1,3 +1,4 @@
+from bot.app.runner import vocabularies
 """Regressions found in review: packaging, Slack markup, spreadsheet formulas, and a sweep that
 must go on past one bad draft."""
 
@@ -11,7 +12,8 @@ from cryptography.fernet import Fernet
 from sqlalchemy import update
 
 from bot.services.export import write_csv
-from bot.services.reporting import Reporting, Sender
+from bot.services.reporting import Reporting
+from bot.services.sender import Sender
 from bot.adapters.slack import plain_text
 from flows.masking import mask
 from storage.keys import Keys
@@ -49,7 +51,7 @@ async def test_csv_cells_never_start_a_formula():
 
 
 async def test_the_sweep_goes_on_past_a_draft_whose_contact_cannot_be_opened(database, keys, settings, clock):
-    reporting = Reporting(database=database, keys=keys, settings=settings, clock=clock)
+    reporting = Reporting(database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock)
     first, second = Sender("telegram", str(MEMBER), str(MEMBER)), Sender("telegram", "2002", "2002")
     await reporting.start(first)
     await reporting.start(second)

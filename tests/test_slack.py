@@ -7,9 +7,11 @@ import time
 
 import pytest
 
+from bot.app.runner import vocabularies
 from bot.app.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
 from bot.services.reporting import Reporting
 from bot.adapters.slack import SlackAdapter
+from bot.services.front import Front
 from tests.fakes.slack import TEAM, FakeSlack, FakeSlackAPI
 from tests.helpers import all_rows, stored_text
 
@@ -31,8 +33,8 @@ def slack_settings(database_url, slack_api) -> Settings:
 
 @pytest.fixture
 async def slack(slack_settings, database, keys, clock, slack_api):
-    reporting = Reporting(database=database, keys=keys, settings=slack_settings, clock=clock)
-    adapter = SlackAdapter(slack_settings.slack, reporting)
+    reporting = Reporting(database=database, keys=keys, settings=slack_settings, vocabularies=vocabularies(slack_settings), clock=clock)
+    adapter = SlackAdapter(slack_settings.slack, Front(reporting))
     await adapter.start()
     yield FakeSlack(f"http://127.0.0.1:{adapter.http_port}/slack/events", SECRET, slack_api)
     await adapter.stop()
@@ -275,8 +277,8 @@ async def test_files_in_a_direct_message_are_declined_and_the_draft_kept(slack, 
 
 async def test_socket_mode_needs_no_public_address(slack_settings, database, keys, clock, slack_api):
     settings = SlackSettings.model_validate(slack_settings.slack.model_dump() | {"mode": "socket", "app_token": "xapp-test"})
-    reporting = Reporting(database=database, keys=keys, settings=slack_settings, clock=clock)
-    adapter = SlackAdapter(settings, reporting)
+    reporting = Reporting(database=database, keys=keys, settings=slack_settings, vocabularies=vocabularies(slack_settings), clock=clock)
+    adapter = SlackAdapter(settings, Front(reporting))
     await adapter.start()
     try:
         ack = await slack_api.envelope("slash_commands", {

@@ -8,12 +8,14 @@ from datetime import datetime, timezone
 
 import pytest
 
+from bot.app.runner import vocabularies
 from bot.app.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
 from bot.services.scheduled_posts import LEARNING, Digests
 from bot.services.managing import Managing
 from bot.services.outbox_sender import OutboxSender
 from bot.services.reporting import Reporting
 from bot.adapters.slack import SlackAdapter
+from bot.services.front import Front
 from tests.fakes.slack import FakeSlack
 from tests.test_slack import GOOD_FORM, MEMBER, SECRET, open_modal, said
 
@@ -37,8 +39,10 @@ def settings(database_url, slack_api) -> Settings:
 
 @pytest.fixture
 async def slack(settings, database, keys, clock, slack_api):
-    adapter = SlackAdapter(settings.slack, Reporting(database=database, keys=keys, settings=settings, clock=clock),
-                           Managing(database=database, keys=keys, settings=settings, clock=clock))
+    words = vocabularies(settings)
+    adapter = SlackAdapter(settings.slack, Front(
+        Reporting(database=database, keys=keys, settings=settings, vocabularies=words, clock=clock),
+        Managing(database=database, keys=keys, settings=settings, vocabularies=words, clock=clock)))
     await adapter.start()
     outbox = OutboxSender(database=database, keys=keys, clock=clock, per_second=1000)
     outbox.adapters = {"slack": adapter}

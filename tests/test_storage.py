@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import MetaData, Table, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
-from flows.engine import ReportContent
+from flows.draft import ReportContent
 from storage import report_store
 from storage.keys import KeyProblem, Keys, create_key_file, load_keys
 from storage.database import Database

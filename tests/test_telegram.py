@@ -11,8 +11,8 @@ from sqlalchemy.engine import make_url
 
 from bot.app.config import TelegramSettings
 from bot.services.reporting import Reporting
-from bot.app.runner import sweep_drafts
-from flows.engine import Action, Button, Message
+from bot.app.runner import vocabularies, sweep_drafts
+from flows.chat import Action, Button, Message
 from tests.conftest import INVITE, MEMBER, Chat, start_bot
 from tests.fakes.telegram import buttons, callback_update, text_update
 from tests.helpers import all_rows, answer_typical_report, file_typical_report, stored_text
@@ -234,7 +234,7 @@ async def test_a_restart_mid_report_carries_on_where_the_reporter_was(
     question = chat.last_keyboard
     await adapter.stop()
 
-    restarted = Reporting(database=database, keys=keys, settings=settings, clock=clock)
+    restarted = Reporting(database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock)
     adapter, processed = await start_bot(settings, restarted)
     chat.processed = processed
     try:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from telegram import Update
 
 from bot.adapters.telegram import PerChatOrder, keyboard
-from flows.engine import Action, Answer, Button, Message, decode_button, encode_button
+from flows.chat import Action, Answer, Button, Message, decode_button, encode_button
 from tests.fakes.telegram import text_update
 
 

@@ -1,7 +1,7 @@
 """Text cut to what a platform shows in one piece, and Slack's blocks built from it."""
 
 from bot.adapters.slack_views import message_blocks
-from flows.engine import Message
+from flows.chat import Message
 from flows.text import split_text
 
 

@@ -9,6 +9,7 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -17,12 +18,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app.config import SlackSettings
-from bot.services.managing import Managing
 from bot.adapters.newest import NewestMessages
-from bot.services.outbox_sender import SendFailed
-from bot.services.reporting import Reporting, Sender
 from bot.adapters.slack_views import (
+    SECTION_LIMIT,
     Ids,
     answered_blocks,
     fallback,
@@ -31,9 +29,15 @@ from bot.adapters.slack_views import (
     modal_values,
     report_modal,
 )
+from bot.adapters.vocabularies import slack
 from bot.adapters.webserver import serve
+from bot.app.config import SlackSettings
+from bot.services.front import Front
+from bot.services.platform import Limits, SendFailed
+from bot.services.sender import Sender
 from flows import messages as M
-from flows.engine import Action, Answer, Message, decode_button
+from flows.chat import Message
+from flows.commands import Command
 from flows.messages import _
 from flows.triage import keeps_buttons, shown_in_place
 
@@ -41,6 +45,12 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 # Errors after which posting to the same address can never work.
+# The words after the slash command; a word not here (or none) opens the one-screen form.
+WORDS = {"help": Command.HELP, "status": Command.STATUS, "join": Command.JOIN, "reports": Command.REPORTS,
+         "open": Command.OPEN, "actions": Command.ACTIONS, "steps": Command.REPORT, "step": Command.REPORT,
+         "chat": Command.REPORT}
+# Replies given in the command's acknowledgement (seen only by the user), joined this way.
+ANSWERED_IN_ACK = {Command.HELP: "\n\n", Command.STATUS: "\n", Command.JOIN: "\n"}
 UNDELIVERABLE = {"channel_not_found", "user_not_found", "account_inactive", "cannot_dm_bot", "is_archived",
                  "user_disabled", "not_allowed_token_type", "invalid_auth"}
 
@@ -78,10 +88,13 @@ def _team_of(body: dict[str, Any]) -> str:
 
 
 class SlackAdapter:
-    def __init__(self, settings: SlackSettings, reporting: Reporting, managing: Managing | None = None) -> None:
+    name = PLATFORM
+    limits = Limits(text=SECTION_LIMIT, button_label=75)
+
+    def __init__(self, settings: SlackSettings, front: Front) -> None:
         self._settings = settings
-        self._reporting = reporting
-        self._managing = managing
+        self._front = front
+        self.vocabulary = slack(settings.command)
         http = settings.mode == "http"
         # A dropped connection, a server error or a rate limit (after its Retry-After) is tried
         # again, so that a reply such as a report's reference is not lost to a blip.
@@ -162,72 +175,53 @@ class SlackAdapter:
             await self.send(chat_id, message)
 
     async def _open_form(self, sender: Sender, trigger_id: str) -> None:
-        if not await self._reporting.is_member(sender):
+        if not await self._front.may_report(sender):
             await self.send(sender.chat_id, Message(_(M.NOT_A_MEMBER)))
             return
-        await self.client.views_open(trigger_id=trigger_id, view=report_modal(self._reporting.lists, self._reporting.today()))
+        reporting = self._front.reporting
+        await self.client.views_open(trigger_id=trigger_id, view=report_modal(reporting.lists, reporting.today()))
 
     # Listeners: each acknowledges first (or with its answer), then does the work.
 
-    async def _on_command(self, ack, body: dict[str, Any]) -> None:
-        """/nearmiss opens the form; `steps` starts the chat flow; `join CODE`; `help`."""
+    async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """The slash command alone opens the form; a word after it is a command (`steps`, `join
+        CODE`, `status CODE`, `help`, and the managers' `reports`, `open CODE`, `actions`)."""
         word, _space, rest = (body.get("text") or "").strip().partition(" ")
         sender = _sender(body["user_id"], _team_of(body))
-        managing = self._managing
-        match word.lower():
-            case "help":
-                manager = managing.help(sender) if managing and managing.is_manager(sender) else []
-                await ack(text="\n\n".join([_(M.SLACK_HELP).format(command=self._settings.command)]
-                                            + [m.text for m in manager]))
-            case "status":
-                await ack(text="\n".join(m.text for m in await self._reporting.status(sender, rest)))
-            case "reports" if managing:
-                await ack()
-                await self._send_all(sender.chat_id, await managing.list_reports(sender))
-            case "open" if managing:
-                await ack()
-                await self._send_all(sender.chat_id, await managing.open(sender, rest) if rest.strip()
-                                     else managing.help(sender))
-            case "actions" if managing:
-                await ack()
-                await self._send_all(sender.chat_id, await managing.list_actions(sender))
-            case "join":
-                await ack(text="\n".join(m.text for m in await self._reporting.join(sender, rest)))
-            case "steps" | "step" | "chat":
-                await ack()
-                await self._send_all(sender.chat_id, await self._reporting.start(sender))
-            case _:
-                await ack()
-                await self._open_form(sender, body["trigger_id"])
+        command = WORDS.get(word.lower())
+        if command is None:
+            await ack()
+            await self._open_form(sender, body["trigger_id"])
+        elif command in ANSWERED_IN_ACK:
+            replies = await self._front.command(sender, command, rest)
+            await ack(text=ANSWERED_IN_ACK[command].join(m.text for m in replies))
+        else:
+            await ack()
+            await self._send_all(sender.chat_id, await self._front.command(sender, command, rest))
 
-    async def _on_shortcut(self, ack, body: dict[str, Any]) -> None:
+    async def _on_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """The global shortcut opens the one-screen form."""
         await ack()
         await self._open_form(_sender(body["user"]["id"], _team_of(body)), body["trigger_id"])
 
-    async def _on_submit(self, ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    async def _on_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         """Stores a submitted form, or returns field errors so nothing typed is lost."""
         sender = _sender(body["user"]["id"], _team_of(body), event=f"view:{view['id']}")
-        result = await self._reporting.submit_form(sender, modal_values(view))
+        result = await self._front.form(sender, modal_values(view))
         if result.errors:
             await ack(response_action="errors", errors=result.errors)
             return
         await ack()
         await self._send_all(sender.chat_id, result.messages)
 
-    async def _on_flow_button(self, ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def _on_flow_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         """Applies a tapped button. A reply that stands in for the question (the next question, a
         toggled multi-select) is shown in the tapped message; any other follows it, and the old
         buttons go."""
         await ack()
         sender = _sender(body["user"]["id"], _team_of(body), event=_event_key("action", body.get("trigger_id")))
-        answer = decode_button(action.get("value"))
-        if answer is None:
-            messages = await self._reporting.where_am_i(sender)
-        elif answer.action is Action.MANAGE and self._managing is not None:
-            messages = await self._managing.button(sender, answer)
-        else:
-            messages = await self._reporting.answer(sender, answer)
+        tapped = await self._front.tap(sender, action.get("value"))
+        answer, messages = tapped.answer, tapped.messages
         if not messages:
             return  # a redelivery, already applied
         container = body.get("container") or {}
@@ -241,16 +235,16 @@ class SlackAdapter:
             await self.client.chat_update(channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question))
         await self._send_all(sender.chat_id, messages)
 
-    async def _on_home_form(self, ack, body: dict[str, Any]) -> None:
+    async def _on_home_form(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """The App Home's report button opens the one-screen form."""
         await ack()
         await self._open_form(_sender(body["user"]["id"], _team_of(body)), body["trigger_id"])
 
-    async def _on_home_steps(self, ack, body: dict[str, Any]) -> None:
+    async def _on_home_steps(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """The App Home's step-by-step button starts the flow in the app's direct messages."""
         await ack()
         sender = _sender(body["user"]["id"], _team_of(body), event=_event_key("action", body.get("trigger_id")))
-        await self._send_all(sender.chat_id, await self._reporting.start(sender))
+        await self._send_all(sender.chat_id, await self._front.command(sender, Command.REPORT))
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """Takes text typed in the app's direct messages as the answer to the current question."""
@@ -258,21 +252,17 @@ class SlackAdapter:
             return
         sender = _sender(event.get("user", ""), _team_of(body), event=_event_key("event", body.get("event_id")))
         if event.get("subtype") == "file_share" or event.get("files"):
-            await self._send_all(sender.chat_id, await self._reporting.not_text(sender))
+            await self._send_all(sender.chat_id, await self._front.not_text(sender))
         elif not event.get("subtype") and event.get("text"):
-            text = plain_text(event["text"])
-            managed = await self._managing.text(sender, text) if self._managing else None
-            if managed is None:
-                managed = await self._reporting.answer(sender, Answer(Action.TEXT, text))
-            await self._send_all(sender.chat_id, managed)
+            await self._send_all(sender.chat_id, await self._front.text(sender, plain_text(event["text"])))
 
     async def _on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """Shows the reporter their own reports, found through their pseudonym."""
         if event.get("tab", "home") != "home":
             return
         sender = _sender(event["user"], _team_of(body))
-        member = await self._reporting.is_member(sender)
-        reports = await self._reporting.own_reports(sender) if member else []
+        member = await self._front.may_report(sender)
+        reports = await self._front.own_reports(sender) if member else []
         await self.client.views_publish(user_id=event["user"], view=home_view(reports, member=member))
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:

@@ -6,13 +6,14 @@ from enum import StrEnum
 from typing import Any
 
 from flows import messages as M
-from flows.engine import TEXT_LIMIT, Message, encode_button
+from flows.chat import Message, encode_button
+from flows.engine import TEXT_LIMIT
 from flows.lists import Lists, Option
 from flows.messages import _
 from flows.text import split_text
 from flows.report_flow import REPORT_FLOW, Kind, Step
 
-_SECTION_LIMIT = 3000
+SECTION_LIMIT = 3000
 _RADIO_MOST = 5  # choices this short are radio buttons; longer lists are a select
 
 
@@ -28,12 +29,12 @@ class Ids(StrEnum):
 
 
 def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text[:_SECTION_LIMIT] or " ", "emoji": True}
+    return {"type": "plain_text", "text": text[:SECTION_LIMIT] or " ", "emoji": True}
 
 
 def _sections(text: str) -> list[dict[str, Any]]:
     """Returns text as section blocks, as many as its length needs."""
-    return [{"type": "section", "text": _plain(part)} for part in split_text(text, _SECTION_LIMIT)]
+    return [{"type": "section", "text": _plain(part)} for part in split_text(text, SECTION_LIMIT)]
 
 
 def fallback(text: str) -> str:

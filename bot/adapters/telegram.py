@@ -25,14 +25,16 @@ from telegram.ext import (
 )
 
 from bot.app.config import ConfigProblem, TelegramSettings
-from bot.services.managing import Managing
 from bot.adapters.newest import NewestMessages
-from bot.services.outbox_sender import SendFailed
-from bot.services.reporting import Reporting, Sender
 from bot.adapters.telegram_http import AiohttpRequest
+from bot.adapters.vocabularies import TELEGRAM
 from bot.adapters.webserver import serve
+from bot.services.front import Front
+from bot.services.platform import Limits, SendFailed
+from bot.services.sender import Sender
 from flows import messages as M
-from flows.engine import Action, Answer, Button, Message, decode_button, encode_button
+from flows.chat import Button, Message, encode_button
+from flows.commands import Command
 from flows.triage import keeps_buttons, shown_in_place
 from flows.messages import _
 from flows.text import split_text
@@ -44,6 +46,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _SHORT_LABEL = 20  # labels up to this long sit two to a row
 CAPTION_LIMIT = 1024
 TEXT_LIMIT = 4096  # characters in one Telegram message
+# What a private chat takes (/join is Slack's: Telegram joins with /start CODE).
+COMMANDS = tuple(command for command in Command if command is not Command.JOIN)
 REPLY_RETRY_WAITS = (0.5, 2.0)  # seconds before each new try of a reply the network lost
 
 # Replies go through Bot.do_api_request (see TelegramAdapter._call), which would warn each time
@@ -113,13 +117,16 @@ def _sender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Sender:
 class TelegramAdapter:
     """One Telegram bot: polling by default, or a webhook checked with the secret-token header."""
 
-    def __init__(self, settings: TelegramSettings, reporting: Reporting, managing: Managing | None = None) -> None:
+    name = PLATFORM
+    limits = Limits(text=TEXT_LIMIT, button_label=64)
+    vocabulary = TELEGRAM
+
+    def __init__(self, settings: TelegramSettings, front: Front) -> None:
         token = settings.token.get_secret_value()
         if not token:
             raise ConfigProblem("[telegram] token is empty: set it, or NEARMISS_TELEGRAM_TOKEN")
         self._settings = settings
-        self._reporting = reporting
-        self._managing = managing
+        self._front = front
         base = settings.base_url.rstrip("/")
         builder = (
             Application.builder()
@@ -144,16 +151,9 @@ class TelegramAdapter:
     def _register(self) -> None:
         private = filters.ChatType.PRIVATE
         add = self.application.add_handler
-        add(CommandHandler("start", self._on_start, filters=private))
-        add(CommandHandler("report", self._on_report, filters=private))
-        add(CommandHandler("cancel", self._on_cancel, filters=private))
-        add(CommandHandler("help", self._on_help, filters=private))
-        add(CommandHandler("status", self._on_status, filters=private))
-        add(CommandHandler("reports", self._on_reports, filters=private))
-        add(CommandHandler("open", self._on_open, filters=private))
-        add(CommandHandler("actions", self._on_actions, filters=private))
-        add(CommandHandler(["start", "report", "cancel", "help", "status", "reports", "open", "actions"], self._on_group,
-                           filters=~private))
+        commands = [command.value for command in COMMANDS]
+        add(CommandHandler(commands, self._on_command, filters=private))
+        add(CommandHandler(commands, self._on_group, filters=~private))
         add(CallbackQueryHandler(self._on_button))
         incoming = private & filters.UpdateType.MESSAGE
         add(MessageHandler(incoming & filters.TEXT & ~filters.COMMAND, self._on_text))
@@ -269,73 +269,26 @@ class TelegramAdapter:
         for message in messages:
             await self.send(str(update.effective_chat.id), message)
 
-    # Handlers: each turns one update into a call on Reporting, then renders the reply.
+    # Handlers: each turns one update into a call on the front, then renders the reply.
 
-    async def _on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Joins a team when an invite code is given, else explains the bot."""
-        if context.args:
-            await self._reply(update, await self._reporting.join(_sender(update, context), context.args[0]))
-        else:
-            await self._reply(update, self._reporting.help())
-
-    async def _on_report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Starts a report, or carries on with the one in progress."""
-        await self._reply(update, await self._reporting.start(_sender(update, context)))
-
-    async def _on_cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Stops what a manager was typing, else asks to confirm cancelling the report in progress."""
-        sender = _sender(update, context)
-        stopped = await self._managing.cancel(sender) if self._managing else None
-        await self._reply(update, stopped or await self._reporting.answer(sender, Answer(Action.CANCEL)))
-
-    async def _on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Explains the bot, and to a manager their commands too."""
-        sender = _sender(update, context)
-        manager = self._managing.help(sender) if self._managing and self._managing.is_manager(sender) else []
-        await self._reply(update, self._reporting.help() + manager)
-
-    async def _on_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Shows a report's progress, and what changed because of it, by its reference."""
-        reference = context.args[0] if context.args else ""
-        await self._reply(update, await self._reporting.status(_sender(update, context), reference))
-
-    async def _on_reports(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Lists the open reports of a manager's teams."""
-        await self._reply(update, await self._manager(update, context).list_reports(_sender(update, context)))
-
-    async def _on_open(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Shows a manager one report to triage."""
-        managing, sender = self._manager(update, context), _sender(update, context)
-        if not context.args:
-            await self._reply(update, managing.help(sender))
-            return
-        await self._reply(update, await managing.open(sender, context.args[0]))
-
-    async def _on_actions(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Lists the open actions of a manager's teams."""
-        await self._reply(update, await self._manager(update, context).list_actions(_sender(update, context)))
-
-    def _manager(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Managing:
-        if self._managing is None:
-            raise RuntimeError("this adapter was built without the managers' service")
-        return self._managing
+    async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Hands a command, with its first argument (an invite code, a reference), to the front."""
+        message = update.effective_message
+        word = (message.text or "").split()[0].lstrip("/").split("@")[0].lower() if message else ""
+        argument = context.args[0] if context.args else ""
+        await self._reply(update, await self._front.command(_sender(update, context), Command(word), argument))
 
     async def _on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Points anyone who asks in a group to a private chat, so no report is made in front of others."""
         await self._reply(update, [Message(_(M.PRIVATE_ONLY))])
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Takes typed text as the answer a manager's question waits for, else the report's."""
-        sender, text = _sender(update, context), update.effective_message.text
-        managed = await self._managing.text(sender, text) if self._managing else None
-        if managed is not None:
-            await self._reply(update, managed)
-            return
-        await self._reply(update, await self._reporting.answer(sender, Answer(Action.TEXT, text)))
+        """Hands typed text to the front."""
+        await self._reply(update, await self._front.text(_sender(update, context), update.effective_message.text))
 
     async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Declines photos, voice notes, files and contact cards without keeping them."""
-        await self._reply(update, await self._reporting.not_text(_sender(update, context)))
+        await self._reply(update, await self._front.not_text(_sender(update, context)))
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Applies a tapped button. A reply that stands in for the question (the next question, a
@@ -348,14 +301,8 @@ class TelegramAdapter:
             pass  # too old to acknowledge; the tap is still applied
         if query.message is None or update.effective_chat.type != "private":
             return
-        sender = _sender(update, context)
-        answer = decode_button(query.data)
-        if answer is None:
-            messages = await self._reporting.where_am_i(sender)
-        elif answer.action is Action.MANAGE and self._managing is not None:
-            messages = await self._managing.button(sender, answer)
-        else:
-            messages = await self._reporting.answer(sender, answer)
+        tapped = await self._front.tap(_sender(update, context), query.data)
+        answer, messages = tapped.answer, tapped.messages
         if not messages:
             return  # a redelivery, applied before
         prompt = messages[-1]

@@ -3,8 +3,12 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from bot.services.reporting import Reporting, Sender
-from flows.engine import Action, Answer, Button, Message
+from bot.adapters.vocabularies import TERMINAL
+from bot.services.front import Front
+from bot.services.platform import Limits
+from bot.services.sender import Sender
+from flows.commands import Command
+from flows.chat import Action, Answer, Button, Message
 
 SHORTCUTS = {"b": Action.BACK, "s": Action.SKIP, "d": Action.DONE, "x": Action.CANCEL}
 HELP = (
@@ -49,13 +53,37 @@ def parse(line: str, buttons: list[Button], step: str) -> Answer:
     return Answer(Action.TEXT, line)
 
 
+class TerminalAdapter:
+    """The terminal as a platform: one person at a prompt, and what would be sent printed."""
+
+    name = "terminal"
+    limits = Limits(text=100_000, button_label=100)
+    vocabulary = TERMINAL
+
+    def __init__(self, front: Front, *, write: Callable[[str], None] = print) -> None:
+        self.front = front
+        self._write = write
+
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+    async def send(self, chat_id: str, message: Message) -> None:
+        self._write(render([message])[0])
+
+    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
+        self._write(text)
+
+
 async def converse(
-    reporting: Reporting, *, sender: Sender, read: ReadLine = read_stdin,
+    front: Front, *, sender: Sender, read: ReadLine = read_stdin,
     write: Callable[[str], None] = print,
 ) -> None:
     """Runs one report at the terminal, until it is submitted, cancelled or left for later."""
     write(HELP)
-    messages = await reporting.start(sender)
+    messages = await front.command(sender, Command.REPORT)
     while True:
         text, buttons = render(messages)
         write(text)
@@ -66,4 +94,6 @@ async def converse(
         if line is None or line.strip().lower() == "q":
             write("\nYour draft is kept; run the demo again to carry on.")
             return
-        messages = await reporting.answer(sender, parse(line, buttons, prompt.step))
+        answer = parse(line, buttons, prompt.step)
+        messages = await (front.text(sender, answer.value) if answer.action is Action.TEXT
+                          else front.reporting.answer(sender, answer))

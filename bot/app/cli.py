@@ -131,8 +131,8 @@ async def _open(settings: Settings):
 
 async def _demo(args: argparse.Namespace) -> int:
     logging.getLogger().setLevel(logging.WARNING)  # the demo's screen is the conversation
-    from bot.services.reporting import Sender
     from bot.adapters.terminal import converse
+    from bot.services.sender import Sender
 
     data = args.data_dir.resolve()
     settings = Settings(
@@ -146,7 +146,7 @@ async def _demo(args: argparse.Namespace) -> int:
     try:
         print("nearmiss demo: a near-miss report, as a reporter sees it on their phone.")
         print(f"Data: {data} (delete it to start afresh)")
-        await converse(services.reporting, sender=Sender("terminal", "demo", "demo"))
+        await converse(services.front, sender=Sender("terminal", "demo", "demo"))
         await _show_latest(services.database)
     finally:
         await services.database.close()

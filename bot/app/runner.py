@@ -13,11 +13,15 @@ from sqlalchemy.engine import make_url
 from bot.app.config import ConfigProblem, Settings
 from bot.services.scheduled_posts import DIGEST, LEARNING, Digests
 from bot.services.reporter_news import send_progress_notes
+from bot.adapters.vocabularies import for_platforms
+from bot.services.front import Front
 from bot.services.managing import Managing
+from bot.services.platform import Platform
 from bot.services.outbox_sender import OutboxSender
 from bot.services.reporting import Reporting
 from flows.clock import utcnow
 from flows import names
+from flows.commands import Vocabularies
 from storage.database import Database
 from storage.keys import KeySource
 
@@ -38,6 +42,7 @@ class Services:
     managing: Managing
     digests: Digests
     outbox: OutboxSender
+    front: Front
 
     @classmethod
     def build(cls, settings: Settings, database: Database, keys: KeySource, clock=None) -> "Services":
@@ -45,13 +50,19 @@ class Services:
         outbox = OutboxSender(database=database, keys=keys, per_second=settings.scheduler.outbox_per_second,
                               **timing)
         database.on_queued = outbox.kick
+        words = vocabularies(settings)
+        reporting = Reporting(database=database, keys=keys, settings=settings, vocabularies=words, **timing)
+        managing = Managing(database=database, keys=keys, settings=settings, vocabularies=words, **timing)
         return cls(
-            settings, database, keys,
-            Reporting(database=database, keys=keys, settings=settings, **timing),
-            Managing(database=database, keys=keys, settings=settings, **timing),
+            settings, database, keys, reporting, managing,
             Digests(database=database, keys=keys, settings=settings, **timing),
-            outbox,
+            outbox, Front(reporting, managing),
         )
+
+
+def vocabularies(settings: Settings) -> Vocabularies:
+    """Returns how the users of each configured platform spell the commands."""
+    return for_platforms(slack_command=settings.slack.command if settings.slack is not None else None)
 
 
 # Persisted jobs store a function's importable name, not the objects it works on: the services
@@ -72,7 +83,7 @@ async def progress_job(services: Services) -> None:
                               quiet_days=services.settings.feedback.quiet_days, now=utcnow())
 
 
-async def sweep_drafts(reporting: Reporting, adapters: dict) -> None:
+async def sweep_drafts(reporting: Reporting, adapters: dict[str, Platform]) -> None:
     """Clears idle drafts, telling each reporter gently that nothing was kept, and old events."""
     for notice in await reporting.sweep():
         adapter = adapters.get(notice.platform)
@@ -90,7 +101,7 @@ def jobstore_url(database_url: str) -> str:
     return url.set(drivername=SYNC_DRIVERS[url.get_backend_name()]).render_as_string(hide_password=False)
 
 
-def build_scheduler(services: Services, adapters: dict) -> AsyncIOScheduler:
+def build_scheduler(services: Services, adapters: dict[str, Platform]) -> AsyncIOScheduler:
     """Returns the scheduler with nearmiss's jobs, not yet started: digests in a job store in the
     database (so one due while nearmiss was down still runs), the rest in memory."""
     settings = services.settings
@@ -129,20 +140,20 @@ def start_scheduler(scheduler: AsyncIOScheduler, services: Services) -> None:
     scheduler.resume()
 
 
-def build_adapters(services: Services) -> dict:
+def build_adapters(services: Services) -> dict[str, Platform]:
     """Returns an adapter for each platform configured, by platform name."""
-    settings, adapters = services.settings, {}
+    settings, adapters = services.settings, list[Platform]()
     if settings.telegram is not None:
-        from bot.adapters.telegram import PLATFORM, TelegramAdapter
+        from bot.adapters.telegram import TelegramAdapter
 
-        adapters[PLATFORM] = TelegramAdapter(settings.telegram, services.reporting, services.managing)
+        adapters.append(TelegramAdapter(settings.telegram, services.front))
     if settings.slack is not None:
-        from bot.adapters.slack import PLATFORM, SlackAdapter
+        from bot.adapters.slack import SlackAdapter
 
-        adapters[PLATFORM] = SlackAdapter(settings.slack, services.reporting, services.managing)
+        adapters.append(SlackAdapter(settings.slack, services.front))
     if not adapters:
         raise ConfigProblem("nothing to run: configure a platform, [telegram] or [slack]")
-    return adapters
+    return {adapter.name: adapter for adapter in adapters}
 
 
 async def serve(services: Services, stop: asyncio.Event, *, scheduler_enabled: bool = True) -> None:

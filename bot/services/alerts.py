@@ -6,17 +6,17 @@ on Telegram and a direct message on Slack both reach a user at their id.
 
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.app.config import Settings
 from flows import messages as M
 from flows import triage
+from flows.commands import Command, Vocabularies
 from flows.lists import Lists
 from flows.messages import _
 from storage import outbox_store
 from storage.keys import Keys
 from storage.models import Report
-
-OPEN_COMMAND = {"telegram": "/open", "slack": "/nearmiss open"}
-
 
 def addresses(people: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:
     """Returns the chat address of each person listed by platform."""
@@ -29,8 +29,8 @@ def recipient(keys: Keys, address: dict[str, str]) -> str:
 
 
 async def queue_alert(
-    session, *, keys: Keys, settings: Settings, lists: Lists, report: Report, reason: str, kind: str,
-    now: datetime,
+    session: AsyncSession, *, keys: Keys, settings: Settings, lists: Lists, vocabularies: Vocabularies,
+    report: Report, reason: str, kind: str, now: datetime,
 ) -> int:
     """Queues an immediate alert about one report to each of its team's safeguarding leads, once
     per report and kind; returns how many were queued."""
@@ -40,7 +40,7 @@ async def queue_alert(
     leads = addresses(team.leads)
     for address in leads:
         text = triage.alert(report, team_name=team.name, reason=reason, lists=lists,
-                            open_command=OPEN_COMMAND.get(address["platform"], "/open"))
+                            open_command=vocabularies[address["platform"]][Command.OPEN])
         await outbox_store.enqueue(session, keys=keys, key=f"alert:{kind}:{report.id}:{recipient(keys, address)}",
                              address=address, text=text, now=now)
     return len(leads)

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.services.platform import Platform, SendFailed
 from flows.clock import utcnow
 from storage import outbox_store
 from storage.database import Database
@@ -20,14 +21,6 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 3600  # seconds: a message failing for days is still tried every hour
 STILL_FAILING = 8  # attempts after which each retry is logged as a warning
-
-
-class SendFailed(Exception):
-    """A platform refused a message: try again later (after `retry_after` if it said), or never."""
-
-    def __init__(self, *, retry_after: float | None = None, permanent: bool = False) -> None:
-        super().__init__("permanent" if permanent else f"retry after {retry_after}")
-        self.retry_after, self.permanent = retry_after, permanent
 
 
 class OutboxSender:
@@ -41,7 +34,7 @@ class OutboxSender:
         self._interval = 1 / per_second
         self._lease, self._batch = lease, batch
         self._paused: dict[str, datetime] = {}  # platform: until when it asked us to wait, this drain
-        self.adapters: dict = {}
+        self.adapters: dict[str, Platform] = {}
         self._lock = asyncio.Lock()
         self._waiting = False
         self._tasks: set[asyncio.Task] = set()

@@ -1,62 +1,42 @@
-"""What every adapter calls: who may report, and each answer applied to their stored draft.
+"""What a reporter does: join a team, answer the report's questions one by one or on one form,
+and look up their reports' progress. Each answer is applied to their stored draft in one unit of
+work, and the messages returned only after it has committed."""
 
-Adapters turn platform events into a Sender and an Answer, and render the Messages returned.
-Messages are returned only after the change they describe has committed.
-"""
-
-import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import limits
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.app.config import Settings
 from bot.services.alerts import queue_alert, submission_alert
+from bot.services.button_signing import genuine, signed
+from bot.services.sender import Notice, Refused, Sender
 from flows import messages as M
-from flows.clock import utcnow
-from flows.engine import TYPED_ACTIONS, Answer, Message, Outcome, ReportEngine
+from flows.chat import Answer, Message
+from flows.clock import Clock, utcnow
+from flows.commands import Command, Vocabularies
+from flows.draft import DraftState, Outcome, ReportContent
+from flows.engine import ReportEngine
 from flows.feedback import progress
 from flows.messages import _
 from flows.report_flow import REPORT_FLOW
-from storage import outbox_store
-from storage import report_store
+from storage import outbox_store, report_store, triage_store
 from storage.database import Database
-from storage.triage_store import actions_for
-from storage.keys import KeyProblem, KeySource, Keys, Pseudonym, in_force
+from storage.keys import KeyProblem, Keys, KeySource, Pseudonym, in_force
 from storage.models import Draft
 
 log = logging.getLogger(__name__)
 
 FORM_PROBLEM_FIELD = REPORT_FLOW[-1].key  # a form's last question, by its submit button
-
-
-@dataclass(frozen=True)
-class Sender:
-    """Who sent an event and where to answer; never stored as it is."""
-
-    platform: str
-    user_id: str
-    chat_id: str
-    workspace: str = ""
-    event: str = ""  # the platform's id for this delivery, so a redelivery is applied once
-
-    def __repr__(self) -> str:
-        return f"Sender({self.platform}, ***)"
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A message the bot sends on its own initiative, to a decrypted address."""
-
-    platform: str
-    chat_id: str
-    message: Message
+EVENT_MEMORY = timedelta(days=2)  # platforms redeliver unconfirmed events for a day; remember them for two
 
 
 @dataclass(frozen=True)
@@ -73,14 +53,18 @@ class OwnReport:
     progress: list[str]  # its status and the changes it led to, a line each
 
 
+Work = Callable[[Sender], Awaitable[list[Message]]]
+
+
 class Reporting:
     def __init__(
-        self, *, database: Database, keys: Keys | KeySource, settings: Settings,
-        clock: Callable[[], datetime] = utcnow,
+        self, *, database: Database, keys: Keys | KeySource, settings: Settings, vocabularies: Vocabularies,
+        clock: Clock = utcnow,
     ) -> None:
         self._database = database
         self._key_source = keys
         self._settings = settings
+        self._vocabularies = vocabularies
         self._clock = clock
         self.lists = settings.lists.to_lists()
         self._engine = ReportEngine(self.lists)
@@ -92,9 +76,6 @@ class Reporting:
         self._limit = limits.parse(settings.limits.per_reporter)
         self._status_misses = limits.parse(settings.limits.status_misses)
 
-    # Platforms redeliver unconfirmed events for a day; remember them for two.
-    EVENT_MEMORY = timedelta(days=2)
-
     def today(self) -> date:
         """Returns today's date where the reporters are."""
         return self._today(self._clock())
@@ -102,11 +83,12 @@ class Reporting:
     async def is_member(self, sender: Sender) -> bool:
         """Says whether the sender may report; stores nothing."""
         async with self._database.unit() as session:
-            return await self._team(session, sender, self._pseudonym(sender)) is not None
+            return await self._team(session, sender) is not None
 
-    def help(self) -> list[Message]:
-        """Returns the help text."""
-        return [Message(_(M.HELP))]
+    def help(self, sender: Sender) -> list[Message]:
+        """Returns the help text, in the sender's platform's words."""
+        words = self._vocabularies[sender.platform]
+        return [Message(_(words.help).format(command=words.command))]
 
     async def join(self, sender: Sender, code: str) -> list[Message]:
         """Adds the sender to the team whose invite code they gave."""
@@ -124,7 +106,7 @@ class Reporting:
             if not await self._first_delivery(session, sender, now):
                 return []
             await report_store.join_team(session, reporter=reporter.value, team=team.id, now=now)
-        return [Message(_(M.JOINED).format(team=team.name, start=self._start_command(sender.platform)))]
+        return [Message(_(M.JOINED).format(team=team.name, start=self._word(sender.platform, Command.REPORT)))]
 
     async def start(self, sender: Sender) -> list[Message]:
         """Starts a report, or carries on with the one in progress."""
@@ -136,10 +118,13 @@ class Reporting:
 
     async def not_text(self, sender: Sender) -> list[Message]:
         """Explains that only typed text is taken, and shows where the reporter is."""
-        messages = await self._guarded(sender, self._where_am_i)
-        return [Message(_(M.TEXT_ONLY))] + messages
+        return [Message(_(M.TEXT_ONLY)), *await self._guarded(sender, self._where_am_i)]
 
-    async def submit_form(self, sender: Sender, values: dict) -> FormResult:
+    async def where_am_i(self, sender: Sender) -> list[Message]:
+        """Shows the question the reporter's draft is waiting on, after a button that meant nothing."""
+        return [Message(_(M.STALE_BUTTON)), *await self._guarded(sender, self._where_am_i)]
+
+    async def submit_form(self, sender: Sender, values: dict[str, Any]) -> FormResult:
         """Stores a report answered on one screen, or returns what to correct, keeping nothing."""
         if not await self._within_limit(sender):
             return FormResult({FORM_PROBLEM_FIELD: _(M.SLOW_DOWN)}, [])
@@ -150,15 +135,14 @@ class Reporting:
         reporter = self._pseudonym(sender)
         try:
             async with self._database.unit() as session:
-                team = await self._admit(session, sender, reporter, now)
-                if isinstance(team, list):
-                    return FormResult({}, team)
+                team = await self._admit(session, sender, now)
                 content = self._engine.content(filled.state)
-                address = self._address(sender) if content.wants_feedback else None
                 acknowledgement = await self._store_report(
-                    session, content=content, team=team, reporter=reporter, platform=sender.platform,
-                    now=now, address=address,
+                    session, content=content, team=team, reporter=reporter, platform=sender.platform, now=now,
+                    address=sender.address() if content.wants_feedback else None,
                 )
+        except Refused as refused:
+            return FormResult({}, refused.messages)
         except IntegrityError:
             return FormResult({}, [])
         except (DBAPIError, ConnectionError, TimeoutError) as error:
@@ -171,17 +155,17 @@ class Reporting:
         """Returns the sender's own reports and their progress, found through their pseudonym."""
         async with self._database.unit() as session:
             reports = await report_store.reports_by(session, reporters=self._every_pseudonym(sender))
-            return [OwnReport(r.reference, progress(r, await actions_for(session, report_id=r.id), self._settings.zone))
+            return [OwnReport(r.reference, progress(r, await triage_store.actions_for(session, report_id=r.id),
+                                                    self._settings.zone))
                     for r in reports]
 
     async def status(self, sender: Sender, reference: str) -> list[Message]:
         """Returns a report's progress and the changes agreed because of it, for its reference:
         how a reporter who kept no contact hears back. Members only, their own team's reports
         only, rate-limited, and a few unknown references at most."""
-        command = "/status" if sender.platform != "slack" else f"{self._start_command('slack')} status"
         if not await self._within_limit(sender):
             return [Message(_(M.SLOW_DOWN), retry=True)]
-        ask = _(M.STATUS_ASK).format(command=command)
+        ask = _(M.STATUS_ASK).format(command=self._word(sender.platform, Command.STATUS))
         if not reference.strip():  # their own reports, found through their pseudonym, for a lost code
             own = ["\n".join(r.progress) for r in await self.own_reports(sender)]
             return [Message("\n\n".join([_(M.STATUS_YOURS), *own, ask]) if own else ask)]
@@ -189,35 +173,15 @@ class Reporting:
         if not await self._limiter.test(self._status_misses, "status-miss", pseudonym.value):
             return [Message(_(M.STATUS_TOO_MANY_MISSES))]
         async with self._database.unit() as session:
-            team = await self._team(session, sender, pseudonym)
+            team = await self._team(session, sender)
             if team is None:
                 return [Message(_(M.NOT_A_MEMBER))]
             report = await report_store.report_with_reference(session, reference=reference)
             if report is None or report.team != team:
                 await self._limiter.hit(self._status_misses, "status-miss", pseudonym.value)
                 return [Message(_(M.STATUS_UNKNOWN).format(reference=reference.strip()[:16]))]
-            actions = await actions_for(session, report_id=report.id)
+            actions = await triage_store.actions_for(session, report_id=report.id)
         return [Message("\n".join(progress(report, actions, self._settings.zone)))]
-
-    async def _expire(self, draft_id: str, now: datetime) -> Notice | None:
-        """Deletes one idle draft; returns the note for its reporter if they can be reached."""
-        async with self._database.unit() as session:
-            draft = await report_store.get_draft_by_id(session, draft_id=draft_id)
-            if draft is None or draft.expires_at > now:
-                return None
-            try:
-                address = await report_store.open_draft_contact(session, keys=self._keyring(), draft_id=draft.id)
-            except KeyProblem:
-                address = None  # its key is gone: the draft goes all the same, with no note
-                log.error("an idle draft's contact could not be opened; deleted without a note")
-            await report_store.delete_draft(session, draft=draft)
-        if not address:
-            return None
-        return Notice(address["platform"], address["chat"], self._expired_message(address["platform"]))
-
-    async def where_am_i(self, sender: Sender) -> list[Message]:
-        """Shows the question the reporter's draft is waiting on, after a button that meant nothing."""
-        return [Message(_(M.STALE_BUTTON))] + await self._guarded(sender, self._where_am_i)
 
     async def sweep(self) -> list[Notice]:
         """Deletes drafts left idle too long and returns a gentle note for each reporter; deletes
@@ -226,7 +190,7 @@ class Reporting:
         retention = self._settings.retention
         contacts_before = now - timedelta(days=retention.contacts_days)
         async with self._database.unit() as session:
-            await report_store.forget_events(session, before=now - self.EVENT_MEMORY)
+            await report_store.forget_events(session, before=now - EVENT_MEMORY)
             await report_store.purge(
                 session,
                 contacts_before=contacts_before,
@@ -247,22 +211,43 @@ class Reporting:
             log.info("expired %d idle drafts", len(notices))
         return notices
 
+    async def _expire(self, draft_id: str, now: datetime) -> Notice | None:
+        """Deletes one idle draft; returns the note for its reporter if they can be reached."""
+        async with self._database.unit() as session:
+            draft = await report_store.get_draft_by_id(session, draft_id=draft_id)
+            if draft is None or draft.expires_at > now:
+                return None
+            try:
+                address = await report_store.open_draft_contact(session, keys=self._keyring(), draft_id=draft.id)
+            except KeyProblem:
+                address = None  # its key is gone: the draft goes all the same, with no note
+                log.error("an idle draft's contact could not be opened; deleted without a note")
+            await report_store.delete_draft(session, draft=draft)
+        if not address:
+            return None
+        return Notice(address["platform"], address["chat"], self._expired_message(address["platform"]))
+
     # Inside one unit of work each.
 
     async def _within_limit(self, sender: Sender) -> bool:
         return await self._limiter.hit(self._limit, self._pseudonym(sender).value)
 
-    async def _guarded(self, sender: Sender, work) -> list[Message]:
+    async def _guarded(self, sender: Sender, work: Work) -> list[Message]:
         if not await self._within_limit(sender):
             return [Message(_(M.SLOW_DOWN), retry=True)]
+        return await self._handled(sender, work)
+
+    async def _handled(self, sender: Sender, work: Work) -> list[Message]:
         try:
             return await work(sender)
+        except Refused as refused:
+            return refused.messages
         except IntegrityError:
             # The same delivery, applied by another worker a moment ago.
             return []
         except StaleDataError:
             # Two taps crossed; the other one won. Show the reporter where they now are.
-            return [Message(_(M.TAPS_CROSSED))] + await self._where_am_i(sender)
+            return [Message(_(M.TAPS_CROSSED)), *await self._handled(sender, self._where_am_i)]
         except (DBAPIError, ConnectionError, TimeoutError) as error:
             log.error("database unavailable: %s", error.__class__.__name__)
             return [Message(_(M.BUSY), retry=True)]
@@ -270,59 +255,53 @@ class Reporting:
     async def _start(self, sender: Sender) -> list[Message]:
         now, reporter = self._clock(), self._pseudonym(sender)
         async with self._database.unit() as session:
-            team = await self._admit(session, sender, reporter, now)
-            if isinstance(team, list):
-                return team
+            team = await self._admit(session, sender, now)
             draft = await report_store.get_draft(session, reporters=self._every_pseudonym(sender))
             if draft is None or await self._expire_if_idle(session, draft):
                 turn = self._engine.start(today=self._today(now))
                 draft = await report_store.add_draft(
                     session, reporter=reporter.value, team=team, platform=sender.platform,
-                    state=turn.state, now=now, expires_at=now + self._idle,
+                    state=turn.state.to_json(), now=now, expires_at=now + self._idle,
                 )
             else:
-                turn = self._engine.resume(draft.state, today=self._today(now))
-                await report_store.save_draft(session, draft=draft, state=draft.state, now=now, expires_at=now + self._idle)
+                turn = self._engine.resume(DraftState.from_json(draft.state), today=self._today(now))
+                await report_store.save_draft(session, draft=draft, state=draft.state, now=now,
+                                              expires_at=now + self._idle)
             await report_store.seal_contact(session, keys=self._keyring(), draft_id=draft.id, now=now,
-                                    address=self._address(sender))
+                                            address=sender.address())
         return self._signed(turn.messages, reporter, draft.id)
 
     async def _answer(self, sender: Sender, answer: Answer) -> list[Message]:
         now, reporter = self._clock(), self._pseudonym(sender)
         async with self._database.unit() as session:
-            team = await self._admit(session, sender, reporter, now)
-            if isinstance(team, list):
-                return team
+            await self._admit(session, sender, now)
             draft = await self._open_draft(session, sender)
-            if isinstance(draft, Message):
-                return [draft]
-            if not self._genuine(answer, reporter, draft.id):
-                prompt = self._engine.prompt(draft.state, today=self._today(now))
+            if await self._expire_if_idle(session, draft):
+                return [self._expired_message(sender.platform)]
+            state = DraftState.from_json(draft.state)
+            if not genuine(self._keyring(), answer, reporter, draft.id):
+                prompt = self._engine.prompt(state, today=self._today(now))
                 return self._signed([Message(_(M.STALE_BUTTON)), prompt], reporter, draft.id)
-            turn = self._engine.advance(draft.state, answer, today=self._today(now))
+            turn = self._engine.advance(state, answer, today=self._today(now))
             if turn.outcome is Outcome.CANCELLED:
                 await report_store.delete_draft(session, draft=draft)
             elif turn.outcome is Outcome.SUBMITTED:
-                turn.messages += await self._submit(session, draft, reporter, now)
+                turn.messages.append(await self._store_report(
+                    session, content=self._engine.content(turn.state), team=draft.team, reporter=reporter,
+                    platform=draft.platform, now=now, draft=draft,
+                ))
             else:
-                await report_store.save_draft(session, draft=draft, state=turn.state, now=now, expires_at=now + self._idle)
+                await report_store.save_draft(session, draft=draft, state=turn.state.to_json(), now=now,
+                                              expires_at=now + self._idle)
                 if answer.token and len(turn.messages) == 1:
                     # A tapped question gives way to the next in the same message: the chat keeps
                     # one live question, and a tap costs a platform call fewer.
                     turn.messages = [replace(turn.messages[0], edit=True)]
         return self._signed(turn.messages, reporter, draft.id)
 
-    async def _submit(self, session, draft: Draft, reporter: Pseudonym, now: datetime) -> list[Message]:
-        content = self._engine.content(draft.state)
-        acknowledgement = await self._store_report(
-            session, content=content, team=draft.team, reporter=reporter, platform=draft.platform, now=now,
-            draft=draft,
-        )
-        return [acknowledgement]
-
     async def _store_report(
-        self, session, *, content, team: str, reporter: Pseudonym, platform: str, now: datetime,
-        draft: Draft | None = None, address: dict[str, str] | None = None,
+        self, session: AsyncSession, *, content: ReportContent, team: str, reporter: Pseudonym, platform: str,
+        now: datetime, draft: Draft | None = None, address: dict[str, str] | None = None,
     ) -> Message:
         """Stores a finished report, keeps the contact only if feedback was asked for, and
         returns the acknowledgement with its reference."""
@@ -334,12 +313,13 @@ class Reporting:
                 await report_store.keep_contact_for_report(session, draft_id=draft.id, report_id=report.id)
             await report_store.delete_draft(session, draft=draft)
         elif address is not None:
-            await report_store.seal_contact(session, keys=self._keyring(), address=address, now=now, report_id=report.id)
+            await report_store.seal_contact(session, keys=self._keyring(), address=address, now=now,
+                                            report_id=report.id)
         alert = submission_alert(content.grade, self.lists)
         if alert is not None:
             kind, reason = alert
             await queue_alert(session, keys=self._keyring(), settings=self._settings, lists=self.lists,
-                              report=report, reason=reason, kind=kind, now=now)
+                              vocabularies=self._vocabularies, report=report, reason=reason, kind=kind, now=now)
         log.info("report submitted for team %s", team)
         follow_up = M.SUBMITTED_FEEDBACK if content.wants_feedback else M.SUBMITTED_NO_CONTACT
         return Message(f"{_(M.SUBMITTED).format(reference=report.reference)}\n{_(follow_up)}")
@@ -347,38 +327,37 @@ class Reporting:
     async def _where_am_i(self, sender: Sender) -> list[Message]:
         now, reporter = self._clock(), self._pseudonym(sender)
         async with self._database.unit() as session:
-            if await self._team(session, sender, reporter) is None:
+            if await self._team(session, sender) is None:
                 return [Message(_(M.NOT_A_MEMBER))]
             draft = await self._open_draft(session, sender)
-            if isinstance(draft, Message):
-                return [draft]
-            return self._signed([self._engine.prompt(draft.state, today=self._today(now))], reporter, draft.id)
+            if await self._expire_if_idle(session, draft):
+                return [self._expired_message(sender.platform)]
+            prompt = self._engine.prompt(DraftState.from_json(draft.state), today=self._today(now))
+            return self._signed([prompt], reporter, draft.id)
 
-    async def _admit(self, session, sender: Sender, reporter: Pseudonym, now: datetime) -> str | list[Message]:
-        """Returns the sender's team; or, for a stranger, the refusal, and for a redelivery, nothing."""
-        team = await self._team(session, sender, reporter)
+    async def _admit(self, session: AsyncSession, sender: Sender, now: datetime) -> str:
+        """Returns the sender's team; refuses a stranger, and a redelivery with nothing to say."""
+        team = await self._team(session, sender)
         if team is None:
-            return [Message(_(M.NOT_A_MEMBER))]
+            raise Refused([Message(_(M.NOT_A_MEMBER))])
         if not await self._first_delivery(session, sender, now):
-            return []
+            raise Refused([])
         return team
 
-    async def _first_delivery(self, session, sender: Sender, now: datetime) -> bool:
+    async def _first_delivery(self, session: AsyncSession, sender: Sender, now: datetime) -> bool:
         """Records the sender's event; says whether this is the first time it arrived."""
         if not sender.event:
             return True
         return await report_store.first_sighting(session, key=f"{sender.platform}:{sender.event}", now=now)
 
-    async def _open_draft(self, session, sender: Sender) -> Draft | Message:
-        """Returns the reporter's live draft, or what to tell them when there is none."""
+    async def _open_draft(self, session: AsyncSession, sender: Sender) -> Draft:
+        """Returns the reporter's draft; refuses when there is none."""
         draft = await report_store.get_draft(session, reporters=self._every_pseudonym(sender))
         if draft is None:
-            return Message(_(M.NO_DRAFT).format(start=self._start_command(sender.platform)))
-        if await self._expire_if_idle(session, draft):
-            return self._expired_message(sender.platform)
+            raise Refused([Message(_(M.NO_DRAFT).format(start=self._word(sender.platform, Command.REPORT)))])
         return draft
 
-    async def _expire_if_idle(self, session, draft) -> bool:
+    async def _expire_if_idle(self, session: AsyncSession, draft: Draft) -> bool:
         """Deletes the draft if it has been idle too long; says whether it did."""
         if draft.expires_at > self._clock():
             return False
@@ -388,15 +367,13 @@ class Reporting:
 
     def _expired_message(self, platform: str) -> Message:
         hours = f"{self._settings.drafts.expire_after_hours:g}"
-        return Message(_(M.EXPIRED).format(hours=hours, start=self._start_command(platform)))
+        return Message(_(M.EXPIRED).format(hours=hours, start=self._word(platform, Command.REPORT)))
 
-    def _start_command(self, platform: str) -> str:
-        """Returns what a reporter sends on their platform to start a report."""
-        if platform == "slack" and self._settings.slack is not None:
-            return self._settings.slack.command
-        return "/report"
+    def _word(self, platform: str, command: Command) -> str:
+        """Returns what a person on this platform sends for a command."""
+        return self._vocabularies[platform][command]
 
-    async def _team(self, session, sender: Sender, reporter: Pseudonym) -> str | None:
+    async def _team(self, session: AsyncSession, sender: Sender) -> str | None:
         for team in self._settings.teams:  # a team's managers may report in it too
             if sender.user_id in team.members.get(sender.platform, ()) + team.managers.get(sender.platform, ()):
                 return team.id
@@ -405,31 +382,12 @@ class Reporting:
                   if t in configured]
         return joined[0] if joined else None
 
-    def _button_token(self, reporter: Pseudonym, draft_id: str, action: str, step: str, value: str) -> str:
-        return self._keyring().sign("\x1f".join((reporter.value, draft_id, action, step, value)))
-
     def _signed(self, messages: list[Message], reporter: Pseudonym, draft_id: str) -> list[Message]:
-        """Returns the messages with each button signed for this reporter and this draft."""
-        def sign(buttons):
-            return tuple(
-                replace(b, token=self._button_token(reporter, draft_id, b.action, b.step, b.value)) for b in buttons
-            )
-        return [replace(m, options=sign(m.options), controls=sign(m.controls)) for m in messages]
-
-    def _genuine(self, answer: Answer, reporter: Pseudonym, draft_id: str) -> bool:
-        """Says whether a tapped button was handed out to this reporter for this draft."""
-        if answer.action in TYPED_ACTIONS and not answer.token:
-            return True
-        expected = self._button_token(reporter, draft_id, answer.action, answer.step, answer.value)
-        return hmac.compare_digest(expected, answer.token)
-
-    @staticmethod
-    def _address(sender: Sender) -> dict[str, str]:
-        address = {"platform": sender.platform, "chat": sender.chat_id}
-        return address | ({"workspace": sender.workspace} if sender.workspace else {})
+        return signed(self._keyring(), messages, reporter, draft_id)
 
     def _pseudonym(self, sender: Sender) -> Pseudonym:
-        return self._keyring().pseudonym(platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id)
+        return self._keyring().pseudonym(platform=sender.platform, workspace=sender.workspace,
+                                         user_id=sender.user_id)
 
     def _every_pseudonym(self, sender: Sender) -> list[str]:
         """Returns the sender's pseudonyms under every loaded key: rows made before a rotation

@@ -1,0 +1,22 @@
+"""How each platform's users spell the commands: the words the bot tells them to type."""
+
+from flows import messages as M
+from flows.commands import Command, Vocabularies, Vocabulary
+
+TELEGRAM = Vocabulary(
+    spellings={command: f"/{command}" for command in Command},
+    help=M.HELP,
+)
+TERMINAL = TELEGRAM  # the demo speaks as the Telegram bot does
+
+
+def slack(command: str) -> Vocabulary:
+    """Returns Slack's words under the app's slash command (`[slack] command`)."""
+    words = {c: f"{command} {c}" for c in Command} | {Command.START: command, Command.REPORT: command}
+    return Vocabulary(spellings=words, help=M.SLACK_HELP, command=command)
+
+
+def for_platforms(*, slack_command: str | None) -> Vocabularies:
+    """Returns every platform's words, by platform name; Slack's only where it is configured."""
+    found = {"telegram": TELEGRAM, "terminal": TERMINAL}
+    return found | ({"slack": slack(slack_command)} if slack_command else {})

@@ -1,0 +1,105 @@
+"""The one inbound front: every platform hands it a command, typed text, a tap or a submitted
+form, and it routes by who sent it (a manager's session first, then the reporter's draft;
+a stranger is refused by the service). Adapters parse and render; they do not route."""
+
+from dataclasses import dataclass
+
+from bot.services.managing import Managing
+from bot.services.reporting import FormResult, OwnReport, Reporting
+from bot.services.sender import Sender
+from flows import messages as M
+from flows.chat import Action, Answer, Message, decode_button
+from flows.commands import Command
+from flows.messages import _
+
+MANAGERS_COMMANDS = (Command.REPORTS, Command.OPEN, Command.ACTIONS)
+
+
+@dataclass(frozen=True)
+class Tapped:
+    """A tap's reply, and the answer it stood for (None for a button that meant nothing)."""
+
+    answer: Answer | None
+    messages: list[Message]
+
+
+class Front:
+    def __init__(self, reporting: Reporting, managing: Managing | None = None) -> None:
+        self.reporting = reporting
+        self._managing = managing
+
+    async def command(self, sender: Sender, command: Command, argument: str = "") -> list[Message]:
+        """Returns the reply to a command, with its argument (an invite code, a reference)."""
+        argument = argument.strip()
+        match command:
+            case Command.START if argument:
+                return await self.reporting.join(sender, argument)
+            case Command.JOIN:
+                return await self.reporting.join(sender, argument)
+            case Command.START | Command.HELP:
+                return self.reporting.help(sender) + (self._manager_help(sender) if command is Command.HELP else [])
+            case Command.REPORT:
+                return await self.reporting.start(sender)
+            case Command.CANCEL:
+                if self._managing is not None and self._managing.is_manager(sender):
+                    stopped = await self._managing.cancel(sender)
+                    if stopped.handled:
+                        return stopped.messages
+                return await self.reporting.answer(sender, Answer(Action.CANCEL))
+            case Command.STATUS:
+                return await self.reporting.status(sender, argument)
+        return await self._managers_command(sender, command, argument)
+
+    async def text(self, sender: Sender, text: str) -> list[Message]:
+        """Takes typed text as the answer a manager's question waits on, else the report's."""
+        if self._managing is not None and self._managing.is_manager(sender):
+            taken = await self._managing.typed(sender, text)
+            if taken.handled:
+                return taken.messages
+        return await self.reporting.answer(sender, Answer(Action.TEXT, text))
+
+    async def tap(self, sender: Sender, data: str | None) -> Tapped:
+        """Applies a tapped button, as the platform handed back its encoded value."""
+        answer = decode_button(data)
+        if answer is None:
+            return Tapped(None, await self.reporting.where_am_i(sender))
+        if answer.action is Action.MANAGE and self._managing is not None:
+            return Tapped(answer, await self._managing.button(sender, answer))
+        return Tapped(answer, await self.reporting.answer(sender, answer))
+
+    async def not_text(self, sender: Sender) -> list[Message]:
+        """Declines photos, voice notes, files and contact cards without keeping them."""
+        return await self.reporting.not_text(sender)
+
+    async def form(self, sender: Sender, values: dict[str, object]) -> FormResult:
+        """Stores a report answered on one screen, or says what to correct."""
+        return await self.reporting.submit_form(sender, values)
+
+    async def may_report(self, sender: Sender) -> bool:
+        return await self.reporting.is_member(sender)
+
+    async def own_reports(self, sender: Sender) -> list[OwnReport]:
+        return await self.reporting.own_reports(sender)
+
+    def manager_help(self, sender: Sender) -> list[Message]:
+        """Returns the managers' commands, to a manager only."""
+        return self._manager_help(sender)
+
+    def _manager_help(self, sender: Sender) -> list[Message]:
+        if self._managing is None or not self._managing.is_manager(sender):
+            return []
+        return self._managing.help(sender)
+
+    async def _managers_command(self, sender: Sender, command: Command, argument: str) -> list[Message]:
+        if self._managing is None:
+            return [Message(_(M.NOT_A_MANAGER))]
+        match command:
+            case Command.REPORTS:
+                return await self._managing.list_reports(sender)
+            case Command.OPEN if argument:
+                return await self._managing.open(sender, argument)
+            case Command.OPEN:
+                return self._managing.help(sender)
+            case Command.ACTIONS:
+                return await self._managing.list_actions(sender)
+        raise ValueError(f"no route for {command}")

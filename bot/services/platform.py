@@ -1,0 +1,42 @@
+"""The one shape of every chat platform: what the runner, the outbox and the front hold an
+adapter by. A new platform is one module implementing it, plus its tests."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from flows.chat import Message
+from flows.commands import Vocabulary
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one message on the platform holds."""
+
+    text: int  # characters in one message (or section); longer texts go out in parts
+    button_label: int  # characters of a button's label shown
+
+
+class SendFailed(Exception):
+    """A platform refused a message: try again later (after `retry_after` if it said), or never."""
+
+    def __init__(self, *, retry_after: float | None = None, permanent: bool = False) -> None:
+        super().__init__("permanent" if permanent else f"retry after {retry_after}")
+        self.retry_after, self.permanent = retry_after, permanent
+
+
+class Platform(Protocol):
+    name: str
+    limits: Limits
+    vocabulary: Vocabulary  # how its users spell each command
+
+    async def start(self) -> None:
+        """Connects, or starts listening, and returns once events are being taken."""
+
+    async def stop(self) -> None:
+        """Stops taking events and lets go of connections."""
+
+    async def send(self, chat_id: str, message: Message) -> None:
+        """Replies in a conversation: the message rendered with its buttons, in parts if long."""
+
+    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
+        """Sends one message from the outbox; raises SendFailed saying whether to retry."""

@@ -1,0 +1,41 @@
+"""Who an event came from and where to answer, and a message the bot sends on its own initiative."""
+
+from dataclasses import dataclass
+
+from flows.chat import Message
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent an event and where to answer; never stored as it is."""
+
+    platform: str
+    user_id: str
+    chat_id: str
+    workspace: str = ""
+    event: str = ""  # the platform's id for this delivery, so a redelivery is applied once
+
+    def __repr__(self) -> str:
+        return f"Sender({self.platform}, ***)"
+
+    def address(self) -> dict[str, str]:
+        """Returns where to reach the sender later, to be sealed in the contact vault."""
+        address = {"platform": self.platform, "chat": self.chat_id}
+        return address | ({"workspace": self.workspace} if self.workspace else {})
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message the bot sends on its own initiative, to a decrypted address."""
+
+    platform: str
+    chat_id: str
+    message: Message
+
+
+class Refused(Exception):
+    """Ends an event's handling with this reply, before anything was written."""
+
+    def __init__(self, messages: list[Message]) -> None:
+        super().__init__("refused")
+        self.messages = messages

@@ -1,0 +1,114 @@
+"""What a reporter sees of the report flow: each question with its buttons, and the summary card."""
+
+from datetime import date, timedelta
+
+from flows import messages as M
+from flows.chat import Action, Button, Message
+from flows.draft import DraftState
+from flows.lists import Lists
+from flows.messages import _
+from flows.report_flow import REPORT_FLOW, Kind, Step
+
+SUMMARY = "summary"
+CONFIRM_CANCEL = "cancel"
+WEEK, TYPED = "week", "typed"  # the date question's two follow-ups
+TODAY, YESTERDAY = "today", "yesterday"
+_DAYS_IN_WEEK_LIST = range(2, 7)
+
+
+class Prompts:
+    def __init__(self, lists: Lists) -> None:
+        self._steps = {step.key: step for step in REPORT_FLOW}
+        self._lists = lists
+
+    def prompt(self, state: DraftState, *, today: date) -> Message:
+        """Returns the question the draft is waiting on, with its buttons."""
+        if state.step == SUMMARY:
+            return self._summary(state)
+        if state.step == CONFIRM_CANCEL:
+            return Message(
+                _(M.ASK_CONFIRM_CANCEL),
+                options=(
+                    Button(Action.YES, _(M.BUTTON_YES_CANCEL), CONFIRM_CANCEL),
+                    Button(Action.NO, _(M.BUTTON_NO_CARRY_ON), CONFIRM_CANCEL),
+                ),
+                step=CONFIRM_CANCEL,
+            )
+        step = self._steps[state.step]
+        question, options = _(step.question), ()
+        match step.kind:
+            case Kind.DATE:
+                question, options = self._date_options(state, step, today)
+            case Kind.CHOICE:
+                chosen = state.text(step.key)
+                options = tuple(
+                    Button(Action.PICK, _(o.label), step.key, o.code, selected=o.code == chosen)
+                    for o in self._lists.named(step.options)
+                )
+            case Kind.MULTI:
+                chosen_codes = state.codes(step.key)
+                options = tuple(
+                    Button(Action.TOGGLE, _(o.label), step.key, o.code, selected=o.code in chosen_codes)
+                    for o in self._lists.named(step.options)
+                )
+            case Kind.TEXT if state.editing and (typed := state.text(step.key)):
+                question = f"{question}\n\n“{typed}”"
+        controls = []
+        if step.kind is Kind.MULTI:
+            controls.append(Button(Action.DONE, _(M.BUTTON_DONE), step.key))
+        if state.trail or state.editing or state.sub:
+            controls.append(Button(Action.BACK, _(M.BUTTON_BACK), step.key))
+        if step.optional:
+            controls.append(Button(Action.SKIP, _(M.BUTTON_SKIP), step.key))
+        controls.append(Button(Action.CANCEL, _(M.BUTTON_CANCEL), step.key))
+        accepts_text = step.kind is Kind.TEXT or step.kind is Kind.DATE
+        return Message(question, options, tuple(controls), step.key, accepts_text)
+
+    def _date_options(self, state: DraftState, step: Step, today: date) -> tuple[str, tuple[Button, ...]]:
+        if state.sub == TYPED:
+            return _(M.ASK_WHEN_TYPED), ()
+        if state.sub == WEEK:
+            days = [today - timedelta(days=n) for n in _DAYS_IN_WEEK_LIST]
+            return _(M.ASK_WHEN_DAY), tuple(
+                Button(Action.PICK, day.strftime("%a %-d %b"), step.key, day.isoformat()) for day in days
+            )
+        return _(step.question), tuple(
+            Button(Action.PICK, _(label), step.key, value)
+            for value, label in (
+                (TODAY, M.WHEN_TODAY),
+                (YESTERDAY, M.WHEN_YESTERDAY),
+                (WEEK, M.WHEN_THIS_WEEK),
+                (TYPED, M.WHEN_PICK),
+            )
+        )
+
+    def card(self, state: DraftState) -> str:
+        """Returns every answer, one field a line, as the summary card shows them."""
+        return "\n".join(f"{_(step.field)}: {self.describe(state, step)}" for step in REPORT_FLOW)
+
+    def _summary(self, state: DraftState) -> Message:
+        lines = [_(M.ASK_CHECK), "", self.card(state), "", _(M.CHECK_HINT)]
+        edits = tuple(
+            Button(Action.EDIT, _(M.BUTTON_EDIT).format(field=_(step.field)), SUMMARY, step.key)
+            for step in REPORT_FLOW
+        )
+        controls = (
+            Button(Action.SUBMIT, _(M.BUTTON_SUBMIT), SUMMARY),
+            Button(Action.BACK, _(M.BUTTON_BACK), SUMMARY),
+            Button(Action.CANCEL, _(M.BUTTON_CANCEL), SUMMARY),
+        )
+        return Message("\n".join(lines), edits, controls, SUMMARY)
+
+    def describe(self, state: DraftState, step: Step) -> str:
+        """Returns one answer in words, as the summary card shows it."""
+        if not state.answers.get(step.key):
+            return _(M.NOT_GIVEN)
+        if step.kind is Kind.DATE:
+            shown = date.fromisoformat(state.text(step.key) or "").strftime("%a %-d %b %Y")
+            at = state.text("when_time")
+            return f"{shown}, {at}" if at else shown
+        if step.kind is Kind.TEXT:
+            return state.text(step.key) or ""
+        labels = {o.code: _(o.label) for o in self._lists.named(step.options)}
+        codes = state.codes(step.key) if step.kind is Kind.MULTI else [state.text(step.key) or ""]
+        return ", ".join(labels.get(code, code) for code in codes)

@@ -18,14 +18,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flows.masking import Identifier, find, normalise  # noqa: E402
+from flows.masking import Identifier, find, normalise
 
 DEFAULT_SET = Path(__file__).parent / "identifiers.txt"
 MARK = re.compile(r"\[\[(\w+):(.+?)\]\]")
 LABELS = {
-    "name": Identifier.NAME, "dob": Identifier.DOB, "phone": Identifier.PHONE, "email": Identifier.EMAIL,
-    "url": Identifier.URL, "postcode": Identifier.POSTCODE, "address": Identifier.ADDRESS,
-    "nhs": Identifier.NHS, "ni": Identifier.NI, "case_ref": Identifier.CASE,
+    "name": Identifier.NAME,
+    "dob": Identifier.DOB,
+    "phone": Identifier.PHONE,
+    "email": Identifier.EMAIL,
+    "url": Identifier.URL,
+    "postcode": Identifier.POSTCODE,
+    "address": Identifier.ADDRESS,
+    "nhs": Identifier.NHS,
+    "ni": Identifier.NI,
+    "case_ref": Identifier.CASE,
 }
 STRUCTURED = {Identifier.PHONE, Identifier.EMAIL, Identifier.POSTCODE, Identifier.NHS, Identifier.NI, Identifier.DOB}
 
@@ -44,7 +51,7 @@ def read_set(path: Path) -> list[Labelled]:
             continue
         text, spans, last = "", [], 0
         for match in MARK.finditer(line):
-            text += line[last:match.start()]
+            text += line[last : match.start()]
             kind = LABELS.get(match.group(1))
             if kind is None:
                 raise SystemExit(f"line {number}: unknown type {match.group(1)!r}")
@@ -82,7 +89,7 @@ def evaluate(sentences: list[Labelled], show_misses: bool = False) -> dict[Ident
             if any(span.start < end and start < span.end for start, end, _ in sentence.spans):
                 counts[span.kind]["right"] += 1
             elif show_misses:
-                print(f"WRONGLY {span.kind.value}: {sentence.text[span.start:span.end]!r} in {sentence.text!r}")
+                print(f"WRONGLY {span.kind.value}: {sentence.text[span.start : span.end]!r} in {sentence.text!r}")
     evaluate.median_ms = statistics.median(timings) * 1000 if timings else 0.0
     return counts
 
@@ -94,8 +101,10 @@ def _ratio(numerator: int, denominator: int) -> str:
 def report(counts: dict[Identifier, dict[str, int]], sentences: int) -> str:
     lines = [f"{'identifier':<14}{'labelled':>9}{'recall':>8}{'masked':>8}{'precision':>10}"]
     for kind, c in counts.items():
-        lines.append(f"{kind.value:<14}{c['labelled']:>9}{_ratio(c['found'], c['labelled']):>8}"
-                     f"{c['masked']:>8}{_ratio(c['right'], c['masked']):>10}")
+        lines.append(
+            f"{kind.value:<14}{c['labelled']:>9}{_ratio(c['found'], c['labelled']):>8}"
+            f"{c['masked']:>8}{_ratio(c['right'], c['masked']):>10}"
+        )
     total = {key: sum(c[key] for c in counts.values()) for key in ("labelled", "found", "masked", "right")}
     structured = [counts[k] for k in STRUCTURED]
     lines += [

@@ -4,6 +4,7 @@ import io
 import textwrap
 from datetime import date
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
@@ -14,10 +15,27 @@ from flows.lists import GRADES
 from flows.messages import N_, _
 from flows.risk import COLOUR_HEX, CONSEQUENCES, LIKELIHOODS, SCALE, Bands
 
-MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
-          N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
-GRADE_HEX = {"prevented": "#81c784", "no_harm": "#b0bec5", "left_at_risk": "#ffcc80",
-             "wrongly_judged": "#ef8f00", "severe": "#d32f2f"}
+MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
+GRADE_HEX = {
+    "prevented": "#81c784",
+    "no_harm": "#b0bec5",
+    "left_at_risk": "#ffcc80",
+    "wrongly_judged": "#ef8f00",
+    "severe": "#d32f2f",
+}
 TREND_TITLE = N_("New reports per week")
 TREND_AXIS = N_("Reports")
 MATRIX_TITLE = N_("Triaged reports by risk")
@@ -27,17 +45,19 @@ FEWER_THAN = N_("<{small}")
 HATCHED = N_("Hatched: fewer than {small}")
 
 
-def digest_chart(*, title: str, weeks: list[date], by_grade: dict[str, list[int]], matrix: list[list[int]],
-                 bands: Bands, small: int) -> bytes:
+def digest_chart(
+    *, title: str, weeks: list[date], by_grade: dict[str, list[int]], matrix: list[list[int]], bands: Bands, small: int
+) -> bytes:
     """Returns a PNG: the weekly trend of new reports by grade, and the risk matrix as a heat map."""
     fig = _figure(title=title, weeks=weeks, by_grade=by_grade, matrix=matrix, bands=bands, small=small)
     out = io.BytesIO()
-    FigureCanvasAgg(fig).print_png(out, metadata={"Software": None})
+    FigureCanvasAgg(fig).print_png(out, metadata={"Software": None})  # type: ignore[no-untyped-call]  # matplotlib's stubs
     return out.getvalue()
 
 
-def _figure(*, title: str, weeks: list[date], by_grade: dict[str, list[int]], matrix: list[list[int]],
-            bands: Bands, small: int) -> Figure:
+def _figure(
+    *, title: str, weeks: list[date], by_grade: dict[str, list[int]], matrix: list[list[int]], bands: Bands, small: int
+) -> Figure:
     """Returns the digest chart as an unrendered Figure."""
     fig = Figure(figsize=(11, 4.5), dpi=110, layout="constrained")
     fig.suptitle(title, fontsize=13, fontweight="bold")
@@ -48,7 +68,7 @@ def _figure(*, title: str, weeks: list[date], by_grade: dict[str, list[int]], ma
     return fig
 
 
-def _trend(ax, weeks: list[date], by_grade: dict[str, list[int]], small: int) -> None:
+def _trend(ax: Axes, weeks: list[date], by_grade: dict[str, list[int]], small: int) -> None:
     """Draws the weekly bars, stacked by grade, with small counts hatched at height `small`."""
     x = range(len(weeks))
     bottom = [0] * len(weeks)
@@ -58,8 +78,9 @@ def _trend(ax, weeks: list[date], by_grade: dict[str, list[int]], small: int) ->
             raise ValueError(f"by_grade[{grade.code!r}] needs one count per week")
         # A small count is drawn at height `small`, so its true size cannot be read off the axis.
         heights = [small if 0 < n < small else n for n in counts]
-        bars = ax.bar(x, heights, bottom=bottom, width=0.7, color=GRADE_HEX[grade.code],
-                      edgecolor="white", linewidth=0.6)
+        bars = ax.bar(
+            x, heights, bottom=bottom, width=0.7, color=GRADE_HEX[grade.code], edgecolor="white", linewidth=0.6
+        )
         for bar, n in zip(bars, counts):
             if 0 < n < small:
                 bar.set(hatch="///", edgecolor="#37474f")
@@ -75,11 +96,10 @@ def _trend(ax, weeks: list[date], by_grade: dict[str, list[int]], small: int) ->
     ax.spines[["top", "right"]].set_visible(False)
     # Plain swatches: the bars' own first patch may be hatched.
     swatches = [Patch(color=GRADE_HEX[g.code], label=_(g.label)) for g in GRADES]
-    ax.legend(handles=swatches, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, fontsize=8,
-              frameon=False)
+    ax.legend(handles=swatches, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, fontsize=8, frameon=False)
 
 
-def _heat(ax, matrix: list[list[int]], bands: Bands, small: int) -> None:
+def _heat(ax: Axes, matrix: list[list[int]], bands: Bands, small: int) -> None:
     """Draws the 5x5 risk matrix coloured by band, each cell labelled with its (masked) count."""
     colours = [[bands.colour(c * lk) for lk in SCALE] for c in SCALE]  # rows: consequence 1..5
     ax.imshow([[to_rgb(COLOUR_HEX[colour]) for colour in row] for row in colours], origin="lower", aspect="auto")

@@ -1,11 +1,11 @@
 """The time, for everyone: aware UTC datetimes, and a clock that tests can set."""
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 Clock = Callable[[], datetime]
 
 
 def utcnow() -> datetime:
     """Returns the current time in UTC, aware."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

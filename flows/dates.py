@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from dateparser.date import DateDataParser
+from dateparser.date import DateData, DateDataParser
 
 EARLIEST_YEAR = 1990
 _LONGEST_DATE_TEXT = 64
@@ -22,7 +22,7 @@ class When:
     at: time | None = None
 
 
-def _read(text: str, *, today: date, prefer: str):
+def _read(text: str, *, today: date, prefer: str) -> DateData:
     # A parser per call: its settings fix "now", and ours comes from the caller's clock.
     parser = DateDataParser(
         languages=["en"],

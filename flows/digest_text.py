@@ -17,11 +17,15 @@ def count(n: int, small: int) -> str:
     return _(M.DIGEST_SMALL).format(small=small) if 0 < n < small else str(n)
 
 
-def compose(figures: Any, *, team_name: str, start: date, end: date, now: datetime, lists: Lists,
-            small: int, feedback_days: int) -> str:
+def compose(
+    figures: Any, *, team_name: str, start: date, end: date, now: datetime, lists: Lists, small: int, feedback_days: int
+) -> str:
     """Returns the digest text for one team and period."""
-    lines = [_(M.DIGEST_TITLE).format(team=team_name, start=start.strftime("%-d %b"), end=end.strftime("%-d %b %Y")),
-             "", _(M.DIGEST_NEW).format(total=count(sum(figures.new_by_grade.values()), small))]
+    lines = [
+        _(M.DIGEST_TITLE).format(team=team_name, start=start.strftime("%-d %b"), end=end.strftime("%-d %b %Y")),
+        "",
+        _(M.DIGEST_NEW).format(total=count(sum(figures.new_by_grade.values()), small)),
+    ]
     for grade in lists.grades:
         n = figures.new_by_grade.get(grade.code, 0)
         if n:
@@ -29,16 +33,22 @@ def compose(figures: Any, *, team_name: str, start: date, end: date, now: dateti
     lines.append("")
     if figures.waiting:
         lines.append(_(M.DIGEST_WAITING))
-        lines += [_(M.DIGEST_WAITING_LINE).format(reference=w.reference, colour=PROVISIONAL[w.grade],
-                                                  days=(now - w.submitted_at).days) for w in figures.waiting]
+        lines += [
+            _(M.DIGEST_WAITING_LINE).format(
+                reference=w.reference, colour=PROVISIONAL[w.grade], days=(now - w.submitted_at).days
+            )
+            for w in figures.waiting
+        ]
     else:
         lines.append(_(M.DIGEST_NONE_WAITING))
     recurring = sorted(((n, code) for code, n in figures.themes.items() if n >= RECURRING), reverse=True)
-    themes = ", ".join(f"{label(lists.factors, code)} ({count(n, small)})"
-                       for n, code in recurring)
+    themes = ", ".join(f"{label(lists.factors, code)} ({count(n, small)})" for n, code in recurring)
     lines.append(_(M.DIGEST_THEMES).format(themes=themes) if themes else _(M.DIGEST_NO_THEMES))
-    lines.append(_(M.DIGEST_ACTIONS).format(done=count(figures.actions_done, small),
-                                            overdue=count(figures.actions_overdue, small)))
+    lines.append(
+        _(M.DIGEST_ACTIONS).format(
+            done=count(figures.actions_done, small), overdue=count(figures.actions_overdue, small)
+        )
+    )
     lines.append(_(M.DIGEST_FEEDBACK).format(owed=count(figures.feedback_owed, small)))
     lines.append(measures_line(figures.feedback, days=feedback_days, small=small))
     return "\n".join(lines)
@@ -53,5 +63,9 @@ def measures_line(measures: Any, *, days: int, small: int) -> str:
     if measures.with_feedback < small:  # a share would give the exact count away
         return _(M.DIGEST_FEEDBACK_SOME).format(days=days, reports=measures.reports, given=count(1, small))
     return _(M.DIGEST_FEEDBACK_SHARE).format(
-        days=days, reports=measures.reports, given=measures.with_feedback,
-        share=round(100 * measures.with_feedback / measures.reports), median=f"{measures.median_days:.1f}")
+        days=days,
+        reports=measures.reports,
+        given=measures.with_feedback,
+        share=round(100 * measures.with_feedback / measures.reports),
+        median=f"{measures.median_days:.1f}",
+    )

@@ -26,7 +26,9 @@ class DraftState:
     def to_json(self) -> dict[str, Any]:
         """Returns the draft as stored."""
         document: dict[str, Any] = {
-            "step": self.step, "sub": self.sub, "trail": list(self.trail),
+            "step": self.step,
+            "sub": self.sub,
+            "trail": list(self.trail),
             "answers": {key: list(value) if isinstance(value, list) else value for key, value in self.answers.items()},
             "editing": self.editing,
         }
@@ -36,8 +38,11 @@ class DraftState:
     def from_json(cls, document: Mapping[str, Any]) -> "DraftState":
         """Returns a stored draft."""
         return cls(
-            step=str(document["step"]), sub=str(document.get("sub", "")), trail=list(document.get("trail", [])),
-            answers=dict(document.get("answers", {})), editing=bool(document.get("editing", False)),
+            step=str(document["step"]),
+            sub=str(document.get("sub", "")),
+            trail=list(document.get("trail", [])),
+            answers=dict(document.get("answers", {})),
+            editing=bool(document.get("editing", False)),
             resume=str(document.get("resume", "")),
         )
 

@@ -148,7 +148,7 @@ class ReportEngine:
             when = parse_when(answer.value, today=today)
             if when is DateProblem.UNREADABLE:
                 return self._refuse(state, today, Problem.DATE_UNREADABLE)
-            if when is DateProblem.FUTURE:
+            if isinstance(when, DateProblem):  # in the future
                 return self._refuse(state, today, Problem.DATE_FUTURE)
             return self._set_date(state, step, when, today)
         if answer.action is not Action.PICK:

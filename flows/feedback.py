@@ -10,10 +10,20 @@ from flows.messages import _
 
 def progress(report: Any, actions: list[Any], zone: tzinfo) -> list[str]:
     """Returns a report's status and the changes agreed because of it, a line each."""
-    lines = [_(M.STATUS_REPORT).format(reference=report.reference, status=_(M.STATUS[report.status]),
-                                       day=report.submitted_at.astimezone(zone).strftime("%-d %b %Y"))]
-    return lines + ([_(M.STATUS_CHANGE).format(what=a.description, done=_(M.STATUS_CHANGE_DONE) if a.done_at else "")
-                     for a in actions] or [_(M.STATUS_NO_CHANGES)])
+    lines = [
+        _(M.STATUS_REPORT).format(
+            reference=report.reference,
+            status=_(M.STATUS[report.status]),
+            day=report.submitted_at.astimezone(zone).strftime("%-d %b %Y"),
+        )
+    ]
+    return lines + (
+        [
+            _(M.STATUS_CHANGE).format(what=a.description, done=_(M.STATUS_CHANGE_DONE) if a.done_at else "")
+            for a in actions
+        ]
+        or [_(M.STATUS_NO_CHANGES)]
+    )
 
 
 POST_LIMIT = 3000  # characters: a Slack section holds 3,000 and a Telegram message 4,096

@@ -73,12 +73,18 @@ DEFAULT_FACTORS = _options(
 GRADES = (
     Grade("prevented", N_("Stopped before it happened"), "no harm — prevented", "none (prevented)"),
     Grade("no_harm", N_("Happened, no harm caused"), "no harm — not prevented", "none"),
-    Grade("left_at_risk", N_("Harm: child left at risk"), "harm — false negative",
-          "low / moderate", harm=True),
-    Grade("wrongly_judged", N_("Harm: family wrongly judged a risk"), "harm — false positive",
-          "low / moderate", harm=True),
-    Grade("severe", N_("Life-threatening injury or death"), "life-threatening injury or death",
-          "severe / death", harm=True, statutory=True),
+    Grade("left_at_risk", N_("Harm: child left at risk"), "harm — false negative", "low / moderate", harm=True),
+    Grade(
+        "wrongly_judged", N_("Harm: family wrongly judged a risk"), "harm — false positive", "low / moderate", harm=True
+    ),
+    Grade(
+        "severe",
+        N_("Life-threatening injury or death"),
+        "life-threatening injury or death",
+        "severe / death",
+        harm=True,
+        statutory=True,
+    ),
 )
 
 
@@ -97,4 +103,5 @@ class Lists:
 
     def named(self, name: str) -> tuple[Option, ...]:
         """Returns the list a question names (its Step.options)."""
-        return getattr(self, name)
+        options: tuple[Option, ...] = getattr(self, name)
+        return options

@@ -16,7 +16,6 @@ from flows.messages import _
 from flows.triage import Verb, button
 
 
-
 class Awaiting(StrEnum):
     """The question a manager's session waits on, as stored."""
 
@@ -60,15 +59,21 @@ class Conversation:
 
 
 LINK = Conversation(Finish.LINK, (Question(Awaiting.LINK, M.ASK_LINK, Reading.REFERENCE, "other"),))
-ROOT_CAUSE = Conversation(Finish.ROOT_CAUSE, (
-    Question(Awaiting.WHY, M.ASK_WHY, Reading.WORDS, "whys", most=5),
-    Question(Awaiting.BARRIERS, M.ASK_BARRIERS, Reading.WORDS, "barriers"),
-))
-NEW_ACTION = Conversation(Finish.ACTION, (
-    Question(Awaiting.ACTION_WHAT, M.ASK_ACTION_WHAT, Reading.WORDS, "what"),
-    Question(Awaiting.ACTION_OWNER, M.ASK_ACTION_OWNER, Reading.WORDS, "owner", cut_at=120),
-    Question(Awaiting.ACTION_DUE, M.ASK_ACTION_DUE, Reading.DUE_DATE, "due"),
-))
+ROOT_CAUSE = Conversation(
+    Finish.ROOT_CAUSE,
+    (
+        Question(Awaiting.WHY, M.ASK_WHY, Reading.WORDS, "whys", most=5),
+        Question(Awaiting.BARRIERS, M.ASK_BARRIERS, Reading.WORDS, "barriers"),
+    ),
+)
+NEW_ACTION = Conversation(
+    Finish.ACTION,
+    (
+        Question(Awaiting.ACTION_WHAT, M.ASK_ACTION_WHAT, Reading.WORDS, "what"),
+        Question(Awaiting.ACTION_OWNER, M.ASK_ACTION_OWNER, Reading.WORDS, "owner", cut_at=120),
+        Question(Awaiting.ACTION_DUE, M.ASK_ACTION_DUE, Reading.DUE_DATE, "due"),
+    ),
+)
 CONVERSATIONS = (LINK, ROOT_CAUSE, NEW_ACTION)
 _PLACE = {q.key: (c, n) for c in CONVERSATIONS for n, q in enumerate(c.questions)}
 
@@ -125,8 +130,7 @@ class ManagerEngine:
             return Message(_(question.ask).format(reference=reference), accepts_text=True)
         number = len(_as_list(state.data.get(question.keep_as))) + 1
         controls = (button(_(M.BUTTON_DONE), Verb.RCA_DONE, reference),) if number > 1 else ()
-        return Message(_(question.ask).format(reference=reference, number=number), controls=controls,
-                       accepts_text=True)
+        return Message(_(question.ask).format(reference=reference, number=number), controls=controls, accepts_text=True)
 
     def _next(self, state: ManagerState, conversation: Conversation, position: int, reference: str) -> ManagerTurn:
         if position + 1 < len(conversation.questions):
@@ -155,7 +159,7 @@ def _read(question: Question, text: str, today: date) -> str:
             due = parse_due(text, today=today)
             if due is DateProblem.UNREADABLE:
                 raise _Refused(_(M.DATE_UNREADABLE))
-            if due is DateProblem.PAST:
+            if isinstance(due, DateProblem):  # passed already
                 raise _Refused(_(M.DUE_PAST))
             return due.isoformat()
     words = mask(text).text.strip()

@@ -9,6 +9,7 @@ where spans overlap, so a URL is not also read as a name or a phone number.
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,10 +40,10 @@ class Span:
 
 @dataclass(frozen=True)
 class Masked:
-    text: str                  # the normalised text with each identifier replaced
+    text: str  # the normalised text with each identifier replaced
     found: Counter[Identifier]
-    source: str                # the normalised text, before masking
-    spans: tuple[Span, ...]    # where each identifier was, in `source`
+    source: str  # the normalised text, before masking
+    spans: tuple[Span, ...]  # where each identifier was, in `source`
 
 
 _URL = re.compile(
@@ -55,7 +56,9 @@ _NI = re.compile(
     r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
     re.IGNORECASE,
 )
-_SYSTEMS = r"case|ref|reference|id|no|num|number|file|mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|ehm|ehcp|crn"
+_SYSTEMS = (
+    r"case|ref|reference|id|no|num|number|file|mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|ehm|ehcp|crn"
+)
 _CASE = re.compile(
     rf"(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref)?\s*[:#]?\s*(?:is\s+|was\s+)?)"
     rf"(?P<ref>[A-Z0-9]+(?:[-/][A-Z0-9]+)*)\b"
@@ -78,12 +81,13 @@ _DATE = (
 _DOB = re.compile(
     rf"(?:\b(?:d\.?o\.?b|date of birth|born(?: on)?|birthday(?: is)?|b\.|aged? \d{{1,2}}\W*(?:born|dob)?)"
     rf"\s*[:\-(]?\s*)(?P<date>{_DATE})"
-    rf"|(?P<before>{_DATE})\b(?=\s*[,(]?\s*(?:so |now |\()?\s*(?:is |aged? )?\d{{1,2}}\s*(?:now|years?|yrs?|yo|y/o|\)))",
+    rf"|(?P<before>{_DATE})\b(?=\s*[,(]?\s*(?:so |now |\()?\s*(?:is |aged? )?\d{{1,2}}\s*(?:now|years?|yrs?|yo|y/o|\)))",  # noqa: E501
     re.IGNORECASE,
 )
 _DATES = re.compile(rf"\b{_DATE}\b", re.IGNORECASE)
-_BIRTH_BEFORE = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born|birthday|aged?)(?:\b|(?<=\.))[^.!?\n]{0,30}$",
-                           re.IGNORECASE)
+_BIRTH_BEFORE = re.compile(
+    r"\b(?:d\.?o\.?b\.?|date of birth|born|birthday|aged?)(?:\b|(?<=\.))[^.!?\n]{0,30}$", re.IGNORECASE
+)
 _BIRTH_AFTER = re.compile(r"^[^.!?\n]{0,20}\b(?:d\.?o\.?b|date of birth|birthday)\b", re.IGNORECASE)
 _AFTER_NAME = re.compile(r"^[\s,(]{0,3}$")
 _STREET = (
@@ -111,10 +115,7 @@ _PHONE_MIN_DIGITS = 10
 def normalise(text: str) -> str:
     """Returns the text in NFKC form without invisible format or control characters."""
     text = unicodedata.normalize("NFKC", text)
-    return "".join(
-        ch for ch in text
-        if ch in "\n\t" or unicodedata.category(ch) not in ("Cf", "Cc", "Cs", "Co")
-    )
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cf", "Cc", "Cs", "Co"))
 
 
 def _nhs_checksum_ok(number: str) -> bool:
@@ -124,7 +125,13 @@ def _nhs_checksum_ok(number: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def _spans(pattern: re.Pattern[str], text: str, kind: Identifier, group: str | None = None, accept=None):
+def _spans(
+    pattern: re.Pattern[str],
+    text: str,
+    kind: Identifier,
+    group: str | None = None,
+    accept: Callable[[str], bool] | None = None,
+) -> Iterator[Span]:
     for match in pattern.finditer(text):
         name = group or next((g for g in (match.groupdict() or {}) if match.group(g)), None)
         start, end = match.span(name) if name else match.span()
@@ -132,7 +139,7 @@ def _spans(pattern: re.Pattern[str], text: str, kind: Identifier, group: str | N
             yield Span(start, end, kind)
 
 
-def _phones(text: str):
+def _phones(text: str) -> Iterator[Span]:
     # POSSIBLE rather than VALID, so numbers from unallocated or fictional ranges are masked
     # too; the digit count keeps short case numbers and times out of it.
     for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
@@ -145,14 +152,14 @@ def _case_reference(reference: str) -> bool:
     return sum(ch.isdigit() for ch in reference) >= _CASE_MIN_DIGITS
 
 
-def _dates_of_birth(text: str, names: list[tuple[int, int]]):
+def _dates_of_birth(text: str, names: list[tuple[int, int]]) -> Iterator[Span]:
     """Dates next to a birth word ("DOB", "born", "aged 4"), or straight after a name."""
     yield from _spans(_DOB, text, Identifier.DOB)
     name_ends = {end for _, end in names}
     for match in _DATES.finditer(text):
         start, end = match.span()
         after_name = any(_AFTER_NAME.match(text[e:start]) for e in name_ends if e <= start)
-        if after_name or _BIRTH_BEFORE.search(text[max(0, start - 40):start]) or _BIRTH_AFTER.match(text[end:]):
+        if after_name or _BIRTH_BEFORE.search(text[max(0, start - 40) : start]) or _BIRTH_AFTER.match(text[end:]):
             yield Span(start, end, Identifier.DOB)
 
 
@@ -186,6 +193,6 @@ def mask(text: str) -> Masked:
     spans = find(source)
     pieces, last = [], 0
     for span in spans:
-        pieces += [source[last:span.start], f"[{span.kind.value}]"]
+        pieces += [source[last : span.start], f"[{span.kind.value}]"]
         last = span.end
     return Masked("".join(pieces) + source[last:], Counter(s.kind for s in spans), source, tuple(spans))

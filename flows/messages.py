@@ -222,7 +222,7 @@ RCA_RECORDED = N_("Root cause analysis for {reference} recorded.")
 ASK_ACTION_PICK = N_("Link {reference} to an open action, or record a new one:")
 ASK_ACTION_WHAT = N_(
     "What will change (practice, process or system)? One or two sentences, no names or case details: "
-    "reporters are told, and the team may see it in its \"you said, we did\" post."
+    'reporters are told, and the team may see it in its "you said, we did" post.'
 )
 ASK_ACTION_OWNER = N_("Who owns it? A role, not a name (e.g. Team manager, Duty senior).")
 ASK_ACTION_DUE = N_("Due by when? e.g. 31/1 or next Friday.")
@@ -281,8 +281,7 @@ CLOSED_NOTE = N_(
     "The contact details kept to tell you about it have been deleted."
 )
 PROGRESS_NOTE = N_(
-    "About your near-miss report {reference}: {where}. It has not been forgotten: you will hear when "
-    "something changes."
+    "About your near-miss report {reference}: {where}. It has not been forgotten: you will hear when something changes."
 )
 PROGRESS_WHERE = {
     "submitted": N_("it is waiting for a manager to look at it"),

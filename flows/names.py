@@ -19,57 +19,335 @@ _NAME_CASE = re.compile(r"^(?:(?:Mc|Mac|O['’])?[A-Z][a-z]*|(?:o['’])?[a-z]+)
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"}
 # Words after which the next word is very likely somebody's name.
 CUES = {
-    "mum", "mummy", "mother", "dad", "daddy", "father", "brother", "sister", "son", "daughter",
-    "nan", "nana", "nanna", "gran", "granny", "grandma", "grandad", "grandpa", "grandmother",
-    "grandfather", "uncle", "aunt", "auntie", "cousin", "stepdad", "stepmum", "stepfather",
-    "stepmother", "partner", "boyfriend", "girlfriend", "husband", "wife", "ex", "baby", "child",
-    "boy", "girl", "carer", "named", "called", "sw", "worker", "teacher", "colleague", "nephew",
-    "niece", "sibling", "siblings", "twin", "twins", "toddler", "infant", "youngest", "eldest",
+    "mum",
+    "mummy",
+    "mother",
+    "dad",
+    "daddy",
+    "father",
+    "brother",
+    "sister",
+    "son",
+    "daughter",
+    "nan",
+    "nana",
+    "nanna",
+    "gran",
+    "granny",
+    "grandma",
+    "grandad",
+    "grandpa",
+    "grandmother",
+    "grandfather",
+    "uncle",
+    "aunt",
+    "auntie",
+    "cousin",
+    "stepdad",
+    "stepmum",
+    "stepfather",
+    "stepmother",
+    "partner",
+    "boyfriend",
+    "girlfriend",
+    "husband",
+    "wife",
+    "ex",
+    "baby",
+    "child",
+    "boy",
+    "girl",
+    "carer",
+    "named",
+    "called",
+    "sw",
+    "worker",
+    "teacher",
+    "colleague",
+    "nephew",
+    "niece",
+    "sibling",
+    "siblings",
+    "twin",
+    "twins",
+    "toddler",
+    "infant",
+    "youngest",
+    "eldest",
 }
 # Words after a name that show it was a person acting or spoken of.
 PERSON_VERBS = {
-    "said", "says", "told", "was", "is", "has", "had", "rang", "called", "came", "went", "left",
-    "did", "does", "didn't", "doesn't", "wasn't", "isn't", "asked", "wants", "wanted", "disclosed",
-    "reported", "hit", "missed", "refused", "answered", "lives", "lived", "stays", "stayed",
-    "attends", "attended", "and", "aged", "who", "were", "saw", "seemed", "looked", "cried",
+    "said",
+    "says",
+    "told",
+    "was",
+    "is",
+    "has",
+    "had",
+    "rang",
+    "called",
+    "came",
+    "went",
+    "left",
+    "did",
+    "does",
+    "didn't",
+    "doesn't",
+    "wasn't",
+    "isn't",
+    "asked",
+    "wants",
+    "wanted",
+    "disclosed",
+    "reported",
+    "hit",
+    "missed",
+    "refused",
+    "answered",
+    "lives",
+    "lived",
+    "stays",
+    "stayed",
+    "attends",
+    "attended",
+    "and",
+    "aged",
+    "who",
+    "were",
+    "saw",
+    "seemed",
+    "looked",
+    "cried",
 }
 # Words that follow a place or organisation, not a person: "Leeds General Infirmary".
 INSTITUTIONS = {
-    "school", "primary", "academy", "college", "university", "nursery", "hospital", "infirmary",
-    "clinic", "surgery", "centre", "center", "court", "council", "service", "services", "team",
-    "unit", "trust", "police", "station", "church", "general", "royal", "house", "hall", "ward",
-    "road", "street", "lane", "avenue", "close", "drive", "way", "park", "estate", "city", "town",
-    "county", "district", "borough", "community", "children's", "project", "refuge", "cottage",
-    "farm", "lodge", "tower", "heights", "wharf", "quay", "bank", "gardens", "terrace", "crescent",
-    "wing", "home", "health", "practice", "medical", "safeguarding", "hub",
+    "school",
+    "primary",
+    "academy",
+    "college",
+    "university",
+    "nursery",
+    "hospital",
+    "infirmary",
+    "clinic",
+    "surgery",
+    "centre",
+    "center",
+    "court",
+    "council",
+    "service",
+    "services",
+    "team",
+    "unit",
+    "trust",
+    "police",
+    "station",
+    "church",
+    "general",
+    "royal",
+    "house",
+    "hall",
+    "ward",
+    "road",
+    "street",
+    "lane",
+    "avenue",
+    "close",
+    "drive",
+    "way",
+    "park",
+    "estate",
+    "city",
+    "town",
+    "county",
+    "district",
+    "borough",
+    "community",
+    "children's",
+    "project",
+    "refuge",
+    "cottage",
+    "farm",
+    "lodge",
+    "tower",
+    "heights",
+    "wharf",
+    "quay",
+    "bank",
+    "gardens",
+    "terrace",
+    "crescent",
+    "wing",
+    "home",
+    "health",
+    "practice",
+    "medical",
+    "safeguarding",
+    "hub",
 }
 DETERMINERS = {
-    "the", "a", "an", "his", "her", "their", "my", "our", "your", "this", "that", "these", "those",
-    "wrong", "new", "old", "other", "another", "same", "every", "each", "no", "any", "some",
+    "the",
+    "a",
+    "an",
+    "his",
+    "her",
+    "their",
+    "my",
+    "our",
+    "your",
+    "this",
+    "that",
+    "these",
+    "those",
+    "wrong",
+    "new",
+    "old",
+    "other",
+    "another",
+    "same",
+    "every",
+    "each",
+    "no",
+    "any",
+    "some",
 }
 # Capitalised words that are never names here, whatever some country's list says.
 NEVER = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "christmas", "easter", "eid", "diwali", "ramadan", "mum", "dad", "nan",
-    "gran", "i", "the", "a", "an", "and", "but", "or", "so", "then", "no", "yes", "ok", "not",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "xmas",
-    "mosaic", "liquidlogic", "lcs", "eclipse", "carefirst", "frameworki", "azeus", "ehm", "capita",
-    "tel", "mob", "ph", "hv", "sw", "yp", "uasc", "lac", "cin", "cp", "nrm", "fm", "dsl", "iro",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "christmas",
+    "easter",
+    "eid",
+    "diwali",
+    "ramadan",
+    "mum",
+    "dad",
+    "nan",
+    "gran",
+    "i",
+    "the",
+    "a",
+    "an",
+    "and",
+    "but",
+    "or",
+    "so",
+    "then",
+    "no",
+    "yes",
+    "ok",
+    "not",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "xmas",
+    "mosaic",
+    "liquidlogic",
+    "lcs",
+    "eclipse",
+    "carefirst",
+    "frameworki",
+    "azeus",
+    "ehm",
+    "capita",
+    "tel",
+    "mob",
+    "ph",
+    "hv",
+    "sw",
+    "yp",
+    "uasc",
+    "lac",
+    "cin",
+    "cp",
+    "nrm",
+    "fm",
+    "dsl",
+    "iro",
     # nationalities, peoples and languages
-    "english", "british", "irish", "scottish", "welsh", "polish", "romanian", "roma", "lithuanian",
-    "latvian", "portuguese", "spanish", "italian", "french", "german", "albanian", "turkish",
-    "kurdish", "kurmanji", "sorani", "arabic", "syrian", "iraqi", "iranian", "afghan", "pakistani",
-    "indian", "bangladeshi", "bengali", "punjabi", "urdu", "somali", "eritrean", "ethiopian",
-    "sudanese", "nigerian", "ghanaian", "jamaican", "caribbean", "african", "asian", "chinese",
-    "vietnamese", "muslim", "christian", "hindu", "sikh", "jewish", "traveller", "gypsy",
+    "english",
+    "british",
+    "irish",
+    "scottish",
+    "welsh",
+    "polish",
+    "romanian",
+    "roma",
+    "lithuanian",
+    "latvian",
+    "portuguese",
+    "spanish",
+    "italian",
+    "french",
+    "german",
+    "albanian",
+    "turkish",
+    "kurdish",
+    "kurmanji",
+    "sorani",
+    "arabic",
+    "syrian",
+    "iraqi",
+    "iranian",
+    "afghan",
+    "pakistani",
+    "indian",
+    "bangladeshi",
+    "bengali",
+    "punjabi",
+    "urdu",
+    "somali",
+    "eritrean",
+    "ethiopian",
+    "sudanese",
+    "nigerian",
+    "ghanaian",
+    "jamaican",
+    "caribbean",
+    "african",
+    "asian",
+    "chinese",
+    "vietnamese",
+    "muslim",
+    "christian",
+    "hindu",
+    "sikh",
+    "jewish",
+    "traveller",
+    "gypsy",
 }
 # Words after a name at the start of a sentence that show it is a person: "Grace (age 6)",
 # "Jo at the refuge", "Katie from housing".
 NAME_FOLLOWERS = {"from", "at", "dob", "born", "age", "nhs", "ni", "gave", "got", "ran", "stayed", "with"}
 # How common a name is as an ordinary English word (Zipf) decides how much context it needs.
-_RARE_WORD = 3.0      # rarer than this: a name even in lower case, unprompted ("jayden")
-_NAME_LIKE = 4.05     # rarer than this: a name at the start of a sentence ("Liam got...")
+_RARE_WORD = 3.0  # rarer than this: a name even in lower case, unprompted ("jayden")
+_NAME_LIKE = 4.05  # rarer than this: a name at the start of a sentence ("Liam got...")
 _UNCOMMON_WORD = 4.7  # rarer than this: a name when a cue or a person verb says so ("Grace said")
 _LOWER_SURNAME = 3.5  # a lower-case word after a name is its surname only if this rare
 
@@ -135,7 +413,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
         context = _Context(
             before=before,
             following=following,
-            next_char=text[end:end + 2].strip()[:1],
+            next_char=text[end : end + 2].strip()[:1],
             sentence_start=bool(_SENTENCE_END.search(text[:start])),
             follows_name=previous_was_name,
         )
@@ -149,9 +427,10 @@ def find_names(text: str) -> list[tuple[int, int]]:
 def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
     """Returns the indexes of capitalised words that name a place or body together with the
     institution word after them: all of "Rose Hill Academy", "Jessop Wing"."""
-    inside, run = set(), []
+    inside: set[int] = set()
+    run: list[int] = []
     for index, (start, _end, word) in enumerate(tokens):
-        joined = run and text[tokens[run[-1]][1]:start] == " "
+        joined = run and text[tokens[run[-1]][1] : start] == " "
         if word[:1].isupper() and (joined or not run):
             run.append(index)
             continue
@@ -163,9 +442,9 @@ def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[in
 
 @dataclass(frozen=True)
 class _Context:
-    before: str          # the word before, lower case
-    following: str       # the word after, as written
-    next_char: str       # the first character after the word and any space
+    before: str  # the word before, lower case
+    following: str  # the word after, as written
+    next_char: str  # the first character after the word and any space
     sentence_start: bool
     follows_name: bool
 
@@ -182,8 +461,13 @@ def _name_length(word: str, context: _Context) -> int:
 
 def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     lower, after = word.lower(), c.following.lower()
-    if lower in NEVER or lower in TITLES or lower in INSTITUTIONS or c.before in ("st", "saint") \
-            or after in INSTITUTIONS:
+    if (
+        lower in NEVER
+        or lower in TITLES
+        or lower in INSTITUTIONS
+        or c.before in ("st", "saint")
+        or after in INSTITUTIONS
+    ):
         return False
     if c.before in TITLES:
         return word[:1].isupper() or _word_zipf(word) is not None
@@ -218,7 +502,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
             return False
         if re.search(r"['’]s$", word):
             return zipf < _UNCOMMON_WORD  # "kelly's ex"
-        rare_pair = _word_zipf(c.following) is not None and _word_zipf(c.following) < _NAME_LIKE
+        following = _word_zipf(c.following)
+        rare_pair = following is not None and following < _NAME_LIKE
         return zipf < _RARE_WORD or (zipf < _NAME_LIKE and (after in PERSON_VERBS or rare_pair))
     if not c.sentence_start:
         return True
@@ -226,16 +511,21 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         return True
     if zipf >= _UNCOMMON_WORD:
         return after in PERSON_VERBS or (c.following[:1].isupper() and _word_zipf(c.following) is not None)
-    return (after in PERSON_VERBS or after in NAME_FOLLOWERS or c.next_char in ("(", ",") or c.next_char.isdigit()
-            or re.search(r"['’]s$", word) is not None
-            or (c.following[:1].isupper() and _word_zipf(c.following) is not None))
+    return (
+        after in PERSON_VERBS
+        or after in NAME_FOLLOWERS
+        or c.next_char in ("(", ",")
+        or c.next_char.isdigit()
+        or re.search(r"['’]s$", word) is not None
+        or (c.following[:1].isupper() and _word_zipf(c.following) is not None)
+    )
 
 
 def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """Returns the spans with a first name and the surname after it made one."""
     joined: list[tuple[int, int]] = []
     for start, end in spans:
-        if joined and text[joined[-1][1]:start] == " ":
+        if joined and text[joined[-1][1] : start] == " ":
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))

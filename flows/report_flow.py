@@ -7,10 +7,10 @@ from flows import messages as M
 
 
 class Kind(StrEnum):
-    DATE = "date"      # buttons for recent days, or a typed date
+    DATE = "date"  # buttons for recent days, or a typed date
     CHOICE = "choice"  # one button
-    MULTI = "multi"    # several buttons, then Done
-    TEXT = "text"      # typed text, masked before it is kept
+    MULTI = "multi"  # several buttons, then Done
+    TEXT = "text"  # typed text, masked before it is kept
 
 
 @dataclass(frozen=True)

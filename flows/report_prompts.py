@@ -35,7 +35,7 @@ class Prompts:
                 step=CONFIRM_CANCEL,
             )
         step = self._steps[state.step]
-        question, options = _(step.question), ()
+        question, options = _(step.question), tuple[Button, ...]()
         match step.kind:
             case Kind.DATE:
                 question, options = self._date_options(state, step, today)
@@ -89,8 +89,7 @@ class Prompts:
     def _summary(self, state: DraftState) -> Message:
         lines = [_(M.ASK_CHECK), "", self.card(state), "", _(M.CHECK_HINT)]
         edits = tuple(
-            Button(Action.EDIT, _(M.BUTTON_EDIT).format(field=_(step.field)), SUMMARY, step.key)
-            for step in REPORT_FLOW
+            Button(Action.EDIT, _(M.BUTTON_EDIT).format(field=_(step.field)), SUMMARY, step.key) for step in REPORT_FLOW
         )
         controls = (
             Button(Action.SUBMIT, _(M.BUTTON_SUBMIT), SUMMARY),

@@ -6,7 +6,7 @@ def split_text(text: str, limit: int) -> list[str]:
     can and inside a line only where the line alone is longer."""
     parts: list[str] = []
     for line in text.split("\n"):
-        for piece in [line[i:i + limit] for i in range(0, len(line), limit)] or [""]:
+        for piece in [line[i : i + limit] for i in range(0, len(line), limit)] or [""]:
             if parts and len(parts[-1]) + 1 + len(piece) <= limit:
                 parts[-1] += "\n" + piece
             else:

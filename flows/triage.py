@@ -7,9 +7,9 @@ from typing import Any
 
 from flows import messages as M
 from flows.chat import Action, Answer, Button, Message
+from flows.lifecycle import MANAGER_MOVES, Status
 from flows.lists import Lists, Option
 from flows.messages import _
-from flows.lifecycle import MANAGER_MOVES, Status
 from flows.risk import COLOUR_WORDS, CONSEQUENCES, LIKELIHOODS, PROVISIONAL, Bands
 
 
@@ -19,13 +19,13 @@ class Verb(StrEnum):
     LIST = "list"
     OPEN = "open"
     GRADE = "grade"
-    CONSEQUENCE = "cons"   # REF:c
-    LIKELIHOOD = "like"    # REF:c:l
+    CONSEQUENCE = "cons"  # REF:c
+    LIKELIHOOD = "like"  # REF:c:l
     THEMES = "themes"
-    THEME = "theme"        # REF:code, toggled
+    THEME = "theme"  # REF:code, toggled
     THEMES_DONE = "thdone"
     STATUS = "status"
-    SET_STATUS = "set"     # REF:status
+    SET_STATUS = "set"  # REF:status
     LINK = "link"
     RCA = "rca"
     RCA_DONE = "rcadone"
@@ -78,11 +78,16 @@ def report_list(reports: list[Any], *, now: datetime) -> Message:
     if not reports:
         return Message(_(M.NO_OPEN_REPORTS))
     options = tuple(
-        button(_(M.REPORT_LINE).format(
-            reference=r.reference,
-            colour=r.risk_colour or f"{_(M.UNTRIAGED)}{' ' + PROVISIONAL[r.grade] if r.grade in PROVISIONAL else ''}",
-            age=_(M.AGE_DAYS).format(days=(now - r.submitted_at).days)),
-            Verb.OPEN, r.reference)
+        button(
+            _(M.REPORT_LINE).format(
+                reference=r.reference,
+                colour=r.risk_colour
+                or f"{_(M.UNTRIAGED)}{' ' + PROVISIONAL[r.grade] if r.grade in PROVISIONAL else ''}",
+                age=_(M.AGE_DAYS).format(days=(now - r.submitted_at).days),
+            ),
+            Verb.OPEN,
+            r.reference,
+        )
         for r in reports
     )
     return Message(_(M.OPEN_REPORTS), options=options)
@@ -94,30 +99,51 @@ def risk_text(report: Any, bands: Bands) -> str:
     colour = bands.colour(report.risk_score)
     band, follow = COLOUR_WORDS[colour]
     return _(M.CARD_RISK).format(
-        score=report.risk_score, consequence=_(CONSEQUENCES[report.consequence - 1]),
-        likelihood=_(LIKELIHOODS[report.likelihood - 1]), colour=colour, band=_(band), follow=_(follow))
+        score=report.risk_score,
+        consequence=_(CONSEQUENCES[report.consequence - 1]),
+        likelihood=_(LIKELIHOODS[report.likelihood - 1]),
+        colour=colour,
+        band=_(band),
+        follow=_(follow),
+    )
 
 
 def card(report: Any, *, lists: Lists, bands: Bands, links: list[str], actions: list[Any]) -> Message:
     """Returns the whole report as a manager sees it (never who reported), with the triage buttons."""
     rca = ""
     if report.needs_rca:
-        rca = (_(M.RCA_DONE).format(whys=len(report.rca.get("whys", [])), barriers=report.rca.get("barriers") or "—")
-               if report.rca else _(M.RCA_NEEDED))
+        rca = (
+            _(M.RCA_DONE).format(whys=len(report.rca.get("whys", [])), barriers=report.rca.get("barriers") or "—")
+            if report.rca
+            else _(M.RCA_NEEDED)
+        )
     text = _(M.CARD).format(
-        reference=report.reference, team=report.team, status=_(M.STATUS[report.status]),
-        submitted=report.submitted_at.strftime("%-d %b %Y"), occurred=report.occurred_on.strftime("%-d %b %Y"),
-        where=label(lists.where, report.setting), who=labels(lists.who, report.involved),
-        what=report.what, action=report.immediate_action, grade=label(lists.grades, report.grade),
-        factors=labels(lists.factors, report.factors), stopped=report.what_stopped_it or _(M.NOT_GIVEN),
-        risk=risk_text(report, bands), themes=labels(lists.factors, report.themes or []),
+        reference=report.reference,
+        team=report.team,
+        status=_(M.STATUS[report.status]),
+        submitted=report.submitted_at.strftime("%-d %b %Y"),
+        occurred=report.occurred_on.strftime("%-d %b %Y"),
+        where=label(lists.where, report.setting),
+        who=labels(lists.who, report.involved),
+        what=report.what,
+        action=report.immediate_action,
+        grade=label(lists.grades, report.grade),
+        factors=labels(lists.factors, report.factors),
+        stopped=report.what_stopped_it or _(M.NOT_GIVEN),
+        risk=risk_text(report, bands),
+        themes=labels(lists.factors, report.themes or []),
         links=", ".join(links) or _(M.NOT_GIVEN),
-        actions=", ".join(a.reference + (" ✓" if a.done_at else "") for a in actions) or _(M.NOT_GIVEN), rca=rca,
+        actions=", ".join(a.reference + (" ✓" if a.done_at else "") for a in actions) or _(M.NOT_GIVEN),
+        rca=rca,
     )
     ref = report.reference
-    options = (button(_(M.BUTTON_GRADE), Verb.GRADE, ref), button(_(M.BUTTON_THEMES), Verb.THEMES, ref),
-               button(_(M.BUTTON_STATUS), Verb.STATUS, ref), button(_(M.BUTTON_LINK), Verb.LINK, ref),
-               button(_(M.BUTTON_ACTION), Verb.ACTION, ref))
+    options: tuple[Button, ...] = (
+        button(_(M.BUTTON_GRADE), Verb.GRADE, ref),
+        button(_(M.BUTTON_THEMES), Verb.THEMES, ref),
+        button(_(M.BUTTON_STATUS), Verb.STATUS, ref),
+        button(_(M.BUTTON_LINK), Verb.LINK, ref),
+        button(_(M.BUTTON_ACTION), Verb.ACTION, ref),
+    )
     if report.needs_rca:
         options += (button(_(M.BUTTON_RCA), Verb.RCA, ref),)
     return Message(text, options=options)
@@ -129,14 +155,14 @@ def ask_consequence(reference: str) -> Message:
 
 
 def ask_likelihood(reference: str, consequence: int) -> Message:
-    options = tuple(button(_(name), Verb.LIKELIHOOD, reference, consequence, n)
-                    for n, name in enumerate(LIKELIHOODS, 1))
+    options = tuple(
+        button(_(name), Verb.LIKELIHOOD, reference, consequence, n) for n, name in enumerate(LIKELIHOODS, 1)
+    )
     return Message(_(M.ASK_LIKELIHOOD).format(reference=reference), options=options, edit=True)
 
 
 def themes_picker(reference: str, chosen: list[str], lists: Lists, *, edit: bool = False) -> Message:
-    options = tuple(button(_(o.label), Verb.THEME, reference, o.code, selected=o.code in chosen)
-                    for o in lists.factors)
+    options = tuple(button(_(o.label), Verb.THEME, reference, o.code, selected=o.code in chosen) for o in lists.factors)
     controls = (button(_(M.BUTTON_DONE), Verb.THEMES_DONE, reference),)
     return Message(_(M.ASK_THEMES).format(reference=reference), options=options, controls=controls, edit=edit)
 
@@ -147,9 +173,13 @@ def status_picker(reference: str, current: str) -> Message:
 
 
 def action_line(action: Any, today: date) -> str:
-    return _(M.ACTION_LINE).format(reference=action.reference, what=action.description, owner=action.owner_role,
-                                   due=action.due_on.strftime("%-d %b %Y"),
-                                   overdue=_(M.OVERDUE) if action.due_on < today else "")
+    return _(M.ACTION_LINE).format(
+        reference=action.reference,
+        what=action.description,
+        owner=action.owner_role,
+        due=action.due_on.strftime("%-d %b %Y"),
+        overdue=_(M.OVERDUE) if action.due_on < today else "",
+    )
 
 
 def action_picker(reference: str, actions: list[Any], today: date) -> Message:
@@ -163,13 +193,20 @@ def action_list(actions: list[Any], today: date) -> Message:
     if not actions:
         return Message(_(M.NO_OPEN_ACTIONS))
     lines = "\n".join(action_line(a, today) for a in actions)
-    options = tuple(button(_(M.BUTTON_MARK_DONE).format(reference=a.reference), Verb.ACTION_DONE, a.reference)
-                    for a in actions)
+    options = tuple(
+        button(_(M.BUTTON_MARK_DONE).format(reference=a.reference), Verb.ACTION_DONE, a.reference) for a in actions
+    )
     return Message(f"{_(M.OPEN_ACTIONS)}\n{lines}", options=options)
 
 
 def alert(report: Any, *, team_name: str, reason: str, lists: Lists, open_command: str) -> str:
     """Returns the safeguarding lead's alert for one report: what and where, never who."""
-    return _(M.ALERT).format(team=team_name, reference=report.reference, reason=reason,
-                             grade=label(lists.grades, report.grade), where=label(lists.where, report.setting),
-                             what=report.what, open=open_command)
+    return _(M.ALERT).format(
+        team=team_name,
+        reference=report.reference,
+        reason=reason,
+        grade=label(lists.grades, report.grade),
+        where=label(lists.where, report.setting),
+        what=report.what,
+        open=open_command,
+    )

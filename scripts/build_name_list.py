@@ -18,16 +18,81 @@ from wordfreq import zipf_frequency
 OUT = Path(__file__).resolve().parent.parent / "flows" / "data" / "names.tsv"
 # Where the families and staff of English, Welsh and Scottish services come from, broadly.
 COUNTRIES = [
-    "GB", "IE", "PL", "RO", "LT", "LV", "BG", "SK", "CZ", "HU", "PT", "ES", "IT", "FR", "DE", "AL",
-    "TR", "IN", "PK", "BD", "LK", "AF", "IR", "IQ", "SY", "EG", "SA", "MA", "DZ", "NG", "GH", "KE",
-    "ZA", "ET", "SD", "JM", "CN", "HK", "MY", "PH", "US",
+    "GB",
+    "IE",
+    "PL",
+    "RO",
+    "LT",
+    "LV",
+    "BG",
+    "SK",
+    "CZ",
+    "HU",
+    "PT",
+    "ES",
+    "IT",
+    "FR",
+    "DE",
+    "AL",
+    "TR",
+    "IN",
+    "PK",
+    "BD",
+    "LK",
+    "AF",
+    "IR",
+    "IQ",
+    "SY",
+    "EG",
+    "SA",
+    "MA",
+    "DZ",
+    "NG",
+    "GH",
+    "KE",
+    "ZA",
+    "ET",
+    "SD",
+    "JM",
+    "CN",
+    "HK",
+    "MY",
+    "PH",
+    "US",
 ]
 HOME_FIRST, HOME_LAST, ABROAD = 2500, 4000, 400
 # Words of the trade that some country's list holds as a name; never treat them as names.
 NOT_NAMES = {
-    "mum", "dad", "nan", "gran", "police", "school", "court", "health", "social", "worker", "team",
-    "child", "baby", "family", "home", "visit", "office", "duty", "manager", "nurse", "doctor",
-    "hospital", "council", "service", "care", "carer", "foster", "case", "report", "referral",
+    "mum",
+    "dad",
+    "nan",
+    "gran",
+    "police",
+    "school",
+    "court",
+    "health",
+    "social",
+    "worker",
+    "team",
+    "child",
+    "baby",
+    "family",
+    "home",
+    "visit",
+    "office",
+    "duty",
+    "manager",
+    "nurse",
+    "doctor",
+    "hospital",
+    "council",
+    "service",
+    "care",
+    "carer",
+    "foster",
+    "case",
+    "report",
+    "referral",
 }
 
 
@@ -44,8 +109,10 @@ def main() -> None:
     home_names: set[str] = set()
     for country in COUNTRIES:
         home = country == "GB"
-        for first, n, kind in ((True, HOME_FIRST if home else ABROAD, "first"),
-                               (False, HOME_LAST if home else ABROAD, "last")):
+        for first, n, kind in (
+            (True, HOME_FIRST if home else ABROAD, "first"),
+            (False, HOME_LAST if home else ABROAD, "last"),
+        ):
             for name in _top(dataset, country, n, first):
                 if name.isalpha() or "-" in name or "'" in name:
                     kinds.setdefault(name, set()).add(kind)
@@ -59,9 +126,10 @@ def main() -> None:
         home = "home" if name in home_names else "abroad"
         lines.append(f"{name}\t{kind}\t{zipf_frequency(name, 'en'):.1f}\t{home}")
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("# name\tkind\tzipf as an English word\tcommon in the UK or Ireland; "
-                   "built by scripts/build_name_list.py\n"
-                   + "\n".join(lines) + "\n")
+    OUT.write_text(
+        "# name\tkind\tzipf as an English word\tcommon in the UK or Ireland; "
+        "built by scripts/build_name_list.py\n" + "\n".join(lines) + "\n"
+    )
     print(f"wrote {len(lines)} names to {OUT}")
 
 

@@ -3,7 +3,7 @@ import base64
 import os
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -13,13 +13,13 @@ from sqlalchemy.engine import make_url
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from bot.app.runner import vocabularies
+from bot.adapters.telegram import TelegramAdapter
 from bot.app.config import DatabaseSettings, DraftSettings, Settings, TeamSettings, TelegramSettings
+from bot.app.runner import vocabularies
+from bot.services.front import Front
 from bot.services.managing import Managing
 from bot.services.outbox_sender import OutboxSender
 from bot.services.reporting import Reporting
-from bot.adapters.telegram import TelegramAdapter
-from bot.services.front import Front
 from storage.database import Database
 from storage.keys import Keys
 from tests.fakes.slack import FakeSlackAPI
@@ -37,7 +37,7 @@ INVITE = "JOIN-NORTH-7Q"
 class Clock:
     """The time as the test says it is."""
 
-    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc))
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
 
     def __call__(self) -> datetime:
         return self.now
@@ -119,10 +119,17 @@ def settings(database_url, telegram_api) -> Settings:
         drafts=DraftSettings(expire_after_hours=24),
         telegram=TelegramSettings(token=telegram_api.token, base_url=telegram_api.base_url),
         teams=(
-            TeamSettings(id="north", name="North locality", invite_code=INVITE, members={"telegram": [MEMBER]},
-                         managers={"telegram": [MANAGER]}, leads={"telegram": [LEAD]}),
-            TeamSettings(id="south", name="South locality", members={"telegram": [2002]},
-                         managers={"telegram": [SOUTH_MANAGER]}),
+            TeamSettings(
+                id="north",
+                name="North locality",
+                invite_code=INVITE,
+                members={"telegram": [MEMBER]},
+                managers={"telegram": [MANAGER]},
+                leads={"telegram": [LEAD]},
+            ),
+            TeamSettings(
+                id="south", name="South locality", members={"telegram": [2002]}, managers={"telegram": [SOUTH_MANAGER]}
+            ),
         ),
     )
 
@@ -160,8 +167,9 @@ class Processed:
             await asyncio.wait_for(self._changed.wait_for(lambda: update_id in self.ids), 15)
 
 
-async def start_bot(settings: Settings, reporting: Reporting,
-                    managing: Managing | None = None) -> tuple[TelegramAdapter, Processed]:
+async def start_bot(
+    settings: Settings, reporting: Reporting, managing: Managing | None = None
+) -> tuple[TelegramAdapter, Processed]:
     adapter = TelegramAdapter(settings.telegram, Front(reporting, managing))
     processed = Processed()
     adapter.application.add_handler(TypeHandler(Update, processed), group=100)
@@ -191,7 +199,9 @@ class Chat:
 
         def rewritten(message: dict) -> bool:
             was = before.get(message["message_id"])
-            return was is None or was[0] != message["text"] or bool(buttons(message) and was[1] != message["reply_markup"])
+            return (
+                was is None or was[0] != message["text"] or bool(buttons(message) and was[1] != message["reply_markup"])
+            )
 
         return [m for m in self.api.sent_to(self.user_id) if rewritten(m)]
 

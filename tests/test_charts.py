@@ -11,9 +11,13 @@ from flows.lists import GRADES
 from flows.risk import Bands
 
 WEEKS = [date(2026, 9, 28) + timedelta(weeks=i) for i in range(8)]
-BY_GRADE = {"prevented": [6, 4, 7, 5, 8, 3, 6, 9], "no_harm": [3, 5, 2, 4, 3, 6, 1, 4],
-            "left_at_risk": [1, 2, 0, 3, 2, 4, 0, 2], "wrongly_judged": [0, 1, 3, 0, 1, 0, 2, 1],
-            "severe": [0, 0, 0, 1, 0, 0, 0, 0]}
+BY_GRADE = {
+    "prevented": [6, 4, 7, 5, 8, 3, 6, 9],
+    "no_harm": [3, 5, 2, 4, 3, 6, 1, 4],
+    "left_at_risk": [1, 2, 0, 3, 2, 4, 0, 2],
+    "wrongly_judged": [0, 1, 3, 0, 1, 0, 2, 1],
+    "severe": [0, 0, 0, 1, 0, 0, 0, 0],
+}
 MATRIX = [[9, 7, 2, 0, 0], [4, 11, 6, 1, 0], [0, 3, 5, 2, 1], [0, 1, 2, 0, 0], [0, 0, 1, 0, 0]]
 ZEROS = [[0] * 5 for _ in range(5)]
 

@@ -21,23 +21,35 @@ from tests.fakes.telegram import FakeBotAPI, buttons, callback_update, text_upda
 from tests.helpers import all_rows
 
 NEARMISS = str(Path(sys.executable).parent / "nearmiss")
-DEMO_ANSWERS = "\n".join([
-    "2",  # Yesterday
-    "3",  # Home visit
-    "1", "d",  # Child or young person, Done
-    "Dad gave his number 07700 900123 but nobody rang him back",
-    "Rang him the same day",
-    "1",  # Stopped before it happened
-    "s", "s",  # skip the optional questions
-    "2",  # Don't contact me
-    "10",  # Submit
-]) + "\n"
+DEMO_ANSWERS = (
+    "\n".join(
+        [
+            "2",  # Yesterday
+            "3",  # Home visit
+            "1",
+            "d",  # Child or young person, Done
+            "Dad gave his number 07700 900123 but nobody rang him back",
+            "Rang him the same day",
+            "1",  # Stopped before it happened
+            "s",
+            "s",  # skip the optional questions
+            "2",  # Don't contact me
+            "10",  # Submit
+        ]
+    )
+    + "\n"
+)
 
 
 def nearmiss(*args: str, stdin: str = "", env: dict | None = None, cwd: Path | None = None):
     return subprocess.run(
-        [NEARMISS, *args], input=stdin, capture_output=True, text=True, timeout=60,
-        env={**os.environ, **(env or {})}, cwd=cwd,
+        [NEARMISS, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
     )
 
 
@@ -48,13 +60,16 @@ def write_config(path: Path, body: str) -> Path:
 
 def demo_config(tmp_path: Path, data: Path, more_teams: str = "") -> Path:
     """Returns a config for the database the demo filled in `data`, its team, and any more."""
-    return write_config(tmp_path / "config.toml", f"""
+    return write_config(
+        tmp_path / "config.toml",
+        f"""
 [database]
-url = "sqlite+aiosqlite:///{data / 'nearmiss-demo.db'}"
+url = "sqlite+aiosqlite:///{data / "nearmiss-demo.db"}"
 [[teams]]
 id = "demo"
 name = "Demo team"
-{more_teams}""")
+{more_teams}""",
+    )
 
 
 def test_the_demo_files_a_report_in_the_terminal(tmp_path):
@@ -98,7 +113,9 @@ def test_export_writes_pseudonymous_reports_as_json_and_csv(tmp_path):
 
 
 def test_keys_init_creates_a_private_key_file_once(tmp_path):
-    config = write_config(tmp_path / "config.toml", '[keys]\nfile = "secret/nearmiss.keys"\n[[teams]]\nid = "a"\nname = "A"\n')
+    config = write_config(
+        tmp_path / "config.toml", '[keys]\nfile = "secret/nearmiss.keys"\n[[teams]]\nid = "a"\nname = "A"\n'
+    )
     created = nearmiss("keys", "init", "--config", str(config))
     assert created.returncode == 0, created.stderr
     assert oct((tmp_path / "secret" / "nearmiss.keys").stat().st_mode & 0o777) == "0o600"
@@ -106,16 +123,21 @@ def test_keys_init_creates_a_private_key_file_once(tmp_path):
     assert again.returncode == 2 and "never overwrites" in again.stderr
 
 
-@pytest.mark.parametrize(("body", "complaint"), [
-    (None, "not found"),
-    ("[database\nurl=", "not valid TOML"),
-    ('[[teams]]\nid = "a"\nname = "A"\n[telegarm]\ntoken = "x"\n', "telegarm: Extra inputs are not permitted"),
-    ('timezone = "Mars/Olympus"\n[[teams]]\nid = "a"\nname = "A"\n', "unknown time zone"),
-    ('[drafts]\nexpire_after_hours = 0\n[[teams]]\nid = "a"\nname = "A"\n', "drafts.expire_after_hours"),
-    ("", "teams: Field required"),
-    ('[telegram]\ntoken = "1:x"\n[[teams]]\nid = "a"\nname = "A"\nchannel = { slack = "C1" }\n',
-     "team 'a' has channel on 'slack', but [slack] is not configured (configured: telegram)"),
-])
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        (None, "not found"),
+        ("[database\nurl=", "not valid TOML"),
+        ('[[teams]]\nid = "a"\nname = "A"\n[telegarm]\ntoken = "x"\n', "telegarm: Extra inputs are not permitted"),
+        ('timezone = "Mars/Olympus"\n[[teams]]\nid = "a"\nname = "A"\n', "unknown time zone"),
+        ('[drafts]\nexpire_after_hours = 0\n[[teams]]\nid = "a"\nname = "A"\n', "drafts.expire_after_hours"),
+        ("", "teams: Field required"),
+        (
+            '[telegram]\ntoken = "1:x"\n[[teams]]\nid = "a"\nname = "A"\nchannel = { slack = "C1" }\n',
+            "team 'a' has channel on 'slack', but [slack] is not configured (configured: telegram)",
+        ),
+    ],
+)
 def test_a_bad_config_is_explained_without_a_traceback(tmp_path, body, complaint):
     config = tmp_path / "config.toml"
     if body is not None:
@@ -153,13 +175,20 @@ async def _tap(api: FakeBotAPI, message: dict, label: str) -> int:
 
 async def _start_run(config: Path, env: dict) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        NEARMISS, "run", "--config", str(config), env={**os.environ, **env},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        NEARMISS,
+        "run",
+        "--config",
+        str(config),
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
 
 
 async def test_run_killed_mid_report_carries_on_after_a_restart(tmp_path, telegram_api, database_url, key_env):
-    config = write_config(tmp_path / "config.toml", f"""
+    config = write_config(
+        tmp_path / "config.toml",
+        f"""
 [database]
 url = "{database_url}"
 [telegram]
@@ -170,21 +199,29 @@ id = "north"
 name = "North"
 [teams.members]
 telegram = [{MEMBER}]
-""")
+""",
+    )
     process = await _start_run(config, key_env)
     try:
         await telegram_api.push(text_update(MEMBER, "/report"))
         when = await _wait_for(telegram_api, "When did it happen?", 0, timeout=60)
         where = await _wait_for(telegram_api, "Where did it happen?", await _tap(telegram_api, when, "Yesterday"))
-        who = await _wait_for(telegram_api, "Who was involved? Tap all that apply, then Done.",
-                              await _tap(telegram_api, where, "Out of hours (EDT)"))
+        who = await _wait_for(
+            telegram_api,
+            "Who was involved? Tap all that apply, then Done.",
+            await _tap(telegram_api, where, "Out of hours (EDT)"),
+        )
         process.kill()  # SIGKILL: no clean shutdown, the last update may never have been confirmed
         await process.wait()
 
         process = await _start_run(config, key_env)
         await _tap(telegram_api, who, "Out-of-hours team")
-        await _wait_for(telegram_api, "What happened? One or two sentences, no names please.",
-                               await _tap(telegram_api, who, "Done ✔"), timeout=60)
+        await _wait_for(
+            telegram_api,
+            "What happened? One or two sentences, no names please.",
+            await _tap(telegram_api, who, "Done ✔"),
+            timeout=60,
+        )
         seen = len(telegram_api.sent_to(MEMBER))
         await telegram_api.push(text_update(MEMBER, "EDT had no record of the plan."))
         await _wait_for(telegram_api, "What was done straight away?", seen)
@@ -200,8 +237,9 @@ telegram = [{MEMBER}]
             seen = await _tap(telegram_api, question, label)
             question = await _wait_for(telegram_api, next_text, seen) if next_text else None
         summary = await _wait_for(telegram_api, "Please check your report:", seen, prefix=True)
-        await _wait_for(telegram_api, "Sent. Your reference is NM-", await _tap(telegram_api, summary, "Submit"),
-                        prefix=True)
+        await _wait_for(
+            telegram_api, "Sent. Your reference is NM-", await _tap(telegram_api, summary, "Submit"), prefix=True
+        )
 
         process.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
@@ -241,13 +279,18 @@ def test_stats_gives_the_share_of_reports_with_feedback_and_the_days_to_it(tmp_p
     for _ in range(2):
         assert nearmiss("demo", "--data-dir", str(data), stdin=DEMO_ANSWERS).returncode == 0
     with sqlite3.connect(data / "nearmiss-demo.db") as db:  # as if a change was agreed three days on
-        db.execute("UPDATE reports SET first_feedback_at = datetime(submitted_at, '+3 days') "
-                   "WHERE id = (SELECT min(id) FROM reports)")
+        db.execute(
+            "UPDATE reports SET first_feedback_at = datetime(submitted_at, '+3 days') "
+            "WHERE id = (SELECT min(id) FROM reports)"
+        )
     config = demo_config(tmp_path, data, more_teams='[[teams]]\nid = "quiet"\nname = "Quiet team"\n')
 
     stats = nearmiss("stats", "--config", str(config), "--days", "30")
     assert stats.returncode == 0, stats.stderr
     lines = [line.split() for line in stats.stdout.splitlines()]
-    assert lines[0] == "Feedback on the reports of the last 30 days:".split()
-    assert lines[2:] == [["demo", "2", "1", "50%", "3.0"], ["quiet", "0", "0", "-", "-"],
-                         ["all", "teams", "2", "1", "50%", "3.0"]]
+    assert lines[0] == ["Feedback", "on", "the", "reports", "of", "the", "last", "30", "days:"]
+    assert lines[2:] == [
+        ["demo", "2", "1", "50%", "3.0"],
+        ["quiet", "0", "0", "-", "-"],
+        ["all", "teams", "2", "1", "50%", "3.0"],
+    ]

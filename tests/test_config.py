@@ -17,9 +17,13 @@ def test_the_example_config_is_valid_and_documents_the_defaults():
 
 
 def test_secrets_from_the_environment_win_and_never_switch_a_platform_on():
-    settings = load_settings(EXAMPLE, environ={
-        "NEARMISS_TELEGRAM_TOKEN": "123:from-env", "NEARMISS_SLACK_BOT_TOKEN": "xoxb-from-env",
-    })
+    settings = load_settings(
+        EXAMPLE,
+        environ={
+            "NEARMISS_TELEGRAM_TOKEN": "123:from-env",
+            "NEARMISS_SLACK_BOT_TOKEN": "xoxb-from-env",
+        },
+    )
     assert settings.telegram.token.get_secret_value() == "123:from-env"
     assert "from-env" not in repr(settings)
     assert settings.slack is None
@@ -33,12 +37,26 @@ def test_slack_mode_needs_its_own_secret(tmp_path):
     assert load_settings(config, environ={"NEARMISS_SLACK_SIGNING_SECRET": "s"}).slack.mode == "http"
 
 
-@pytest.mark.parametrize(("lists", "complaint"), [
-    ('where = [{code = "a", label = "A"}, {code = "a", label = "B"}]', "each code may appear once"),
-    ("who = [" + ", ".join(f'{{code = "c{i}", label = "C{i}"}}' for i in range(22)) + "]", "at most 21 options"),
-])
+@pytest.mark.parametrize(
+    ("lists", "complaint"),
+    [
+        ('where = [{code = "a", label = "A"}, {code = "a", label = "B"}]', "each code may appear once"),
+        ("who = [" + ", ".join(f'{{code = "c{i}", label = "C{i}"}}' for i in range(22)) + "]", "at most 21 options"),
+    ],
+)
 def test_answer_lists_are_checked(tmp_path, lists, complaint):
     config = tmp_path / "config.toml"
     config.write_text(f'[lists]\n{lists}\n[[teams]]\nid = "a"\nname = "A"\n')
     with pytest.raises(ConfigProblem, match=complaint):
         load_settings(config, environ={})
+
+
+def test_the_database_pool_size_is_kept_when_paths_are_resolved(tmp_path):
+    config = tmp_path / "nearmiss.toml"
+    config.write_text(
+        '[database]\nurl = "postgresql+asyncpg://nearmiss@db.example/nearmiss"\npool_size = 5\n\n'
+        '[[teams]]\nid = "north"\nname = "North"\n'
+    )
+    settings = load_settings(config, environ={})
+    assert settings.database.pool_size == 5
+    assert settings.database.url == "postgresql+asyncpg://nearmiss@db.example/nearmiss"

@@ -3,46 +3,52 @@ with their chart through the real Telegram adapter, and still sent exactly once 
 restarts after the due time (APScheduler's job store in the database), on SQLite and PostgreSQL."""
 
 import asyncio
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from sqlalchemy import select
 
 from bot.app.config import DigestSettings
+from bot.app.runner import PERSISTENT, Services, build_scheduler, start_scheduler
 from bot.services.scheduled_posts import Digests
 from bot.services.sender import Sender
-from bot.app.runner import vocabularies, PERSISTENT, Services, build_scheduler, start_scheduler
 from flows import messages as M
 from flows.digest_text import measures_line
 from flows.feedback import POST_LIMIT, learning_post
 from flows.messages import _
-from storage.triage_store import FeedbackMeasures
 from storage.models import ScheduledPost
+from storage.triage_store import FeedbackMeasures
 from tests.conftest import MANAGER, MEMBER
 from tests.test_cli import nearmiss, write_config
 
 FORM = {
-    "when": "2026-11-18", "where": "home_visit", "who": ["child"], "feedback": "yes",
-    "what": "The visit went ahead without the police check.", "action": "Rang the duty manager.",
-    "factors": ["workload"], "stopped": None,
+    "when": "2026-11-18",
+    "where": "home_visit",
+    "who": ["child"],
+    "feedback": "yes",
+    "what": "The visit went ahead without the police check.",
+    "action": "Rang the duty manager.",
+    "factors": ["workload"],
+    "stopped": None,
 }
 
 
 async def file(reporting, clock, grade: str, n: int, factors=("workload",)) -> None:
-    for _ in range(n):
-        result = await reporting.submit_form(Sender("telegram", str(MEMBER), str(MEMBER)),
-                                             FORM | {"outcome": grade, "factors": list(factors)})
+    for _number in range(n):
+        result = await reporting.submit_form(
+            Sender("telegram", str(MEMBER), str(MEMBER)), FORM | {"outcome": grade, "factors": list(factors)}
+        )
         assert not result.errors
 
 
 async def a_week_of_reports(reporting, clock) -> None:
-    clock.now = datetime(2026, 11, 18, 14, 0, tzinfo=timezone.utc)  # the Wednesday before
+    clock.now = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)  # the Wednesday before
     await file(reporting, clock, "prevented", 4)
     await file(reporting, clock, "left_at_risk", 2, factors=("inter_agency",))
-    clock.now = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+    clock.now = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     await file(reporting, clock, "severe", 1)
-    clock.now = datetime(2026, 11, 23, 9, 5, tzinfo=timezone.utc)  # Monday, just after 09:00 in London
+    clock.now = datetime(2026, 11, 23, 9, 5, tzinfo=UTC)  # Monday, just after 09:00 in London
 
 
 def digests_for(database, keys, settings, clock) -> Digests:
@@ -65,8 +71,9 @@ async def test_a_digest_counts_by_grade_and_hides_small_counts(reporting, databa
     assert digest.chart.startswith(b"\x89PNG")
 
 
-async def test_a_digest_goes_to_the_teams_managers_once(telegram_api, bot, reporting, database, keys, settings,
-                                                         clock, outbox):
+async def test_a_digest_goes_to_the_teams_managers_once(
+    telegram_api, bot, reporting, database, keys, settings, clock, outbox
+):
     await a_week_of_reports(reporting, clock)
     digests = digests_for(database, keys, settings, clock)
 
@@ -96,7 +103,7 @@ async def test_a_daily_digest_covers_the_day_since_the_last(reporting, database,
 
 
 async def test_no_digest_is_due_outside_the_grace_time(reporting, database, keys, settings, clock):
-    clock.now = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # Wednesday: Monday's is 51 hours old
+    clock.now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # Wednesday: Monday's is 51 hours old
     assert not await digests_for(database, keys, settings, clock).run("north")
 
 
@@ -114,7 +121,7 @@ async def run_scheduler_once(services: Services, adapters: dict) -> int:
     scheduler.add_listener(on_job, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     start_scheduler(scheduler, services)
     due = scheduler.get_job("digest:north", jobstore=PERSISTENT).next_run_time
-    if due is not None and due <= datetime.now(timezone.utc):
+    if due is not None and due <= datetime.now(UTC):
         await asyncio.wait_for(finished.wait(), 15)
     scheduler.shutdown(wait=False)
     assert all(event.exception is None for event in ran)
@@ -126,13 +133,13 @@ def crash_after_the_due_time(services: Services, adapters: dict) -> None:
     scheduler = build_scheduler(services, adapters)
     start_scheduler(scheduler, services)
     scheduler.pause()
-    scheduler.modify_job("digest:north", jobstore=PERSISTENT,
-                         next_run_time=datetime.now(timezone.utc) - timedelta(minutes=5))
+    scheduler.modify_job("digest:north", jobstore=PERSISTENT, next_run_time=datetime.now(UTC) - timedelta(minutes=5))
     scheduler.shutdown(wait=False)
 
 
 async def test_a_restart_after_the_due_time_sends_the_digest_exactly_once(
-        telegram_api, bot, reporting, database, keys, settings, clock):
+    telegram_api, bot, reporting, database, keys, settings, clock
+):
     await a_week_of_reports(reporting, clock)
     services = Services.build(settings, database, keys, clock)
     adapters = {"telegram": bot[0]}
@@ -147,22 +154,26 @@ async def test_a_restart_after_the_due_time_sends_the_digest_exactly_once(
     assert len(telegram_api.sent_to(MANAGER)) == 2  # ... and sends nothing twice
     async with database.unit() as session:
         runs = list(await session.scalars(select(ScheduledPost)))
-    assert [(r.team, r.due_at) for r in runs] == [("north", datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))]
+    assert [(r.team, r.due_at) for r in runs] == [("north", datetime(2026, 11, 23, 9, 0, tzinfo=UTC))]
 
     assert await run_scheduler_once(services, adapters) == 0  # next due next Monday: nothing now
 
 
 def test_nearmiss_digest_dry_run_prints_the_next_digest(tmp_path, key_env):
-    config = write_config(tmp_path / "config.toml", f"""
+    config = write_config(
+        tmp_path / "config.toml",
+        f"""
 [database]
-url = "sqlite+aiosqlite:///{tmp_path / 'nearmiss.db'}"
+url = "sqlite+aiosqlite:///{tmp_path / "nearmiss.db"}"
 [[teams]]
 id = "north"
 name = "North locality"
-""")
+""",
+    )
     chart = tmp_path / "chart.png"
-    printed = nearmiss("digest", "--config", str(config), "--team", "north", "--dry-run", "--chart", str(chart),
-                       env=key_env)
+    printed = nearmiss(
+        "digest", "--config", str(config), "--team", "north", "--dry-run", "--chart", str(chart), env=key_env
+    )
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout.startswith("Near-miss digest for North locality") and "New reports: 0" in printed.stdout
     assert chart.read_bytes().startswith(b"\x89PNG")
@@ -172,10 +183,12 @@ name = "North locality"
 
 
 async def test_a_team_with_a_channel_gets_a_scheduled_learning_post_and_loses_it_without(
-        database, keys, settings, clock):
+    database, keys, settings, clock
+):
     north, south = settings.teams
-    with_channel = settings.model_copy(update={"teams": (north.model_copy(update={"channel": {"telegram": "-1001"}}),
-                                                         south)})
+    with_channel = settings.model_copy(
+        update={"teams": (north.model_copy(update={"channel": {"telegram": "-1001"}}), south)}
+    )
     jobs = []
     for current in (with_channel, settings):
         services = Services.build(current, database, keys, clock)
@@ -184,18 +197,31 @@ async def test_a_team_with_a_channel_gets_a_scheduled_learning_post_and_loses_it
         jobs.append({job.id: job.args for job in scheduler.get_jobs(jobstore=PERSISTENT)})
         assert "progress" in {job.id for job in scheduler.get_jobs(jobstore="default")}
         scheduler.shutdown(wait=False)
-    assert jobs == [{"digest:north": ("north", "digest"), "digest:south": ("south", "digest"),
-                     "learning:north": ("north", "learning")},
-                    {"digest:north": ("north", "digest"), "digest:south": ("south", "digest")}]
+    assert jobs == [
+        {
+            "digest:north": ("north", "digest"),
+            "digest:south": ("south", "digest"),
+            "learning:north": ("north", "learning"),
+        },
+        {"digest:north": ("north", "digest"), "digest:south": ("south", "digest")},
+    ]
 
 
-@pytest.mark.parametrize(("reports", "given", "median", "line"), [
-    (2, 2, 1.0, "Feedback over the last 90 days: too few reports to measure"),
-    (5, 0, None, "Feedback over the last 90 days: none of 5 reports has had any yet"),
-    (5, 2, 3.0, "Feedback over the last 90 days: fewer than 3 of 5 reports have had some"),
-    (8, 6, 2.25, "Feedback over the last 90 days: 6 of 8 reports have had some (75%); "
-                 "median time to first feedback 2.2 days"),
-])
+@pytest.mark.parametrize(
+    ("reports", "given", "median", "line"),
+    [
+        (2, 2, 1.0, "Feedback over the last 90 days: too few reports to measure"),
+        (5, 0, None, "Feedback over the last 90 days: none of 5 reports has had any yet"),
+        (5, 2, 3.0, "Feedback over the last 90 days: fewer than 3 of 5 reports have had some"),
+        (
+            8,
+            6,
+            2.25,
+            "Feedback over the last 90 days: 6 of 8 reports have had some (75%); "
+            "median time to first feedback 2.2 days",
+        ),
+    ],
+)
 def test_feedback_measures_in_words_never_give_a_small_count_away(reports, given, median, line):
     assert measures_line(FeedbackMeasures(reports, given, median), days=90, small=3) == line
 

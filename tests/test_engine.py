@@ -8,8 +8,8 @@ from flows import messages as M
 from flows.chat import Action, Answer
 from flows.draft import Outcome, Problem
 from flows.engine import ReportEngine
-from flows.report_prompts import SUMMARY
 from flows.lists import Lists, Option
+from flows.report_prompts import SUMMARY
 
 TODAY = date(2026, 11, 23)
 
@@ -173,11 +173,20 @@ def test_the_engine_never_changes_the_draft_it_was_given(engine):
 
 
 def test_a_whole_form_is_checked_like_the_conversation(engine):
-    filled = engine.fill({
-        "when": "2026-11-22", "where": "home_visit", "who": ["child", "police"],
-        "what": "Mum on 07700 900123 was not told.", "action": "Rang her.", "outcome": "severe",
-        "factors": [], "stopped": None, "feedback": "yes",
-    }, today=TODAY)
+    filled = engine.fill(
+        {
+            "when": "2026-11-22",
+            "where": "home_visit",
+            "who": ["child", "police"],
+            "what": "Mum on 07700 900123 was not told.",
+            "action": "Rang her.",
+            "outcome": "severe",
+            "factors": [],
+            "stopped": None,
+            "feedback": "yes",
+        },
+        today=TODAY,
+    )
 
     assert filled.errors == {} and filled.state.step == SUMMARY
     assert engine.content(filled.state).what == "Mum on [phone] was not told."
@@ -186,10 +195,18 @@ def test_a_whole_form_is_checked_like_the_conversation(engine):
 
 
 def test_a_form_with_every_answer_wrong_names_each_one(engine):
-    filled = engine.fill({
-        "when": "2027-01-01", "where": "the_moon", "who": [], "what": "  ", "action": "x" * 1200,
-        "outcome": None, "feedback": "maybe",
-    }, today=TODAY)
+    filled = engine.fill(
+        {
+            "when": "2027-01-01",
+            "where": "the_moon",
+            "who": [],
+            "what": "  ",
+            "action": "x" * 1200,
+            "outcome": None,
+            "feedback": "maybe",
+        },
+        today=TODAY,
+    )
 
     assert filled.errors == {
         "when": M.DATE_FUTURE,

@@ -4,10 +4,10 @@ kept no contact is told nothing and checks with /status CODE. A report left quie
 note; each team's channel hears what changed; the digest measures it all. On SQLite and PostgreSQL."""
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from bot.services.scheduled_posts import LEARNING, Digests
 from bot.services.reporter_news import send_progress_notes
+from bot.services.scheduled_posts import LEARNING, Digests
 from tests.conftest import INVITE, MANAGER, MEMBER, Chat
 from tests.helpers import all_rows, file_typical_report
 
@@ -28,8 +28,7 @@ async def agree_a_change(telegram_api, bot, reference: str) -> Chat:
     return manager
 
 
-async def test_a_reporter_hears_what_changed_and_their_contact_goes_at_close(telegram_api, bot, chat, database,
-                                                                              outbox):
+async def test_a_reporter_hears_what_changed_and_their_contact_goes_at_close(telegram_api, bot, chat, database, outbox):
     submitted = await file_typical_report(chat, feedback="Tell me what changes")
     reference = re.search(r"NM-\w{4}-\w{4}", submitted[-1]["text"]).group()
     seen = len(telegram_api.sent_to(MEMBER))
@@ -55,8 +54,9 @@ async def test_a_reporter_hears_what_changed_and_their_contact_goes_at_close(tel
     assert all(row["address"] is None for row in (await all_rows(database))["outbox"])
 
 
-async def test_feedback_reaches_only_the_reporters_whose_reports_the_change_came_from(telegram_api, bot, chat,
-                                                                                       database, outbox):
+async def test_feedback_reaches_only_the_reporters_whose_reports_the_change_came_from(
+    telegram_api, bot, chat, database, outbox
+):
     other = Chat(telegram_api, bot[1], OTHER_MEMBER)
     await other.say(f"/start {INVITE}")
     references = {}
@@ -68,12 +68,13 @@ async def test_feedback_reaches_only_the_reporters_whose_reports_the_change_came
     await agree_a_change(telegram_api, bot, references[OTHER_MEMBER])
     assert await outbox.drain() == 1
     assert len(telegram_api.sent_to(MEMBER)) == seen[MEMBER]
-    [told] = telegram_api.sent_to(OTHER_MEMBER)[seen[OTHER_MEMBER]:]
+    [told] = telegram_api.sent_to(OTHER_MEMBER)[seen[OTHER_MEMBER] :]
     assert references[OTHER_MEMBER] in told["text"] and references[MEMBER] not in told["text"]
 
 
-async def test_a_reporter_without_contact_is_told_nothing_and_checks_with_status(telegram_api, bot, chat, database,
-                                                                                 outbox):
+async def test_a_reporter_without_contact_is_told_nothing_and_checks_with_status(
+    telegram_api, bot, chat, database, outbox
+):
     submitted = await file_typical_report(chat)
     reference = re.search(r"NM-\w{4}-\w{4}", submitted[-1]["text"]).group()
     seen = len(telegram_api.sent_to(MEMBER))
@@ -108,8 +109,9 @@ async def test_status_shows_only_a_teams_own_reports_and_stops_after_many_unknow
     assert "don't know the reference" in (await south.say("/status NM-2222-3333"))[-1]["text"]  # each their own count
 
 
-async def test_a_quiet_report_gets_one_progress_note_per_silence(telegram_api, bot, chat, database, keys, clock,
-                                                                  outbox):
+async def test_a_quiet_report_gets_one_progress_note_per_silence(
+    telegram_api, bot, chat, database, keys, clock, outbox
+):
     wants = await file_typical_report(chat, feedback="Tell me what changes")
     reference = re.search(r"NM-\w{4}-\w{4}", wants[-1]["text"]).group()
     await file_typical_report(chat)  # kept no contact: never pushed anything
@@ -138,17 +140,24 @@ async def test_a_quiet_report_gets_one_progress_note_per_silence(telegram_api, b
 
 
 async def test_the_team_channel_hears_what_changed_once_and_nothing_when_nothing_did(
-        telegram_api, bot, chat, database, keys, settings, clock, outbox):
+    telegram_api, bot, chat, database, keys, settings, clock, outbox
+):
     north, south = settings.teams
-    settings = settings.model_copy(update={"teams": (north.model_copy(update={"channel": {"telegram": str(CHANNEL)}}),
-                                                     south.model_copy(update={"channel": {"telegram": "-1009"}}))})
+    settings = settings.model_copy(
+        update={
+            "teams": (
+                north.model_copy(update={"channel": {"telegram": str(CHANNEL)}}),
+                south.model_copy(update={"channel": {"telegram": "-1009"}}),
+            )
+        }
+    )
     digests = Digests(database=database, keys=keys, settings=settings, clock=clock)
     submitted = await file_typical_report(chat)
     reference = re.search(r"NM-\w{4}-\w{4}", submitted[-1]["text"]).group()
     manager = await agree_a_change(telegram_api, bot, reference)
     await manager.tap("Mark AC-", (await manager.say("/actions"))[-1])
 
-    clock.now = datetime(2026, 12, 7, 10, 1, tzinfo=timezone.utc)  # the first Monday of December
+    clock.now = datetime(2026, 12, 7, 10, 1, tzinfo=UTC)  # the first Monday of December
     assert await digests.run("north", LEARNING) is True
     assert await digests.run("north", LEARNING) is False
     assert await digests.run("south", LEARNING) is False  # no change there: no post
@@ -158,12 +167,13 @@ async def test_the_team_channel_hears_what_changed_once_and_nothing_when_nothing
     assert CHANGE in post["text"] and "NM-" not in post["text"] and "AC-" not in post["text"]
     assert telegram_api.sent_to(-1009) == []
 
-    clock.now = datetime(2027, 1, 4, 10, 1, tzinfo=timezone.utc)
+    clock.now = datetime(2027, 1, 4, 10, 1, tzinfo=UTC)
     assert await digests.run("north", LEARNING) is False  # nothing new since December's
 
 
 async def test_the_digest_measures_how_many_reports_had_feedback_and_how_soon(
-        telegram_api, bot, chat, database, keys, settings, clock):
+    telegram_api, bot, chat, database, keys, settings, clock
+):
     references = []
     for _ in range(4):
         submitted = await file_typical_report(chat)
@@ -173,8 +183,10 @@ async def test_the_digest_measures_how_many_reports_had_feedback_and_how_soon(
         await agree_a_change(telegram_api, bot, reference)
 
     digest = await Digests(database=database, keys=keys, settings=settings, clock=clock).preview("north")
-    assert ("Feedback over the last 90 days: 3 of 4 reports have had some (75%); median time to first feedback "
-            "4.0 days" in digest.text)
+    assert (
+        "Feedback over the last 90 days: 3 of 4 reports have had some (75%); median time to first feedback "
+        "4.0 days" in digest.text
+    )
 
 
 async def test_progress_notes_go_out_batch_after_batch_until_none_is_left(chat, database, keys, clock, outbox):

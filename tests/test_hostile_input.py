@@ -47,12 +47,15 @@ async def test_oversized_text_is_refused_kindly_and_the_draft_kept(chat, databas
     assert state["step"] == "what" and state["answers"]["where"] == "home_visit"
 
 
-@pytest.mark.parametrize(("typed", "stored"), [
-    ("Mum\u202e said\u200b the visit\x07 was cancelled", "Mum said the visit was cancelled"),
-    ("Null\x00 byte in the middle", "Null byte in the middle"),
-    ("Lone \ud800surrogate and\udfff another", "Lone surrogate and another"),
-    ("Worried 😟 about the baby", "Worried 😟 about the baby"),
-])
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Mum\u202e said\u200b the visit\x07 was cancelled", "Mum said the visit was cancelled"),
+        ("Null\x00 byte in the middle", "Null byte in the middle"),
+        ("Lone \ud800surrogate and\udfff another", "Lone surrogate and another"),
+        ("Worried 😟 about the baby", "Worried 😟 about the baby"),
+    ],
+)
 async def test_invisible_control_and_broken_characters_are_removed_before_storage(chat, database, typed, stored):
     await at_what(chat)
     await chat.say(typed)
@@ -69,13 +72,16 @@ async def test_markup_is_shown_as_typed_never_interpreted(chat, telegram_api):
     assert sends and all("parse_mode" not in params for params in sends)
 
 
-@pytest.mark.parametrize("attachment", [
-    {"photo": [{"file_id": "P1", "file_unique_id": "p1", "width": 90, "height": 90}]},
-    {"voice": {"file_id": "V1", "file_unique_id": "v1", "duration": 3}},
-    {"document": {"file_id": "D1", "file_unique_id": "d1", "file_name": "referral.pdf"}},
-    {"contact": {"phone_number": "+447911123456", "first_name": "Jo", "user_id": 55501}},
-    {"location": {"latitude": 51.5, "longitude": -0.12}},
-])
+@pytest.mark.parametrize(
+    "attachment",
+    [
+        {"photo": [{"file_id": "P1", "file_unique_id": "p1", "width": 90, "height": 90}]},
+        {"voice": {"file_id": "V1", "file_unique_id": "v1", "duration": 3}},
+        {"document": {"file_id": "D1", "file_unique_id": "d1", "file_name": "referral.pdf"}},
+        {"contact": {"phone_number": "+447911123456", "first_name": "Jo", "user_id": 55501}},
+        {"location": {"latitude": 51.5, "longitude": -0.12}},
+    ],
+)
 async def test_attachments_are_declined_and_nothing_of_them_is_kept(chat, database, attachment):
     await at_what(chat)
     update = text_update(MEMBER, "")

@@ -1,10 +1,10 @@
-from bot.app.runner import vocabularies
 """Key rotation without downtime, and a wrong key file refused, on SQLite and PostgreSQL."""
 
 import asyncio
 import json
 
 from bot.app.cli import rotate_keys
+from bot.app.runner import vocabularies
 from bot.services.reporting import Reporting
 from bot.services.sender import Sender
 from flows.chat import Action
@@ -21,8 +21,13 @@ async def test_rotation_reaches_a_running_bot_and_old_pseudonyms_still_resolve(t
     path = tmp_path / "nearmiss.keys"
     create_key_file(path)
     old = load_keys(path, environ={})
-    reporting = Reporting(database=database, keys=KeySource(path, environ={}), settings=settings,
-                          vocabularies=vocabularies(settings), clock=clock)
+    reporting = Reporting(
+        database=database,
+        keys=KeySource(path, environ={}),
+        settings=settings,
+        vocabularies=vocabularies(settings),
+        clock=clock,
+    )
     await reporting.join(COLLEAGUE, INVITE)
     summary = await walk_to_summary(reporting, COLLEAGUE)
     feedback = [b for b in summary[-1].options if b.value == "feedback"][0]
@@ -41,7 +46,9 @@ async def test_rotation_reaches_a_running_bot_and_old_pseudonyms_still_resolve(t
     rows = await all_rows(database)
     assert {c["key_id"] for c in rows["contacts"]} == {key_id(new.contact_key)}
     assert sorted(json.loads(new.open(c["key_id"], c["ciphertext"]))["chat"] for c in rows["contacts"]) == [
-        "5550177", "5550177"]
+        "5550177",
+        "5550177",
+    ]
     # The running bot reads the new file: the colleague is still a member, their draft and their
     # report are still theirs, and what they do now is under the new key.
     carried_on = await reporting.start(COLLEAGUE)
@@ -59,9 +66,11 @@ def test_a_wrong_key_file_is_refused_before_anything_runs(tmp_path):
     data = tmp_path / "demo"
     assert nearmiss("demo", "--data-dir", str(data), stdin="2\nq\n").returncode == 0  # a sealed draft contact
     create_key_file(tmp_path / "other.keys")
-    config = write_config(tmp_path / "config.toml", f"""
+    config = write_config(
+        tmp_path / "config.toml",
+        f"""
 [database]
-url = "sqlite+aiosqlite:///{data / 'nearmiss-demo.db'}"
+url = "sqlite+aiosqlite:///{data / "nearmiss-demo.db"}"
 [keys]
 file = "other.keys"
 [telegram]
@@ -69,7 +78,8 @@ token = "1:x"
 [[teams]]
 id = "demo"
 name = "Demo"
-""")
+""",
+    )
     result = nearmiss("run", "--config", str(config))
 
     assert result.returncode == 2 and "is this the right key file?" in result.stderr
@@ -78,15 +88,18 @@ name = "Demo"
 def test_keys_rotate_from_the_command_line(tmp_path):
     data = tmp_path / "demo"
     assert nearmiss("demo", "--data-dir", str(data), stdin="2\nq\n").returncode == 0
-    config = write_config(tmp_path / "config.toml", f"""
+    config = write_config(
+        tmp_path / "config.toml",
+        f"""
 [database]
-url = "sqlite+aiosqlite:///{data / 'nearmiss-demo.db'}"
+url = "sqlite+aiosqlite:///{data / "nearmiss-demo.db"}"
 [keys]
-file = "{data / 'demo.keys'}"
+file = "{data / "demo.keys"}"
 [[teams]]
 id = "demo"
 name = "Demo"
-""")
+""",
+    )
     before = load_keys(data / "demo.keys", environ={})
 
     result = nearmiss("keys", "rotate", "--config", str(config))

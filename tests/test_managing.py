@@ -54,8 +54,12 @@ async def test_a_manager_grades_a_report_red_and_the_lead_is_alerted(telegram_ap
 async def test_the_risk_bands_follow_appendix_d(telegram_api, bot, chat, database):
     reference = await filed(chat)
     manager = Chat(telegram_api, bot[1], MANAGER)
-    for consequence, likelihood, score, colour in (("Low", "Possible", 6, "yellow"), ("Moderate", "Likely", 12, "amber"),
-                                                   ("None", "Almost certain", 5, "yellow"), ("None", "Rare", 1, "green")):
+    for consequence, likelihood, score, colour in (
+        ("Low", "Possible", 6, "yellow"),
+        ("Moderate", "Likely", 12, "amber"),
+        ("None", "Almost certain", 5, "yellow"),
+        ("None", "Rare", 1, "green"),
+    ):
         card = (await manager.say(f"/open {reference}"))[-1]
         await manager.tap("Grade risk", card)
         await manager.tap(consequence)
@@ -184,7 +188,10 @@ async def test_every_manager_read_is_audited_without_ids(telegram_api, bot, chat
     as_reporter = keys.pseudonym(platform="telegram", workspace="", user_id=str(MANAGER)).value
     assert pseudonym != as_reporter  # audit rows cannot be joined to reports a manager made
     assert [(e.verb, e.team, e.actor) for e in entries] == [
-        ("read", "north", pseudonym), ("status", "north", pseudonym), ("list", "north", pseudonym)]
+        ("read", "north", pseudonym),
+        ("status", "north", pseudonym),
+        ("list", "north", pseudonym),
+    ]
     stored = await report(database, reference)
     assert entries[0].report_id == stored.id and stored.closed_at is not None
     text = await stored_text(database)

@@ -3,29 +3,30 @@ import pytest
 from flows.masking import Identifier, mask
 
 
-@pytest.mark.parametrize(("text", "kind", "secret"), [
-    ("Mum's mobile is 07700 900123, she said", Identifier.PHONE, "900123"),
-    ("ring +44 20 7946 0958 today", Identifier.PHONE, "7946"),
-    ("emailed jo.bloggs@example.org twice", Identifier.EMAIL, "bloggs"),
-    ("NHS no 943 476 5919 on the form", Identifier.NHS, "5919"),
-    ("NHS no 9434765919 on the form", Identifier.NHS, "9434765919"),
-    ("NI number AB 12 34 56 C noted", Identifier.NI, "34 56"),
-    ("moved to SW1A 1AA last week", Identifier.POSTCODE, "SW1A"),
-    ("moved to m1 1ae last week", Identifier.POSTCODE, "m1 1ae"),
-    ("DOB 12/03/2015 was wrong on file", Identifier.DOB, "2015"),
-    ("born on 4th March 2019, we think", Identifier.DOB, "2019"),
-    ("see https://example.org/case?id=4 for notes", Identifier.URL, "example.org"),
-    ("Mosaic ID 1234567 was wrong", Identifier.CASE, "1234567"),
-    ("case no CP-2023-00451 closed", Identifier.CASE, "00451"),
-    ("family at 14 Acacia Avenue since May", Identifier.ADDRESS, "Acacia"),
-    ("moved to flat 3, 22 harbour road last week", Identifier.ADDRESS, "harbour"),
-    ("aged 4 (born 03/02/2020) and", Identifier.DOB, "2020"),
-    ("the girl, 14/05/2011 so 13 now, was", Identifier.DOB, "2011"),
-    ("mum said jayden was hungry", Identifier.NAME, "jayden"),
-    ("spoke to Mrs Okafor about it", Identifier.NAME, "Okafor"),
-])
-
-
+@pytest.mark.parametrize(
+    ("text", "kind", "secret"),
+    [
+        ("Mum's mobile is 07700 900123, she said", Identifier.PHONE, "900123"),
+        ("ring +44 20 7946 0958 today", Identifier.PHONE, "7946"),
+        ("emailed jo.bloggs@example.org twice", Identifier.EMAIL, "bloggs"),
+        ("NHS no 943 476 5919 on the form", Identifier.NHS, "5919"),
+        ("NHS no 9434765919 on the form", Identifier.NHS, "9434765919"),
+        ("NI number AB 12 34 56 C noted", Identifier.NI, "34 56"),
+        ("moved to SW1A 1AA last week", Identifier.POSTCODE, "SW1A"),
+        ("moved to m1 1ae last week", Identifier.POSTCODE, "m1 1ae"),
+        ("DOB 12/03/2015 was wrong on file", Identifier.DOB, "2015"),
+        ("born on 4th March 2019, we think", Identifier.DOB, "2019"),
+        ("see https://example.org/case?id=4 for notes", Identifier.URL, "example.org"),
+        ("Mosaic ID 1234567 was wrong", Identifier.CASE, "1234567"),
+        ("case no CP-2023-00451 closed", Identifier.CASE, "00451"),
+        ("family at 14 Acacia Avenue since May", Identifier.ADDRESS, "Acacia"),
+        ("moved to flat 3, 22 harbour road last week", Identifier.ADDRESS, "harbour"),
+        ("aged 4 (born 03/02/2020) and", Identifier.DOB, "2020"),
+        ("the girl, 14/05/2011 so 13 now, was", Identifier.DOB, "2011"),
+        ("mum said jayden was hungry", Identifier.NAME, "jayden"),
+        ("spoke to Mrs Okafor about it", Identifier.NAME, "Okafor"),
+    ],
+)
 def test_each_identifier_is_masked(text, kind, secret):
     masked = mask(text)
     assert masked.found == {kind: 1}
@@ -50,14 +51,17 @@ def test_fullwidth_digits_are_normalised_before_matching():
     assert masked.found == {Identifier.PHONE: 1}
 
 
-@pytest.mark.parametrize(("text", "names"), [
-    ("Mum Kelly Price rang about jayden", ["Kelly Price", "jayden"]),
-    ("Mary-Jane Smith-Jones and Liam O'Brien were there", ["Mary-Jane Smith-Jones", "Liam O'Brien"]),
-    ("Kelly's boyfriend was at the door", ["Kelly"]),
-    ("Will the duty team call back?", []),
-    ("May is when the review is due at Leeds General Infirmary", []),
-    ("St Mary's primary school rang the police on Tuesday", []),
-])
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Mum Kelly Price rang about jayden", ["Kelly Price", "jayden"]),
+        ("Mary-Jane Smith-Jones and Liam O'Brien were there", ["Mary-Jane Smith-Jones", "Liam O'Brien"]),
+        ("Kelly's boyfriend was at the door", ["Kelly"]),
+        ("Will the duty team call back?", []),
+        ("May is when the review is due at Leeds General Infirmary", []),
+        ("St Mary's primary school rang the police on Tuesday", []),
+    ],
+)
 def test_names_in_running_text(text, names):
     masked = mask(text)
-    assert [masked.source[s.start:s.end] for s in masked.spans if s.kind is Identifier.NAME] == names
+    assert [masked.source[s.start : s.end] for s in masked.spans if s.kind is Identifier.NAME] == names

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.services.outbox_sender import OutboxSender
 from bot.adapters.telegram import TelegramAdapter
 from bot.services.front import Front
+from bot.services.outbox_sender import OutboxSender
 from storage import outbox_store as queue
 from storage.database import Database
 from storage.models import OutboxMessage
@@ -39,8 +39,14 @@ def sender(database, keys, clock, adapter) -> OutboxSender:
 
 async def queue_one(database, keys, clock, key="alert:1") -> None:
     async with database.unit() as session:
-        await queue.enqueue(session, keys=keys, key=key, address={"platform": "telegram", "chat": str(LEAD)},
-                            text=LATER["text"], now=clock())
+        await queue.enqueue(
+            session,
+            keys=keys,
+            key=key,
+            address={"platform": "telegram", "chat": str(LEAD)},
+            text=LATER["text"],
+            now=clock(),
+        )
 
 
 async def row(database) -> OutboxMessage:
@@ -108,11 +114,14 @@ async def test_an_outage_of_a_day_delays_a_message_and_loses_nothing(telegram_ap
 
 
 async def test_a_sender_that_died_after_claiming_is_replaced_without_a_double_send(
-        telegram_api, database, keys, clock, sender):
+    telegram_api, database, keys, clock, sender
+):
     await queue_one(database, keys, clock)
     async with database.unit() as session:  # a sender claims the row, then its process dies
-        assert len(await queue.claim(session, now=clock(), lease=timedelta(minutes=5), limit=10,
-                                     platforms=["telegram"])) == 1
+        assert (
+            len(await queue.claim(session, now=clock(), lease=timedelta(minutes=5), limit=10, platforms=["telegram"]))
+            == 1
+        )
     assert await sender.drain() == 0  # still claimed by the dead sender
     clock.advance(minutes=5)
     assert await sender.drain() == 1
@@ -121,9 +130,11 @@ async def test_a_sender_that_died_after_claiming_is_replaced_without_a_double_se
 
 
 async def test_a_batch_outlasting_its_lease_on_a_slow_platform_is_not_sent_twice(
-        telegram_api, database, keys, clock, adapter, sender):
-    first = OutboxSender(database=database, keys=keys, clock=clock, per_second=1000, batch=5,
-                         lease=timedelta(minutes=5))
+    telegram_api, database, keys, clock, adapter, sender
+):
+    first = OutboxSender(
+        database=database, keys=keys, clock=clock, per_second=1000, batch=5, lease=timedelta(minutes=5)
+    )
 
     class SlowTelegram:  # the real adapter, on a platform that takes two minutes a message
         sent = 0
@@ -144,8 +155,14 @@ async def test_a_batch_outlasting_its_lease_on_a_slow_platform_is_not_sent_twice
 
 async def test_a_message_never_sent_keeps_its_address_no_longer_than_a_contact(database, keys, clock, reporting):
     async with database.unit() as session:  # for a platform no sender runs any more
-        await queue.enqueue(session, keys=keys, key="alert:slack", address={"platform": "slack", "chat": "D0LEAD"},
-                            text=LATER["text"], now=clock())
+        await queue.enqueue(
+            session,
+            keys=keys,
+            key="alert:slack",
+            address={"platform": "slack", "chat": "D0LEAD"},
+            text=LATER["text"],
+            now=clock(),
+        )
     clock.advance(days=179)
     await reporting.sweep()
     assert (await row(database)).address is not None
@@ -166,7 +183,8 @@ async def test_a_blocked_chat_is_given_up_on(telegram_api, database, keys, clock
 
 
 async def test_two_senders_on_postgresql_never_send_a_message_twice(
-        telegram_api, database, database_url, keys, clock, settings, reporting):
+    telegram_api, database, database_url, keys, clock, settings, reporting
+):
     if database.engine.dialect.name != "postgresql":
         pytest.skip("SQLite runs one sender by design; two at once is a PostgreSQL set-up")
     for n in range(300):

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from bot.app.runner import vocabularies
 from bot.app.config import LimitSettings, RetentionSettings
+from bot.app.runner import vocabularies
 from bot.services.reporting import Reporting
 from bot.services.sender import Sender
 from flows import messages as M
@@ -78,8 +78,11 @@ async def test_old_events_are_forgotten_by_the_sweep(reporting, database, clock)
 async def test_buttons_only_work_for_the_reporter_and_draft_they_were_given_to(reporting, database):
     started = await reporting.start(REPORTER)
     today = button(started, "today")
-    forged = [Answer(Action.PICK, "today", "when"), Answer(Action.PICK, "today", "when", "AAAAAAAA"),
-              Answer(Action.PICK, "yesterday", "when", today.token)]
+    forged = [
+        Answer(Action.PICK, "today", "when"),
+        Answer(Action.PICK, "today", "when", "AAAAAAAA"),
+        Answer(Action.PICK, "yesterday", "when", today.token),
+    ]
     for answer in forged:
         replies = await reporting.answer(REPORTER, answer)
         assert replies[0].text == M.STALE_BUTTON and replies[-1].step == "when"
@@ -106,8 +109,11 @@ async def walk_to_summary(reporting: Reporting, sender: Sender) -> list:
         if value in ("what", "action"):
             messages = await reporting.answer(sender, Answer(Action.TEXT, f"The {value}, in a few words."))
             continue
-        [found] = [b for b in messages[-1].options + messages[-1].controls
-                   if b.value == value or (not b.value and b.action.name.lower() == value)]
+        [found] = [
+            b
+            for b in messages[-1].options + messages[-1].controls
+            if b.value == value or (not b.value and b.action.name.lower() == value)
+        ]
         messages = await reporting.answer(sender, found.answer())
     assert messages[-1].step == "summary"
     return messages
@@ -117,7 +123,9 @@ async def walk_to_summary(reporting: Reporting, sender: Sender) -> list:
 async def test_a_locked_database_never_says_saved_and_the_draft_survives(database_url, keys, settings, clock):
     database = Database(database_url, lock_timeout=0.2)
     await database.migrate()
-    reporting = Reporting(database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock)
+    reporting = Reporting(
+        database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock
+    )
     summary = await walk_to_summary(reporting, REPORTER)
     [submit] = [b for b in summary[-1].controls if b.action is Action.SUBMIT]
 
@@ -139,7 +147,9 @@ async def test_a_locked_database_never_says_saved_and_the_draft_survives(databas
 
 async def test_a_database_that_is_down_gets_a_kind_reply(keys, settings, clock, caplog):
     database = Database("postgresql+asyncpg://nearmiss@127.0.0.1:1/nowhere")
-    reporting = Reporting(database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock)
+    reporting = Reporting(
+        database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock
+    )
 
     replies = await reporting.start(REPORTER)
 
@@ -150,7 +160,9 @@ async def test_a_database_that_is_down_gets_a_kind_reply(keys, settings, clock, 
 
 async def test_a_reporter_sending_too_fast_is_asked_to_wait_and_loses_nothing(database, keys, settings, clock):
     limited = settings.model_copy(update={"limits": LimitSettings(per_reporter="4/minute")})
-    reporting = Reporting(database=database, keys=keys, settings=limited, vocabularies=vocabularies(limited), clock=clock)
+    reporting = Reporting(
+        database=database, keys=keys, settings=limited, vocabularies=vocabularies(limited), clock=clock
+    )
     started = await reporting.start(REPORTER)
     where = await reporting.answer(REPORTER, button(started, "today"))
     who = await reporting.answer(REPORTER, button(where, "assessment"))

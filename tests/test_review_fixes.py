@@ -1,20 +1,20 @@
-from bot.app.runner import vocabularies
 """Regressions found in review: packaging, Slack markup, spreadsheet formulas, and a sweep that
 must go on past one bad draft."""
 
 import io
 import tomllib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from fnmatch import fnmatch
 from pathlib import Path
 
 from cryptography.fernet import Fernet
 from sqlalchemy import update
 
+from bot.adapters.slack import plain_text
+from bot.app.runner import vocabularies
 from bot.services.export import write_csv
 from bot.services.reporting import Reporting
 from bot.services.sender import Sender
-from bot.adapters.slack import plain_text
 from flows.masking import mask
 from storage.keys import Keys
 from storage.models import Contact, Report
@@ -37,10 +37,22 @@ def test_slack_mentions_and_links_are_plain_text_then_masked():
 
 
 async def test_csv_cells_never_start_a_formula():
-    report = Report(reference="NM-2222-3333", team="north", submitted_at=datetime.now(timezone.utc),
-                    occurred_on=date(2026, 11, 1), occurred_at=None, setting="=HYPERLINK(1)", involved=[],
-                    what="-mum said so", immediate_action="@once", grade="prevented", factors=[],
-                    what_stopped_it=None, wants_feedback=False, status="submitted")
+    report = Report(
+        reference="NM-2222-3333",
+        team="north",
+        submitted_at=datetime.now(UTC),
+        occurred_on=date(2026, 11, 1),
+        occurred_at=None,
+        setting="=HYPERLINK(1)",
+        involved=[],
+        what="-mum said so",
+        immediate_action="@once",
+        grade="prevented",
+        factors=[],
+        what_stopped_it=None,
+        wants_feedback=False,
+        status="submitted",
+    )
 
     async def one():
         yield report
@@ -51,7 +63,9 @@ async def test_csv_cells_never_start_a_formula():
 
 
 async def test_the_sweep_goes_on_past_a_draft_whose_contact_cannot_be_opened(database, keys, settings, clock):
-    reporting = Reporting(database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock)
+    reporting = Reporting(
+        database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock
+    )
     first, second = Sender("telegram", str(MEMBER), str(MEMBER)), Sender("telegram", "2002", "2002")
     await reporting.start(first)
     await reporting.start(second)
@@ -59,8 +73,9 @@ async def test_the_sweep_goes_on_past_a_draft_whose_contact_cannot_be_opened(dat
     key_id, ciphertext = stranger_key.seal('{"platform": "telegram", "chat": "1"}')
     async with database.unit() as session:  # one contact sealed with a key this bot does not hold
         first_draft = (await all_rows(database))["drafts"][0]["id"]
-        await session.execute(update(Contact).where(Contact.draft_id == first_draft)
-                              .values(key_id=key_id, ciphertext=ciphertext))
+        await session.execute(
+            update(Contact).where(Contact.draft_id == first_draft).values(key_id=key_id, ciphertext=ciphertext)
+        )
     clock.advance(hours=25)
 
     notices = await reporting.sweep()

@@ -5,7 +5,7 @@ import json
 import os
 import re
 import stat
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -16,16 +16,23 @@ from sqlalchemy.exc import DBAPIError
 
 from flows.draft import ReportContent
 from storage import report_store
-from storage.keys import KeyProblem, Keys, create_key_file, load_keys
 from storage.database import Database
+from storage.keys import KeyProblem, Keys, create_key_file, load_keys
 from storage.models import Base, Contact
 from tests.helpers import all_rows
 
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 CONTENT = ReportContent(
-    occurred_on=date(2026, 11, 22), occurred_at=None, setting="home_visit", involved=("child",),
-    what="Visit missed.", immediate_action="Rebooked.", grade="no_harm", factors=(),
-    what_stopped_it=None, wants_feedback=True,
+    occurred_on=date(2026, 11, 22),
+    occurred_at=None,
+    setting="home_visit",
+    involved=("child",),
+    what="Visit missed.",
+    immediate_action="Rebooked.",
+    grade="no_harm",
+    factors=(),
+    what_stopped_it=None,
+    wants_feedback=True,
 )
 
 
@@ -42,8 +49,9 @@ async def test_reports_get_random_ids_and_readable_references(database, keys):
     pseudonym = keys.pseudonym(platform="telegram", workspace="", user_id="42")
     async with database.unit() as session:
         reports = [
-            await report_store.add_report(session, content=CONTENT, team="north", reporter=pseudonym,
-                                  platform="telegram", now=NOW)
+            await report_store.add_report(
+                session, content=CONTENT, team="north", reporter=pseudonym, platform="telegram", now=NOW
+            )
             for _ in range(3)
         ]
     ids = [r.id for r in reports]
@@ -54,12 +62,15 @@ async def test_reports_get_random_ids_and_readable_references(database, keys):
 async def test_a_sealed_contact_follows_its_draft_into_the_report(database, keys):
     pseudonym = keys.pseudonym(platform="telegram", workspace="", user_id="42")
     async with database.unit() as session:
-        draft = await report_store.add_draft(session, reporter=pseudonym.value, team="north", platform="telegram",
-                                     state={}, now=NOW, expires_at=NOW)
-        await report_store.seal_contact(session, keys=keys, draft_id=draft.id, now=NOW,
-                                address={"platform": "telegram", "chat": "42"})
-        report = await report_store.add_report(session, content=CONTENT, team="north", reporter=pseudonym,
-                                       platform="telegram", now=NOW)
+        draft = await report_store.add_draft(
+            session, reporter=pseudonym.value, team="north", platform="telegram", state={}, now=NOW, expires_at=NOW
+        )
+        await report_store.seal_contact(
+            session, keys=keys, draft_id=draft.id, now=NOW, address={"platform": "telegram", "chat": "42"}
+        )
+        report = await report_store.add_report(
+            session, content=CONTENT, team="north", reporter=pseudonym, platform="telegram", now=NOW
+        )
         await report_store.keep_contact_for_report(session, draft_id=draft.id, report_id=report.id)
         await report_store.delete_draft(session, draft=draft)
     async with database.unit() as session:
@@ -117,23 +128,72 @@ async def test_migration_0004_keeps_every_row_and_dates_what_reporters_already_h
     try:
         await database.migrate("0003")
         async with database.engine.begin() as connection:
-            tables = await connection.run_sync(lambda sync: {name: Table(name, MetaData(), autoload_with=sync) for name in (
-                "reports", "contacts", "report_links", "actions", "action_reports", "audit", "outbox", "digest_runs")})
-            report = dict(team="north", reporter="p", pseudonym_key_id="k", platform="slack", occurred_on=NOW.date(),
-                          setting="home_visit", involved=[], what="w", immediate_action="a", grade="no_harm",
-                          factors=[], wants_feedback=True, status="submitted", submitted_at=NOW, themes=[],
-                          needs_rca=False)
+            tables = await connection.run_sync(
+                lambda sync: {
+                    name: Table(name, MetaData(), autoload_with=sync)
+                    for name in (
+                        "reports",
+                        "contacts",
+                        "report_links",
+                        "actions",
+                        "action_reports",
+                        "audit",
+                        "outbox",
+                        "digest_runs",
+                    )
+                }
+            )
+            report = dict(
+                team="north",
+                reporter="p",
+                pseudonym_key_id="k",
+                platform="slack",
+                occurred_on=NOW.date(),
+                setting="home_visit",
+                involved=[],
+                what="w",
+                immediate_action="a",
+                grade="no_harm",
+                factors=[],
+                wants_feedback=True,
+                status="submitted",
+                submitted_at=NOW,
+                themes=[],
+                needs_rca=False,
+            )
             rows = {
-                "reports": [dict(report, id="quiet", reference="NM-AAAA-BBBB"),
-                            dict(report, id="heard", reference="NM-CCCC-DDDD", status="closed", closed_at=NOW + 5 * day)],
+                "reports": [
+                    dict(report, id="quiet", reference="NM-AAAA-BBBB"),
+                    dict(report, id="heard", reference="NM-CCCC-DDDD", status="closed", closed_at=NOW + 5 * day),
+                ],
                 "contacts": [dict(id="c1", report_id="quiet", key_id="k", ciphertext=b"sealed", created_at=NOW)],
                 "report_links": [dict(first_id="heard", second_id="quiet", linked_at=NOW)],
-                "actions": [dict(id="a1", reference="AC-AAAA-BBBB", team="north", description="d", owner_role="o",
-                                 due_on=NOW.date(), created_at=NOW)],
+                "actions": [
+                    dict(
+                        id="a1",
+                        reference="AC-AAAA-BBBB",
+                        team="north",
+                        description="d",
+                        owner_role="o",
+                        due_on=NOW.date(),
+                        created_at=NOW,
+                    )
+                ],
                 "action_reports": [dict(action_id="a1", report_id="heard")],
-                "audit": [dict(at=NOW + day, actor="m", team="north", verb="link_action", report_id="heard", detail="")],
-                "outbox": [dict(key="feedback:agreed:a1:heard", platform="slack", text="", created_at=NOW + 2 * day,
-                                due_at=NOW + 2 * day, attempts=1, sent_at=NOW + 2 * day)],
+                "audit": [
+                    dict(at=NOW + day, actor="m", team="north", verb="link_action", report_id="heard", detail="")
+                ],
+                "outbox": [
+                    dict(
+                        key="feedback:agreed:a1:heard",
+                        platform="slack",
+                        text="",
+                        created_at=NOW + 2 * day,
+                        due_at=NOW + 2 * day,
+                        attempts=1,
+                        sent_at=NOW + 2 * day,
+                    )
+                ],
                 "digest_runs": [dict(team="north", due_at=NOW, ran_at=NOW)],
             }
             for name, values in rows.items():
@@ -206,10 +266,17 @@ async def test_a_connection_the_server_dropped_while_idle_is_replaced_not_failed
 
 
 async def test_a_saved_draft_can_still_be_deleted_in_the_same_unit_of_work(database):
-    now = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
     async with database.unit() as session:
-        draft = await report_store.add_draft(session, reporter="p" * 64, team="north", platform="telegram",
-                                     state={"step": "when"}, now=now, expires_at=now + timedelta(hours=1))
+        draft = await report_store.add_draft(
+            session,
+            reporter="p" * 64,
+            team="north",
+            platform="telegram",
+            state={"step": "when"},
+            now=now,
+            expires_at=now + timedelta(hours=1),
+        )
     async with database.unit() as session:
         draft = await report_store.get_draft(session, reporters=["p" * 64])
         await report_store.save_draft(session, draft=draft, state={"step": "where"}, now=now, expires_at=now)

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.app.config import TelegramSettings
+from bot.app.runner import sweep_drafts, vocabularies
 from bot.services.reporting import Reporting
-from bot.app.runner import vocabularies, sweep_drafts
 from flows.chat import Action, Button, Message
 from tests.conftest import INVITE, MEMBER, Chat, start_bot
 from tests.fakes.telegram import buttons, callback_update, text_update
@@ -70,7 +70,9 @@ async def test_choosing_feedback_keeps_only_an_encrypted_contact(chat, database,
     assert contact["report_id"] == report["id"] and contact["draft_id"] is None
     assert str(MEMBER).encode() not in contact["ciphertext"]
     assert json.loads(keys.open(contact["key_id"], contact["ciphertext"])) == {
-        "chat": str(MEMBER), "platform": "telegram"}
+        "chat": str(MEMBER),
+        "platform": "telegram",
+    }
 
 
 async def test_the_first_message_carries_the_safety_line_and_confidentiality(chat):
@@ -234,7 +236,9 @@ async def test_a_restart_mid_report_carries_on_where_the_reporter_was(
     question = chat.last_keyboard
     await adapter.stop()
 
-    restarted = Reporting(database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock)
+    restarted = Reporting(
+        database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock
+    )
     adapter, processed = await start_bot(settings, restarted)
     chat.processed = processed
     try:
@@ -303,8 +307,14 @@ async def test_forged_callback_data_changes_nothing(chat, database):
     question = chat.last_keyboard
     [today] = [b["callback_data"] for b in buttons(question) if b["text"] == "Today"]
     action, step, value, token = today.split("|")
-    for forged in (f"{action}|{step}|yesterday|{token}", f"{action}|{step}|{value}|", "p|when|today",
-                   "x" * 64, "", "ok|summary||AAAAAAAA"):
+    for forged in (
+        f"{action}|{step}|yesterday|{token}",
+        f"{action}|{step}|{value}|",
+        "p|when|today",
+        "x" * 64,
+        "",
+        "ok|summary||AAAAAAAA",
+    ):
         replies = await chat.send_raw(callback_update(MEMBER, question, forged))
         assert replies[0]["text"] == "That button belongs to an earlier question. Here is where you are:"
     [draft] = (await all_rows(database))["drafts"]
@@ -319,20 +329,34 @@ async def test_the_command_menu_is_set(chat, telegram_api):
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_webhook_mode_accepts_only_the_secret_token(telegram_api, settings, reporting):
     secret = "s3cret-token-for-tests"
-    hooked = settings.model_copy(update={"telegram": TelegramSettings(
-        token=telegram_api.token, base_url=telegram_api.base_url, mode="webhook",
-        webhook_url="https://example.invalid/telegram", webhook_port=0, webhook_secret=secret,
-    )})
+    hooked = settings.model_copy(
+        update={
+            "telegram": TelegramSettings(
+                token=telegram_api.token,
+                base_url=telegram_api.base_url,
+                mode="webhook",
+                webhook_url="https://example.invalid/telegram",
+                webhook_port=0,
+                webhook_secret=secret,
+            )
+        }
+    )
     adapter, processed = await start_bot(hooked, reporting)
     try:
         assert telegram_api.webhook["secret_token"] == secret
         url = f"http://127.0.0.1:{adapter.webhook_port}/telegram"
         async with aiohttp.ClientSession() as http:
-            forged = await http.post(url, json={"update_id": 1, **text_update(MEMBER, "/report")},
-                                     headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+            forged = await http.post(
+                url,
+                json={"update_id": 1, **text_update(MEMBER, "/report")},
+                headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"},
+            )
             assert forged.status == 403
-            genuine = await http.post(url, json={"update_id": 2, **text_update(MEMBER, "/report")},
-                                      headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+            genuine = await http.post(
+                url,
+                json={"update_id": 2, **text_update(MEMBER, "/report")},
+                headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+            )
             assert genuine.status == 200
             await processed.wait(2)
             assert 1 not in processed.ids
@@ -343,8 +367,9 @@ async def test_webhook_mode_accepts_only_the_secret_token(telegram_api, settings
             [today] = [b["callback_data"] for b in buttons(question) if b["text"] == "Today"]
             tap = callback_update(MEMBER, question, today)
             for _ in range(2):
-                retried = await http.post(url, json={"update_id": 3, **tap},
-                                          headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+                retried = await http.post(
+                    url, json={"update_id": 3, **tap}, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+                )
                 assert retried.status == 200
         await processed.wait(3)
         await asyncio.sleep(0.2)  # give a wrongly applied second delivery time to show itself
@@ -375,8 +400,12 @@ async def test_a_reporter_who_blocked_the_bot_does_not_stop_the_sweep(telegram_a
     await sweep_drafts(reporting, {"telegram": bot[0]})
 
     assert (await all_rows(database))["drafts"] == []
-    notes = [m["text"] for chat_id in (MEMBER, 2002) for m in telegram_api.sent_to(chat_id)
-             if m["text"].startswith("Your unfinished report was cleared")]
+    notes = [
+        m["text"]
+        for chat_id in (MEMBER, 2002)
+        for m in telegram_api.sent_to(chat_id)
+        if m["text"].startswith("Your unfinished report was cleared")
+    ]
     assert len(notes) == 1, "the blocked reporter is skipped, the other told"
 
 

@@ -47,8 +47,11 @@ def test_callback_data_fits_telegram_and_round_trips():
 
 
 def test_short_labels_sit_two_to_a_row_and_controls_on_their_own():
-    message = Message("When?", options=tuple(Button(Action.PICK, f"Day {i}", "when", str(i)) for i in range(3)),
-                      controls=(Button(Action.CANCEL, "✖ Cancel", "when"),))
+    message = Message(
+        "When?",
+        options=tuple(Button(Action.PICK, f"Day {i}", "when", str(i)) for i in range(3)),
+        controls=(Button(Action.CANCEL, "✖ Cancel", "when"),),
+    )
     rows = keyboard(message).inline_keyboard
     assert [[b.text for b in row] for row in rows] == [["Day 0", "Day 1"], ["Day 2"], ["✖ Cancel"]]
     assert keyboard(Message("Thanks")) is None

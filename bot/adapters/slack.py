@@ -46,13 +46,29 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 # Errors after which posting to the same address can never work.
 # The words after the slash command; a word not here (or none) opens the one-screen form.
-WORDS = {"help": Command.HELP, "status": Command.STATUS, "join": Command.JOIN, "reports": Command.REPORTS,
-         "open": Command.OPEN, "actions": Command.ACTIONS, "steps": Command.REPORT, "step": Command.REPORT,
-         "chat": Command.REPORT}
+WORDS = {
+    "help": Command.HELP,
+    "status": Command.STATUS,
+    "join": Command.JOIN,
+    "reports": Command.REPORTS,
+    "open": Command.OPEN,
+    "actions": Command.ACTIONS,
+    "steps": Command.REPORT,
+    "step": Command.REPORT,
+    "chat": Command.REPORT,
+}
 # Replies given in the command's acknowledgement (seen only by the user), joined this way.
 ANSWERED_IN_ACK = {Command.HELP: "\n\n", Command.STATUS: "\n", Command.JOIN: "\n"}
-UNDELIVERABLE = {"channel_not_found", "user_not_found", "account_inactive", "cannot_dm_bot", "is_archived",
-                 "user_disabled", "not_allowed_token_type", "invalid_auth"}
+UNDELIVERABLE = {
+    "channel_not_found",
+    "user_not_found",
+    "account_inactive",
+    "cannot_dm_bot",
+    "is_archived",
+    "user_disabled",
+    "not_allowed_token_type",
+    "invalid_auth",
+}
 
 
 def _sender(user: str, team: str, event: str = "") -> Sender:
@@ -99,9 +115,13 @@ class SlackAdapter:
         # A dropped connection, a server error or a rate limit (after its Retry-After) is tried
         # again, so that a reply such as a report's reference is not lost to a blip.
         self.client = AsyncWebClient(
-            token=settings.bot_token.get_secret_value(), base_url=settings.base_url,
-            retry_handlers=[AsyncConnectionErrorRetryHandler(), AsyncServerErrorRetryHandler(max_retry_count=2),
-                            AsyncRateLimitErrorRetryHandler(max_retry_count=1)],
+            token=settings.bot_token.get_secret_value(),
+            base_url=settings.base_url,
+            retry_handlers=[
+                AsyncConnectionErrorRetryHandler(),
+                AsyncServerErrorRetryHandler(max_retry_count=2),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+            ],
         )
         self.app = AsyncApp(
             client=self.client,
@@ -149,20 +169,23 @@ class SlackAdapter:
 
     async def send(self, chat_id: str, message: Message) -> None:
         """Posts one message, with its buttons, in the user's direct messages with the app."""
-        posted = await self.client.chat_postMessage(channel=chat_id, text=fallback(message.text),
-                                                    blocks=message_blocks(message))
+        posted = await self.client.chat_postMessage(
+            channel=chat_id, text=fallback(message.text), blocks=message_blocks(message)
+        )
         self._newest.posted(chat_id, posted["ts"])
 
     async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
         """Posts one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
         try:
             if image is None:
-                await self.client.chat_postMessage(channel=chat_id, text=fallback(text),
-                                                   blocks=message_blocks(Message(text)))
+                await self.client.chat_postMessage(
+                    channel=chat_id, text=fallback(text), blocks=message_blocks(Message(text))
+                )
             else:
                 opened = await self.client.conversations_open(users=chat_id)
-                await self.client.files_upload_v2(channel=opened["channel"]["id"], content=image,
-                                                  filename="nearmiss-digest.png", title=text[:250])
+                await self.client.files_upload_v2(
+                    channel=opened["channel"]["id"], content=image, filename="nearmiss-digest.png", title=text[:250]
+                )
         except SlackApiError as error:
             if error.response.status_code == 429:
                 raise SendFailed(retry_after=float(error.response.headers.get("Retry-After", 30))) from None
@@ -229,10 +252,14 @@ class SlackAdapter:
         question = _question_text(body.get("message") or {})
         prompt = messages[-1]
         if shown_in_place(answer, messages, tapped_is_newest=self._newest.is_newest(sender.chat_id, ts)):
-            await self.client.chat_update(channel=channel, ts=ts, text=fallback(prompt.text), blocks=message_blocks(prompt))
+            await self.client.chat_update(
+                channel=channel, ts=ts, text=fallback(prompt.text), blocks=message_blocks(prompt)
+            )
             return
         if channel and ts and not keeps_buttons(answer, prompt):
-            await self.client.chat_update(channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question))
+            await self.client.chat_update(
+                channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question)
+            )
         await self._send_all(sender.chat_id, messages)
 
     async def _on_home_form(self, ack: AsyncAck, body: dict[str, Any]) -> None:

@@ -10,8 +10,8 @@ from flows.chat import Message, encode_button
 from flows.engine import TEXT_LIMIT
 from flows.lists import Lists, Option
 from flows.messages import _
-from flows.text import split_text
 from flows.report_flow import REPORT_FLOW, Kind, Step
+from flows.text import split_text
 
 SECTION_LIMIT = 3000
 _RADIO_MOST = 5  # choices this short are radio buttons; longer lists are a select
@@ -22,10 +22,10 @@ class Ids(StrEnum):
 
     MODAL = "nearmiss-report"
     SHORTCUT = "nearmiss_report"
-    FLOW_BUTTON = "nm-flow"      # prefix: a button of the step-by-step flow (nm-flow-0, nm-flow-1, ...)
+    FLOW_BUTTON = "nm-flow"  # prefix: a button of the step-by-step flow (nm-flow-0, nm-flow-1, ...)
     HOME_MODAL = "nm-home-form"
     HOME_STEPS = "nm-home-steps"
-    FIELD = "value"              # every input block's element
+    FIELD = "value"  # every input block's element
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -77,8 +77,7 @@ def _element(step: Step, lists: Lists, today: date) -> dict[str, Any]:
         case Kind.DATE:
             return {"type": "datepicker", "action_id": Ids.FIELD, "initial_date": today.isoformat()}
         case Kind.TEXT:
-            return {"type": "plain_text_input", "action_id": Ids.FIELD, "multiline": True,
-                    "max_length": TEXT_LIMIT}
+            return {"type": "plain_text_input", "action_id": Ids.FIELD, "multiline": True, "max_length": TEXT_LIMIT}
     options = lists.named(step.options)
     if step.kind is Kind.MULTI:
         return {"type": "multi_static_select", "action_id": Ids.FIELD, "options": _options(options)}
@@ -91,13 +90,15 @@ def report_modal(lists: Lists, today: date) -> dict[str, Any]:
     """Returns the whole report flow as one modal: one input block per question."""
     blocks: list[dict[str, Any]] = [{"type": "context", "elements": [_plain(_(M.INTRO))]}]
     for step in REPORT_FLOW:
-        blocks.append({
-            "type": "input",
-            "block_id": step.key,
-            "label": _plain(_(step.question)),
-            "element": _element(step, lists, today),
-            "optional": step.optional,
-        })
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": step.key,
+                "label": _plain(_(step.question)),
+                "element": _element(step, lists, today),
+                "optional": step.optional,
+            }
+        )
     return {
         "type": "modal",
         "callback_id": Ids.MODAL,
@@ -133,12 +134,22 @@ def home_view(reports: list[Any], *, member: bool) -> dict[str, Any]:
         {"type": "section", "text": _plain(_(M.HOME_INTRO) if member else _(M.NOT_A_MEMBER))},
     ]
     if member:
-        blocks.append({"type": "actions", "elements": [
-            {"type": "button", "style": "primary", "action_id": Ids.HOME_MODAL,
-             "text": _plain(_(M.HOME_REPORT))},
-            {"type": "button", "action_id": Ids.HOME_STEPS, "text": _plain(_(M.HOME_STEPS))},
-        ]})
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "style": "primary",
+                        "action_id": Ids.HOME_MODAL,
+                        "text": _plain(_(M.HOME_REPORT)),
+                    },
+                    {"type": "button", "action_id": Ids.HOME_STEPS, "text": _plain(_(M.HOME_STEPS))},
+                ],
+            }
+        )
         blocks.append({"type": "header", "text": _plain(_(M.HOME_YOURS))})
         blocks += [section for r in reports for section in _sections("\n".join(r.progress))] or [
-            {"type": "section", "text": _plain(_(M.HOME_NONE))}]
+            {"type": "section", "text": _plain(_(M.HOME_NONE))}
+        ]
     return {"type": "home", "blocks": blocks}

@@ -12,7 +12,6 @@ from typing import Any
 from aiohttp import web
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBUserWarning
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -23,21 +22,22 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
-from bot.app.config import ConfigProblem, TelegramSettings
 from bot.adapters.newest import NewestMessages
 from bot.adapters.telegram_http import AiohttpRequest
 from bot.adapters.vocabularies import TELEGRAM
 from bot.adapters.webserver import serve
+from bot.app.config import ConfigProblem, TelegramSettings
 from bot.services.front import Front
 from bot.services.platform import Limits, SendFailed
 from bot.services.sender import Sender
 from flows import messages as M
 from flows.chat import Button, Message, encode_button
 from flows.commands import Command
-from flows.triage import keeps_buttons, shown_in_place
 from flows.messages import _
 from flows.text import split_text
+from flows.triage import keeps_buttons, shown_in_place
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class PerChatOrder(BaseUpdateProcessor):
         self._locks: dict[int, asyncio.Lock] = {}
         self._queued: Counter[int] = Counter()
 
-    async def process_update(self, update: object, coroutine: Any) -> None:
+    async def process_update(self, update: object, coroutine: Any) -> None:  # type: ignore[misc]  # per-chat order must wrap the slot, which PTB marks final
         # The chat's turn first, then one of the shared slots: updates queued behind one busy
         # chat must not hold slots other chats need.
         chat = update.effective_chat if isinstance(update, Update) else None
@@ -101,7 +101,7 @@ def keyboard(message: Message) -> InlineKeyboardMarkup | None:
 
     per_row = 2 if all(len(b.label) <= _SHORT_LABEL for b in message.options) else 1
     options = [key(b) for b in message.options]
-    rows = [options[i:i + per_row] for i in range(0, len(options), per_row)]
+    rows = [options[i : i + per_row] for i in range(0, len(options), per_row)]
     if message.controls:
         rows.append([key(b) for b in message.controls])
     return InlineKeyboardMarkup(rows)
@@ -109,7 +109,9 @@ def keyboard(message: Message) -> InlineKeyboardMarkup | None:
 
 def _sender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Sender:
     return Sender(
-        PLATFORM, str(update.effective_user.id), str(update.effective_chat.id),
+        PLATFORM,
+        str(update.effective_user.id),
+        str(update.effective_chat.id),
         event=f"{context.bot.id}:{update.update_id}",
     )
 
@@ -139,7 +141,7 @@ class TelegramAdapter:
         )
         if settings.flood_limits:
             # Keeps within Telegram's flood limits and, on a 429, waits as told and tries again.
-            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]  # PTB types the builder for its default rate limiter
         if settings.mode == "webhook":
             builder = builder.updater(None)
         self.application = builder.build()
@@ -161,12 +163,14 @@ class TelegramAdapter:
         self.application.add_error_handler(self._on_error)
 
     async def _set_commands(self) -> None:
-        await self.application.bot.set_my_commands([
-            BotCommand("report", _(M.COMMAND_REPORT)),
-            BotCommand("cancel", _(M.COMMAND_CANCEL)),
-            BotCommand("status", _(M.COMMAND_STATUS)),
-            BotCommand("help", _(M.COMMAND_HELP)),
-        ])
+        await self.application.bot.set_my_commands(
+            [
+                BotCommand("report", _(M.COMMAND_REPORT)),
+                BotCommand("cancel", _(M.COMMAND_CANCEL)),
+                BotCommand("status", _(M.COMMAND_STATUS)),
+                BotCommand("help", _(M.COMMAND_HELP)),
+            ]
+        )
 
     # Lifecycle.
 
@@ -194,9 +198,7 @@ class TelegramAdapter:
     async def _start_webhook(self) -> None:
         app = web.Application(client_max_size=1 << 20)
         app.router.add_post(self._settings.webhook_path, self._on_webhook)
-        self._webhook, self.webhook_port = await serve(
-            app, self._settings.webhook_listen, self._settings.webhook_port
-        )
+        self._webhook, self.webhook_port = await serve(app, self._settings.webhook_listen, self._settings.webhook_port)
         await self.application.bot.set_webhook(
             url=self._settings.webhook_url,
             secret_token=self._settings.webhook_secret.get_secret_value(),
@@ -227,7 +229,8 @@ class TelegramAdapter:
 
     async def _send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
         sent = await self._with_retries(
-            lambda: self._call("sendMessage", chat_id=chat_id, text=text, reply_markup=markup))
+            lambda: self._call("sendMessage", chat_id=chat_id, text=text, reply_markup=markup)
+        )
         self._newest.posted(str(chat_id), str(sent["message_id"]))
 
     @staticmethod
@@ -309,8 +312,11 @@ class TelegramAdapter:
         newest = self._newest.is_newest(str(query.message.chat.id), str(query.message.message_id))
         if shown_in_place(answer, messages, tapped_is_newest=newest):
             try:
-                await self._with_retries(lambda: _ignore_unchanged(self._call(
-                    "editMessageText", **_where(query), text=prompt.text, reply_markup=keyboard(prompt))))
+                await self._with_retries(
+                    lambda: _ignore_unchanged(
+                        self._call("editMessageText", **_where(query), text=prompt.text, reply_markup=keyboard(prompt))
+                    )
+                )
                 return
             except (BadRequest, NetworkError) as error:  # too old to edit, or the network: send it anew
                 log.warning("could not show the reply in the tapped message: %s", type(error).__name__)

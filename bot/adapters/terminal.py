@@ -7,8 +7,8 @@ from bot.adapters.vocabularies import TERMINAL
 from bot.services.front import Front
 from bot.services.platform import Limits
 from bot.services.sender import Sender
-from flows.commands import Command
 from flows.chat import Action, Answer, Button, Message
+from flows.commands import Command
 
 SHORTCUTS = {"b": Action.BACK, "s": Action.SKIP, "d": Action.DONE, "x": Action.CANCEL}
 HELP = (
@@ -78,7 +78,10 @@ class TerminalAdapter:
 
 
 async def converse(
-    front: Front, *, sender: Sender, read: ReadLine = read_stdin,
+    front: Front,
+    *,
+    sender: Sender,
+    read: ReadLine = read_stdin,
     write: Callable[[str], None] = print,
 ) -> None:
     """Runs one report at the terminal, until it is submitted, cancelled or left for later."""
@@ -95,5 +98,6 @@ async def converse(
             write("\nYour draft is kept; run the demo again to carry on.")
             return
         answer = parse(line, buttons, prompt.step)
-        messages = await (front.text(sender, answer.value) if answer.action is Action.TEXT
-                          else front.reporting.answer(sender, answer))
+        messages = await (
+            front.text(sender, answer.value) if answer.action is Action.TEXT else front.reporting.answer(sender, answer)
+        )

@@ -6,7 +6,7 @@ import logging
 import os
 import signal
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
@@ -42,21 +42,32 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="file a report in the terminal, on an embedded database")
-    demo.add_argument("--data-dir", type=Path, default=Path(".nearmiss-demo"),
-                      help="where the demo keeps its database and keys (default: .nearmiss-demo)")
+    demo.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(".nearmiss-demo"),
+        help="where the demo keeps its database and keys (default: .nearmiss-demo)",
+    )
     demo.set_defaults(command=_demo)
 
     run = commands.add_parser("run", help="run every configured platform and the scheduler")
     run.add_argument("--config", type=Path, required=True)
-    run.add_argument("--no-scheduler", action="store_true",
-                     help="an extra worker: serve platforms only; one other process runs the scheduler")
+    run.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="an extra worker: serve platforms only; one other process runs the scheduler",
+    )
     run.set_defaults(command=_run)
 
     digest = commands.add_parser("digest", help="compose a team's digest")
     digest.add_argument("--config", type=Path, required=True)
     digest.add_argument("--team", required=True, help="the team's id in the config")
-    digest.add_argument("--dry-run", action="store_true", required=True,
-                        help="print the next digest to the terminal; record and send nothing")
+    digest.add_argument(
+        "--dry-run",
+        action="store_true",
+        required=True,
+        help="print the next digest to the terminal; record and send nothing",
+    )
     digest.add_argument("--chart", type=Path, help="also write its chart to this PNG file")
     digest.set_defaults(command=_digest)
 
@@ -85,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--config", type=Path, required=True)
     init.set_defaults(command=_keys_init)
     rotate = key_commands.add_parser(
-        "rotate", help="make new keys, keep the old ones for old pseudonyms, re-encrypt every contact")
+        "rotate", help="make new keys, keep the old ones for old pseudonyms, re-encrypt every contact"
+    )
     rotate.add_argument("--config", type=Path, required=True)
     rotate.set_defaults(command=_keys_rotate)
     return parser
@@ -98,8 +110,17 @@ def _configure_logging(verbose: bool) -> None:
     )
     # HTTP client logs carry the bot token in request URLs; platform libraries' debug logs carry
     # update payloads. Neither belongs in our logs.
-    for noisy in ("httpx", "httpcore", "telegram", "slack_bolt", "slack_sdk", "apscheduler", "aiosqlite",
-                  "asyncio", "alembic.runtime.plugins"):
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "telegram",
+        "slack_bolt",
+        "slack_sdk",
+        "apscheduler",
+        "aiosqlite",
+        "asyncio",
+        "alembic.runtime.plugins",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -187,8 +208,9 @@ async def _run(args: argparse.Namespace) -> int:
 async def _digest(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     if settings.team(args.team) is None:
-        raise ConfigProblem(f"no team {args.team!r} in {args.config}; teams: "
-                            + ", ".join(team.id for team in settings.teams))
+        raise ConfigProblem(
+            f"no team {args.team!r} in {args.config}; teams: " + ", ".join(team.id for team in settings.teams)
+        )
     services = await _open(settings)
     try:
         digest = await services.digests.preview(args.team)
@@ -208,11 +230,13 @@ async def _stats(args: argparse.Namespace) -> int:
     days = settings.feedback.measure_days if args.days is None else args.days
     if days < 1:
         raise ConfigProblem("--days must be 1 or more")
-    database, now = await _database(settings), datetime.now(timezone.utc)
+    database, now = await _database(settings), datetime.now(UTC)
     try:
         async with database.unit() as session:
-            rows = [(team.id, await feedback_measures(session, since=now - timedelta(days=days), until=now,
-                                                      team=team.id)) for team in settings.teams]
+            rows = [
+                (team.id, await feedback_measures(session, since=now - timedelta(days=days), until=now, team=team.id))
+                for team in settings.teams
+            ]
             rows.append(("all teams", await feedback_measures(session, since=now - timedelta(days=days), until=now)))
     finally:
         await database.close()
@@ -235,8 +259,14 @@ async def _export(args: argparse.Namespace) -> int:
     try:
         async with database.unit() as session:
             count = await write(report_store.stream_reports(session), sys.stdout)
-            await audit(session, actor="cli", team="*", verb="export", now=datetime.now(timezone.utc),
-                        detail=f"{count} reports as {args.format}")
+            await audit(
+                session,
+                actor="cli",
+                team="*",
+                verb="export",
+                now=datetime.now(UTC),
+                detail=f"{count} reports as {args.format}",
+            )
     finally:
         await database.close()
     log.info("exported %d reports", count)

@@ -8,6 +8,7 @@ keys themselves, see storage.keys).
 
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -295,8 +296,10 @@ class Settings(_Section):
         for team in self.teams:
             for field in ("managers", "leads", "channel"):
                 for platform in {p for p, ids in getattr(team, field).items() if ids} - configured:
-                    raise ValueError(f"team {team.id!r} has {field} on {platform!r}, but [{platform}] is not "
-                                     f"configured (configured: {', '.join(sorted(configured)) or 'none'})")
+                    raise ValueError(
+                        f"team {team.id!r} has {field} on {platform!r}, but [{platform}] is not "
+                        f"configured (configured: {', '.join(sorted(configured)) or 'none'})"
+                    )
         return self
 
     def team(self, team_id: str) -> "TeamSettings | None":
@@ -315,9 +318,10 @@ def _known_zone(name: str) -> str:
     return name
 
 
-def load_settings(path: Path, environ: dict[str, str] | None = None) -> Settings:
+def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
     """Returns the settings in a TOML file, with secrets from the environment laid over them."""
-    environ = os.environ if environ is None else environ
+    if environ is None:
+        environ = os.environ
     try:
         document = tomllib.loads(path.read_text())
     except FileNotFoundError:
@@ -346,8 +350,7 @@ def load_settings(path: Path, environ: dict[str, str] | None = None) -> Settings
 
 def _explain(error: ValidationError) -> str:
     return "; ".join(
-        f"{'.'.join(str(part) for part in problem['loc']) or 'file'}: {problem['msg']}"
-        for problem in error.errors()
+        f"{'.'.join(str(part) for part in problem['loc']) or 'file'}: {problem['msg']}" for problem in error.errors()
     )
 
 
@@ -360,7 +363,9 @@ def _relative_to(settings: Settings, folder: Path) -> Settings:
     key_file = settings.keys.file
     if key_file is not None and not key_file.is_absolute():
         key_file = (folder / key_file).resolve()
-    return settings.model_copy(update={
-        "database": DatabaseSettings(url=url.render_as_string(hide_password=False)),
-        "keys": KeySettings(file=key_file),
-    })
+    return settings.model_copy(
+        update={
+            "database": settings.database.model_copy(update={"url": url.render_as_string(hide_password=False)}),
+            "keys": settings.keys.model_copy(update={"file": key_file}),
+        }
+    )

@@ -10,17 +10,17 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
-from bot.app.config import ConfigProblem, Settings
-from bot.services.scheduled_posts import DIGEST, LEARNING, Digests
-from bot.services.reporter_news import send_progress_notes
 from bot.adapters.vocabularies import for_platforms
+from bot.app.config import ConfigProblem, Settings
 from bot.services.front import Front
 from bot.services.managing import Managing
-from bot.services.platform import Platform
 from bot.services.outbox_sender import OutboxSender
+from bot.services.platform import Platform
+from bot.services.reporter_news import send_progress_notes
 from bot.services.reporting import Reporting
-from flows.clock import utcnow
+from bot.services.scheduled_posts import DIGEST, LEARNING, Digests
 from flows import names
+from flows.clock import utcnow
 from flows.commands import Vocabularies
 from storage.database import Database
 from storage.keys import KeySource
@@ -47,16 +47,20 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, database: Database, keys: KeySource, clock=None) -> "Services":
         timing = {"clock": clock} if clock else {}
-        outbox = OutboxSender(database=database, keys=keys, per_second=settings.scheduler.outbox_per_second,
-                              **timing)
+        outbox = OutboxSender(database=database, keys=keys, per_second=settings.scheduler.outbox_per_second, **timing)
         database.on_queued = outbox.kick
         words = vocabularies(settings)
         reporting = Reporting(database=database, keys=keys, settings=settings, vocabularies=words, **timing)
         managing = Managing(database=database, keys=keys, settings=settings, vocabularies=words, **timing)
         return cls(
-            settings, database, keys, reporting, managing,
+            settings,
+            database,
+            keys,
+            reporting,
+            managing,
             Digests(database=database, keys=keys, settings=settings, **timing),
-            outbox, Front(reporting, managing),
+            outbox,
+            Front(reporting, managing),
         )
 
 
@@ -79,8 +83,9 @@ async def digest_job(team_id: str, kind: str = DIGEST) -> None:
 
 async def progress_job(services: Services) -> None:
     """Queues progress notes to reporters who have heard nothing for a while; the outbox sends them."""
-    await send_progress_notes(database=services.database, keys=services.keys,
-                              quiet_days=services.settings.feedback.quiet_days, now=utcnow())
+    await send_progress_notes(
+        database=services.database, keys=services.keys, quiet_days=services.settings.feedback.quiet_days, now=utcnow()
+    )
 
 
 async def sweep_drafts(reporting: Reporting, adapters: dict[str, Platform]) -> None:
@@ -107,15 +112,24 @@ def build_scheduler(services: Services, adapters: dict[str, Platform]) -> AsyncI
     settings = services.settings
     scheduler = AsyncIOScheduler(
         timezone=settings.zone,
-        jobstores={"default": MemoryJobStore(),
-                   PERSISTENT: SQLAlchemyJobStore(url=jobstore_url(settings.database.url))},
-        job_defaults={"coalesce": True, "max_instances": 1,
-                      "misfire_grace_time": int(settings.digest.misfire_grace_hours * 3600)},
+        jobstores={
+            "default": MemoryJobStore(),
+            PERSISTENT: SQLAlchemyJobStore(url=jobstore_url(settings.database.url)),
+        },
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": int(settings.digest.misfire_grace_hours * 3600),
+        },
     )
-    scheduler.add_job(sweep_drafts, "interval", args=(services.reporting, adapters), id="sweep-drafts",
-                      minutes=settings.drafts.sweep_every_minutes)
-    scheduler.add_job(services.outbox.drain, "interval", id="outbox",
-                      seconds=settings.scheduler.outbox_every_seconds)
+    scheduler.add_job(
+        sweep_drafts,
+        "interval",
+        args=(services.reporting, adapters),
+        id="sweep-drafts",
+        minutes=settings.drafts.sweep_every_minutes,
+    )
+    scheduler.add_job(services.outbox.drain, "interval", id="outbox", seconds=settings.scheduler.outbox_every_seconds)
     scheduler.add_job(progress_job, "interval", args=(services,), id="progress", hours=1)
     return scheduler
 
@@ -127,7 +141,8 @@ def start_scheduler(scheduler: AsyncIOScheduler, services: Services) -> None:
     scheduler.start(paused=True)
     teams = services.settings.teams
     wanted = {f"{DIGEST}:{team.id}": (team, DIGEST) for team in teams} | {
-        f"{LEARNING}:{team.id}": (team, LEARNING) for team in teams if team.channel}
+        f"{LEARNING}:{team.id}": (team, LEARNING) for team in teams if team.channel
+    }
     for job in scheduler.get_jobs(jobstore=PERSISTENT):
         if job.id not in wanted:
             job.remove()

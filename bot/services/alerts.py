@@ -18,6 +18,7 @@ from storage import outbox_store
 from storage.keys import Keys
 from storage.models import Report
 
+
 def addresses(people: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:
     """Returns the chat address of each person listed by platform."""
     return [{"platform": platform, "chat": user} for platform, users in sorted(people.items()) for user in users]
@@ -29,8 +30,16 @@ def recipient(keys: Keys, address: dict[str, str]) -> str:
 
 
 async def queue_alert(
-    session: AsyncSession, *, keys: Keys, settings: Settings, lists: Lists, vocabularies: Vocabularies,
-    report: Report, reason: str, kind: str, now: datetime,
+    session: AsyncSession,
+    *,
+    keys: Keys,
+    settings: Settings,
+    lists: Lists,
+    vocabularies: Vocabularies,
+    report: Report,
+    reason: str,
+    kind: str,
+    now: datetime,
 ) -> int:
     """Queues an immediate alert about one report to each of its team's safeguarding leads, once
     per report and kind; returns how many were queued."""
@@ -39,10 +48,21 @@ async def queue_alert(
         return 0
     leads = addresses(team.leads)
     for address in leads:
-        text = triage.alert(report, team_name=team.name, reason=reason, lists=lists,
-                            open_command=vocabularies[address["platform"]][Command.OPEN])
-        await outbox_store.enqueue(session, keys=keys, key=f"alert:{kind}:{report.id}:{recipient(keys, address)}",
-                             address=address, text=text, now=now)
+        text = triage.alert(
+            report,
+            team_name=team.name,
+            reason=reason,
+            lists=lists,
+            open_command=vocabularies[address["platform"]][Command.OPEN],
+        )
+        await outbox_store.enqueue(
+            session,
+            keys=keys,
+            key=f"alert:{kind}:{report.id}:{recipient(keys, address)}",
+            address=address,
+            text=text,
+            now=now,
+        )
     return len(leads)
 
 

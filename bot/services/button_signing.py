@@ -10,8 +10,10 @@ from storage.keys import Keys, Pseudonym
 
 def signed(keys: Keys, messages: list[Message], reporter: Pseudonym, draft_id: str) -> list[Message]:
     """Returns the messages with each button signed for this reporter and this draft."""
+
     def sign(buttons: tuple[Button, ...]) -> tuple[Button, ...]:
         return tuple(replace(b, token=_token(keys, reporter, draft_id, b.action, b.step, b.value)) for b in buttons)
+
     return [replace(m, options=sign(m.options), controls=sign(m.controls)) for m in messages]
 
 

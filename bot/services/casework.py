@@ -37,29 +37,52 @@ class Casework:
     clock: Clock
 
     async def audit(self, report: Report, verb: str, detail: str = "") -> None:
-        await triage_store.audit(self.session, actor=self.actor, team=report.team, verb=verb, now=self.clock(),
-                                 report_id=report.id, detail=detail)
+        await triage_store.audit(
+            self.session,
+            actor=self.actor,
+            team=report.team,
+            verb=verb,
+            now=self.clock(),
+            report_id=report.id,
+            detail=detail,
+        )
 
     async def card(self, report: Report) -> Message:
-        return triage.card(report, lists=self.lists, bands=self.settings.triage.bands(),
-                           links=await triage_store.linked_references(self.session, report_id=report.id),
-                           actions=await triage_store.actions_for(self.session, report_id=report.id))
+        return triage.card(
+            report,
+            lists=self.lists,
+            bands=self.settings.triage.bands(),
+            links=await triage_store.linked_references(self.session, report_id=report.id),
+            actions=await triage_store.actions_for(self.session, report_id=report.id),
+        )
 
     async def grade(self, report: Report, consequence: int, likelihood: int) -> list[Message]:
         """Records the risk score; a red report needs a root cause analysis and alerts the lead."""
         bands, now, score = self.settings.triage.bands(), self.clock(), risk_score(consequence, likelihood)
         colour = bands.colour(score)
         report.consequence, report.likelihood, report.risk_score, report.risk_colour = (
-            consequence, likelihood, score, colour)
+            consequence,
+            likelihood,
+            score,
+            colour,
+        )
         report.triaged_at = report.triaged_at or now
         report.status = after(report.status, Event.GRADED)
         replies = [Message(_(M.GRADED).format(reference=report.reference, risk=triage.risk_text(report, bands)))]
         if colour == "red":
             report.needs_rca = True
             replies.append(Message(_(M.RED_MARKED)))
-            await queue_alert(self.session, keys=self.keys, settings=self.settings, lists=self.lists,
-                              vocabularies=self.vocabularies, report=report, reason=_(M.ALERT_RED).format(score=score),
-                              kind="red", now=now)
+            await queue_alert(
+                self.session,
+                keys=self.keys,
+                settings=self.settings,
+                lists=self.lists,
+                vocabularies=self.vocabularies,
+                report=report,
+                reason=_(M.ALERT_RED).format(score=score),
+                kind="red",
+                now=now,
+            )
         await self.audit(report, "grade", f"{consequence}x{likelihood}={score} {colour}")
         return [*replies, await self.card(report)]
 
@@ -68,8 +91,14 @@ class Casework:
         report.status = status
         report.closed_at = self.clock() if status is Status.CLOSED else None
         if status is Status.CLOSED:
-            await give_feedback(self.session, keys=self.keys, report=report, kind="closed", now=self.clock(),
-                                text=_(M.CLOSED_NOTE).format(reference=report.reference))
+            await give_feedback(
+                self.session,
+                keys=self.keys,
+                report=report,
+                kind="closed",
+                now=self.clock(),
+                text=_(M.CLOSED_NOTE).format(reference=report.reference),
+            )
             await report_store.forget_report_contact(self.session, report_id=report.id)
 
     async def link_action(self, report: Report, action: Action) -> list[Message]:
@@ -77,10 +106,19 @@ class Casework:
         if (moved := after(report.status, Event.ACTION_LINKED)) != report.status:
             await self.set_status(report, moved)
         if report.status != Status.CLOSED:
-            await give_feedback(self.session, keys=self.keys, report=report, kind=f"agreed:{action.id}",
-                                now=self.clock(), text=_(M.FEEDBACK_AGREED).format(
-                                    reference=report.reference, what=action.description, owner=action.owner_role,
-                                    due=action.due_on.strftime("%-d %b %Y")))
+            await give_feedback(
+                self.session,
+                keys=self.keys,
+                report=report,
+                kind=f"agreed:{action.id}",
+                now=self.clock(),
+                text=_(M.FEEDBACK_AGREED).format(
+                    reference=report.reference,
+                    what=action.description,
+                    owner=action.owner_role,
+                    due=action.due_on.strftime("%-d %b %Y"),
+                ),
+            )
         await self.audit(report, "link_action", action.reference)
         return [Message(_(M.ACTION_LINKED).format(reference=report.reference, action=action.reference))]
 
@@ -90,27 +128,52 @@ class Casework:
         if action is None or action.done_at is not None:
             return [Message(_(M.NO_SUCH_ACTION).format(reference=reference[:20]))]
         action.done_at = self.clock()
-        await triage_store.audit(self.session, actor=self.actor, team=action.team, verb="action_done",
-                                 now=self.clock(), detail=action.reference)
+        await triage_store.audit(
+            self.session,
+            actor=self.actor,
+            team=action.team,
+            verb="action_done",
+            now=self.clock(),
+            detail=action.reference,
+        )
         for report in await triage_store.reports_of_action(self.session, action_id=action.id):
             if report.status == Status.CLOSED:
                 continue
             # Given whether pushed or not: a reporter who kept no contact reads it with their status command.
-            await give_feedback(self.session, keys=self.keys, report=report, kind=f"done:{action.id}",
-                                now=self.clock(),
-                                text=_(M.FEEDBACK_DONE).format(reference=report.reference, what=action.description))
+            await give_feedback(
+                self.session,
+                keys=self.keys,
+                report=report,
+                kind=f"done:{action.id}",
+                now=self.clock(),
+                text=_(M.FEEDBACK_DONE).format(reference=report.reference, what=action.description),
+            )
             if (moved := after(report.status, Event.ACTION_DONE)) != report.status:
                 await self.set_status(report, moved)
         return [Message(_(M.ACTION_DONE).format(action=action.reference))]
 
     async def record_action(self, report: Report, *, what: str, owner: str, due: str) -> list[Message]:
         """Records a new action agreed because of a report, and links it."""
-        action = await triage_store.add_action(self.session, team=report.team, description=what, owner_role=owner,
-                                               due_on=date.fromisoformat(due), now=self.clock())
-        await triage_store.audit(self.session, actor=self.actor, team=report.team, verb="action", now=self.clock(),
-                                 detail=action.reference)
+        action = await triage_store.add_action(
+            self.session,
+            team=report.team,
+            description=what,
+            owner_role=owner,
+            due_on=date.fromisoformat(due),
+            now=self.clock(),
+        )
+        await triage_store.audit(
+            self.session, actor=self.actor, team=report.team, verb="action", now=self.clock(), detail=action.reference
+        )
         await self.link_action(report, action)
-        return [Message(_(M.ACTION_RECORDED).format(
-            action=action.reference, reference=report.reference, what=action.description,
-            owner=action.owner_role, due=action.due_on.strftime("%-d %b %Y")))]
-
+        return [
+            Message(
+                _(M.ACTION_RECORDED).format(
+                    action=action.reference,
+                    reference=report.reference,
+                    what=action.description,
+                    owner=action.owner_role,
+                    due=action.due_on.strftime("%-d %b %Y"),
+                )
+            )
+        ]

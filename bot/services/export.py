@@ -11,8 +11,20 @@ from typing import Any, TextIO
 from storage.models import Report
 
 FIELDS = (
-    "reference", "team", "submitted_at", "occurred_on", "occurred_at", "setting", "involved",
-    "what", "immediate_action", "grade", "factors", "what_stopped_it", "wants_feedback", "status",
+    "reference",
+    "team",
+    "submitted_at",
+    "occurred_on",
+    "occurred_at",
+    "setting",
+    "involved",
+    "what",
+    "immediate_action",
+    "grade",
+    "factors",
+    "what_stopped_it",
+    "wants_feedback",
+    "status",
 )
 
 

@@ -7,13 +7,11 @@ the manager conversations' engine (flows/manager_flow.py)."""
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from datetime import date, timedelta
 
 from bot.app.config import Settings
 from bot.services.casework import Casework
-from bot.services.reporting import Sender
+from bot.services.sender import Sender
 from flows import messages as M
 from flows import triage
 from flows.chat import Answer, Message
@@ -67,7 +65,12 @@ TapHandler = Callable[["Managing", Tap], Awaitable[list[Message]]]
 
 class Managing:
     def __init__(
-        self, *, database: Database, keys: Keys | KeySource, settings: Settings, vocabularies: Vocabularies,
+        self,
+        *,
+        database: Database,
+        keys: Keys | KeySource,
+        settings: Settings,
+        vocabularies: Vocabularies,
         clock: Clock = utcnow,
     ) -> None:
         self._database = database
@@ -87,8 +90,13 @@ class Managing:
 
     def help(self, sender: Sender) -> list[Message]:
         words = self._vocabularies[sender.platform]
-        return [Message(_(M.MANAGER_HELP).format(
-            reports=words[Command.REPORTS], open=words[Command.OPEN], actions=words[Command.ACTIONS]))]
+        return [
+            Message(
+                _(M.MANAGER_HELP).format(
+                    reports=words[Command.REPORTS], open=words[Command.OPEN], actions=words[Command.ACTIONS]
+                )
+            )
+        ]
 
     # Entry points: each is one unit of work.
 
@@ -102,11 +110,14 @@ class Managing:
 
     async def list_actions(self, sender: Sender) -> list[Message]:
         """Returns the open actions of the sender's teams."""
+
         async def listed(work: Casework, teams: list[str]) -> list[Message]:
             for team in teams:
-                await triage_store.audit(work.session, actor=work.actor, team=team, verb="list_actions",
-                                         now=self._clock())
+                await triage_store.audit(
+                    work.session, actor=work.actor, team=team, verb="list_actions", now=self._clock()
+                )
             return [triage.action_list(await triage_store.open_actions(work.session, teams=teams), self._today())]
+
         return (await self._work(sender, listed)).messages
 
     async def button(self, sender: Sender, answer: Answer) -> list[Message]:
@@ -122,21 +133,27 @@ class Managing:
         """Takes typed text as the answer a manager's session waits on, if it waits on one."""
         if text.strip().lower().lstrip("/") in CANCEL_WORDS:
             return await self.cancel(sender)
-        return await self._work(sender, lambda work, teams: self._typed(work, teams, text, sender.platform),
-                                only_if_waiting=True)
+        return await self._work(
+            sender, lambda work, teams: self._typed(work, teams, text, sender.platform), only_if_waiting=True
+        )
 
     async def cancel(self, sender: Sender) -> Taken:
         """Stops what the manager's session waits on, if it waits on anything."""
+
         async def stopped(work: Casework, teams: list[str]) -> list[Message]:
             state = await triage_store.manager_session(work.session, manager=work.actor, now=self._clock())
             state.awaiting, state.data = Awaiting.NOTHING, {}
             return [Message(_(M.INPUT_CANCELLED))]
+
         return await self._work(sender, stopped, only_if_waiting=True)
 
     # Inside one unit of work each.
 
     async def _work(
-        self, sender: Sender, act: Callable[[Casework, list[str]], Awaitable[list[Message]]], *,
+        self,
+        sender: Sender,
+        act: Callable[[Casework, list[str]], Awaitable[list[Message]]],
+        *,
         only_if_waiting: bool = False,
     ) -> Taken:
         teams = self.teams_of(sender)
@@ -151,10 +168,18 @@ class Managing:
                 if not state.awaiting:
                     return Taken(False, [])
             if sender.event and not await report_store.first_sighting(
-                    session, key=f"{sender.platform}:{sender.event}", now=now):
+                session, key=f"{sender.platform}:{sender.event}", now=now
+            ):
                 return Taken(True, [])
-            work = Casework(session=session, keys=self._keys(), settings=self._settings, lists=self.lists,
-                            vocabularies=self._vocabularies, actor=actor, clock=self._clock)
+            work = Casework(
+                session=session,
+                keys=self._keys(),
+                settings=self._settings,
+                lists=self.lists,
+                vocabularies=self._vocabularies,
+                actor=actor,
+                clock=self._clock,
+            )
             return Taken(True, await act(work, teams))
 
     async def _list_reports(self, work: Casework, teams: list[str]) -> list[Message]:
@@ -223,8 +248,14 @@ class Managing:
 
     async def _themes_done(self, tap: Tap) -> list[Message]:
         report = tap.report
-        return [Message(_(M.THEMES_SET).format(reference=report.reference, themes=triage.labels(
-            self.lists.factors, report.themes or []))), await tap.work.card(report)]
+        return [
+            Message(
+                _(M.THEMES_SET).format(
+                    reference=report.reference, themes=triage.labels(self.lists.factors, report.themes or [])
+                )
+            ),
+            await tap.work.card(report),
+        ]
 
     async def _status(self, tap: Tap) -> list[Message]:
         return [triage.status_picker(tap.report.reference, tap.report.status)]
@@ -284,37 +315,46 @@ class Managing:
             return turn.messages
         return await FINISH[turn.finished.finish](self, work, teams, report, session_row)
 
-    async def _finish_link(self, work: Casework, teams: list[str], report: Report, row: ManagerSession) -> list[Message]:
+    async def _finish_link(
+        self, work: Casework, teams: list[str], report: Report, row: ManagerSession
+    ) -> list[Message]:
         typed = str(row.data["other"])
         other = await triage_store.find_report(work.session, reference=typed, teams=teams)
         if other is None or other.id == report.id:
             row.awaiting, row.data = Awaiting.LINK, {}  # still waiting for a reference it can link
-            problem = _(M.LINK_SELF) if other is not None else _(M.NO_SUCH_REPORT).format(
-                reference=typed.strip().upper()[:20])
+            problem = (
+                _(M.LINK_SELF)
+                if other is not None
+                else _(M.NO_SUCH_REPORT).format(reference=typed.strip().upper()[:20])
+            )
             return [Message(problem, accepts_text=True)]
         await triage_store.link_reports(work.session, first=report, second=other, now=self._clock())
         row.data = {}
         await work.audit(report, "link", other.reference)
         return [Message(_(M.LINKED).format(reference=report.reference, other=other.reference))]
 
-    async def _finish_root_cause(self, work: Casework, teams: list[str], report: Report,
-                                 row: ManagerSession) -> list[Message]:
+    async def _finish_root_cause(
+        self, work: Casework, teams: list[str], report: Report, row: ManagerSession
+    ) -> list[Message]:
         report.rca = {"whys": row.data.get("whys", []), "barriers": row.data["barriers"]}
         row.data = {}
         await work.audit(report, "rca")
         return [Message(_(M.RCA_RECORDED).format(reference=report.reference)), await work.card(report)]
 
-    async def _finish_action(self, work: Casework, teams: list[str], report: Report,
-                             row: ManagerSession) -> list[Message]:
+    async def _finish_action(
+        self, work: Casework, teams: list[str], report: Report, row: ManagerSession
+    ) -> list[Message]:
         data, row.data = row.data, {}
-        return await work.record_action(report, what=str(data["what"]), owner=str(data["owner"]),
-                                        due=str(data["due"]))
+        return await work.record_action(report, what=str(data["what"]), owner=str(data["owner"]), due=str(data["due"]))
 
     def _actor(self, sender: Sender) -> str:
         """Returns the manager's pseudonym for the audit log: keyed apart from reporter pseudonyms,
         so a manager's audit rows cannot be joined to the reports they made themselves."""
-        return self._keys().pseudonym(platform=f"manager:{sender.platform}", workspace=sender.workspace,
-                                      user_id=sender.user_id).value
+        return (
+            self._keys()
+            .pseudonym(platform=f"manager:{sender.platform}", workspace=sender.workspace, user_id=sender.user_id)
+            .value
+        )
 
     def _keys(self) -> Keys:
         return in_force(self._key_source)

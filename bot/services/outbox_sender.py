@@ -15,7 +15,7 @@ from bot.services.platform import Platform, SendFailed
 from flows.clock import utcnow
 from storage import outbox_store
 from storage.database import Database
-from storage.keys import KeyProblem, KeySource, Keys, in_force
+from storage.keys import KeyProblem, Keys, KeySource, in_force
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +25,14 @@ STILL_FAILING = 8  # attempts after which each retry is logged as a warning
 
 class OutboxSender:
     def __init__(
-        self, *, database: Database, keys: Keys | KeySource, clock: Callable[[], datetime] = utcnow,
-        per_second: float = 20, lease: timedelta = timedelta(minutes=5), batch: int = 50,
+        self,
+        *,
+        database: Database,
+        keys: Keys | KeySource,
+        clock: Callable[[], datetime] = utcnow,
+        per_second: float = 20,
+        lease: timedelta = timedelta(minutes=5),
+        batch: int = 50,
     ) -> None:
         self._database = database
         self._key_source = keys
@@ -70,9 +76,12 @@ class OutboxSender:
         while platforms := [p for p in self.adapters if p not in self._paused]:
             renew_from = self._clock() + self._lease / 2
             async with self._database.unit() as session:
-                claimed = [(m.id, m.platform, m.address_key_id, m.address, m.text, m.image, m.attempts)
-                           for m in await outbox_store.claim(session, now=self._clock(), lease=self._lease, limit=self._batch,
-                                                platforms=platforms)]
+                claimed = [
+                    (m.id, m.platform, m.address_key_id, m.address, m.text, m.image, m.attempts)
+                    for m in await outbox_store.claim(
+                        session, now=self._clock(), lease=self._lease, limit=self._batch, platforms=platforms
+                    )
+                ]
             for row in claimed:
                 sent += await self._send(*row, renew=self._clock() >= renew_from)
             if len(claimed) < self._batch:
@@ -87,8 +96,9 @@ class OutboxSender:
             return 0
         if renew:  # half the batch's lease is gone: a fresh one for this send, if the claim is still ours
             async with self._database.unit() as session:
-                if not await outbox_store.renew(session, message_id=message_id, attempts=attempts,
-                                        until=self._clock() + self._lease):
+                if not await outbox_store.renew(
+                    session, message_id=message_id, attempts=attempts, until=self._clock() + self._lease
+                ):
                     return 0  # the lease ran out on a slow platform, and another sender has it
         try:
             address = json.loads(self._keys().open(key_id, sealed))
@@ -114,8 +124,14 @@ class OutboxSender:
             if retry_after is not None:
                 self._paused[platform] = now + timedelta(seconds=retry_after)
             level = logging.WARNING if attempts >= STILL_FAILING else logging.INFO
-            log.log(level, "outbox message %d will be retried in %ds (attempt %d): %s", message_id, delay, attempts,
-                    type(error).__name__)
+            log.log(
+                level,
+                "outbox message %d will be retried in %ds (attempt %d): %s",
+                message_id,
+                delay,
+                attempts,
+                type(error).__name__,
+            )
             await outbox_store.retry_at(session, message_id=message_id, when=now + timedelta(seconds=delay))
 
     async def _pace(self) -> None:

@@ -9,9 +9,9 @@ from flows import messages as M
 from flows.messages import _
 from storage import outbox_store, report_store
 from storage.database import Database
-from storage.keys import KeyProblem, KeySource, Keys, in_force
-from storage.triage_store import AWAITING_FEEDBACK
+from storage.keys import KeyProblem, Keys, KeySource, in_force
 from storage.models import Report
+from storage.triage_store import AWAITING_FEEDBACK
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +22,18 @@ async def give_feedback(session, *, keys: Keys, report: Report, kind: str, text:
     """Records feedback on a report and queues it to its reporter if they asked to hear back;
     says whether it was queued."""
     report.first_feedback_at = report.first_feedback_at or now
-    return await _tell_reporter(session, keys=keys, report=report, key=f"feedback:{kind}:{report.id}", text=text,
-                                now=now)
+    return await _tell_reporter(
+        session, keys=keys, report=report, key=f"feedback:{kind}:{report.id}", text=text, now=now
+    )
 
 
 async def send_progress_notes(
-    *, database: Database, keys: Keys | KeySource, quiet_days: int, now: datetime, batch: int = PROGRESS_BATCH,
+    *,
+    database: Database,
+    keys: Keys | KeySource,
+    quiet_days: int,
+    now: datetime,
+    batch: int = PROGRESS_BATCH,
 ) -> int:
     """Queues a progress note for each report still awaiting its change whose reporter asked to
     hear back and has heard nothing for `quiet_days`; returns how many. Safe to run from two
@@ -37,8 +43,9 @@ async def send_progress_notes(
     queued, silent_since = 0, now - timedelta(days=quiet_days)
     while True:  # a batch a unit of work; each report done moves its last news to now
         async with database.unit() as session:
-            reports = await report_store.quiet_reports(session, statuses=AWAITING_FEEDBACK, silent_since=silent_since,
-                                                       limit=batch)
+            reports = await report_store.quiet_reports(
+                session, statuses=AWAITING_FEEDBACK, silent_since=silent_since, limit=batch
+            )
             for report in reports:
                 queued += await _progress_note(session, keys=in_force(keys), report=report, now=now)
         if len(reports) < batch:

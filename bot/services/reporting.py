@@ -58,7 +58,12 @@ Work = Callable[[Sender], Awaitable[list[Message]]]
 
 class Reporting:
     def __init__(
-        self, *, database: Database, keys: Keys | KeySource, settings: Settings, vocabularies: Vocabularies,
+        self,
+        *,
+        database: Database,
+        keys: Keys | KeySource,
+        settings: Settings,
+        vocabularies: Vocabularies,
         clock: Clock = utcnow,
     ) -> None:
         self._database = database
@@ -95,8 +100,11 @@ class Reporting:
         if not await self._within_limit(sender):
             return [Message(_(M.SLOW_DOWN), retry=True)]
         team = next(
-            (t for t in self._settings.teams
-             if t.invite_code and code and t.invite_code.get_secret_value() == code.strip()),
+            (
+                t
+                for t in self._settings.teams
+                if t.invite_code and code and t.invite_code.get_secret_value() == code.strip()
+            ),
             None,
         )
         if team is None:
@@ -138,7 +146,12 @@ class Reporting:
                 team = await self._admit(session, sender, now)
                 content = self._engine.content(filled.state)
                 acknowledgement = await self._store_report(
-                    session, content=content, team=team, reporter=reporter, platform=sender.platform, now=now,
+                    session,
+                    content=content,
+                    team=team,
+                    reporter=reporter,
+                    platform=sender.platform,
+                    now=now,
                     address=sender.address() if content.wants_feedback else None,
                 )
         except Refused as refused:
@@ -155,9 +168,13 @@ class Reporting:
         """Returns the sender's own reports and their progress, found through their pseudonym."""
         async with self._database.unit() as session:
             reports = await report_store.reports_by(session, reporters=self._every_pseudonym(sender))
-            return [OwnReport(r.reference, progress(r, await triage_store.actions_for(session, report_id=r.id),
-                                                    self._settings.zone))
-                    for r in reports]
+            return [
+                OwnReport(
+                    r.reference,
+                    progress(r, await triage_store.actions_for(session, report_id=r.id), self._settings.zone),
+                )
+                for r in reports
+            ]
 
     async def status(self, sender: Sender, reference: str) -> list[Message]:
         """Returns a report's progress and the changes agreed because of it, for its reference:
@@ -195,7 +212,8 @@ class Reporting:
                 session,
                 contacts_before=contacts_before,
                 closed_before=now - timedelta(days=retention.closed_reports_days)
-                if retention.closed_reports_days else None,
+                if retention.closed_reports_days
+                else None,
             )
             await outbox_store.give_up_on_old(session, queued_before=contacts_before, now=now)
         async with self._database.unit() as session:
@@ -260,15 +278,22 @@ class Reporting:
             if draft is None or await self._expire_if_idle(session, draft):
                 turn = self._engine.start(today=self._today(now))
                 draft = await report_store.add_draft(
-                    session, reporter=reporter.value, team=team, platform=sender.platform,
-                    state=turn.state.to_json(), now=now, expires_at=now + self._idle,
+                    session,
+                    reporter=reporter.value,
+                    team=team,
+                    platform=sender.platform,
+                    state=turn.state.to_json(),
+                    now=now,
+                    expires_at=now + self._idle,
                 )
             else:
                 turn = self._engine.resume(DraftState.from_json(draft.state), today=self._today(now))
-                await report_store.save_draft(session, draft=draft, state=draft.state, now=now,
-                                              expires_at=now + self._idle)
-            await report_store.seal_contact(session, keys=self._keyring(), draft_id=draft.id, now=now,
-                                            address=sender.address())
+                await report_store.save_draft(
+                    session, draft=draft, state=draft.state, now=now, expires_at=now + self._idle
+                )
+            await report_store.seal_contact(
+                session, keys=self._keyring(), draft_id=draft.id, now=now, address=sender.address()
+            )
         return self._signed(turn.messages, reporter, draft.id)
 
     async def _answer(self, sender: Sender, answer: Answer) -> list[Message]:
@@ -286,13 +311,21 @@ class Reporting:
             if turn.outcome is Outcome.CANCELLED:
                 await report_store.delete_draft(session, draft=draft)
             elif turn.outcome is Outcome.SUBMITTED:
-                turn.messages.append(await self._store_report(
-                    session, content=self._engine.content(turn.state), team=draft.team, reporter=reporter,
-                    platform=draft.platform, now=now, draft=draft,
-                ))
+                turn.messages.append(
+                    await self._store_report(
+                        session,
+                        content=self._engine.content(turn.state),
+                        team=draft.team,
+                        reporter=reporter,
+                        platform=draft.platform,
+                        now=now,
+                        draft=draft,
+                    )
+                )
             else:
-                await report_store.save_draft(session, draft=draft, state=turn.state.to_json(), now=now,
-                                              expires_at=now + self._idle)
+                await report_store.save_draft(
+                    session, draft=draft, state=turn.state.to_json(), now=now, expires_at=now + self._idle
+                )
                 if answer.token and len(turn.messages) == 1:
                     # A tapped question gives way to the next in the same message: the chat keeps
                     # one live question, and a tap costs a platform call fewer.
@@ -300,8 +333,16 @@ class Reporting:
         return self._signed(turn.messages, reporter, draft.id)
 
     async def _store_report(
-        self, session: AsyncSession, *, content: ReportContent, team: str, reporter: Pseudonym, platform: str,
-        now: datetime, draft: Draft | None = None, address: dict[str, str] | None = None,
+        self,
+        session: AsyncSession,
+        *,
+        content: ReportContent,
+        team: str,
+        reporter: Pseudonym,
+        platform: str,
+        now: datetime,
+        draft: Draft | None = None,
+        address: dict[str, str] | None = None,
     ) -> Message:
         """Stores a finished report, keeps the contact only if feedback was asked for, and
         returns the acknowledgement with its reference."""
@@ -313,13 +354,23 @@ class Reporting:
                 await report_store.keep_contact_for_report(session, draft_id=draft.id, report_id=report.id)
             await report_store.delete_draft(session, draft=draft)
         elif address is not None:
-            await report_store.seal_contact(session, keys=self._keyring(), address=address, now=now,
-                                            report_id=report.id)
+            await report_store.seal_contact(
+                session, keys=self._keyring(), address=address, now=now, report_id=report.id
+            )
         alert = submission_alert(content.grade, self.lists)
         if alert is not None:
             kind, reason = alert
-            await queue_alert(session, keys=self._keyring(), settings=self._settings, lists=self.lists,
-                              vocabularies=self._vocabularies, report=report, reason=reason, kind=kind, now=now)
+            await queue_alert(
+                session,
+                keys=self._keyring(),
+                settings=self._settings,
+                lists=self.lists,
+                vocabularies=self._vocabularies,
+                report=report,
+                reason=reason,
+                kind=kind,
+                now=now,
+            )
         log.info("report submitted for team %s", team)
         follow_up = M.SUBMITTED_FEEDBACK if content.wants_feedback else M.SUBMITTED_NO_CONTACT
         return Message(f"{_(M.SUBMITTED).format(reference=report.reference)}\n{_(follow_up)}")
@@ -378,16 +429,18 @@ class Reporting:
             if sender.user_id in team.members.get(sender.platform, ()) + team.managers.get(sender.platform, ()):
                 return team.id
         configured = {team.id for team in self._settings.teams}
-        joined = [t for t in await report_store.teams_joined(session, reporters=self._every_pseudonym(sender))
-                  if t in configured]
+        joined = [
+            t
+            for t in await report_store.teams_joined(session, reporters=self._every_pseudonym(sender))
+            if t in configured
+        ]
         return joined[0] if joined else None
 
     def _signed(self, messages: list[Message], reporter: Pseudonym, draft_id: str) -> list[Message]:
         return signed(self._keyring(), messages, reporter, draft_id)
 
     def _pseudonym(self, sender: Sender) -> Pseudonym:
-        return self._keyring().pseudonym(platform=sender.platform, workspace=sender.workspace,
-                                         user_id=sender.user_id)
+        return self._keyring().pseudonym(platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id)
 
     def _every_pseudonym(self, sender: Sender) -> list[str]:
         """Returns the sender's pseudonyms under every loaded key: rows made before a rotation

@@ -12,17 +12,16 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.app.config import Settings, TeamSettings
 from bot.services.alerts import addresses, recipient
-from flows.clock import utcnow
 from flows import messages as M
 from flows.charts import digest_chart
+from flows.clock import utcnow
 from flows.digest_text import compose
 from flows.feedback import learning_post
 from flows.messages import _
 from flows.risk import PROVISIONAL, SCALE
-from storage import triage_store
-from storage import outbox_store
+from storage import outbox_store, triage_store
 from storage.database import Database
-from storage.keys import KeySource, Keys, in_force
+from storage.keys import Keys, KeySource, in_force
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,11 @@ class Digest:
 
 class Digests:
     def __init__(
-        self, *, database: Database, keys: Keys | KeySource, settings: Settings,
+        self,
+        *,
+        database: Database,
+        keys: Keys | KeySource,
+        settings: Settings,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._database = database
@@ -72,21 +75,36 @@ class Digests:
         first_week = today - timedelta(days=today.weekday() + 7 * (TREND_WEEKS - 1))
         feedback_days = self._settings.feedback.measure_days
         figures = await triage_store.figures(
-            session, team=team.id, since=since, now=due_at, waiting_grades=tuple(PROVISIONAL), zone=zone,
+            session,
+            team=team.id,
+            since=since,
+            now=due_at,
+            waiting_grades=tuple(PROVISIONAL),
+            zone=zone,
             trend_since=datetime.combine(first_week, datetime.min.time(), zone),
             feedback_since=due_at - timedelta(days=feedback_days),
         )
         small = self._settings.digest.small_count
-        text = compose(figures, team_name=team.name, start=since.astimezone(zone).date(), end=today,
-                       now=due_at, lists=self._lists, small=small, feedback_days=feedback_days)
+        text = compose(
+            figures,
+            team_name=team.name,
+            start=since.astimezone(zone).date(),
+            end=today,
+            now=due_at,
+            lists=self._lists,
+            small=small,
+            feedback_days=feedback_days,
+        )
         weeks = [first_week + timedelta(weeks=n) for n in range(TREND_WEEKS)]
         chart = digest_chart(
-            title=_(M.DIGEST_TITLE).format(team=team.name, start=weeks[0].strftime("%-d %b"),
-                                          end=today.strftime("%-d %b %Y")),
+            title=_(M.DIGEST_TITLE).format(
+                team=team.name, start=weeks[0].strftime("%-d %b"), end=today.strftime("%-d %b %Y")
+            ),
             weeks=weeks,
             by_grade={g.code: [figures.weekly.get(w, {}).get(g.code, 0) for w in weeks] for g in self._lists.grades},
-            matrix=[[figures.matrix.get((c, l), 0) for l in SCALE] for c in SCALE],
-            bands=self._settings.triage.bands(), small=small,
+            matrix=[[figures.matrix.get((c, likelihood), 0) for likelihood in SCALE] for c in SCALE],
+            bands=self._settings.triage.bands(),
+            small=small,
         )
         return Digest(team.id, due_at, text, chart)
 
@@ -98,8 +116,12 @@ class Digests:
         changes = await triage_store.changes_made(session, team=team.id, since=since, until=due_at)
         if not changes:
             return None
-        return learning_post(team_name=team.name, start=since.astimezone(zone).date(),
-                             end=due_at.astimezone(zone).date(), changes=[what for what, _reports in changes])
+        return learning_post(
+            team_name=team.name,
+            start=since.astimezone(zone).date(),
+            end=due_at.astimezone(zone).date(),
+            changes=[what for what, _reports in changes],
+        )
 
     async def _since(self, session, team: TeamSettings, kind: str, due_at: datetime) -> datetime:
         last = await triage_store.last_post(session, kind=kind, team=team.id, before=due_at)
@@ -134,8 +156,15 @@ class Digests:
         for address in addresses(team.managers):
             key = f"digest:{team.id}:{int(due_at.timestamp())}:{recipient(keys, address)[:32]}"
             await outbox_store.enqueue(session, keys=keys, key=key, address=address, text=digest.text, now=now)
-            await outbox_store.enqueue(session, keys=keys, key=key + ":chart", address=address,
-                                 text=_(M.DIGEST_CHART), image=digest.chart, now=now)
+            await outbox_store.enqueue(
+                session,
+                keys=keys,
+                key=key + ":chart",
+                address=address,
+                text=_(M.DIGEST_CHART),
+                image=digest.chart,
+                now=now,
+            )
         return True
 
     async def _queue_learning(self, session, team: TeamSettings, due_at: datetime, now: datetime) -> bool:
@@ -143,8 +172,14 @@ class Digests:
         if text is None:
             return False
         for platform, chat in sorted(team.channel.items()):
-            await outbox_store.enqueue(session, keys=keys, key=f"learning:{team.id}:{int(due_at.timestamp())}:{platform}",
-                                 address={"platform": platform, "chat": chat}, text=text, now=now)
+            await outbox_store.enqueue(
+                session,
+                keys=keys,
+                key=f"learning:{team.id}:{int(due_at.timestamp())}:{platform}",
+                address={"platform": platform, "chat": chat},
+                text=text,
+                now=now,
+            )
         return True
 
     def _team(self, team_id: str) -> TeamSettings:

@@ -1,6 +1,6 @@
 """The bare python-telegram-bot echo bot the throughput benchmark compares nearmiss with.
 
-    python bench/echo_bot.py BASE_URL TOKEN MAX_CONCURRENT
+python bench/echo_bot.py BASE_URL TOKEN MAX_CONCURRENT
 """
 
 import sys

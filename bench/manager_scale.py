@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -38,7 +38,7 @@ from storage.keys import Keys  # noqa: E402
 from storage.models import Action, ActionReport, Report  # noqa: E402
 
 TEAMS = {"north": 0.5, "south": 0.3, "east": 0.2}
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 BATCH = 5000
 REPORTERS = [secrets.token_hex(32) for _ in range(3000)]
 WHAT = (
@@ -56,23 +56,45 @@ def _report(number: int, size: int, rng: random.Random) -> dict:
     triaged = rng.random() < 0.7
     factors = rng.sample([f.code for f in DEFAULT_FACTORS], rng.choice((0, 1, 1, 2)))
     row = {
-        "id": secrets.token_hex(16), "reference": f"NM-{number:08X}",
-        "team": rng.choices(list(TEAMS), weights=list(TEAMS.values()))[0], "reporter": rng.choice(REPORTERS),
-        "pseudonym_key_id": "bench", "platform": rng.choice(("slack", "telegram")),
-        "occurred_on": (submitted - timedelta(days=rng.randint(0, 3))).date(), "occurred_at": None,
-        "setting": rng.choice(DEFAULT_WHERE).code, "involved": rng.sample([w.code for w in DEFAULT_WHO], 2),
-        "what": rng.choice(WHAT), "immediate_action": rng.choice(ACTION), "grade": rng.choice(GRADES).code,
-        "factors": factors, "what_stopped_it": None, "wants_feedback": rng.random() < 0.4,
-        "status": "submitted", "submitted_at": submitted, "closed_at": None,
-        "consequence": None, "likelihood": None, "risk_score": None, "risk_colour": None, "themes": [],
-        "needs_rca": False, "rca": None, "triaged_at": None,
+        "id": secrets.token_hex(16),
+        "reference": f"NM-{number:08X}",
+        "team": rng.choices(list(TEAMS), weights=list(TEAMS.values()))[0],
+        "reporter": rng.choice(REPORTERS),
+        "pseudonym_key_id": "bench",
+        "platform": rng.choice(("slack", "telegram")),
+        "occurred_on": (submitted - timedelta(days=rng.randint(0, 3))).date(),
+        "occurred_at": None,
+        "setting": rng.choice(DEFAULT_WHERE).code,
+        "involved": rng.sample([w.code for w in DEFAULT_WHO], 2),
+        "what": rng.choice(WHAT),
+        "immediate_action": rng.choice(ACTION),
+        "grade": rng.choice(GRADES).code,
+        "factors": factors,
+        "what_stopped_it": None,
+        "wants_feedback": rng.random() < 0.4,
+        "status": "submitted",
+        "submitted_at": submitted,
+        "closed_at": None,
+        "consequence": None,
+        "likelihood": None,
+        "risk_score": None,
+        "risk_colour": None,
+        "themes": [],
+        "needs_rca": False,
+        "rca": None,
+        "triaged_at": None,
     }
     if triaged:
         consequence, likelihood = rng.randint(1, 5), rng.randint(1, 5)
-        row |= {"consequence": consequence, "likelihood": likelihood, "risk_score": consequence * likelihood,
-                "risk_colour": Bands().colour(consequence * likelihood), "themes": factors or ["other"],
-                "triaged_at": submitted + timedelta(days=rng.uniform(0.1, 5)),
-                "status": rng.choice(("triaged", "under_review", "action_agreed", "feedback_sent", "closed"))}
+        row |= {
+            "consequence": consequence,
+            "likelihood": likelihood,
+            "risk_score": consequence * likelihood,
+            "risk_colour": Bands().colour(consequence * likelihood),
+            "themes": factors or ["other"],
+            "triaged_at": submitted + timedelta(days=rng.uniform(0.1, 5)),
+            "status": rng.choice(("triaged", "under_review", "action_agreed", "feedback_sent", "closed")),
+        }
         if row["status"] == "closed":
             row["closed_at"] = row["triaged_at"] + timedelta(days=rng.uniform(1, 30))
     return row
@@ -92,11 +114,19 @@ async def _fill(database: Database, size: int) -> None:
     rng = random.Random(size)
     for first in range(0, size, BATCH):
         reports = [_report(n, size, rng) for n in range(first, min(first + BATCH, size))]
-        actions = [{"id": secrets.token_hex(16), "reference": f"AC-{first + n:08X}", "team": r["team"],
-                    "description": "Add the new worker's number to the transfer checklist.",
-                    "owner_role": "Team manager", "due_on": (r["submitted_at"] + timedelta(days=30)).date(),
-                    "created_at": r["submitted_at"], "done_at": None if rng.random() < 0.4 else NOW}
-                   for n, r in enumerate(reports[::50])]
+        actions = [
+            {
+                "id": secrets.token_hex(16),
+                "reference": f"AC-{first + n:08X}",
+                "team": r["team"],
+                "description": "Add the new worker's number to the transfer checklist.",
+                "owner_role": "Team manager",
+                "due_on": (r["submitted_at"] + timedelta(days=30)).date(),
+                "created_at": r["submitted_at"],
+                "done_at": None if rng.random() < 0.4 else NOW,
+            }
+            for n, r in enumerate(reports[::50])
+        ]
         links = [{"action_id": a["id"], "report_id": r["id"]} for a, r in zip(actions, reports[::50])]
         async with database.unit() as session:
             for table, rows in ((Report, reports), (Action, actions), (ActionReport, links)):
@@ -135,8 +165,9 @@ def _export(config: Path, runs: int) -> tuple[float, float]:
     times, peak = [], 0.0
     for _ in range(runs):
         began = time.perf_counter()
-        process = subprocess.Popen([NEARMISS, "export", "--config", str(config)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [NEARMISS, "export", "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         while process.poll() is None:
             peak = max(peak, _high_water_mib(process.pid))
             time.sleep(0.05)
@@ -148,13 +179,20 @@ def _export(config: Path, runs: int) -> tuple[float, float]:
 async def _measure(kind: str, size: int, runs: int) -> None:
     async with scratch_database(kind) as (url, folder):
         config = folder / "config.toml"
-        config.write_text(f'[database]\nurl = "{url}"\n'
-                          + "".join(f'[[teams]]\nid = "{team}"\nname = "{team.title()}"\n' for team in TEAMS))
+        config.write_text(
+            f'[database]\nurl = "{url}"\n'
+            + "".join(f'[[teams]]\nid = "{team}"\nname = "{team.title()}"\n' for team in TEAMS)
+        )
         database = Database(url)
-        settings = Settings(database=DatabaseSettings(url=url),
-                            teams=tuple(TeamSettings(id=team, name=team.title()) for team in TEAMS))
-        digests = Digests(database=database, keys=Keys(secrets.token_bytes(32), Fernet.generate_key()),
-                          settings=settings, clock=lambda: NOW)
+        settings = Settings(
+            database=DatabaseSettings(url=url), teams=tuple(TeamSettings(id=team, name=team.title()) for team in TEAMS)
+        )
+        digests = Digests(
+            database=database,
+            keys=Keys(secrets.token_bytes(32), Fernet.generate_key()),
+            settings=settings,
+            clock=lambda: NOW,
+        )
         try:
             await database.migrate()
             began = time.perf_counter()
@@ -162,8 +200,11 @@ async def _measure(kind: str, size: int, runs: int) -> None:
             fill = time.perf_counter() - began
             digest_s, digest_mib = await _digest(digests, runs)
             export_s, export_mib = _export(config, runs)
-            print(f"{size:>9,} {kind:<9}{fill:>7.0f}{digest_s * 1000:>11.0f}{digest_mib:>9.1f}"
-                  f"{export_s:>10.1f}{export_mib:>9.0f}", flush=True)
+            print(
+                f"{size:>9,} {kind:<9}{fill:>7.0f}{digest_s * 1000:>11.0f}{digest_mib:>9.1f}"
+                f"{export_s:>10.1f}{export_mib:>9.0f}",
+                flush=True,
+            )
         finally:
             await database.close()
 

@@ -12,7 +12,7 @@ import secrets
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.telegram_throughput import scratch_database  # noqa: E402
+from bot.adapters.telegram import TelegramAdapter  # noqa: E402
 from bot.app.config import TelegramSettings  # noqa: E402
 from bot.services.outbox_sender import OutboxSender  # noqa: E402
-from bot.adapters.telegram import TelegramAdapter  # noqa: E402
 from storage import outbox_store  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.keys import Keys  # noqa: E402
@@ -35,14 +35,19 @@ FIRST_CHAT = 500_000
 
 async def _drain_once(url: str, api: FakeBotAPI, rate: float, messages: int) -> float:
     """Queues `messages` alerts and returns how many a second the sender delivered them."""
-    keys, now = Keys(secrets.token_bytes(32), Fernet.generate_key()), datetime.now(timezone.utc)
+    keys, now = Keys(secrets.token_bytes(32), Fernet.generate_key()), datetime.now(UTC)
     database = Database(url)
     await database.migrate()
     async with database.unit() as session:
         for n in range(messages):
-            await outbox_store.enqueue(session, keys=keys, key=f"bench:{secrets.token_hex(8)}", now=now,
-                                 address={"platform": "telegram", "chat": str(FIRST_CHAT + n % 50)},
-                                 text=f"Bench alert {n}")
+            await outbox_store.enqueue(
+                session,
+                keys=keys,
+                key=f"bench:{secrets.token_hex(8)}",
+                now=now,
+                address={"platform": "telegram", "chat": str(FIRST_CHAT + n % 50)},
+                text=f"Bench alert {n}",
+            )
     adapter = TelegramAdapter(TelegramSettings(token=api.token, base_url=api.base_url, flood_limits=False), None)  # type: ignore[arg-type]  # delivers only; takes no events
     await adapter.application.initialize()
     sender = OutboxSender(database=database, keys=keys, per_second=rate or 1e9)

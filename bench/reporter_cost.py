@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flows.chat import Action, Answer  # noqa: E402
-from flows.engine import ReportEngine  # noqa: E402
-from flows.report_prompts import SUMMARY  # noqa: E402
-from flows.lists import Lists  # noqa: E402
-from flows.report_flow import REPORT_FLOW, Kind  # noqa: E402
+from flows.chat import Action, Answer
+from flows.engine import ReportEngine
+from flows.lists import Lists
+from flows.report_flow import REPORT_FLOW, Kind
+from flows.report_prompts import SUMMARY
 
 WORDS_PER_SECOND, CHARS_PER_SECOND, SECONDS_PER_TAP = 230 / 60, 3.0, 1.5
 TODAY = date(2026, 11, 23)
@@ -42,21 +42,66 @@ class Report:
 
 
 TYPICAL = (
-    Report("missed handover", "yesterday", "case_transfer", ("child", "social_worker"),
-           "New worker was not told about the risk from dad.", "Rang the family and visited.",
-           "prevented", ("handover",), None, "yes"),
-    Report("wrong address", "today", "referral", ("police",),
-           "Referral had the wrong address so police went to the wrong house.", "Corrected it and re-sent.",
-           "no_harm", (), None, "no"),
-    Report("unread email", "week", "education", ("education", "child"),
-           "School emailed a concern that sat unread for a week.", "Visited the same day.",
-           "left_at_risk", ("workload", "inter_agency"), "A teacher rang as well.", "yes"),
-    Report("out of hours", "yesterday", "out_of_hours", ("out_of_hours", "parent_carer"),
-           "EDT had no copy of the safety plan.", "Sent it over at midnight.",
-           "prevented", ("information",), None, "no"),
-    Report("wrongly judged", "typed", "assessment", ("parent_carer",),
-           "Family were judged a risk on an old record.", "Apologised and closed the case.",
-           "wrongly_judged", ("tools",), None, "yes"),
+    Report(
+        "missed handover",
+        "yesterday",
+        "case_transfer",
+        ("child", "social_worker"),
+        "New worker was not told about the risk from dad.",
+        "Rang the family and visited.",
+        "prevented",
+        ("handover",),
+        None,
+        "yes",
+    ),
+    Report(
+        "wrong address",
+        "today",
+        "referral",
+        ("police",),
+        "Referral had the wrong address so police went to the wrong house.",
+        "Corrected it and re-sent.",
+        "no_harm",
+        (),
+        None,
+        "no",
+    ),
+    Report(
+        "unread email",
+        "week",
+        "education",
+        ("education", "child"),
+        "School emailed a concern that sat unread for a week.",
+        "Visited the same day.",
+        "left_at_risk",
+        ("workload", "inter_agency"),
+        "A teacher rang as well.",
+        "yes",
+    ),
+    Report(
+        "out of hours",
+        "yesterday",
+        "out_of_hours",
+        ("out_of_hours", "parent_carer"),
+        "EDT had no copy of the safety plan.",
+        "Sent it over at midnight.",
+        "prevented",
+        ("information",),
+        None,
+        "no",
+    ),
+    Report(
+        "wrongly judged",
+        "typed",
+        "assessment",
+        ("parent_carer",),
+        "Family were judged a risk on an old record.",
+        "Apologised and closed the case.",
+        "wrongly_judged",
+        ("tools",),
+        None,
+        "yes",
+    ),
 )
 
 
@@ -128,8 +173,10 @@ def chat_cost(report: Report) -> Cost:
 def modal_cost(report: Report) -> Cost:
     """Counts the Slack modal as a phone user taps it: every field on one screen."""
     cost = Cost(steps=1, taps=2)  # open it: the shortcut, then its menu item
-    cost.read += _words("New near-miss report. It is confidential: managers never see who reported. "
-                        "A child at risk now? Follow child protection procedures or call 999.")
+    cost.read += _words(
+        "New near-miss report. It is confidential: managers never see who reported. "
+        "A child at risk now? Follow child protection procedures or call 999."
+    )
     for step in REPORT_FLOW:
         cost.read += _words(step.question)
         value = getattr(report, step.key)
@@ -151,10 +198,14 @@ def main() -> None:
     print(f"{len(TYPICAL)} typical reports; medians")
     print(f"{'':<20}{'steps':>6}{'taps':>6}{'typed':>7}{'read':>6}{'labels on screen':>18}{'modelled s':>12}")
     for name, costs in rows.items():
-        def median(field):
+
+        def median(field, costs=costs):
             return statistics.median(getattr(c, field) for c in costs)
-        print(f"{name:<20}{median('steps'):>6g}{median('taps'):>6g}{median('typed'):>7g}{median('read'):>6g}"
-              f"{median('on_screen'):>18g}{statistics.median(c.seconds() for c in costs):>12.0f}")
+
+        print(
+            f"{name:<20}{median('steps'):>6g}{median('taps'):>6g}{median('typed'):>7g}{median('read'):>6g}"
+            f"{median('on_screen'):>18g}{statistics.median(c.seconds() for c in costs):>12.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.telegram_throughput import FIRST_CHAT, REPORT, scratch_database  # noqa: E402
 from bot.app.config import LimitSettings, Settings, TeamSettings  # noqa: E402
-from bot.services.reporting import Reporting, Sender  # noqa: E402
+from bot.app.services import vocabularies  # noqa: E402
+from bot.services.reporting import Reporting  # noqa: E402
+from bot.services.sender import Sender  # noqa: E402
 from flows.chat import Action, Answer, Message  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.keys import Keys  # noqa: E402
@@ -54,10 +56,16 @@ async def _measure(kind: str, reporters: int) -> float:
         try:
             await database.migrate()
             chats = [FIRST_CHAT + i for i in range(WARM_UP + reporters)]
-            settings = Settings(limits=LimitSettings(per_reporter="100000/minute"),
-                                teams=[TeamSettings(id="bench", name="Bench", members={"telegram": chats})])
-            reporting = Reporting(database=database, keys=Keys(secrets.token_bytes(32), Fernet.generate_key()),
-                                  settings=settings)
+            settings = Settings(
+                limits=LimitSettings(per_reporter="100000/minute"),
+                teams=[TeamSettings(id="bench", name="Bench", members={"telegram": chats})],
+            )
+            reporting = Reporting(
+                database=database,
+                keys=Keys(secrets.token_bytes(32), Fernet.generate_key()),
+                settings=settings,
+                vocabularies=vocabularies(settings),
+            )
             slots = asyncio.Semaphore(CONCURRENT)
 
             async def walk(chat: int) -> int:

@@ -35,18 +35,25 @@ sys.path.insert(0, str(ROOT))
 
 from bench.telegram_throughput import NEARMISS, REPORT, scratch_database  # noqa: E402
 from bot.adapters.slack_views import Ids  # noqa: E402
+from tests.fakes.forms import GOOD_FORM  # noqa: E402
 from tests.fakes.slack import TEAM, FakeSlack, FakeSlackAPI  # noqa: E402
-from tests.test_slack import GOOD_FORM  # noqa: E402
 
 SECRET = "bench-signing-secret"
 FIRST_USER = 100_000
 TIMEOUT = 120
 MISSED = float("inf")  # no acknowledgement within Slack's 3 s: Bolt answers 404
+
+
 def _answered(api: FakeSlackAPI, user: str, seen: int, expect: str) -> bool:
     messages = api.dm(user)
     if expect.startswith("✓ "):  # a multi-select answered by editing its own question
-        return any(e["text"]["text"] == expect for m in messages[-1:] for b in m["blocks"]
-                   if b["type"] == "actions" for e in b["elements"])
+        return any(
+            e["text"]["text"] == expect
+            for m in messages[-1:]
+            for b in m["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+        )
     return any(m["text"].startswith(expect) for m in messages[seen:])
 
 
@@ -67,28 +74,37 @@ async def _timed(slack: FakeSlack, payload: dict, latencies: list[float], think:
 
 def _label(question: dict, start: str) -> str:
     """Returns the whole text of the one button that starts with `start` (after any tick)."""
-    [label] = [e["text"]["text"] for b in question["blocks"] if b["type"] == "actions" for e in b["elements"]
-               if e["text"]["text"].removeprefix("✓ ").startswith(start)]
+    [label] = [
+        e["text"]["text"]
+        for b in question["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"].removeprefix("✓ ").startswith(start)
+    ]
     return label
 
 
 def _home_tap(user: str, action_id: str) -> dict:
-    return {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
-            "trigger_id": f"{user}.{action_id}", "api_app_id": "A0APP",
-            "container": {"type": "view", "view_id": f"VHOME{user}"},
-            "actions": [{"action_id": action_id, "block_id": "home", "type": "button",
-                         "action_ts": str(time.time())}]}
+    return {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": user, "team_id": TEAM},
+        "trigger_id": f"{user}.{action_id}",
+        "api_app_id": "A0APP",
+        "container": {"type": "view", "view_id": f"VHOME{user}"},
+        "actions": [{"action_id": action_id, "block_id": "home", "type": "button", "action_ts": str(time.time())}],
+    }
 
 
-async def _user(slack: FakeSlack, user: str, latencies: dict[str, list[float]], think: float,
-                start: float = 0) -> None:
+async def _user(slack: FakeSlack, user: str, latencies: dict[str, list[float]], think: float, start: float = 0) -> None:
     """Files one report through the modal, then one step by step; starts within `start` seconds."""
     await asyncio.sleep(random.uniform(0, start))
     api, taps = slack.api, latencies["block_actions"]
     home = _home_tap(user, Ids.HOME_MODAL)
     await _timed(slack, home, taps, think)
-    while not (opened := [c for c in api.calls if c.method == "views.open"
-                          and c.params["trigger_id"] == home["trigger_id"]]):
+    while not (
+        opened := [c for c in api.calls if c.method == "views.open" and c.params["trigger_id"] == home["trigger_id"]]
+    ):
         await api.next_change(home["trigger_id"], TIMEOUT)
     view = {"id": f"V{user}", **opened[0].params["view"]}
     await _timed(slack, slack.submission(user, view, GOOD_FORM), latencies["view_submission"], think)
@@ -101,8 +117,16 @@ async def _user(slack: FakeSlack, user: str, latencies: dict[str, list[float]], 
         seen = len(api.dm(user)) - 1  # a tapped question gives way to the next in place
         if kind == "say":
             await asyncio.sleep(random.uniform(0.5, 1.5) * think)
-            await slack.event({"type": "message", "channel_type": "im", "channel": f"D{user}", "user": user,
-                               "text": what, "ts": f"{time.time():.6f}"})
+            await slack.event(
+                {
+                    "type": "message",
+                    "channel_type": "im",
+                    "channel": f"D{user}",
+                    "user": user,
+                    "text": what,
+                    "ts": f"{time.time():.6f}",
+                }
+            )
         else:
             await _timed(slack, slack.tap(user, question, _label(question, what)), taps, think)
         question = await _said(api, user, seen, expect)
@@ -159,8 +183,13 @@ async def _run(url: str, users: int, keys: dict, think: float) -> tuple[float, d
     with tempfile.TemporaryDirectory() as folder:
         port = _free_port()
         process = await asyncio.create_subprocess_exec(
-            NEARMISS, "run", "--config", str(_config(Path(folder), url, users, api, port)),
-            env={**os.environ, **keys}, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            NEARMISS,
+            "run",
+            "--config",
+            str(_config(Path(folder), url, users, api, port)),
+            env={**os.environ, **keys},
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
         )
         slack = FakeSlack(f"http://127.0.0.1:{port}/slack/events", SECRET, api)
         try:
@@ -168,8 +197,9 @@ async def _run(url: str, users: int, keys: dict, think: float) -> tuple[float, d
             await _user(slack, f"U{FIRST_USER + users}", {"view_submission": [], "block_actions": []}, 0)  # warm-up
             latencies: dict[str, list[float]] = {"view_submission": [], "block_actions": []}
             began = time.perf_counter()
-            await asyncio.gather(*(_user(slack, f"U{FIRST_USER + i}", latencies, think, start=len(REPORT) * think)
-                                   for i in range(users)))
+            await asyncio.gather(
+                *(_user(slack, f"U{FIRST_USER + i}", latencies, think, start=len(REPORT) * think) for i in range(users))
+            )
             return time.perf_counter() - began, latencies
         finally:
             if process.returncode is None:
@@ -190,18 +220,25 @@ async def main() -> None:
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--think", type=float, default=1.5, help="seconds a user takes before each interaction")
     args = parser.parse_args()
-    keys = {"NEARMISS_PSEUDONYM_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "NEARMISS_CONTACT_KEY": Fernet.generate_key().decode()}
+    keys = {
+        "NEARMISS_PSEUDONYM_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "NEARMISS_CONTACT_KEY": Fernet.generate_key().decode(),
+    }
     print(f"ms to acknowledge (target p99 < 300); missed: no ack within Slack's 3 s; think {args.think} s")
-    print(f"{'users':>5} {'database':<9}{'requests':>9}{'req/s':>6}"
-          f"{'submit p50':>14}{'p99':>7}{'missed':>7}{'tap p50':>9}{'p99':>7}{'missed':>7}")
+    print(
+        f"{'users':>5} {'database':<9}{'requests':>9}{'req/s':>6}"
+        f"{'submit p50':>14}{'p99':>7}{'missed':>7}{'tap p50':>9}{'p99':>7}{'missed':>7}"
+    )
     for users in args.users:
         for kind in args.databases:
             async with scratch_database(kind) as (url, _folder):
                 seconds, latencies = await _run(url, users, keys, args.think)
             requests = sum(len(found) for found in latencies.values())
-            print(f"{users:>5} {kind:<9}{requests:>9}{requests / seconds:>6.0f}    "
-                  f"{_summary(latencies['view_submission'])}  {_summary(latencies['block_actions'])}", flush=True)
+            print(
+                f"{users:>5} {kind:<9}{requests:>9}{requests / seconds:>6.0f}    "
+                f"{_summary(latencies['view_submission'])}  {_summary(latencies['block_actions'])}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -72,8 +72,9 @@ def _answered(api: FakeBotAPI, chat: int, seen: int, expect: str) -> bool:
     return any(m["text"].startswith(expect) for m in messages[seen:])
 
 
-async def _round_trip(api: FakeBotAPI, chat: int, update: dict, expect: str, latencies: list[float],
-                      think: float) -> None:
+async def _round_trip(
+    api: FakeBotAPI, chat: int, update: dict, expect: str, latencies: list[float], think: float
+) -> None:
     await asyncio.sleep(random.uniform(0.5, 1.5) * think)
     seen = max(len(api.sent_to(chat)) - 1, 0)  # a tapped question gives way to the next in place
     began = time.perf_counter()
@@ -126,7 +127,9 @@ async def _run(command, env: dict, reporters: int, walk) -> tuple[float, list[fl
     await api.start()
     process = await asyncio.create_subprocess_exec(
         *command(api),
-        env={**os.environ, **env}, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     try:
         await _bot_ready(api, process)
@@ -190,14 +193,19 @@ def _summary(seconds: float, latencies: list[float], cpu: float) -> tuple[float,
 
 
 async def _echo(reporters: int, think: float) -> tuple[float, float, float, float]:
-    return _summary(*await _run(
-        lambda api: [sys.executable, str(ROOT / "bench" / "echo_bot.py"), api.base_url, api.token, str(CONCURRENT)],
-        {}, reporters, functools.partial(_echo_reporter, think=think),
-    ))
+    return _summary(
+        *await _run(
+            lambda api: [sys.executable, str(ROOT / "bench" / "echo_bot.py"), api.base_url, api.token, str(CONCURRENT)],
+            {},
+            reporters,
+            functools.partial(_echo_reporter, think=think),
+        )
+    )
 
 
 async def _nearmiss(kind: str, reporters: int, keys: dict, think: float) -> tuple[float, float, float, float]:
     async with scratch_database(kind) as (url, folder):
+
         def command(api):
             return [NEARMISS, "run", "--config", str(_config(folder, url, reporters, api))]
 
@@ -215,10 +223,14 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="measurements of each, medians shown")
     parser.add_argument("--think", type=float, default=0, help="seconds a reporter takes before each update")
     args = parser.parse_args()
-    keys = {"NEARMISS_PSEUDONYM_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "NEARMISS_CONTACT_KEY": Fernet.generate_key().decode()}
-    print(f"{'reporters':>9} {'database':<9}{'updates':>8}{'upd/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'cpu ms':>7}"
-          f"{'echo upd/s':>11}{'echo p99':>9}{'echo cpu':>9}{'ratio':>7}")
+    keys = {
+        "NEARMISS_PSEUDONYM_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "NEARMISS_CONTACT_KEY": Fernet.generate_key().decode(),
+    }
+    print(
+        f"{'reporters':>9} {'database':<9}{'updates':>8}{'upd/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'cpu ms':>7}"
+        f"{'echo upd/s':>11}{'echo p99':>9}{'echo cpu':>9}{'ratio':>7}"
+    )
     for reporters in args.reporters:
         echo, nearmiss = [], {kind: [] for kind in args.databases}
         for _run_number in range(args.runs):  # in turn, so a spell of load elsewhere hits both
@@ -228,8 +240,11 @@ async def main() -> None:
         echo_rate, _echo_p50, echo_p99, echo_cpu = _medians(echo)
         for kind, runs in nearmiss.items():
             rate, p50, p99, cpu = _medians(runs)
-            print(f"{reporters:>9} {kind:<9}{reporters * len(REPORT):>8}{rate:>7.0f}{p50:>8.1f}{p99:>8.1f}{cpu:>7.1f}"
-                  f"{echo_rate:>11.0f}{echo_p99:>9.1f}{echo_cpu:>9.1f}{rate / echo_rate:>7.2f}", flush=True)
+            print(
+                f"{reporters:>9} {kind:<9}{reporters * len(REPORT):>8}{rate:>7.0f}{p50:>8.1f}{p99:>8.1f}{cpu:>7.1f}"
+                f"{echo_rate:>11.0f}{echo_p99:>9.1f}{echo_cpu:>9.1f}{rate / echo_rate:>7.2f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -15,8 +15,9 @@ from telegram.ext import TypeHandler
 
 from bot.adapters.telegram import TelegramAdapter
 from bot.app.config import DatabaseSettings, DraftSettings, Settings, TeamSettings, TelegramSettings
-from bot.app.runner import vocabularies
+from bot.app.services import vocabularies
 from bot.services.front import Front
+from bot.services.housekeeping import Housekeeping
 from bot.services.managing import Managing
 from bot.services.outbox_sender import OutboxSender
 from bot.services.reporting import Reporting
@@ -137,6 +138,11 @@ def settings(database_url, telegram_api) -> Settings:
 @pytest.fixture
 def reporting(database, keys, settings, clock) -> Reporting:
     return Reporting(database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock)
+
+
+@pytest.fixture
+def housekeeping(database, settings, reporting) -> Housekeeping:
+    return Housekeeping(database=database, reporters=reporting.reporters, settings=settings)
 
 
 @pytest.fixture

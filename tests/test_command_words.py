@@ -8,13 +8,14 @@ import pytest
 
 from bot.adapters.slack import SlackAdapter
 from bot.app.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
-from bot.app.runner import vocabularies
+from bot.app.services import vocabularies
 from bot.services.front import Front
 from bot.services.managing import Managing
 from bot.services.outbox_sender import OutboxSender
 from bot.services.reporting import Reporting
 from tests.fakes.slack import FakeSlack
-from tests.test_slack import GOOD_FORM, MEMBER, SECRET, said
+from tests.fakes.forms import GOOD_FORM
+from tests.test_slack import MEMBER, SECRET, said
 
 COMMAND = "/safeguard"
 MANAGER = "U0MANAGER4"

@@ -10,7 +10,8 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from sqlalchemy import select
 
 from bot.app.config import DigestSettings
-from bot.app.runner import PERSISTENT, Services, build_scheduler, start_scheduler
+from bot.app.scheduler import PERSISTENT, build_scheduler, start_scheduler
+from bot.app.services import Services
 from bot.services.scheduled_posts import Digests
 from bot.services.sender import Sender
 from flows import messages as M

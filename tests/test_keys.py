@@ -4,7 +4,7 @@ import asyncio
 import json
 
 from bot.app.cli import rotate_keys
-from bot.app.runner import vocabularies
+from bot.app.services import vocabularies
 from bot.services.reporting import Reporting
 from bot.services.sender import Sender
 from flows.chat import Action
@@ -53,7 +53,7 @@ async def test_rotation_reaches_a_running_bot_and_old_pseudonyms_still_resolve(t
     # report are still theirs, and what they do now is under the new key.
     carried_on = await reporting.start(COLLEAGUE)
     assert carried_on[0].text.startswith("You have a report in progress")
-    assert [r.reference for r in await reporting.own_reports(COLLEAGUE)] == [rows["reports"][0]["reference"]]
+    assert [r.reference for r in await reporting.progress.own_reports(COLLEAGUE)] == [rows["reports"][0]["reference"]]
     today = [b for b in carried_on[-1].options if b.value == "today"][0]
     moved_on = await reporting.answer(COLLEAGUE, today.answer())
     assert moved_on[-1].step == "where"

@@ -153,7 +153,7 @@ async def test_a_batch_outlasting_its_lease_on_a_slow_platform_is_not_sent_twice
     assert len(telegram_api.sent_to(LEAD)) == 5
 
 
-async def test_a_message_never_sent_keeps_its_address_no_longer_than_a_contact(database, keys, clock, reporting):
+async def test_a_message_never_sent_keeps_its_address_no_longer_than_a_contact(database, keys, clock, housekeeping):
     async with database.unit() as session:  # for a platform no sender runs any more
         await queue.enqueue(
             session,
@@ -164,10 +164,10 @@ async def test_a_message_never_sent_keeps_its_address_no_longer_than_a_contact(d
             now=clock(),
         )
     clock.advance(days=179)
-    await reporting.sweep()
+    await housekeeping.sweep()
     assert (await row(database)).address is not None
     clock.advance(days=2)
-    await reporting.sweep()
+    await housekeeping.sweep()
     given_up = await row(database)
     assert given_up.failed_at == clock.now and given_up.address is None and given_up.text == ""
 

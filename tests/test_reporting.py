@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot.app.config import LimitSettings, RetentionSettings
-from bot.app.runner import vocabularies
+from bot.app.services import vocabularies
+from bot.services.housekeeping import Housekeeping
 from bot.services.reporting import Reporting
 from bot.services.sender import Sender
 from flows import messages as M
@@ -65,12 +66,12 @@ async def test_a_stranger_leaves_no_trace_even_with_event_ids(reporting, databas
     assert all(rows == [] for rows in (await all_rows(database)).values())
 
 
-async def test_old_events_are_forgotten_by_the_sweep(reporting, database, clock):
+async def test_old_events_are_forgotten_by_the_sweep(reporting, housekeeping, database, clock):
     await reporting.start(Sender("telegram", str(MEMBER), str(MEMBER), event="bot:1"))
     assert len((await all_rows(database))["seen_events"]) == 1
     clock.advance(days=3)
 
-    await reporting.sweep()
+    await housekeeping.sweep()
 
     assert (await all_rows(database))["seen_events"] == []
 
@@ -180,6 +181,7 @@ async def test_a_reporter_sending_too_fast_is_asked_to_wait_and_loses_nothing(da
 async def test_retention_deletes_old_contacts_and_long_closed_reports(database, keys, settings, clock):
     kept = settings.model_copy(update={"retention": RetentionSettings(contacts_days=30, closed_reports_days=90)})
     reporting = Reporting(database=database, keys=keys, settings=kept, vocabularies=vocabularies(kept), clock=clock)
+    housekeeping = Housekeeping(database=database, reporters=reporting.reporters, settings=kept)
     summary = await walk_to_summary(reporting, REPORTER)
     edit = [b for b in summary[-1].options if b.value == "feedback"][0]
     wants = [b for b in (await reporting.answer(REPORTER, edit.answer()))[-1].options if b.value == "yes"][0]
@@ -189,7 +191,7 @@ async def test_retention_deletes_old_contacts_and_long_closed_reports(database, 
     assert len((await all_rows(database))["contacts"]) == 1
 
     clock.advance(days=31)
-    await reporting.sweep()
+    await housekeeping.sweep()
     rows = await all_rows(database)
     assert rows["contacts"] == [] and len(rows["reports"]) == 1, "the report stays, unreachable"
 
@@ -197,8 +199,8 @@ async def test_retention_deletes_old_contacts_and_long_closed_reports(database, 
         report = (await session.scalars(select(Report))).one()
         report.status, report.closed_at = "closed", clock()
     clock.advance(days=89)
-    await reporting.sweep()
+    await housekeeping.sweep()
     assert len((await all_rows(database))["reports"]) == 1
     clock.advance(days=2)
-    await reporting.sweep()
+    await housekeeping.sweep()
     assert (await all_rows(database))["reports"] == []

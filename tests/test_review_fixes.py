@@ -11,8 +11,9 @@ from cryptography.fernet import Fernet
 from sqlalchemy import update
 
 from bot.adapters.slack import plain_text
-from bot.app.runner import vocabularies
+from bot.app.services import vocabularies
 from bot.services.export import write_csv
+from bot.services.housekeeping import Housekeeping
 from bot.services.reporting import Reporting
 from bot.services.sender import Sender
 from flows.masking import mask
@@ -78,7 +79,7 @@ async def test_the_sweep_goes_on_past_a_draft_whose_contact_cannot_be_opened(dat
         )
     clock.advance(hours=25)
 
-    notices = await reporting.sweep()
+    notices = await Housekeeping(database=database, reporters=reporting.reporters, settings=settings).sweep()
 
     assert len(notices) == 1
     assert (await all_rows(database))["drafts"] == []

@@ -7,11 +7,12 @@ import time
 
 import pytest
 
-from bot.app.runner import vocabularies
-from bot.app.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
-from bot.services.reporting import Reporting
 from bot.adapters.slack import SlackAdapter
+from bot.app.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
+from bot.app.services import vocabularies
 from bot.services.front import Front
+from bot.services.reporting import Reporting
+from tests.fakes.forms import GOOD_FORM
 from tests.fakes.slack import TEAM, FakeSlack, FakeSlackAPI
 from tests.helpers import all_rows, stored_text
 
@@ -24,16 +25,20 @@ SECRET = "8f2b1c0e-signing-secret-for-tests"
 def slack_settings(database_url, slack_api) -> Settings:
     return Settings(
         database=DatabaseSettings(url=database_url),
-        slack=SlackSettings(bot_token="xoxb-test", signing_secret=SECRET, base_url=slack_api.base_url,
-                            mode="http", http_port=0),
-        teams=(TeamSettings(id="north", name="North locality", invite_code="JOIN-NORTH-7Q",
-                            members={"slack": [MEMBER]}),),
+        slack=SlackSettings(
+            bot_token="xoxb-test", signing_secret=SECRET, base_url=slack_api.base_url, mode="http", http_port=0
+        ),
+        teams=(
+            TeamSettings(id="north", name="North locality", invite_code="JOIN-NORTH-7Q", members={"slack": [MEMBER]}),
+        ),
     )
 
 
 @pytest.fixture
 async def slack(slack_settings, database, keys, clock, slack_api):
-    reporting = Reporting(database=database, keys=keys, settings=slack_settings, vocabularies=vocabularies(slack_settings), clock=clock)
+    reporting = Reporting(
+        database=database, keys=keys, settings=slack_settings, vocabularies=vocabularies(slack_settings), clock=clock
+    )
     adapter = SlackAdapter(slack_settings.slack, Front(reporting))
     await adapter.start()
     yield FakeSlack(f"http://127.0.0.1:{adapter.http_port}/slack/events", SECRET, slack_api)
@@ -58,25 +63,21 @@ async def open_modal(slack: FakeSlack, user: str = MEMBER) -> dict:
     return slack.api.views[-1]
 
 
-GOOD_FORM = {
-    "when": {"type": "datepicker", "selected_date": "2026-11-20"},
-    "where": {"type": "static_select", "selected_option": {"value": "case_transfer"}},
-    "who": {"type": "multi_static_select", "selected_options": [{"value": "social_worker"}, {"value": "child"}]},
-    "what": {"type": "plain_text_input", "value": "Case moved teams; the new worker's number 07700 900123 was never given."},
-    "action": {"type": "plain_text_input", "value": "Duty manager visited the family."},
-    "outcome": {"type": "radio_buttons", "selected_option": {"value": "left_at_risk"}},
-    "factors": {"type": "multi_static_select", "selected_options": [{"value": "handover"}]},
-    "stopped": {"type": "plain_text_input", "value": None},
-    "feedback": {"type": "radio_buttons", "selected_option": {"value": "yes"}},
-}
-
-
 async def test_the_slash_command_opens_the_whole_flow_on_one_screen(slack):
     view = await open_modal(slack)
 
     assert view["callback_id"] == "nearmiss-report"
     assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == [
-        "when", "where", "who", "what", "action", "outcome", "factors", "stopped", "feedback"]
+        "when",
+        "where",
+        "who",
+        "what",
+        "action",
+        "outcome",
+        "factors",
+        "stopped",
+        "feedback",
+    ]
     assert "call 999" in view["blocks"][0]["elements"][0]["text"]
     optional = {b["block_id"] for b in view["blocks"] if b.get("optional")}
     assert optional == {"factors", "stopped"}
@@ -128,10 +129,13 @@ async def test_field_errors_come_back_to_the_modal_and_nothing_is_stored(slack, 
     status, body = await slack.interact(slack.submission(MEMBER, view, bad))
 
     assert status == 200
-    assert json.loads(body) == {"response_action": "errors", "errors": {
-        "when": "That date is in the future. When did it happen?",
-        "what": "Please type a few words.",
-    }}
+    assert json.loads(body) == {
+        "response_action": "errors",
+        "errors": {
+            "when": "That date is in the future. When did it happen?",
+            "what": "Please type a few words.",
+        },
+    }
     assert (await all_rows(database))["reports"] == []
     status, body = await slack.interact(slack.submission(MEMBER, view, GOOD_FORM))
     assert status == 200 and not body, "the corrected form, same view, is accepted"
@@ -199,12 +203,28 @@ async def test_the_step_by_step_flow_in_a_direct_message(slack, database):
     await slack.interact(slack.tap(MEMBER, toggled, "Done ✔"))
     await said(api, MEMBER, "What happened?")
     seen = len(api.dm(MEMBER))
-    await slack.event({"type": "message", "channel_type": "im", "channel": "D0DM", "user": MEMBER,
-                       "text": "School raised a concern by email that sat unread for a week.", "ts": "1.1"})
+    await slack.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D0DM",
+            "user": MEMBER,
+            "text": "School raised a concern by email that sat unread for a week.",
+            "ts": "1.1",
+        }
+    )
     await said(api, MEMBER, "What was done straight away?", seen)
     seen = len(api.dm(MEMBER))
-    await slack.event({"type": "message", "channel_type": "im", "channel": "D0DM", "user": MEMBER,
-                       "text": "Visited the same day.", "ts": "1.2"})
+    await slack.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D0DM",
+            "user": MEMBER,
+            "text": "Visited the same day.",
+            "ts": "1.2",
+        }
+    )
     outcome = await said(api, MEMBER, "What was the outcome?", seen)
     await slack.interact(slack.tap(MEMBER, outcome, "Happened, no harm caused"))
     factors = await said(api, MEMBER, "What contributed?")
@@ -217,8 +237,9 @@ async def test_the_step_by_step_flow_in_a_direct_message(slack, database):
     await slack.interact(slack.tap(MEMBER, summary, "Submit"))
     await said(api, MEMBER, "Sent. Your reference is NM-")
     card = api.messages[summary["ts"]]
-    assert card["text"].startswith("Please check your report:") and len(card["blocks"]) == 1, \
+    assert card["text"].startswith("Please check your report:") and len(card["blocks"]) == 1, (
         "the card stays, its buttons gone, with the reference below"
+    )
 
     [report] = (await all_rows(database))["reports"]
     assert (report["setting"], report["involved"], report["grade"]) == ("education", ["education"], "no_harm")
@@ -235,8 +256,14 @@ async def test_a_retried_event_is_applied_once(slack, database):
     await slack.interact(slack.tap(MEMBER, who, "Done ✔"))
     await said(slack.api, MEMBER, "What happened?")
     seen = len(slack.api.dm(MEMBER))
-    typed = {"type": "message", "channel_type": "im", "channel": "D0DM", "user": MEMBER,
-             "text": "Assessment closed before the health visitor replied.", "ts": "2.1"}
+    typed = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": "D0DM",
+        "user": MEMBER,
+        "text": "Assessment closed before the health visitor replied.",
+        "ts": "2.1",
+    }
     await slack.event(typed, event_id="Ev0RETRY")
     await said(slack.api, MEMBER, "What was done straight away?", seen)
     await slack.event(typed, event_id="Ev0RETRY", retry=1)
@@ -267,8 +294,18 @@ async def test_files_in_a_direct_message_are_declined_and_the_draft_kept(slack, 
     await slack.command(MEMBER, "steps")
     await said(slack.api, MEMBER, "When did it happen?")
     seen = len(slack.api.dm(MEMBER))
-    await slack.event({"type": "message", "subtype": "file_share", "channel_type": "im", "channel": "D0DM",
-                       "user": MEMBER, "text": "", "files": [{"id": "F1", "name": "referral.pdf"}], "ts": "3.1"})
+    await slack.event(
+        {
+            "type": "message",
+            "subtype": "file_share",
+            "channel_type": "im",
+            "channel": "D0DM",
+            "user": MEMBER,
+            "text": "",
+            "files": [{"id": "F1", "name": "referral.pdf"}],
+            "ts": "3.1",
+        }
+    )
 
     await said(slack.api, MEMBER, "I can only take typed text", seen)
     await said(slack.api, MEMBER, "When did it happen?", seen + 1)
@@ -276,23 +313,40 @@ async def test_files_in_a_direct_message_are_declined_and_the_draft_kept(slack, 
 
 
 async def test_socket_mode_needs_no_public_address(slack_settings, database, keys, clock, slack_api):
-    settings = SlackSettings.model_validate(slack_settings.slack.model_dump() | {"mode": "socket", "app_token": "xapp-test"})
-    reporting = Reporting(database=database, keys=keys, settings=slack_settings, vocabularies=vocabularies(slack_settings), clock=clock)
+    settings = SlackSettings.model_validate(
+        slack_settings.slack.model_dump() | {"mode": "socket", "app_token": "xapp-test"}
+    )
+    reporting = Reporting(
+        database=database, keys=keys, settings=slack_settings, vocabularies=vocabularies(slack_settings), clock=clock
+    )
     adapter = SlackAdapter(settings, Front(reporting))
     await adapter.start()
     try:
-        ack = await slack_api.envelope("slash_commands", {
-            "team_id": TEAM, "user_id": MEMBER, "command": "/nearmiss", "text": "", "trigger_id": "1.2",
-            "channel_id": "C0GENERAL", "api_app_id": "A0APP",
-        })
+        ack = await slack_api.envelope(
+            "slash_commands",
+            {
+                "team_id": TEAM,
+                "user_id": MEMBER,
+                "command": "/nearmiss",
+                "text": "",
+                "trigger_id": "1.2",
+                "channel_id": "C0GENERAL",
+                "api_app_id": "A0APP",
+            },
+        )
         assert ack["envelope_id"] == "env-1"
         [opened] = await slack_api.wait_for("views.open")
         assert opened.params["trigger_id"] == "1.2"
         view = slack_api.views[-1]
-        ack = await slack_api.envelope("interactive", {
-            "type": "view_submission", "team": {"id": TEAM}, "user": {"id": MEMBER, "team_id": TEAM},
-            "view": {**view, "state": {"values": {k: {"value": v} for k, v in GOOD_FORM.items()}}},
-        })
+        ack = await slack_api.envelope(
+            "interactive",
+            {
+                "type": "view_submission",
+                "team": {"id": TEAM},
+                "user": {"id": MEMBER, "team_id": TEAM},
+                "view": {**view, "state": {"values": {k: {"value": v} for k, v in GOOD_FORM.items()}}},
+            },
+        )
         assert not (ack.get("payload") or {}).get("errors")
         await said(slack_api, MEMBER, "Sent. Your reference is NM-")
     finally:
@@ -302,16 +356,18 @@ async def test_socket_mode_needs_no_public_address(slack_settings, database, key
 
 async def test_typed_text_cannot_mention_the_channel_or_fake_a_link(slack):
     view = await open_modal(slack)
-    sneaky = GOOD_FORM | {"what": {"type": "plain_text_input",
-                                   "value": "<!channel> see <https://evil.invalid|the policy> & *this*"}}
+    sneaky = GOOD_FORM | {
+        "what": {"type": "plain_text_input", "value": "<!channel> see <https://evil.invalid|the policy> & *this*"}
+    }
     await slack.interact(slack.submission(MEMBER, view, sneaky))
     await said(slack.api, MEMBER, "Sent. Your reference is NM-")
 
     posts = [c.params for c in slack.api.calls if c.method == "chat.postMessage"]
     card = posts[0]
     assert "<!channel>" not in card["text"] and "&lt;!channel&gt;" in card["text"]
-    assert all(block["text"]["type"] == "plain_text" for p in posts for block in p["blocks"]
-               if block["type"] == "section")
+    assert all(
+        block["text"]["type"] == "plain_text" for p in posts for block in p["blocks"] if block["type"] == "section"
+    )
 
 
 async def test_an_older_copy_of_a_question_tapped_in_the_dm_gets_the_next_question_below(slack):

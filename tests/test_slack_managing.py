@@ -4,20 +4,21 @@ to the reporter (in their DMs and on the App Home) and the team channel's "you s
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from bot.app.runner import vocabularies
+from bot.adapters.slack import SlackAdapter
 from bot.app.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
-from bot.services.scheduled_posts import LEARNING, Digests
+from bot.app.services import vocabularies
+from bot.services.front import Front
 from bot.services.managing import Managing
 from bot.services.outbox_sender import OutboxSender
 from bot.services.reporting import Reporting
-from bot.adapters.slack import SlackAdapter
-from bot.services.front import Front
+from bot.services.scheduled_posts import LEARNING, Digests
+from tests.fakes.forms import GOOD_FORM
 from tests.fakes.slack import FakeSlack
-from tests.test_slack import GOOD_FORM, MEMBER, SECRET, open_modal, said
+from tests.test_slack import MEMBER, SECRET, open_modal, said
 
 MANAGER = "U0MANAGER4"
 LEAD = "U0LEAD9"
@@ -29,20 +30,32 @@ CHANGE = "Handover calls now include the family's new worker."
 def settings(database_url, slack_api) -> Settings:
     return Settings(
         database=DatabaseSettings(url=database_url),
-        slack=SlackSettings(bot_token="xoxb-test", signing_secret=SECRET, base_url=slack_api.base_url,
-                            mode="http", http_port=0),
-        teams=(TeamSettings(id="north", name="North locality", members={"slack": [MEMBER]},
-                            managers={"slack": [MANAGER]}, leads={"slack": [LEAD]}),
-               TeamSettings(id="south", name="South locality", managers={"slack": [OTHER_MANAGER]})),
+        slack=SlackSettings(
+            bot_token="xoxb-test", signing_secret=SECRET, base_url=slack_api.base_url, mode="http", http_port=0
+        ),
+        teams=(
+            TeamSettings(
+                id="north",
+                name="North locality",
+                members={"slack": [MEMBER]},
+                managers={"slack": [MANAGER]},
+                leads={"slack": [LEAD]},
+            ),
+            TeamSettings(id="south", name="South locality", managers={"slack": [OTHER_MANAGER]}),
+        ),
     )
 
 
 @pytest.fixture
 async def slack(settings, database, keys, clock, slack_api):
     words = vocabularies(settings)
-    adapter = SlackAdapter(settings.slack, Front(
-        Reporting(database=database, keys=keys, settings=settings, vocabularies=words, clock=clock),
-        Managing(database=database, keys=keys, settings=settings, vocabularies=words, clock=clock)))
+    adapter = SlackAdapter(
+        settings.slack,
+        Front(
+            Reporting(database=database, keys=keys, settings=settings, vocabularies=words, clock=clock),
+            Managing(database=database, keys=keys, settings=settings, vocabularies=words, clock=clock),
+        ),
+    )
     await adapter.start()
     outbox = OutboxSender(database=database, keys=keys, clock=clock, per_second=1000)
     outbox.adapters = {"slack": adapter}
@@ -84,7 +97,7 @@ async def test_a_manager_triages_in_slack_and_the_lead_is_alerted(slack, databas
     await slack.command(OTHER_MANAGER, f"open {reference}")
     assert "No report" in (await said(slack.api, OTHER_MANAGER, "No report"))["text"]
 
-    clock.now = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
+    clock.now = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
     digests = Digests(database=database, keys=keys, settings=settings, clock=clock)
     assert await digests.run("north")
     assert await outbox.drain() == 2
@@ -95,12 +108,21 @@ async def test_a_manager_triages_in_slack_and_the_lead_is_alerted(slack, databas
 
 
 async def type_in_dm(slack: FakeSlack, user: str, text: str) -> None:
-    await slack.event({"type": "message", "channel_type": "im", "channel": f"D{user}", "user": user, "text": text,
-                       "ts": f"{len(slack.api.messages)}.5"})
+    await slack.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": f"D{user}",
+            "user": user,
+            "text": text,
+            "ts": f"{len(slack.api.messages)}.5",
+        }
+    )
 
 
 async def test_a_slack_reporter_hears_what_changed_sees_it_at_home_and_the_channel_is_told(
-        slack, database, keys, settings, clock):
+    slack, database, keys, settings, clock
+):
     slack, outbox = slack
     await slack.interact(slack.submission(MEMBER, await open_modal(slack), GOOD_FORM))
     reference = re.search(r"NM-\w{4}-\w{4}", (await said(slack.api, MEMBER, "Sent. Your reference"))["text"]).group()
@@ -129,9 +151,10 @@ async def test_a_slack_reporter_hears_what_changed_sees_it_at_home_and_the_chann
     await tap(slack, MANAGER, listed, " done")
     assert (await said(slack.api, MANAGER, "Action AC-", asked))["text"].endswith("marked done.")
     north, south = settings.teams
-    settings = settings.model_copy(update={"teams": (north.model_copy(update={"channel": {"slack": "C0NORTH"}}),
-                                                     south)})
-    clock.now = datetime(2026, 12, 7, 10, 1, tzinfo=timezone.utc)
+    settings = settings.model_copy(
+        update={"teams": (north.model_copy(update={"channel": {"slack": "C0NORTH"}}), south)}
+    )
+    clock.now = datetime(2026, 12, 7, 10, 1, tzinfo=UTC)
     assert await Digests(database=database, keys=keys, settings=settings, clock=clock).run("north", LEARNING)
     assert await outbox.drain() == 2  # the reporter's "now in place", and the channel's post
     [post] = [m for m in slack.api.messages.values() if m["channel"] == "C0NORTH"]

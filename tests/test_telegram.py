@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.app.config import TelegramSettings
-from bot.app.runner import sweep_drafts, vocabularies
+from bot.app.scheduler import sweep_drafts
+from bot.app.services import vocabularies
 from bot.services.reporting import Reporting
 from flows.chat import Action, Button, Message
 from tests.conftest import INVITE, MEMBER, Chat, start_bot
@@ -260,16 +261,16 @@ async def test_a_restart_mid_report_carries_on_where_the_reporter_was(
     assert report["setting"] == "police_court" and report["involved"] == ["police"]
 
 
-async def test_an_idle_draft_expires_with_a_gentle_message(chat, bot, reporting, database, clock):
+async def test_an_idle_draft_expires_with_a_gentle_message(chat, bot, housekeeping, database, clock):
     await chat.say("/report")
     await chat.tap("Today")
     old_question = chat.last_keyboard
     clock.advance(hours=23)
-    await sweep_drafts(reporting, {"telegram": bot[0]})
+    await sweep_drafts(housekeeping, {"telegram": bot[0]})
     assert len((await all_rows(database))["drafts"]) == 1, "not yet idle for 24 hours"
 
     clock.advance(hours=2)
-    await sweep_drafts(reporting, {"telegram": bot[0]})
+    await sweep_drafts(housekeeping, {"telegram": bot[0]})
 
     assert chat.last["text"].startswith("Your unfinished report was cleared after 24 hours")
     rows = await all_rows(database)
@@ -390,14 +391,14 @@ async def test_a_flood_limit_reply_is_waited_out_and_the_message_still_arrives(c
     assert len(sends) == 3, "the refused send was tried again, once"
 
 
-async def test_a_reporter_who_blocked_the_bot_does_not_stop_the_sweep(telegram_api, bot, reporting, database, clock):
+async def test_a_reporter_who_blocked_the_bot_does_not_stop_the_sweep(telegram_api, bot, housekeeping, database, clock):
     first, second = Chat(telegram_api, bot[1], MEMBER), Chat(telegram_api, bot[1], 2002)
     for chat in (first, second):
         await chat.say("/report")
     clock.advance(hours=25)
     telegram_api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
 
-    await sweep_drafts(reporting, {"telegram": bot[0]})
+    await sweep_drafts(housekeeping, {"telegram": bot[0]})
 
     assert (await all_rows(database))["drafts"] == []
     notes = [

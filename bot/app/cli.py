@@ -134,7 +134,7 @@ async def _database(settings: Settings):
 
 async def _open(settings: Settings):
     """Returns the services, on a migrated database whose data the loaded keys can read."""
-    from bot.app.runner import Services
+    from bot.app.services import Services
     from storage import report_store
 
     keys = KeySource(settings.keys.file)

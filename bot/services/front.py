@@ -5,7 +5,8 @@ a stranger is refused by the service). Adapters parse and render; they do not ro
 from dataclasses import dataclass
 
 from bot.services.managing import Managing
-from bot.services.reporting import FormResult, OwnReport, Reporting
+from bot.services.progress import OwnReport
+from bot.services.reporting import FormResult, Reporting
 from bot.services.sender import Sender
 from flows import messages as M
 from flows.chat import Action, Answer, Message, decode_button
@@ -47,7 +48,7 @@ class Front:
                         return stopped.messages
                 return await self.reporting.answer(sender, Answer(Action.CANCEL))
             case Command.STATUS:
-                return await self.reporting.status(sender, argument)
+                return await self.reporting.progress.status(sender, argument)
         return await self._managers_command(sender, command, argument)
 
     async def text(self, sender: Sender, text: str) -> list[Message]:
@@ -79,7 +80,7 @@ class Front:
         return await self.reporting.is_member(sender)
 
     async def own_reports(self, sender: Sender) -> list[OwnReport]:
-        return await self.reporting.own_reports(sender)
+        return await self.reporting.progress.own_reports(sender)
 
     def manager_help(self, sender: Sender) -> list[Message]:
         """Returns the managers' commands, to a manager only."""

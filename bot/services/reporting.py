@@ -1,6 +1,6 @@
-"""What a reporter does: join a team, answer the report's questions one by one or on one form,
-and look up their reports' progress. Each answer is applied to their stored draft in one unit of
-work, and the messages returned only after it has committed."""
+"""What a reporter does: join a team, and answer the report's questions one by one or on one
+form. Each answer is applied to their stored draft in one unit of work, and the messages are
+returned only after it has committed."""
 
 import logging
 from collections.abc import Awaitable, Callable
@@ -8,9 +8,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import limits
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,25 +15,25 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.app.config import Settings
 from bot.services.alerts import queue_alert, submission_alert
 from bot.services.button_signing import genuine, signed
-from bot.services.sender import Notice, Refused, Sender
+from bot.services.progress import Progress
+from bot.services.reporters import Reporters
+from bot.services.sender import Refused, Sender
 from flows import messages as M
 from flows.chat import Answer, Message
 from flows.clock import Clock, utcnow
 from flows.commands import Command, Vocabularies
 from flows.draft import DraftState, Outcome, ReportContent
 from flows.engine import ReportEngine
-from flows.feedback import progress
 from flows.messages import _
 from flows.report_flow import REPORT_FLOW
-from storage import outbox_store, report_store, triage_store
+from storage import report_store
 from storage.database import Database
-from storage.keys import KeyProblem, Keys, KeySource, Pseudonym, in_force
+from storage.keys import Keys, KeySource, Pseudonym
 from storage.models import Draft
 
 log = logging.getLogger(__name__)
 
 FORM_PROBLEM_FIELD = REPORT_FLOW[-1].key  # a form's last question, by its submit button
-EVENT_MEMORY = timedelta(days=2)  # platforms redeliver unconfirmed events for a day; remember them for two
 
 
 @dataclass(frozen=True)
@@ -45,12 +42,6 @@ class FormResult:
 
     errors: dict[str, str]
     messages: list[Message]
-
-
-@dataclass(frozen=True)
-class OwnReport:
-    reference: str
-    progress: list[str]  # its status and the changes it led to, a line each
 
 
 Work = Callable[[Sender], Awaitable[list[Message]]]
@@ -67,37 +58,31 @@ class Reporting:
         clock: Clock = utcnow,
     ) -> None:
         self._database = database
-        self._key_source = keys
         self._settings = settings
         self._vocabularies = vocabularies
         self._clock = clock
+        self.reporters = Reporters(keys=keys, settings=settings, vocabularies=vocabularies, clock=clock)
+        self.progress = Progress(database=database, reporters=self.reporters, settings=settings)
         self.lists = settings.lists.to_lists()
         self._engine = ReportEngine(self.lists)
         self._idle = timedelta(hours=settings.drafts.expire_after_hours)
-        # In memory, per process: a burst limit, not an account of anyone's activity.
-        # limits' sliding-window counter: its moving window's in-memory storage hands every
-        # reporter's hits to a thread each time it expires them, costing more than an update.
-        self._limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
-        self._limit = limits.parse(settings.limits.per_reporter)
-        self._status_misses = limits.parse(settings.limits.status_misses)
 
     def today(self) -> date:
         """Returns today's date where the reporters are."""
-        return self._today(self._clock())
+        return self.reporters.today()
 
     async def is_member(self, sender: Sender) -> bool:
         """Says whether the sender may report; stores nothing."""
         async with self._database.unit() as session:
-            return await self._team(session, sender) is not None
+            return await self.reporters.team(session, sender) is not None
 
     def help(self, sender: Sender) -> list[Message]:
         """Returns the help text, in the sender's platform's words."""
-        words = self._vocabularies[sender.platform]
-        return [Message(_(words.help).format(command=words.command))]
+        return [self.reporters.help(sender.platform)]
 
     async def join(self, sender: Sender, code: str) -> list[Message]:
         """Adds the sender to the team whose invite code they gave."""
-        if not await self._within_limit(sender):
+        if not await self.reporters.within_limit(sender):
             return [Message(_(M.SLOW_DOWN), retry=True)]
         team = next(
             (
@@ -109,12 +94,12 @@ class Reporting:
         )
         if team is None:
             return [Message(_(M.BAD_INVITE))]
-        now, reporter = self._clock(), self._pseudonym(sender)
+        now, reporter = self._clock(), self.reporters.pseudonym(sender)
         async with self._database.unit() as session:
             if not await self._first_delivery(session, sender, now):
                 return []
             await report_store.join_team(session, reporter=reporter.value, team=team.id, now=now)
-        return [Message(_(M.JOINED).format(team=team.name, start=self._word(sender.platform, Command.REPORT)))]
+        return [Message(_(M.JOINED).format(team=team.name, start=self.reporters.word(sender.platform, Command.REPORT)))]
 
     async def start(self, sender: Sender) -> list[Message]:
         """Starts a report, or carries on with the one in progress."""
@@ -134,13 +119,13 @@ class Reporting:
 
     async def submit_form(self, sender: Sender, values: dict[str, Any]) -> FormResult:
         """Stores a report answered on one screen, or returns what to correct, keeping nothing."""
-        if not await self._within_limit(sender):
+        if not await self.reporters.within_limit(sender):
             return FormResult({FORM_PROBLEM_FIELD: _(M.SLOW_DOWN)}, [])
         now = self._clock()
-        filled = self._engine.fill(values, today=self._today(now))
+        filled = self._engine.fill(values, today=self.reporters.today(now))
         if filled.errors:
             return FormResult(filled.errors, [])
-        reporter = self._pseudonym(sender)
+        reporter = self.reporters.pseudonym(sender)
         try:
             async with self._database.unit() as session:
                 team = await self._admit(session, sender, now)
@@ -164,94 +149,10 @@ class Reporting:
         card = Message(f"{_(M.YOUR_REPORT)}\n\n{self._engine.card(filled.state)}")
         return FormResult({}, [card, *(Message(note) for note in filled.notes), acknowledgement])
 
-    async def own_reports(self, sender: Sender) -> list[OwnReport]:
-        """Returns the sender's own reports and their progress, found through their pseudonym."""
-        async with self._database.unit() as session:
-            reports = await report_store.reports_by(session, reporters=self._every_pseudonym(sender))
-            return [
-                OwnReport(
-                    r.reference,
-                    progress(r, await triage_store.actions_for(session, report_id=r.id), self._settings.zone),
-                )
-                for r in reports
-            ]
-
-    async def status(self, sender: Sender, reference: str) -> list[Message]:
-        """Returns a report's progress and the changes agreed because of it, for its reference:
-        how a reporter who kept no contact hears back. Members only, their own team's reports
-        only, rate-limited, and a few unknown references at most."""
-        if not await self._within_limit(sender):
-            return [Message(_(M.SLOW_DOWN), retry=True)]
-        ask = _(M.STATUS_ASK).format(command=self._word(sender.platform, Command.STATUS))
-        if not reference.strip():  # their own reports, found through their pseudonym, for a lost code
-            own = ["\n".join(r.progress) for r in await self.own_reports(sender)]
-            return [Message("\n\n".join([_(M.STATUS_YOURS), *own, ask]) if own else ask)]
-        pseudonym = self._pseudonym(sender)
-        if not await self._limiter.test(self._status_misses, "status-miss", pseudonym.value):
-            return [Message(_(M.STATUS_TOO_MANY_MISSES))]
-        async with self._database.unit() as session:
-            team = await self._team(session, sender)
-            if team is None:
-                return [Message(_(M.NOT_A_MEMBER))]
-            report = await report_store.report_with_reference(session, reference=reference)
-            if report is None or report.team != team:
-                await self._limiter.hit(self._status_misses, "status-miss", pseudonym.value)
-                return [Message(_(M.STATUS_UNKNOWN).format(reference=reference.strip()[:16]))]
-            actions = await triage_store.actions_for(session, report_id=report.id)
-        return [Message("\n".join(progress(report, actions, self._settings.zone)))]
-
-    async def sweep(self) -> list[Notice]:
-        """Deletes drafts left idle too long and returns a gentle note for each reporter; deletes
-        what the retention periods say is kept no longer; forgets events too old to be redelivered."""
-        notices, now = [], self._clock()
-        retention = self._settings.retention
-        contacts_before = now - timedelta(days=retention.contacts_days)
-        async with self._database.unit() as session:
-            await report_store.forget_events(session, before=now - EVENT_MEMORY)
-            await report_store.purge(
-                session,
-                contacts_before=contacts_before,
-                closed_before=now - timedelta(days=retention.closed_reports_days)
-                if retention.closed_reports_days
-                else None,
-            )
-            await outbox_store.give_up_on_old(session, queued_before=contacts_before, now=now)
-        async with self._database.unit() as session:
-            expired = [draft.id for draft in await report_store.expired_drafts(session, now=now)]
-        for draft_id in expired:  # one at a time: one bad draft must not keep the others
-            try:
-                notice = await self._expire(draft_id, now)
-            except StaleDataError:
-                continue  # the reporter came back just now; the draft is theirs again
-            if notice is not None:
-                notices.append(notice)
-        if notices:
-            log.info("expired %d idle drafts", len(notices))
-        return notices
-
-    async def _expire(self, draft_id: str, now: datetime) -> Notice | None:
-        """Deletes one idle draft; returns the note for its reporter if they can be reached."""
-        async with self._database.unit() as session:
-            draft = await report_store.get_draft_by_id(session, draft_id=draft_id)
-            if draft is None or draft.expires_at > now:
-                return None
-            try:
-                address = await report_store.open_draft_contact(session, keys=self._keyring(), draft_id=draft.id)
-            except KeyProblem:
-                address = None  # its key is gone: the draft goes all the same, with no note
-                log.error("an idle draft's contact could not be opened; deleted without a note")
-            await report_store.delete_draft(session, draft=draft)
-        if not address:
-            return None
-        return Notice(address["platform"], address["chat"], self._expired_message(address["platform"]))
-
     # Inside one unit of work each.
 
-    async def _within_limit(self, sender: Sender) -> bool:
-        return await self._limiter.hit(self._limit, self._pseudonym(sender).value)
-
     async def _guarded(self, sender: Sender, work: Work) -> list[Message]:
-        if not await self._within_limit(sender):
+        if not await self.reporters.within_limit(sender):
             return [Message(_(M.SLOW_DOWN), retry=True)]
         return await self._handled(sender, work)
 
@@ -271,12 +172,12 @@ class Reporting:
             return [Message(_(M.BUSY), retry=True)]
 
     async def _start(self, sender: Sender) -> list[Message]:
-        now, reporter = self._clock(), self._pseudonym(sender)
+        now, reporter = self._clock(), self.reporters.pseudonym(sender)
         async with self._database.unit() as session:
             team = await self._admit(session, sender, now)
-            draft = await report_store.get_draft(session, reporters=self._every_pseudonym(sender))
+            draft = await report_store.get_draft(session, reporters=self.reporters.every_pseudonym(sender))
             if draft is None or await self._expire_if_idle(session, draft):
-                turn = self._engine.start(today=self._today(now))
+                turn = self._engine.start(today=self.reporters.today(now))
                 draft = await report_store.add_draft(
                     session,
                     reporter=reporter.value,
@@ -287,27 +188,27 @@ class Reporting:
                     expires_at=now + self._idle,
                 )
             else:
-                turn = self._engine.resume(DraftState.from_json(draft.state), today=self._today(now))
+                turn = self._engine.resume(DraftState.from_json(draft.state), today=self.reporters.today(now))
                 await report_store.save_draft(
                     session, draft=draft, state=draft.state, now=now, expires_at=now + self._idle
                 )
             await report_store.seal_contact(
-                session, keys=self._keyring(), draft_id=draft.id, now=now, address=sender.address()
+                session, keys=self.reporters.keys(), draft_id=draft.id, now=now, address=sender.address()
             )
         return self._signed(turn.messages, reporter, draft.id)
 
     async def _answer(self, sender: Sender, answer: Answer) -> list[Message]:
-        now, reporter = self._clock(), self._pseudonym(sender)
+        now, reporter = self._clock(), self.reporters.pseudonym(sender)
         async with self._database.unit() as session:
             await self._admit(session, sender, now)
             draft = await self._open_draft(session, sender)
             if await self._expire_if_idle(session, draft):
-                return [self._expired_message(sender.platform)]
+                return [self.reporters.expired(sender.platform)]
             state = DraftState.from_json(draft.state)
-            if not genuine(self._keyring(), answer, reporter, draft.id):
-                prompt = self._engine.prompt(state, today=self._today(now))
+            if not genuine(self.reporters.keys(), answer, reporter, draft.id):
+                prompt = self._engine.prompt(state, today=self.reporters.today(now))
                 return self._signed([Message(_(M.STALE_BUTTON)), prompt], reporter, draft.id)
-            turn = self._engine.advance(state, answer, today=self._today(now))
+            turn = self._engine.advance(state, answer, today=self.reporters.today(now))
             if turn.outcome is Outcome.CANCELLED:
                 await report_store.delete_draft(session, draft=draft)
             elif turn.outcome is Outcome.SUBMITTED:
@@ -355,14 +256,14 @@ class Reporting:
             await report_store.delete_draft(session, draft=draft)
         elif address is not None:
             await report_store.seal_contact(
-                session, keys=self._keyring(), address=address, now=now, report_id=report.id
+                session, keys=self.reporters.keys(), address=address, now=now, report_id=report.id
             )
         alert = submission_alert(content.grade, self.lists)
         if alert is not None:
             kind, reason = alert
             await queue_alert(
                 session,
-                keys=self._keyring(),
+                keys=self.reporters.keys(),
                 settings=self._settings,
                 lists=self.lists,
                 vocabularies=self._vocabularies,
@@ -376,19 +277,19 @@ class Reporting:
         return Message(f"{_(M.SUBMITTED).format(reference=report.reference)}\n{_(follow_up)}")
 
     async def _where_am_i(self, sender: Sender) -> list[Message]:
-        now, reporter = self._clock(), self._pseudonym(sender)
+        now, reporter = self._clock(), self.reporters.pseudonym(sender)
         async with self._database.unit() as session:
-            if await self._team(session, sender) is None:
+            if await self.reporters.team(session, sender) is None:
                 return [Message(_(M.NOT_A_MEMBER))]
             draft = await self._open_draft(session, sender)
             if await self._expire_if_idle(session, draft):
-                return [self._expired_message(sender.platform)]
-            prompt = self._engine.prompt(DraftState.from_json(draft.state), today=self._today(now))
+                return [self.reporters.expired(sender.platform)]
+            prompt = self._engine.prompt(DraftState.from_json(draft.state), today=self.reporters.today(now))
             return self._signed([prompt], reporter, draft.id)
 
     async def _admit(self, session: AsyncSession, sender: Sender, now: datetime) -> str:
         """Returns the sender's team; refuses a stranger, and a redelivery with nothing to say."""
-        team = await self._team(session, sender)
+        team = await self.reporters.team(session, sender)
         if team is None:
             raise Refused([Message(_(M.NOT_A_MEMBER))])
         if not await self._first_delivery(session, sender, now):
@@ -403,9 +304,9 @@ class Reporting:
 
     async def _open_draft(self, session: AsyncSession, sender: Sender) -> Draft:
         """Returns the reporter's draft; refuses when there is none."""
-        draft = await report_store.get_draft(session, reporters=self._every_pseudonym(sender))
+        draft = await report_store.get_draft(session, reporters=self.reporters.every_pseudonym(sender))
         if draft is None:
-            raise Refused([Message(_(M.NO_DRAFT).format(start=self._word(sender.platform, Command.REPORT)))])
+            raise Refused([Message(_(M.NO_DRAFT).format(start=self.reporters.word(sender.platform, Command.REPORT)))])
         return draft
 
     async def _expire_if_idle(self, session: AsyncSession, draft: Draft) -> bool:
@@ -416,42 +317,5 @@ class Reporting:
         await session.flush()
         return True
 
-    def _expired_message(self, platform: str) -> Message:
-        hours = f"{self._settings.drafts.expire_after_hours:g}"
-        return Message(_(M.EXPIRED).format(hours=hours, start=self._word(platform, Command.REPORT)))
-
-    def _word(self, platform: str, command: Command) -> str:
-        """Returns what a person on this platform sends for a command."""
-        return self._vocabularies[platform][command]
-
-    async def _team(self, session: AsyncSession, sender: Sender) -> str | None:
-        for team in self._settings.teams:  # a team's managers may report in it too
-            if sender.user_id in team.members.get(sender.platform, ()) + team.managers.get(sender.platform, ()):
-                return team.id
-        configured = {team.id for team in self._settings.teams}
-        joined = [
-            t
-            for t in await report_store.teams_joined(session, reporters=self._every_pseudonym(sender))
-            if t in configured
-        ]
-        return joined[0] if joined else None
-
     def _signed(self, messages: list[Message], reporter: Pseudonym, draft_id: str) -> list[Message]:
-        return signed(self._keyring(), messages, reporter, draft_id)
-
-    def _pseudonym(self, sender: Sender) -> Pseudonym:
-        return self._keyring().pseudonym(platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id)
-
-    def _every_pseudonym(self, sender: Sender) -> list[str]:
-        """Returns the sender's pseudonyms under every loaded key: rows made before a rotation
-        are still theirs."""
-        every = self._keyring().every_pseudonym(
-            platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id
-        )
-        return [p.value for p in every]
-
-    def _keyring(self) -> Keys:
-        return in_force(self._key_source)
-
-    def _today(self, now: datetime) -> date:
-        return now.astimezone(self._settings.zone).date()
+        return signed(self.reporters.keys(), messages, reporter, draft_id)

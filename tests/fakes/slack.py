@@ -77,8 +77,9 @@ class FakeSlackAPI:
         if self._failures.get(method):
             status = self._failures[method].pop(0)
             if status == 429:
-                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
-                                         headers={"Retry-After": "1"})
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+                )
             return web.Response(status=status, text="upstream failure")
         if request.content_type == "application/json":
             params = await request.json()
@@ -92,8 +93,12 @@ class FakeSlackAPI:
             result |= {"team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT", "url": "https://x.invalid/"}
         elif method == "chat.postMessage":
             ts = f"{time.time():.0f}.{next(self._ts):06d}"
-            self.messages[ts] = {"ts": ts, "channel": params["channel"], "text": params.get("text", ""),
-                                 "blocks": params.get("blocks") or []}
+            self.messages[ts] = {
+                "ts": ts,
+                "channel": params["channel"],
+                "text": params.get("text", ""),
+                "blocks": params.get("blocks") or [],
+            }
             self._by_channel.setdefault(params["channel"], []).append(ts)
             self._changed_in(params["channel"])
             result |= {"ts": ts, "channel": params["channel"], "message": self.messages[ts]}
@@ -110,8 +115,11 @@ class FakeSlackAPI:
             result |= {"file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
         elif method == "files.completeUploadExternal":
             for file in params["files"]:
-                self.files[file["id"]] |= {"title": file.get("title"), "channel": params.get("channel_id"),
-                                           "shared": True}
+                self.files[file["id"]] |= {
+                    "title": file.get("title"),
+                    "channel": params.get("channel_id"),
+                    "shared": True,
+                }
             result |= {"files": [{"id": f["id"]} for f in params["files"]]}
         elif method in ("views.open", "views.publish", "views.update"):
             view = {"id": f"V{next(self._views):08d}", **(params.get("view") or {})}
@@ -127,8 +135,7 @@ class FakeSlackAPI:
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
         self._sockets.append(socket)
-        await socket.send_json({"type": "hello", "num_connections": 1,
-                                "connection_info": {"app_id": "A0APP"}})
+        await socket.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0APP"}})
         async for frame in socket:
             if frame.type == aiohttp.WSMsgType.TEXT:
                 ack = json.loads(frame.data)
@@ -142,8 +149,14 @@ class FakeSlackAPI:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._sockets)), timeout)
         envelope_id = f"env-{next(self._envelopes)}"
-        await self._sockets[-1].send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
-                                           "accepts_response_payload": kind != "events_api"})
+        await self._sockets[-1].send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+            }
+        )
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: envelope_id in self.acks), timeout)
         return self.acks[envelope_id]
@@ -158,6 +171,7 @@ class FakeSlackAPI:
 
     async def wait_for(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
         """Waits until `method` has been called `count` times in all; returns those calls."""
+
         def matching() -> list[Call]:
             return [c for c in self.calls if c.method == method]
 
@@ -211,11 +225,20 @@ class FakeSlack:
         return f"{next(self._ids)}.{time.monotonic_ns()}"
 
     def command_body(self, user: str, text: str = "", command: str = "/nearmiss") -> str:
-        return urlencode({
-            "token": "legacy", "team_id": TEAM, "team_domain": "council", "channel_id": "C0GENERAL",
-            "user_id": user, "command": command, "text": text, "api_app_id": "A0APP",
-            "trigger_id": self._trigger(), "response_url": f"http://127.0.0.1:{self.api.port}/respond/r1",
-        })
+        return urlencode(
+            {
+                "token": "legacy",
+                "team_id": TEAM,
+                "team_domain": "council",
+                "channel_id": "C0GENERAL",
+                "user_id": user,
+                "command": command,
+                "text": text,
+                "api_app_id": "A0APP",
+                "trigger_id": self._trigger(),
+                "response_url": f"http://127.0.0.1:{self.api.port}/respond/r1",
+            }
+        )
 
     def interaction_body(self, payload: dict[str, Any]) -> str:
         return urlencode({"payload": json.dumps(payload)})
@@ -226,35 +249,60 @@ class FakeSlack:
     async def interact(self, payload: dict[str, Any]) -> tuple[int, str]:
         return await self.post(self.interaction_body(payload), "application/x-www-form-urlencoded")
 
-    async def event(self, event: dict[str, Any], event_id: str | None = None,
-                    retry: int | None = None) -> tuple[int, str]:
-        body = json.dumps({
-            "token": "legacy", "team_id": TEAM, "api_app_id": "A0APP", "type": "event_callback",
-            "event_id": event_id or f"Ev{next(self._ids):08d}", "event_time": int(time.time()), "event": event,
-        })
-        headers = self.sign(body) | ({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
-                                     if retry else {})
+    async def event(
+        self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None
+    ) -> tuple[int, str]:
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": TEAM,
+                "api_app_id": "A0APP",
+                "type": "event_callback",
+                "event_id": event_id or f"Ev{next(self._ids):08d}",
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
+        headers = self.sign(body) | (
+            {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
+        )
         return await self.post(body, "application/json", headers)
 
     def shortcut(self, user: str) -> dict[str, Any]:
-        return {"type": "shortcut", "callback_id": "nearmiss_report", "trigger_id": self._trigger(),
-                "user": {"id": user, "team_id": TEAM}, "team": {"id": TEAM}}
+        return {
+            "type": "shortcut",
+            "callback_id": "nearmiss_report",
+            "trigger_id": self._trigger(),
+            "user": {"id": user, "team_id": TEAM},
+            "team": {"id": TEAM},
+        }
 
     def submission(self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
         return {
-            "type": "view_submission", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
+            "type": "view_submission",
+            "team": {"id": TEAM},
+            "user": {"id": user, "team_id": TEAM},
             "trigger_id": self._trigger(),
             "view": {**view, "state": {"values": {key: {"value": field} for key, field in values.items()}}},
         }
 
     def tap(self, user: str, message: dict[str, Any], label: str) -> dict[str, Any]:
-        matches = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
-                   if e["text"]["text"].endswith(label)]
+        matches = [
+            e
+            for b in message["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["text"]["text"].endswith(label)
+        ]
         assert len(matches) == 1, f"{label!r} is not one button of {message['blocks']}"
         return {
-            "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
-            "trigger_id": self._trigger(), "api_app_id": "A0APP",
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": user, "team_id": TEAM},
+            "trigger_id": self._trigger(),
+            "api_app_id": "A0APP",
             "container": {"type": "message", "channel_id": message["channel"], "message_ts": message["ts"]},
-            "channel": {"id": message["channel"]}, "message": {"ts": message["ts"], "text": message["text"]},
+            "channel": {"id": message["channel"]},
+            "message": {"ts": message["ts"], "text": message["text"]},
             "actions": [{**matches[0], "block_id": "b", "action_ts": str(time.time())}],
         }

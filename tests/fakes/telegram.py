@@ -144,8 +144,7 @@ class FakeBotAPI:
         _set_markup(message, params.get("reply_markup"))
         return _ok(message)
 
-    def fail(self, method: str, code: int, description: str, *, times: int = 1,
-             retry_after: int | None = None) -> None:
+    def fail(self, method: str, code: int, description: str, *, times: int = 1, retry_after: int | None = None) -> None:
         """Makes the next calls of a method fail as Telegram would."""
         self._failures.setdefault(method, []).extend([(code, description, retry_after)] * times)
 

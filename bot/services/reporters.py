@@ -1,0 +1,80 @@
+"""Who a reporter is to nearmiss: their pseudonyms under every loaded key, their team, their
+burst limit, and the words their platform uses. Shared by the reporter-side services."""
+
+from datetime import date, datetime
+
+import limits
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app.config import Settings
+from bot.services.sender import Sender
+from flows import messages as M
+from flows.chat import Message
+from flows.clock import Clock
+from flows.commands import Command, Vocabularies
+from flows.messages import _
+from storage import report_store
+from storage.keys import Keys, KeySource, Pseudonym, in_force
+
+
+class Reporters:
+    def __init__(self, *, keys: Keys | KeySource, settings: Settings, vocabularies: Vocabularies, clock: Clock) -> None:
+        self._key_source = keys
+        self._settings = settings
+        self._vocabularies = vocabularies
+        self.clock = clock
+        # In memory, per process: a burst limit, not an account of anyone's activity.
+        # limits' sliding-window counter: its moving window's in-memory storage hands every
+        # reporter's hits to a thread each time it expires them, costing more than an update.
+        self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self._limit = limits.parse(settings.limits.per_reporter)
+
+    async def within_limit(self, sender: Sender) -> bool:
+        """Counts one event against the sender's burst limit; says whether it is within it."""
+        return await self.limiter.hit(self._limit, self.pseudonym(sender).value)
+
+    async def team(self, session: AsyncSession, sender: Sender) -> str | None:
+        """Returns the team the sender reports in: named in the config, or joined with a code."""
+        for team in self._settings.teams:  # a team's managers may report in it too
+            if sender.user_id in team.members.get(sender.platform, ()) + team.managers.get(sender.platform, ()):
+                return team.id
+        configured = {team.id for team in self._settings.teams}
+        joined = [
+            t
+            for t in await report_store.teams_joined(session, reporters=self.every_pseudonym(sender))
+            if t in configured
+        ]
+        return joined[0] if joined else None
+
+    def pseudonym(self, sender: Sender) -> Pseudonym:
+        return self.keys().pseudonym(platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id)
+
+    def every_pseudonym(self, sender: Sender) -> list[str]:
+        """Returns the sender's pseudonyms under every loaded key: rows made before a rotation
+        are still theirs."""
+        every = self.keys().every_pseudonym(
+            platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id
+        )
+        return [p.value for p in every]
+
+    def keys(self) -> Keys:
+        return in_force(self._key_source)
+
+    def word(self, platform: str, command: Command) -> str:
+        """Returns what a person on this platform sends for a command."""
+        return self._vocabularies[platform][command]
+
+    def help(self, platform: str) -> Message:
+        words = self._vocabularies[platform]
+        return Message(_(words.help).format(command=words.command))
+
+    def expired(self, platform: str) -> Message:
+        """Returns the note for a reporter whose idle draft was cleared."""
+        hours = f"{self._settings.drafts.expire_after_hours:g}"
+        return Message(_(M.EXPIRED).format(hours=hours, start=self.word(platform, Command.REPORT)))
+
+    def today(self, now: datetime | None = None) -> date:
+        """Returns the date where the reporters are, now or at the time given."""
+        return (now or self.clock()).astimezone(self._settings.zone).date()

@@ -13,8 +13,8 @@ from bot.services.front import Front
 from bot.services.managing import Managing
 from bot.services.outbox_sender import OutboxSender
 from bot.services.reporting import Reporting
-from tests.fakes.slack import FakeSlack
 from tests.fakes.forms import GOOD_FORM
+from tests.fakes.slack import FakeSlack
 from tests.test_slack import MEMBER, SECRET, said
 
 COMMAND = "/safeguard"

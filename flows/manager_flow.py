@@ -6,6 +6,7 @@ import copy
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from flows import messages as M
 from flows.chat import Message
@@ -84,6 +85,11 @@ Answers = dict[str, str | list[str]]
 class ManagerState:
     awaiting: Awaiting = Awaiting.NOTHING
     data: Answers = field(default_factory=dict)
+
+
+def manager_state(awaiting: str, data: dict[str, Any]) -> ManagerState:
+    """Returns a manager's session as stored."""
+    return ManagerState(Awaiting(awaiting), dict(data))
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What managers do in chat: list and open their teams' reports, triage them, link them,
 record root causes and actions. Never who reported; every read and change is audited.
 
-A tapped button is looked up in one table of handlers by its verb; a typed answer is read by
+A tap about a report is handled in bot/services/manager_taps.py; a typed answer is read by
 the manager conversations' engine (flows/manager_flow.py)."""
 
 import logging
@@ -11,23 +11,14 @@ from datetime import date, timedelta
 
 from bot.app.config import Settings
 from bot.services.casework import Casework
+from bot.services.manager_taps import ReportTaps, Tap
 from bot.services.sender import Sender
 from flows import messages as M
 from flows import triage
 from flows.chat import Answer, Message
 from flows.clock import Clock, utcnow
 from flows.commands import Command, Vocabularies
-from flows.lifecycle import Status, may_move
-from flows.manager_flow import (
-    LINK,
-    NEW_ACTION,
-    ROOT_CAUSE,
-    Awaiting,
-    Conversation,
-    Finish,
-    ManagerEngine,
-    ManagerState,
-)
+from flows.manager_flow import Awaiting, Finish, ManagerEngine, manager_state
 from flows.messages import _
 from flows.triage import Verb
 from storage import report_store, triage_store
@@ -50,19 +41,6 @@ class Taken:
     messages: list[Message]
 
 
-@dataclass
-class Tap:
-    """A manager's tapped button about one report, inside one unit of work."""
-
-    work: Casework
-    report: Report
-    args: list[str]
-    state: ManagerSession
-
-
-TapHandler = Callable[["Managing", Tap], Awaitable[list[Message]]]
-
-
 class Managing:
     def __init__(
         self,
@@ -80,6 +58,7 @@ class Managing:
         self._clock = clock
         self.lists = settings.lists.to_lists()
         self._conversations = ManagerEngine()
+        self._taps = ReportTaps(lists=self.lists, conversations=self._conversations, today=self._today)
 
     def teams_of(self, sender: Sender) -> list[str]:
         """Returns the teams the sender manages (from the config)."""
@@ -214,90 +193,7 @@ class Managing:
         if not answering_whys:  # a tap moves on: nothing half-typed carries over to it
             state.awaiting, state.data = Awaiting.NOTHING, {}
         state.report_id, state.updated_at = report.id, now
-        return await ON_TAP[verb](self, Tap(work, report, args, state))
-
-    # One handler a verb about a report; each returns what to show.
-
-    async def _grade(self, tap: Tap) -> list[Message]:
-        return [triage.ask_consequence(tap.report.reference)]
-
-    async def _consequence(self, tap: Tap) -> list[Message]:
-        if not _scale(tap.args, 1):
-            return [Message(_(M.STALE_BUTTON))]
-        return [triage.ask_likelihood(tap.report.reference, int(tap.args[1]))]
-
-    async def _likelihood(self, tap: Tap) -> list[Message]:
-        if not (_scale(tap.args, 1) and _scale(tap.args, 2)):
-            return [Message(_(M.STALE_BUTTON))]
-        return await tap.work.grade(tap.report, int(tap.args[1]), int(tap.args[2]))
-
-    async def _themes(self, tap: Tap) -> list[Message]:
-        report = tap.report
-        if not report.themes:
-            report.themes = list(report.factors)  # the reporter's view as a starting point
-        return [triage.themes_picker(report.reference, report.themes, self.lists)]
-
-    async def _theme(self, tap: Tap) -> list[Message]:
-        report, args = tap.report, tap.args
-        if not (len(args) == 2 and any(o.code == args[1] for o in self.lists.factors)):
-            return [Message(_(M.STALE_BUTTON))]
-        themes = list(report.themes or [])
-        report.themes = [t for t in themes if t != args[1]] if args[1] in themes else [*themes, args[1]]
-        await tap.work.audit(report, "themes", ",".join(report.themes))
-        return [triage.themes_picker(report.reference, report.themes, self.lists, edit=True)]
-
-    async def _themes_done(self, tap: Tap) -> list[Message]:
-        report = tap.report
-        return [
-            Message(
-                _(M.THEMES_SET).format(
-                    reference=report.reference, themes=triage.labels(self.lists.factors, report.themes or [])
-                )
-            ),
-            await tap.work.card(report),
-        ]
-
-    async def _status(self, tap: Tap) -> list[Message]:
-        return [triage.status_picker(tap.report.reference, tap.report.status)]
-
-    async def _set_status(self, tap: Tap) -> list[Message]:
-        report, args = tap.report, tap.args
-        if not (len(args) == 2 and may_move(report.status, args[1])):
-            return [Message(_(M.STALE_BUTTON))]
-        await tap.work.set_status(report, Status(args[1]))
-        await tap.work.audit(report, "status", args[1])
-        return [Message(_(M.STATUS_SET).format(reference=report.reference, status=_(M.STATUS[args[1]])))]
-
-    async def _begin(self, tap: Tap, conversation: Conversation) -> list[Message]:
-        turn = self._conversations.begin(conversation, reference=tap.report.reference)
-        tap.state.awaiting, tap.state.data = turn.state.awaiting, turn.state.data
-        return turn.messages
-
-    async def _link(self, tap: Tap) -> list[Message]:
-        return await self._begin(tap, LINK)
-
-    async def _root_cause(self, tap: Tap) -> list[Message]:
-        return await self._begin(tap, ROOT_CAUSE)
-
-    async def _root_cause_done(self, tap: Tap) -> list[Message]:
-        turn = self._conversations.enough(_state(tap.state), reference=tap.report.reference)
-        tap.state.awaiting, tap.state.data = turn.state.awaiting, turn.state.data
-        return turn.messages
-
-    async def _action(self, tap: Tap) -> list[Message]:
-        actions = await triage_store.open_actions(tap.work.session, teams=[tap.report.team])
-        return [triage.action_picker(tap.report.reference, actions, self._today())]
-
-    async def _new_action(self, tap: Tap) -> list[Message]:
-        return await self._begin(tap, NEW_ACTION)
-
-    async def _link_action(self, tap: Tap) -> list[Message]:
-        if len(tap.args) != 2:
-            return [Message(_(M.STALE_BUTTON))]
-        action = await triage_store.find_action(tap.work.session, reference=tap.args[1], teams=[tap.report.team])
-        if action is None:
-            return [Message(_(M.NO_SUCH_ACTION).format(reference=tap.args[1][:20]))]
-        return await tap.work.link_action(tap.report, action)
+        return await self._taps.handle(verb, Tap(work, report, args, state))
 
     # Typed answers.
 
@@ -309,7 +205,9 @@ class Managing:
         if report is None or report.team not in teams:
             session_row.awaiting, session_row.data = Awaiting.NOTHING, {}
             return [Message(_(M.NO_REPORT_OPEN).format(open=self._vocabularies[platform][Command.OPEN]))]
-        turn = self._conversations.answer(_state(session_row), text, reference=report.reference, today=self._today())
+        turn = self._conversations.answer(
+            manager_state(session_row.awaiting, session_row.data), text, reference=report.reference, today=self._today()
+        )
         session_row.awaiting, session_row.data = turn.state.awaiting, turn.state.data
         if turn.finished is None:
             return turn.messages
@@ -363,32 +261,8 @@ class Managing:
         return self._clock().astimezone(self._settings.zone).date()
 
 
-ON_TAP: dict[Verb, TapHandler] = {
-    Verb.GRADE: Managing._grade,
-    Verb.CONSEQUENCE: Managing._consequence,
-    Verb.LIKELIHOOD: Managing._likelihood,
-    Verb.THEMES: Managing._themes,
-    Verb.THEME: Managing._theme,
-    Verb.THEMES_DONE: Managing._themes_done,
-    Verb.STATUS: Managing._status,
-    Verb.SET_STATUS: Managing._set_status,
-    Verb.LINK: Managing._link,
-    Verb.RCA: Managing._root_cause,
-    Verb.RCA_DONE: Managing._root_cause_done,
-    Verb.ACTION: Managing._action,
-    Verb.NEW_ACTION: Managing._new_action,
-    Verb.LINK_ACTION: Managing._link_action,
-}
 FINISH = {
     Finish.LINK: Managing._finish_link,
     Finish.ROOT_CAUSE: Managing._finish_root_cause,
     Finish.ACTION: Managing._finish_action,
 }
-
-
-def _state(row: ManagerSession) -> ManagerState:
-    return ManagerState(Awaiting(row.awaiting), dict(row.data))
-
-
-def _scale(args: list[str], index: int) -> bool:
-    return len(args) > index and args[index] in ("1", "2", "3", "4", "5")

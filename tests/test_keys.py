@@ -3,11 +3,11 @@
 import asyncio
 import json
 
-from bot.app.cli import rotate_keys
 from bot.app.services import vocabularies
 from bot.services.reporting import Reporting
 from bot.services.sender import Sender
 from flows.chat import Action
+from storage.key_rotation import rotate_keys
 from storage.keys import KeySource, create_key_file, key_id, load_keys
 from tests.conftest import INVITE
 from tests.helpers import all_rows
@@ -38,7 +38,7 @@ async def test_rotation_reaches_a_running_bot_and_old_pseudonyms_still_resolve(t
     await reporting.answer(COLLEAGUE, submit.answer())
     started = await reporting.start(COLLEAGUE)  # a second report, left half-done
 
-    count = await rotate_keys(path, database)
+    count = await rotate_keys(path, database=database)
     await asyncio.sleep(KeySource.CHECK_EVERY)  # running bots look at the key file once a second
 
     new = load_keys(path, environ={})

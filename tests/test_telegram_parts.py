@@ -5,7 +5,8 @@ from dataclasses import replace
 
 from telegram import Update
 
-from bot.adapters.telegram import PerChatOrder, keyboard
+from bot.adapters.telegram import keyboard
+from bot.adapters.telegram_order import PerChatOrder
 from flows.chat import Action, Answer, Button, Message, decode_button, encode_button
 from tests.fakes.telegram import text_update
 

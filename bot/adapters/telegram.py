@@ -4,7 +4,6 @@ import asyncio
 import hmac
 import logging
 import warnings
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -15,7 +14,6 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import (
     AIORateLimiter,
     Application,
-    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -26,6 +24,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.adapters.newest import NewestMessages
 from bot.adapters.telegram_http import AiohttpRequest
+from bot.adapters.telegram_order import PerChatOrder
 from bot.adapters.vocabularies import TELEGRAM
 from bot.adapters.webserver import serve
 from bot.app.config import ConfigProblem, TelegramSettings
@@ -53,41 +52,6 @@ REPLY_RETRY_WAITS = (0.5, 2.0)  # seconds before each new try of a reply the net
 # Replies go through Bot.do_api_request (see TelegramAdapter._call), which would warn each time
 # that a typed method exists.
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
-
-
-class PerChatOrder(BaseUpdateProcessor):
-    """Runs updates from different chats at once, and those of one chat strictly in turn."""
-
-    def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._queued: Counter[int] = Counter()
-
-    async def process_update(self, update: object, coroutine: Any) -> None:  # type: ignore[misc]  # per-chat order must wrap the slot, which PTB marks final
-        # The chat's turn first, then one of the shared slots: updates queued behind one busy
-        # chat must not hold slots other chats need.
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
-            await super().process_update(update, coroutine)
-            return
-        lock = self._locks.setdefault(chat.id, asyncio.Lock())
-        self._queued[chat.id] += 1
-        try:
-            async with lock:
-                await super().process_update(update, coroutine)
-        finally:
-            self._queued[chat.id] -= 1
-            if not self._queued[chat.id]:
-                del self._queued[chat.id], self._locks[chat.id]
-
-    async def do_process_update(self, update: object, coroutine: Any) -> None:
-        await coroutine
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
 
 
 def keyboard(message: Message) -> InlineKeyboardMarkup | None:

@@ -16,9 +16,6 @@ from storage.keys import (
     KeyProblem,
     KeySource,
     create_key_file,
-    key_id,
-    load_keys,
-    write_key_file,
 )
 
 log = logging.getLogger("nearmiss")
@@ -309,6 +306,7 @@ async def _keys_init(args: argparse.Namespace) -> int:
 
 
 async def _keys_rotate(args: argparse.Namespace) -> int:
+    from storage.key_rotation import rotate_keys
 
     settings = load_settings(args.config)
     path = settings.keys.file
@@ -316,29 +314,11 @@ async def _keys_rotate(args: argparse.Namespace) -> int:
         raise KeyProblem("keys come from the environment: rotate them where they are set")
     database = await _database(settings)
     try:
-        count = await rotate_keys(path, database)
+        count = await rotate_keys(path, database=database)
     finally:
         await database.close()
     print(f"rotated the keys in {path}; re-encrypted {count} contacts; old keys kept for old pseudonyms")
     return 0
-
-
-async def rotate_keys(path: Path, database, *, batch: int = 500) -> int:
-    """Writes new current keys (old ones retired), then re-encrypts every contact with the new
-    contact key; running bots read the new key file on their next request. Returns how many."""
-    from storage import report_store
-
-    keys = load_keys(path, environ={}).rotated()
-    write_key_file(path, keys, replace=True)
-    current, count = key_id(keys.contact_key), 0
-    while True:
-        async with database.unit() as session:
-            contacts = await report_store.contacts_not_sealed_with(session, key_id=current, batch=batch)
-            for contact in contacts:
-                contact.key_id, contact.ciphertext = keys.seal(keys.open(contact.key_id, contact.ciphertext))
-        count += len(contacts)
-        if len(contacts) < batch:
-            return count
 
 
 if __name__ == "__main__":

@@ -27,11 +27,22 @@ CHANGE = "Handover calls now include the family's new worker."
 
 
 @pytest.fixture
-def settings(database_url, slack_api) -> Settings:
+def command() -> str:
+    """The app's slash command, as configured."""
+    return "/nearmiss"
+
+
+@pytest.fixture
+def settings(database_url, slack_api, command) -> Settings:
     return Settings(
         database=DatabaseSettings(url=database_url),
         slack=SlackSettings(
-            bot_token="xoxb-test", signing_secret=SECRET, base_url=slack_api.base_url, mode="http", http_port=0
+            bot_token="xoxb-test",
+            signing_secret=SECRET,
+            base_url=slack_api.base_url,
+            mode="http",
+            http_port=0,
+            command=command,
         ),
         teams=(
             TeamSettings(
@@ -159,3 +170,35 @@ async def test_a_slack_reporter_hears_what_changed_sees_it_at_home_and_the_chann
     assert await outbox.drain() == 2  # the reporter's "now in place", and the channel's post
     [post] = [m for m in slack.api.messages.values() if m["channel"] == "C0NORTH"]
     assert post["text"].startswith("You said, we did: North locality") and CHANGE in post["text"]
+
+
+# The words a person is told to type are the ones their config accepts: with the slash command
+# configured as /safeguard, managers' help and leads' alerts say /safeguard.
+COMMAND = "/safeguard"
+
+
+async def configured_command(slack: FakeSlack, user: str, text: str = "") -> tuple[int, str]:
+    return await slack.post(slack.command_body(user, text, command=COMMAND), "application/x-www-form-urlencoded")
+
+
+@pytest.mark.parametrize("command", [COMMAND])
+async def test_a_managers_help_names_the_configured_command(slack):
+    slack, _outbox = slack
+    status, help_text = await configured_command(slack, MANAGER, "help")  # answered in the acknowledgement
+    assert status == 200
+    assert f"{COMMAND} reports" in help_text and f"{COMMAND} open CODE" in help_text
+    assert "/nearmiss" not in help_text
+
+
+@pytest.mark.parametrize("command", [COMMAND])
+async def test_a_leads_alert_names_the_configured_command(slack):
+    slack, outbox = slack
+    status, _body = await configured_command(slack, MEMBER)
+    assert status == 200
+    await slack.api.wait_for("views.open")
+    await slack.interact(slack.submission(MEMBER, slack.api.views[-1], GOOD_FORM))  # graded: child left at risk
+    reference = re.search(r"NM-\w{4}-\w{4}", (await said(slack.api, MEMBER, "Sent. Your reference"))["text"]).group()
+
+    assert await outbox.drain() >= 1
+    alert = next(m["text"] for m in slack.api.dm(LEAD))
+    assert f"{COMMAND} open {reference}" in alert and "/nearmiss" not in alert

@@ -17,6 +17,7 @@ class Action(StrEnum):
     YES = "y"
     NO = "n"
     MANAGE = "m"  # a manager's button: step names the verb, value its argument
+    LANGUAGE = "l"  # the language picker: value is the language's code
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flows.chat import Action, Button, Message
+
 
 class Command(StrEnum):
     START = "start"  # a first contact, perhaps with an invite code
@@ -16,6 +18,7 @@ class Command(StrEnum):
     REPORTS = "reports"
     OPEN = "open"
     ACTIONS = "actions"
+    LANGUAGE = "language"
 
 
 @dataclass(frozen=True)
@@ -31,3 +34,16 @@ class Vocabulary:
 
 
 Vocabularies = Mapping[str, Vocabulary]  # by platform name
+
+
+# Each language's name in itself, so the picker reads the same to everyone.
+LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
+LANGUAGE_QUESTION = "Which language would you like? · Pa iaith hoffech chi?"
+
+
+def language_picker() -> Message:
+    """Returns the one-tap choice of language, in both languages."""
+    options = tuple(
+        Button(Action.LANGUAGE, name, Command.LANGUAGE.value, code) for code, name in LANGUAGE_NAMES.items()
+    )
+    return Message(LANGUAGE_QUESTION, options=options)

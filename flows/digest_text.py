@@ -5,7 +5,7 @@ from typing import Any
 
 from flows import messages as M
 from flows.lists import Lists
-from flows.messages import _
+from flows.messages import DAY_MONTH, _, day, ngettext
 from flows.risk import PROVISIONAL
 from flows.triage import label
 
@@ -22,7 +22,7 @@ def compose(
 ) -> str:
     """Returns the digest text for one team and period."""
     lines = [
-        _(M.DIGEST_TITLE).format(team=team_name, start=start.strftime("%-d %b"), end=end.strftime("%-d %b %Y")),
+        _(M.DIGEST_TITLE).format(team=team_name, start=day(start, DAY_MONTH), end=day(end)),
         "",
         _(M.DIGEST_NEW).format(total=count(sum(figures.new_by_grade.values()), small)),
     ]
@@ -34,8 +34,8 @@ def compose(
     if figures.waiting:
         lines.append(_(M.DIGEST_WAITING))
         lines += [
-            _(M.DIGEST_WAITING_LINE).format(
-                reference=w.reference, colour=PROVISIONAL[w.grade], days=(now - w.submitted_at).days
+            ngettext(M.DIGEST_WAITING_LINE, days := (now - w.submitted_at).days).format(
+                reference=w.reference, colour=PROVISIONAL[w.grade], days=days
             )
             for w in figures.waiting
         ]

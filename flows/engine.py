@@ -24,7 +24,7 @@ from flows.draft import (
 )
 from flows.lists import Grade, Lists, Option
 from flows.masking import Identifier, mask
-from flows.messages import _
+from flows.messages import _, ngettext
 from flows.report_flow import REPORT_FLOW, Kind, Step
 from flows.report_prompts import CONFIRM_CANCEL, SUMMARY, TODAY, TYPED, WEEK, YESTERDAY, Prompts
 
@@ -303,8 +303,7 @@ def _form_answers(step: Step, value: Any) -> list[Answer]:
 def _describe(found: Counter[Identifier]) -> str:
     parts = []
     for kind, count in found.items():
-        one, many = _FOUND[kind]
-        parts.append(_(one) if count == 1 else _(many).format(n=count))
+        parts.append(ngettext(_FOUND[kind], count).format(n=count))
     if len(parts) == 1:
         return parts[0]
     return f"{', '.join(parts[:-1])} {_(M.AND)} {parts[-1]}"

@@ -5,7 +5,7 @@ from datetime import date, tzinfo
 from typing import Any
 
 from flows import messages as M
-from flows.messages import _
+from flows.messages import DAY_MONTH, _, day
 
 
 def progress(report: Any, actions: list[Any], zone: tzinfo) -> list[str]:
@@ -14,7 +14,7 @@ def progress(report: Any, actions: list[Any], zone: tzinfo) -> list[str]:
         _(M.STATUS_REPORT).format(
             reference=report.reference,
             status=_(M.STATUS[report.status]),
-            day=report.submitted_at.astimezone(zone).strftime("%-d %b %Y"),
+            day=day(report.submitted_at.astimezone(zone)),
         )
     ]
     return lines + (
@@ -32,7 +32,7 @@ POST_LIMIT = 3000  # characters: a Slack section holds 3,000 and a Telegram mess
 def learning_post(*, team_name: str, start: date, end: date, changes: list[str]) -> str:
     """Returns a team's "you said, we did" post: the changes its reports led to, in plain words,
     as many as fit one post."""
-    title = _(M.LEARNING_TITLE).format(team=team_name, start=start.strftime("%-d %b"), end=end.strftime("%-d %b %Y"))
+    title = _(M.LEARNING_TITLE).format(team=team_name, start=day(start, DAY_MONTH), end=day(end))
     lines = [_(M.LEARNING_LINE).format(what=what) for what in changes]
 
     def post(shown: int) -> str:

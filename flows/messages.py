@@ -1,12 +1,31 @@
-"""Every user-facing text, in one catalogue.
+"""Every user-facing text, in one catalogue per language.
 
-Texts are marked with ``N_`` so Babel can extract them (``pybabel extract -k N_``) and are
-translated at render time with ``_``; install a catalogue with ``use_translation``.
+Texts are marked with ``N_`` (and plurals with ``NP_``) so Babel can extract them
+(``pybabel extract -k N_ -k NP_:1,2``), and are translated at render time with ``_`` (and
+``ngettext``) into the language of the person being answered: set for the current task with
+``speaking``. The catalogues are ``flows/locale/<language>/LC_MESSAGES/nearmiss.po``, compiled
+in memory when first used; English is the catalogue's own text.
 """
 
 import gettext
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+from functools import cache
+from pathlib import Path
 
-_translation: gettext.NullTranslations = gettext.NullTranslations()
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+ENGLISH, WELSH = "en", "cy"
+LANGUAGES = (ENGLISH, WELSH)
+LOCALES = Path(__file__).parent / "locale"
+DOMAIN = "nearmiss"
+
+_language: ContextVar[str] = ContextVar("language", default=ENGLISH)
 
 
 def N_(text: str) -> str:
@@ -14,15 +33,57 @@ def N_(text: str) -> str:
     return text
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a text with a plural for extraction, as the pair ngettext takes."""
+    return singular, plural
+
+
 def _(text: str) -> str:
-    """Returns the text in the installed language."""
-    return _translation.gettext(text)
+    """Returns the text in the language being spoken."""
+    return translation(_language.get()).gettext(text)
 
 
-def use_translation(translation: gettext.NullTranslations) -> None:
-    """Installs a gettext catalogue for every text rendered from now on."""
-    global _translation
-    _translation = translation
+def ngettext(forms: tuple[str, str], count: int) -> str:
+    """Returns the form of a text for this count (Welsh has six) in the language being spoken."""
+    return translation(_language.get()).ngettext(forms[0], forms[1], count)
+
+
+# Date patterns (Unicode's, as Babel takes them): "23 Nov 2026", "23 Nov", "Mon 23 Nov".
+DAY, DAY_MONTH, WEEKDAY_DAY, WEEKDAY_DAY_YEAR = "d MMM y", "d MMM", "EEE d MMM", "EEE d MMM y"
+
+
+def day(when: date, pattern: str = DAY) -> str:
+    """Returns a date as people read it, in the language being spoken."""
+    return format_date(when, pattern, locale=_language.get())
+
+
+def language() -> str:
+    """Returns the language being spoken."""
+    return _language.get()
+
+
+@contextmanager
+def speaking(code: str) -> Iterator[None]:
+    """Renders every text in this language inside the block (an unknown code speaks English)."""
+    token = _language.set(code if code in LANGUAGES else ENGLISH)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+@cache
+def translation(code: str) -> gettext.NullTranslations:
+    """Returns a language's catalogue, compiled from its .po file; English needs none."""
+    po = LOCALES / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if code == ENGLISH or not po.exists():
+        return gettext.NullTranslations()
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=code, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
 
 
 INTRO = N_(
@@ -124,16 +185,16 @@ SLOW_DOWN = N_("That was faster than I can keep up with. Please wait a moment; y
 BUSY = N_("Sorry, I couldn't save that just now. Your report is safe; please try again in a minute.")
 
 # Identifier kinds, singular and plural, as shown in MASKED.
-FOUND_EMAIL = (N_("an email address"), N_("{n} email addresses"))
-FOUND_URL = (N_("a link"), N_("{n} links"))
-FOUND_PHONE = (N_("a phone number"), N_("{n} phone numbers"))
-FOUND_NHS = (N_("an NHS number"), N_("{n} NHS numbers"))
-FOUND_NI = (N_("a National Insurance number"), N_("{n} National Insurance numbers"))
-FOUND_POSTCODE = (N_("a postcode"), N_("{n} postcodes"))
-FOUND_DOB = (N_("a date of birth"), N_("{n} dates of birth"))
-FOUND_CASE = (N_("a case number"), N_("{n} case numbers"))
-FOUND_ADDRESS = (N_("an address"), N_("{n} addresses"))
-FOUND_NAME = (N_("a name"), N_("{n} names"))
+FOUND_EMAIL = NP_("an email address", "{n} email addresses")
+FOUND_URL = NP_("a link", "{n} links")
+FOUND_PHONE = NP_("a phone number", "{n} phone numbers")
+FOUND_NHS = NP_("an NHS number", "{n} NHS numbers")
+FOUND_NI = NP_("a National Insurance number", "{n} National Insurance numbers")
+FOUND_POSTCODE = NP_("a postcode", "{n} postcodes")
+FOUND_DOB = NP_("a date of birth", "{n} dates of birth")
+FOUND_CASE = NP_("a case number", "{n} case numbers")
+FOUND_ADDRESS = NP_("an address", "{n} addresses")
+FOUND_NAME = NP_("a name", "{n} names")
 AND = N_("and")
 
 COMMAND_REPORT = N_("Report a near miss")
@@ -251,7 +312,9 @@ DIGEST_TITLE = N_("Near-miss digest for {team}, {start} to {end}")
 DIGEST_NEW = N_("New reports: {total}")
 DIGEST_GRADE_LINE = N_("  {grade}: {count}")
 DIGEST_WAITING = N_("Red or amber, awaiting triage:")
-DIGEST_WAITING_LINE = N_("  {reference} · {colour} · waiting {days} days")
+DIGEST_WAITING_LINE = NP_(
+    "  {reference} · {colour} · waiting {days} day", "  {reference} · {colour} · waiting {days} days"
+)
 DIGEST_NONE_WAITING = N_("Red or amber awaiting triage: none")
 DIGEST_THEMES = N_("Recurring themes: {themes}")
 DIGEST_NO_THEMES = N_("Recurring themes: none this period")

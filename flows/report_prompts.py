@@ -6,7 +6,7 @@ from flows import messages as M
 from flows.chat import Action, Button, Message
 from flows.draft import DraftState
 from flows.lists import Lists
-from flows.messages import _
+from flows.messages import WEEKDAY_DAY, WEEKDAY_DAY_YEAR, _, day
 from flows.report_flow import REPORT_FLOW, Kind, Step
 
 SUMMARY = "summary"
@@ -70,7 +70,7 @@ class Prompts:
         if state.sub == WEEK:
             days = [today - timedelta(days=n) for n in _DAYS_IN_WEEK_LIST]
             return _(M.ASK_WHEN_DAY), tuple(
-                Button(Action.PICK, day.strftime("%a %-d %b"), step.key, day.isoformat()) for day in days
+                Button(Action.PICK, day(when, WEEKDAY_DAY), step.key, when.isoformat()) for when in days
             )
         return _(step.question), tuple(
             Button(Action.PICK, _(label), step.key, value)
@@ -103,7 +103,7 @@ class Prompts:
         if not state.answers.get(step.key):
             return _(M.NOT_GIVEN)
         if step.kind is Kind.DATE:
-            shown = date.fromisoformat(state.text(step.key) or "").strftime("%a %-d %b %Y")
+            shown = day(date.fromisoformat(state.text(step.key) or ""), WEEKDAY_DAY_YEAR)
             at = state.text("when_time")
             return f"{shown}, {at}" if at else shown
         if step.kind is Kind.TEXT:

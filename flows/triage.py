@@ -9,7 +9,7 @@ from flows import messages as M
 from flows.chat import Action, Answer, Button, Message
 from flows.lifecycle import MANAGER_MOVES, Status
 from flows.lists import Lists, Option
-from flows.messages import _
+from flows.messages import _, day
 from flows.risk import COLOUR_WORDS, CONSEQUENCES, LIKELIHOODS, PROVISIONAL, Bands
 
 
@@ -121,8 +121,8 @@ def card(report: Any, *, lists: Lists, bands: Bands, links: list[str], actions: 
         reference=report.reference,
         team=report.team,
         status=_(M.STATUS[report.status]),
-        submitted=report.submitted_at.strftime("%-d %b %Y"),
-        occurred=report.occurred_on.strftime("%-d %b %Y"),
+        submitted=day(report.submitted_at),
+        occurred=day(report.occurred_on),
         where=label(lists.where, report.setting),
         who=labels(lists.who, report.involved),
         what=report.what,
@@ -177,7 +177,7 @@ def action_line(action: Any, today: date) -> str:
         reference=action.reference,
         what=action.description,
         owner=action.owner_role,
-        due=action.due_on.strftime("%-d %b %Y"),
+        due=day(action.due_on),
         overdue=_(M.OVERDUE) if action.due_on < today else "",
     )
 

@@ -123,6 +123,17 @@ class Membership(Base):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class LanguageChoice(Base):
+    """The language a person chose, against a pseudonym of them kept for this alone (reachable
+    from their chat address too, so what is sent to them is in their language)."""
+
+    __tablename__ = "language_choices"
+
+    person: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class SeenEvent(Base):
     """An inbound platform event already applied, so a redelivery is not applied twice."""
 

@@ -217,7 +217,9 @@ async def test_an_invite_code_lets_a_colleague_join(telegram_api, bot, database)
     assert wrong[-1]["text"].startswith("That invite code didn't work.")
     assert (await all_rows(database))["memberships"] == []
     joined = await colleague.say(f"/start {INVITE}")
-    assert joined[-1]["text"] == "Welcome to North locality. Send /report to report a near miss."
+    welcome, language = joined[-2:]
+    assert welcome["text"] == "Welcome to North locality. Send /report to report a near miss."
+    assert [b["text"] for b in buttons(language)] == ["English", "Cymraeg"]  # offered at first contact
 
     started = await colleague.say("/report")
     assert started[-1]["text"] == "When did it happen?"

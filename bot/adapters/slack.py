@@ -53,6 +53,8 @@ WORDS = {
     "reports": Command.REPORTS,
     "open": Command.OPEN,
     "actions": Command.ACTIONS,
+    "language": Command.LANGUAGE,
+    "iaith": Command.LANGUAGE,
     "steps": Command.REPORT,
     "step": Command.REPORT,
     "chat": Command.REPORT,

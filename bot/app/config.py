@@ -164,9 +164,16 @@ def _valid_cron(expression: str) -> str:
     return expression
 
 
+Language = Literal["en", "cy"]
+
+
 class TeamSettings(_Section):
     id: str = Field(pattern=r"^[a-z0-9_-]{1,64}$")
     name: str
+    # The team's languages: the first is what its people are spoken to in until they choose;
+    # its channel's "you said, we did" post is written in each, in this order (["cy", "en"]:
+    # both, Welsh first).
+    languages: tuple[Language, ...] = Field(("en",), min_length=1)
     invite_code: SecretStr | None = None
     members: dict[str, tuple[str, ...]] = {}
     # Managers see and triage this team's reports and get its digest; safeguarding leads get

@@ -35,8 +35,13 @@ async def digest_job(team_id: str, kind: str = DIGEST) -> None:
 
 async def progress_job(services: Services) -> None:
     """Queues progress notes to reporters who have heard nothing for a while; the outbox sends them."""
+    settings = services.settings
     await send_progress_notes(
-        database=services.database, keys=services.keys, quiet_days=services.settings.feedback.quiet_days, now=utcnow()
+        database=services.database,
+        keys=services.keys,
+        quiet_days=settings.feedback.quiet_days,
+        now=utcnow(),
+        team_languages={team.id: team.languages[0] for team in settings.teams},
     )
 
 

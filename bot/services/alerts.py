@@ -4,16 +4,18 @@ Managers and safeguarding leads are named in the config by platform user id; a p
 on Telegram and a direct message on Slack both reach a user at their id.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app.config import Settings
+from bot.services.languages import language_for
 from flows import messages as M
 from flows import triage
 from flows.commands import Command, Vocabularies
 from flows.lists import Lists
-from flows.messages import _
+from flows.messages import _, speaking
 from storage import outbox_store
 from storage.keys import Keys
 from storage.models import Report
@@ -37,7 +39,7 @@ async def queue_alert(
     lists: Lists,
     vocabularies: Vocabularies,
     report: Report,
-    reason: str,
+    reason: Callable[[], str],
     kind: str,
     now: datetime,
 ) -> int:
@@ -48,13 +50,14 @@ async def queue_alert(
         return 0
     leads = addresses(team.leads)
     for address in leads:
-        text = triage.alert(
-            report,
-            team_name=team.name,
-            reason=reason,
-            lists=lists,
-            open_command=vocabularies[address["platform"]][Command.OPEN],
-        )
+        with speaking(await language_for(session, keys=keys, address=address, default=team.languages[0])):
+            text = triage.alert(
+                report,
+                team_name=team.name,
+                reason=reason(),
+                lists=lists,
+                open_command=vocabularies[address["platform"]][Command.OPEN],
+            )
         await outbox_store.enqueue(
             session,
             keys=keys,
@@ -66,9 +69,12 @@ async def queue_alert(
     return len(leads)
 
 
-def submission_alert(grade: str, lists: Lists) -> tuple[str, str] | None:
-    """Returns the alert's kind and reason for a newly submitted report's grade, if it needs one."""
+def submission_alert(grade: str, lists: Lists) -> tuple[str, Callable[[], str]] | None:
+    """Returns the alert's kind and reason (rendered in each lead's language) for a newly
+    submitted report's grade, if it needs one."""
     found = next((g for g in lists.grades if g.code == grade), None)
     if found is None or not found.harm:
         return None
-    return ("statutory", _(M.ALERT_STATUTORY)) if found.statutory else ("harm", _(M.ALERT_GRADED))
+    if found.statutory:
+        return "statutory", lambda: _(M.ALERT_STATUTORY)
+    return "harm", lambda: _(M.ALERT_GRADED)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app.config import Settings
 from bot.services.alerts import queue_alert
+from bot.services.languages import team_language
 from bot.services.reporter_news import give_feedback
 from flows import messages as M
 from flows import triage
@@ -17,7 +18,7 @@ from flows.clock import Clock
 from flows.commands import Vocabularies
 from flows.lifecycle import Event, Status, after
 from flows.lists import Lists
-from flows.messages import _
+from flows.messages import _, day
 from flows.risk import risk_score
 from storage import report_store, triage_store
 from storage.keys import Keys
@@ -79,7 +80,7 @@ class Casework:
                 lists=self.lists,
                 vocabularies=self.vocabularies,
                 report=report,
-                reason=_(M.ALERT_RED).format(score=score),
+                reason=lambda: _(M.ALERT_RED).format(score=score),
                 kind="red",
                 now=now,
             )
@@ -91,14 +92,7 @@ class Casework:
         report.status = status
         report.closed_at = self.clock() if status is Status.CLOSED else None
         if status is Status.CLOSED:
-            await give_feedback(
-                self.session,
-                keys=self.keys,
-                report=report,
-                kind="closed",
-                now=self.clock(),
-                text=_(M.CLOSED_NOTE).format(reference=report.reference),
-            )
+            await self._tell(report, "closed", M.CLOSED_NOTE, reference=report.reference)
             await report_store.forget_report_contact(self.session, report_id=report.id)
 
     async def link_action(self, report: Report, action: Action) -> list[Message]:
@@ -106,18 +100,14 @@ class Casework:
         if (moved := after(report.status, Event.ACTION_LINKED)) != report.status:
             await self.set_status(report, moved)
         if report.status != Status.CLOSED:
-            await give_feedback(
-                self.session,
-                keys=self.keys,
-                report=report,
-                kind=f"agreed:{action.id}",
-                now=self.clock(),
-                text=_(M.FEEDBACK_AGREED).format(
-                    reference=report.reference,
-                    what=action.description,
-                    owner=action.owner_role,
-                    due=action.due_on.strftime("%-d %b %Y"),
-                ),
+            await self._tell(
+                report,
+                f"agreed:{action.id}",
+                M.FEEDBACK_AGREED,
+                reference=report.reference,
+                what=action.description,
+                owner=action.owner_role,
+                due=action.due_on,
             )
         await self.audit(report, "link_action", action.reference)
         return [Message(_(M.ACTION_LINKED).format(reference=report.reference, action=action.reference))]
@@ -140,17 +130,28 @@ class Casework:
             if report.status == Status.CLOSED:
                 continue
             # Given whether pushed or not: a reporter who kept no contact reads it with their status command.
-            await give_feedback(
-                self.session,
-                keys=self.keys,
-                report=report,
-                kind=f"done:{action.id}",
-                now=self.clock(),
-                text=_(M.FEEDBACK_DONE).format(reference=report.reference, what=action.description),
+            await self._tell(
+                report, f"done:{action.id}", M.FEEDBACK_DONE, reference=report.reference, what=action.description
             )
             if (moved := after(report.status, Event.ACTION_DONE)) != report.status:
                 await self.set_status(report, moved)
         return [Message(_(M.ACTION_DONE).format(action=action.reference))]
+
+    async def _tell(self, report: Report, kind: str, text: str, **fields: str | date) -> None:
+        """Gives feedback on a report, written in its reporter's language (dates too)."""
+
+        def words() -> str:
+            return _(text).format(**{name: day(v) if isinstance(v, date) else v for name, v in fields.items()})
+
+        await give_feedback(
+            self.session,
+            keys=self.keys,
+            report=report,
+            kind=kind,
+            now=self.clock(),
+            text=words,
+            language=team_language(self.settings, report.team),
+        )
 
     async def record_action(self, report: Report, *, what: str, owner: str, due: str) -> list[Message]:
         """Records a new action agreed because of a report, and links it."""
@@ -173,7 +174,7 @@ class Casework:
                     reference=report.reference,
                     what=action.description,
                     owner=action.owner_role,
-                    due=action.due_on.strftime("%-d %b %Y"),
+                    due=day(action.due_on),
                 )
             )
         ]

@@ -10,7 +10,7 @@ from bot.services.reporting import FormResult, Reporting
 from bot.services.sender import Sender
 from flows import messages as M
 from flows.chat import Action, Answer, Message, decode_button
-from flows.commands import Command
+from flows.commands import Command, language_picker
 from flows.messages import _
 
 MANAGERS_COMMANDS = (Command.REPORTS, Command.OPEN, Command.ACTIONS)
@@ -27,18 +27,72 @@ class Tapped:
 class Front:
     def __init__(self, reporting: Reporting, managing: Managing | None = None) -> None:
         self.reporting = reporting
+        self.languages = reporting.languages
         self._managing = managing
 
     async def command(self, sender: Sender, command: Command, argument: str = "") -> list[Message]:
-        """Returns the reply to a command, with its argument (an invite code, a reference)."""
-        argument = argument.strip()
+        """Returns the reply to a command, with its argument (an invite code, a reference), in
+        the sender's language."""
+        async with self.languages.speaking_to(sender):
+            return await self._command(sender, command, argument.strip())
+
+    async def text(self, sender: Sender, text: str) -> list[Message]:
+        """Takes typed text as the answer a manager's question waits on, else the report's."""
+        async with self.languages.speaking_to(sender):
+            if self._managing is not None and self._managing.is_manager(sender):
+                taken = await self._managing.typed(sender, text)
+                if taken.handled:
+                    return taken.messages
+            return await self.reporting.answer(sender, Answer(Action.TEXT, text))
+
+    async def tap(self, sender: Sender, data: str | None) -> Tapped:
+        """Applies a tapped button, as the platform handed back its encoded value."""
+        answer = decode_button(data)
+        if answer is not None and answer.action is Action.LANGUAGE:
+            await self.languages.choose(sender, answer.value)
+        async with self.languages.speaking_to(sender):
+            if answer is None:
+                return Tapped(None, await self.reporting.where_am_i(sender))
+            if answer.action is Action.LANGUAGE:
+                return Tapped(answer, self.reporting.help(sender))
+            if answer.action is Action.MANAGE and self._managing is not None:
+                return Tapped(answer, await self._managing.button(sender, answer))
+            return Tapped(answer, await self.reporting.answer(sender, answer))
+
+    async def not_text(self, sender: Sender) -> list[Message]:
+        """Declines photos, voice notes, files and contact cards without keeping them."""
+        async with self.languages.speaking_to(sender):
+            return await self.reporting.not_text(sender)
+
+    async def form(self, sender: Sender, values: dict[str, object]) -> FormResult:
+        """Stores a report answered on one screen, or says what to correct."""
+        async with self.languages.speaking_to(sender):
+            return await self.reporting.submit_form(sender, values)
+
+    async def may_report(self, sender: Sender) -> bool:
+        return await self.reporting.is_member(sender)
+
+    async def own_reports(self, sender: Sender) -> list[OwnReport]:
+        async with self.languages.speaking_to(sender):
+            return await self.reporting.progress.own_reports(sender)
+
+    async def _command(self, sender: Sender, command: Command, argument: str) -> list[Message]:
         match command:
             case Command.START if argument:
-                return await self.reporting.join(sender, argument)
+                return await self.reporting.join(sender, argument, first_contact=True)
             case Command.JOIN:
                 return await self.reporting.join(sender, argument)
-            case Command.START | Command.HELP:
-                return self.reporting.help(sender) + (self._manager_help(sender) if command is Command.HELP else [])
+            case Command.START:
+                return [*self.reporting.help(sender), language_picker()]
+            case Command.HELP:
+                return self.reporting.help(sender) + self._manager_help(sender)
+            case Command.LANGUAGE if argument:
+                if await self.languages.choose(sender, argument.lower()):
+                    async with self.languages.speaking_to(sender):
+                        return self.reporting.help(sender)
+                return [language_picker()]
+            case Command.LANGUAGE:
+                return [language_picker()]
             case Command.REPORT:
                 return await self.reporting.start(sender)
             case Command.CANCEL:
@@ -50,37 +104,6 @@ class Front:
             case Command.STATUS:
                 return await self.reporting.progress.status(sender, argument)
         return await self._managers_command(sender, command, argument)
-
-    async def text(self, sender: Sender, text: str) -> list[Message]:
-        """Takes typed text as the answer a manager's question waits on, else the report's."""
-        if self._managing is not None and self._managing.is_manager(sender):
-            taken = await self._managing.typed(sender, text)
-            if taken.handled:
-                return taken.messages
-        return await self.reporting.answer(sender, Answer(Action.TEXT, text))
-
-    async def tap(self, sender: Sender, data: str | None) -> Tapped:
-        """Applies a tapped button, as the platform handed back its encoded value."""
-        answer = decode_button(data)
-        if answer is None:
-            return Tapped(None, await self.reporting.where_am_i(sender))
-        if answer.action is Action.MANAGE and self._managing is not None:
-            return Tapped(answer, await self._managing.button(sender, answer))
-        return Tapped(answer, await self.reporting.answer(sender, answer))
-
-    async def not_text(self, sender: Sender) -> list[Message]:
-        """Declines photos, voice notes, files and contact cards without keeping them."""
-        return await self.reporting.not_text(sender)
-
-    async def form(self, sender: Sender, values: dict[str, object]) -> FormResult:
-        """Stores a report answered on one screen, or says what to correct."""
-        return await self.reporting.submit_form(sender, values)
-
-    async def may_report(self, sender: Sender) -> bool:
-        return await self.reporting.is_member(sender)
-
-    async def own_reports(self, sender: Sender) -> list[OwnReport]:
-        return await self.reporting.progress.own_reports(sender)
 
     def manager_help(self, sender: Sender) -> list[Message]:
         """Returns the managers' commands, to a manager only."""

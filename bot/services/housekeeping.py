@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.app.config import Settings
+from bot.services.languages import language_for, team_language
 from bot.services.reporters import Reporters
 from bot.services.sender import Notice
+from flows.messages import speaking
 from storage import outbox_store, report_store
 from storage.database import Database
 from storage.keys import KeyProblem
@@ -22,6 +24,7 @@ class Housekeeping:
     def __init__(self, *, database: Database, reporters: Reporters, settings: Settings) -> None:
         self._database = database
         self._reporters = reporters
+        self._settings = settings
         self._retention = settings.retention
 
     async def sweep(self) -> list[Notice]:
@@ -63,7 +66,12 @@ class Housekeeping:
             except KeyProblem:
                 address = None  # its key is gone: the draft goes all the same, with no note
                 log.error("an idle draft's contact could not be opened; deleted without a note")
+            notice = None
+            if address:
+                default = team_language(self._settings, draft.team)
+                with speaking(
+                    await language_for(session, keys=self._reporters.keys(), address=address, default=default)
+                ):
+                    notice = Notice(address["platform"], address["chat"], self._reporters.expired(address["platform"]))
             await report_store.delete_draft(session, draft=draft)
-        if not address:
-            return None
-        return Notice(address["platform"], address["chat"], self._reporters.expired(address["platform"]))
+        return notice

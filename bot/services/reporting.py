@@ -15,13 +15,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.app.config import Settings
 from bot.services.alerts import queue_alert, submission_alert
 from bot.services.button_signing import genuine, signed
+from bot.services.languages import Languages
 from bot.services.progress import Progress
 from bot.services.reporters import Reporters
 from bot.services.sender import Refused, Sender
 from flows import messages as M
 from flows.chat import Answer, Message
 from flows.clock import Clock, utcnow
-from flows.commands import Command, Vocabularies
+from flows.commands import Command, Vocabularies, language_picker
 from flows.draft import DraftState, Outcome, ReportContent
 from flows.engine import ReportEngine
 from flows.messages import _
@@ -63,6 +64,7 @@ class Reporting:
         self._clock = clock
         self.reporters = Reporters(keys=keys, settings=settings, vocabularies=vocabularies, clock=clock)
         self.progress = Progress(database=database, reporters=self.reporters, settings=settings)
+        self.languages = Languages(database=database, keys=keys, settings=settings, clock=clock)
         self.lists = settings.lists.to_lists()
         self._engine = ReportEngine(self.lists)
         self._idle = timedelta(hours=settings.drafts.expire_after_hours)
@@ -80,8 +82,9 @@ class Reporting:
         """Returns the help text, in the sender's platform's words."""
         return [self.reporters.help(sender.platform)]
 
-    async def join(self, sender: Sender, code: str) -> list[Message]:
-        """Adds the sender to the team whose invite code they gave."""
+    async def join(self, sender: Sender, code: str, *, first_contact: bool = False) -> list[Message]:
+        """Adds the sender to the team whose invite code they gave; at first contact, offers
+        them their language too."""
         if not await self.reporters.within_limit(sender):
             return [Message(_(M.SLOW_DOWN), retry=True)]
         team = next(
@@ -99,7 +102,8 @@ class Reporting:
             if not await self._first_delivery(session, sender, now):
                 return []
             await report_store.join_team(session, reporter=reporter.value, team=team.id, now=now)
-        return [Message(_(M.JOINED).format(team=team.name, start=self.reporters.word(sender.platform, Command.REPORT)))]
+        joined = Message(_(M.JOINED).format(team=team.name, start=self.reporters.word(sender.platform, Command.REPORT)))
+        return [joined, language_picker()] if first_contact else [joined]
 
     async def start(self, sender: Sender) -> list[Message]:
         """Starts a report, or carries on with the one in progress."""

@@ -12,12 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.app.config import Settings, TeamSettings
 from bot.services.alerts import addresses, recipient
+from bot.services.languages import language_for
 from flows import messages as M
 from flows.charts import digest_chart
 from flows.clock import utcnow
 from flows.digest_text import compose
 from flows.feedback import learning_post
-from flows.messages import _
+from flows.messages import DAY_MONTH, _, day, speaking
 from flows.risk import PROVISIONAL, SCALE
 from storage import outbox_store, triage_store
 from storage.database import Database
@@ -97,9 +98,7 @@ class Digests:
         )
         weeks = [first_week + timedelta(weeks=n) for n in range(TREND_WEEKS)]
         chart = digest_chart(
-            title=_(M.DIGEST_TITLE).format(
-                team=team.name, start=weeks[0].strftime("%-d %b"), end=today.strftime("%-d %b %Y")
-            ),
+            title=_(M.DIGEST_TITLE).format(team=team.name, start=day(weeks[0], DAY_MONTH), end=day(today)),
             weeks=weeks,
             by_grade={g.code: [figures.weekly.get(w, {}).get(g.code, 0) for w in weeks] for g in self._lists.grades},
             matrix=[[figures.matrix.get((c, likelihood), 0) for likelihood in SCALE] for c in SCALE],
@@ -152,34 +151,40 @@ class Digests:
         return queued
 
     async def _queue_digest(self, session, team: TeamSettings, due_at: datetime, now: datetime) -> bool:
-        digest, keys = await self.compose(session, team, due_at), self._keys()
+        keys, composed = self._keys(), dict[str, tuple[Digest, str]]()
         for address in addresses(team.managers):
+            language = await language_for(session, keys=keys, address=address, default=team.languages[0])
+            with speaking(language):
+                if language not in composed:  # once a language, however many managers read it
+                    composed[language] = (await self.compose(session, team, due_at), _(M.DIGEST_CHART))
+            digest, chart_note = composed[language]
             key = f"digest:{team.id}:{int(due_at.timestamp())}:{recipient(keys, address)[:32]}"
             await outbox_store.enqueue(session, keys=keys, key=key, address=address, text=digest.text, now=now)
             await outbox_store.enqueue(
-                session,
-                keys=keys,
-                key=key + ":chart",
-                address=address,
-                text=_(M.DIGEST_CHART),
-                image=digest.chart,
-                now=now,
+                session, keys=keys, key=key + ":chart", address=address, text=chart_note, image=digest.chart, now=now
             )
         return True
 
     async def _queue_learning(self, session, team: TeamSettings, due_at: datetime, now: datetime) -> bool:
-        text, keys = await self.compose_learning(session, team, due_at), self._keys()
-        if text is None:
-            return False
+        """Queues the post to the team's channel once in each of its languages, in their order."""
+        keys, posts = self._keys(), []
+        for language in team.languages:
+            with speaking(language):
+                text = await self.compose_learning(session, team, due_at)
+            if text is None:
+                return False
+            posts.append((language, text))
         for platform, chat in sorted(team.channel.items()):
-            await outbox_store.enqueue(
-                session,
-                keys=keys,
-                key=f"learning:{team.id}:{int(due_at.timestamp())}:{platform}",
-                address={"platform": platform, "chat": chat},
-                text=text,
-                now=now,
-            )
+            for language, text in posts:
+                suffix = "" if language == team.languages[0] else f":{language}"
+                await outbox_store.enqueue(
+                    session,
+                    keys=keys,
+                    key=f"learning:{team.id}:{int(due_at.timestamp())}:{platform}{suffix}",
+                    address={"platform": platform, "chat": chat},
+                    text=text,
+                    now=now,
+                )
         return True
 
     def _team(self, team_id: str) -> TeamSettings:

@@ -1,0 +1,107 @@
+"""Who is spoken to in which language: each person's own choice (English or Cymraeg), kept
+against a pseudonym of their chat address, else their team's first language."""
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app.config import Settings, TeamSettings
+from bot.services.sender import Sender
+from flows.clock import Clock
+from flows.messages import ENGLISH, LANGUAGES, speaking
+from storage import language_store, report_store
+from storage.database import Database
+from storage.keys import Keys, KeySource, in_force
+
+REMEMBERED_FOR = 300.0  # seconds a person's language is kept in memory; a change here shows at once
+_REMEMBERED_MOST = 100_000
+
+
+class Languages:
+    def __init__(self, *, database: Database, keys: Keys | KeySource, settings: Settings, clock: Clock) -> None:
+        self._database = database
+        self._key_source = keys
+        self._settings = settings
+        self._clock = clock
+        self._remembered: dict[str, tuple[float, str]] = {}  # by pseudonym: (until, language)
+
+    @asynccontextmanager
+    async def speaking_to(self, sender: Sender) -> AsyncIterator[None]:
+        """Renders every text inside the block in the sender's language."""
+        with speaking(await self.of(sender)):
+            yield
+
+    async def of(self, sender: Sender) -> str:
+        """Returns the language the sender is spoken to in."""
+        people = self._people(sender.platform, sender.chat_id)
+        remembered = self._remembered.get(people[0])
+        if remembered is not None and remembered[0] > time.monotonic():
+            return remembered[1]
+        async with self._database.unit() as session:
+            language = await language_store.chosen_language(session, people=people)
+            if language is None:
+                language = await self._team_language(session, sender)
+        self._remember(people[0], language)
+        return language
+
+    async def choose(self, sender: Sender, language: str) -> bool:
+        """Records the sender's language; says whether it is one nearmiss speaks."""
+        if language not in LANGUAGES:
+            return False
+        person = self._people(sender.platform, sender.chat_id)[0]
+        async with self._database.unit() as session:
+            await language_store.choose_language(session, person=person, language=language, now=self._clock())
+        self._remember(person, language)
+        return True
+
+    async def _team_language(self, session: AsyncSession, sender: Sender) -> str:
+        for team in self._settings.teams:
+            listed = (
+                *team.members.get(sender.platform, ()),
+                *team.managers.get(sender.platform, ()),
+                *team.leads.get(sender.platform, ()),
+            )
+            if sender.user_id in listed:
+                return _first(team)
+        reporters = [
+            p.value
+            for p in self._keys().every_pseudonym(
+                platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id
+            )
+        ]
+        joined = await report_store.teams_joined(session, reporters=reporters)
+        return _first(self._settings.team(joined[0])) if joined else _first(None)
+
+    def _people(self, platform: str, chat: str) -> list[str]:
+        return people(self._keys(), platform, chat)
+
+    def _remember(self, person: str, language: str) -> None:
+        if len(self._remembered) >= _REMEMBERED_MOST:
+            self._remembered.clear()
+        self._remembered[person] = (time.monotonic() + REMEMBERED_FOR, language)
+
+    def _keys(self) -> Keys:
+        return in_force(self._key_source)
+
+
+def team_language(settings: Settings, team: str) -> str:
+    """Returns the language a team's people are spoken to in until they choose."""
+    return _first(settings.team(team))
+
+
+async def language_for(session: AsyncSession, *, keys: Keys, address: dict[str, str], default: str) -> str:
+    """Returns the language to write to an address in: its person's choice, else the default."""
+    chosen = await language_store.chosen_language(session, people=people(keys, address["platform"], address["chat"]))
+    return chosen or default
+
+
+def people(keys: Keys, platform: str, chat: str) -> list[str]:
+    """Returns a person's language pseudonyms under every loaded key, the current one first: made
+    from the chat they are reached at, which is what an outbox address holds."""
+    return [p.value for p in keys.every_pseudonym(platform=f"language:{platform}", workspace="", user_id=chat)]
+
+
+def _first(team: TeamSettings | None) -> str:
+    return team.languages[0] if team is not None else ENGLISH

@@ -6,7 +6,7 @@ from typing import Any
 from flows import messages as M
 from flows.lists import Lists
 from flows.messages import DAY_MONTH, _, day, ngettext
-from flows.risk import PROVISIONAL
+from flows.risk import PROVISIONAL, colour_name
 from flows.triage import label
 
 RECURRING = 2  # a theme seen this often in the period is recurring
@@ -35,7 +35,7 @@ def compose(
         lines.append(_(M.DIGEST_WAITING))
         lines += [
             ngettext(M.DIGEST_WAITING_LINE, days := (now - w.submitted_at).days).format(
-                reference=w.reference, colour=PROVISIONAL[w.grade], days=days
+                reference=w.reference, colour=colour_name(PROVISIONAL[w.grade]), days=days
             )
             for w in figures.waiting
         ]

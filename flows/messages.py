@@ -201,6 +201,7 @@ COMMAND_REPORT = N_("Report a near miss")
 COMMAND_CANCEL = N_("Cancel the report in progress")
 COMMAND_STATUS = N_("How your reports are going")
 COMMAND_HELP = N_("How this works")
+COMMAND_LANGUAGE = N_("English or Cymraeg")
 
 MODAL_TITLE = N_("Near-miss report")
 MODAL_SUBMIT = N_("Submit")

@@ -3,7 +3,7 @@ recurrence, the risk score and its colour band, and the report lifecycle."""
 
 from dataclasses import dataclass
 
-from flows.messages import N_
+from flows.messages import N_, _
 
 CONSEQUENCES = (N_("None"), N_("Low"), N_("Moderate"), N_("Severe"), N_("Death"))  # 1..5
 LIKELIHOODS = (N_("Rare"), N_("Unlikely"), N_("Possible"), N_("Likely"), N_("Almost certain"))  # 1..5
@@ -11,6 +11,7 @@ SCALE = range(1, 6)
 
 COLOURS = ("green", "yellow", "amber", "red")
 COLOUR_HEX = {"green": "#4caf50", "yellow": "#fdd835", "amber": "#fb8c00", "red": "#e53935"}
+COLOUR_NAMES = {"green": N_("green"), "yellow": N_("yellow"), "amber": N_("amber"), "red": N_("red")}
 COLOUR_WORDS = {
     "green": (N_("very low"), N_("aggregated analysis with similar reports")),
     "yellow": (N_("low"), N_("aggregated analysis")),
@@ -46,3 +47,8 @@ def risk_score(consequence: int, likelihood: int) -> int:
     if consequence not in SCALE or likelihood not in SCALE:
         raise ValueError("consequence and likelihood are each 1 to 5")
     return consequence * likelihood
+
+
+def colour_name(colour: str) -> str:
+    """Returns a band's colour in the language being spoken."""
+    return _(COLOUR_NAMES[colour]) if colour in COLOUR_NAMES else colour

@@ -10,7 +10,7 @@ from flows.chat import Action, Answer, Button, Message
 from flows.lifecycle import MANAGER_MOVES, Status
 from flows.lists import Lists, Option
 from flows.messages import _, day
-from flows.risk import COLOUR_WORDS, CONSEQUENCES, LIKELIHOODS, PROVISIONAL, Bands
+from flows.risk import COLOUR_WORDS, CONSEQUENCES, LIKELIHOODS, PROVISIONAL, Bands, colour_name
 
 
 class Verb(StrEnum):
@@ -81,8 +81,9 @@ def report_list(reports: list[Any], *, now: datetime) -> Message:
         button(
             _(M.REPORT_LINE).format(
                 reference=r.reference,
-                colour=r.risk_colour
-                or f"{_(M.UNTRIAGED)}{' ' + PROVISIONAL[r.grade] if r.grade in PROVISIONAL else ''}",
+                colour=colour_name(r.risk_colour)
+                if r.risk_colour
+                else f"{_(M.UNTRIAGED)}{' ' + colour_name(PROVISIONAL[r.grade]) if r.grade in PROVISIONAL else ''}",
                 age=_(M.AGE_DAYS).format(days=(now - r.submitted_at).days),
             ),
             Verb.OPEN,
@@ -102,7 +103,7 @@ def risk_text(report: Any, bands: Bands) -> str:
         score=report.risk_score,
         consequence=_(CONSEQUENCES[report.consequence - 1]),
         likelihood=_(LIKELIHOODS[report.likelihood - 1]),
-        colour=colour,
+        colour=colour_name(colour),
         band=_(band),
         follow=_(follow),
     )

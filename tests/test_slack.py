@@ -12,6 +12,9 @@ from bot.app.config import DatabaseSettings, Settings, SlackSettings, TeamSettin
 from bot.app.services import vocabularies
 from bot.services.front import Front
 from bot.services.reporting import Reporting
+from flows import messages as M
+from flows.lists import DEFAULT_WHERE
+from flows.messages import WELSH, _, speaking
 from tests.fakes.forms import GOOD_FORM
 from tests.fakes.slack import TEAM, FakeSlack, FakeSlackAPI
 from tests.helpers import all_rows, stored_text
@@ -145,7 +148,7 @@ async def test_a_replayed_submission_stores_one_report(slack, database):
     view = await open_modal(slack)
     body = slack.interaction_body(slack.submission(MEMBER, view, GOOD_FORM))
     headers = slack.sign(body)
-    for _ in range(2):
+    for _attempt in range(2):
         status, _text = await slack.post(body, "application/x-www-form-urlencoded", headers)
         assert status == 200
     await said(slack.api, MEMBER, "Sent. Your reference is NM-")
@@ -385,3 +388,44 @@ async def test_an_older_copy_of_a_question_tapped_in_the_dm_gets_the_next_questi
     who = await said(api, MEMBER, "Who was involved?")
     assert who["ts"] == api.dm(MEMBER)[-1]["ts"] != older["ts"]
     assert len(api.messages[older["ts"]]["blocks"]) == 1, "the older copy keeps its words, not its buttons"
+
+
+async def test_the_app_home_offers_cymraeg_and_then_the_form_and_replies_are_in_welsh(slack, database):
+    def cy(text: str) -> str:
+        with speaking(WELSH):
+            return _(text)
+
+    await slack.event({"type": "app_home_opened", "user": MEMBER, "tab": "home", "channel": "D0DM"})
+    [home] = await slack.api.wait_for("views.publish")
+    [cymraeg] = [
+        e
+        for b in home.params["view"]["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"] == "Cymraeg"
+    ]
+    status, _body = await slack.interact(
+        {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": MEMBER, "team_id": TEAM},
+            "trigger_id": "9.9",
+            "api_app_id": "A0APP",
+            "container": {"type": "view", "view_id": "V0HOME"},
+            "actions": [{**cymraeg, "block_id": "b", "action_ts": "1.0"}],
+        }
+    )
+    assert status == 200
+    republished = (await slack.api.wait_for("views.publish", 2))[1]
+    assert cy(M.HOME_INTRO) in json.dumps(republished.params["view"], ensure_ascii=False)
+
+    view = await open_modal(slack)
+    assert view["title"]["text"] == cy(M.MODAL_TITLE)
+    await slack.interact(slack.submission(MEMBER, view, GOOD_FORM))
+    card = await said(slack.api, MEMBER, cy(M.YOUR_REPORT))
+    assert cy(label(DEFAULT_WHERE, "case_transfer")) in card["text"]
+    assert [row["language"] for row in (await all_rows(database))["language_choices"]] == ["cy"]
+
+
+def label(options, code: str) -> str:
+    return next(o.label for o in options if o.code == code)

@@ -324,9 +324,12 @@ async def test_forged_callback_data_changes_nothing(chat, database):
     assert draft["state"]["answers"] == {} and draft["state"]["step"] == "when"
 
 
-async def test_the_command_menu_is_set(chat, telegram_api):
-    [menu] = [call for call in telegram_api.calls if call.method == "setMyCommands"]
-    assert [c["command"] for c in menu.params["commands"]] == ["report", "cancel", "status", "help"]
+async def test_the_command_menu_is_set_in_english_and_for_welsh_phones_in_welsh(chat, telegram_api):
+    english, welsh = [call for call in telegram_api.calls if call.method == "setMyCommands"]
+    assert [c["command"] for c in english.params["commands"]] == ["report", "cancel", "status", "language", "help"]
+    assert "language_code" not in english.params and welsh.params["language_code"] == "cy"
+    assert [c["command"] for c in welsh.params["commands"]] == [c["command"] for c in english.params["commands"]]
+    assert welsh.params["commands"][0]["description"] != english.params["commands"][0]["description"]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

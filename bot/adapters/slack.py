@@ -145,6 +145,7 @@ class SlackAdapter:
         app.action(re.compile(f"^{Ids.FLOW_BUTTON}-"))(self._on_flow_button)
         app.action(Ids.HOME_MODAL)(self._on_home_form)
         app.action(Ids.HOME_STEPS)(self._on_home_steps)
+        app.action(re.compile(f"^{Ids.HOME_LANGUAGE}-"))(self._on_home_language)
         app.event("message")(self._on_message)
         app.event("app_home_opened")(self._on_home_opened)
         app.error(self._on_error)
@@ -204,7 +205,9 @@ class SlackAdapter:
             await self.send(sender.chat_id, Message(_(M.NOT_A_MEMBER)))
             return
         reporting = self._front.reporting
-        await self.client.views_open(trigger_id=trigger_id, view=report_modal(reporting.lists, reporting.today()))
+        async with self._front.languages.speaking_to(sender):
+            view = report_modal(reporting.lists, reporting.today())
+        await self.client.views_open(trigger_id=trigger_id, view=view)
 
     # Listeners: each acknowledges first (or with its answer), then does the work.
 
@@ -289,10 +292,21 @@ class SlackAdapter:
         """Shows the reporter their own reports, found through their pseudonym."""
         if event.get("tab", "home") != "home":
             return
-        sender = _sender(event["user"], _team_of(body))
+        await self._publish_home(_sender(event["user"], _team_of(body)))
+
+    async def _on_home_language(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """The App Home's language buttons: the choice is kept, and the Home shown again in it."""
+        await ack()
+        sender = _sender(body["user"]["id"], _team_of(body))
+        await self._front.command(sender, Command.LANGUAGE, action.get("value") or "")
+        await self._publish_home(sender)
+
+    async def _publish_home(self, sender: Sender) -> None:
         member = await self._front.may_report(sender)
         reports = await self._front.own_reports(sender) if member else []
-        await self.client.views_publish(user_id=event["user"], view=home_view(reports, member=member))
+        async with self._front.languages.speaking_to(sender):
+            view = home_view(reports, member=member)
+        await self.client.views_publish(user_id=sender.user_id, view=view)
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
         # Only the kind of error: exception texts can carry what was typed.

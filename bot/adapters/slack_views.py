@@ -7,6 +7,7 @@ from typing import Any
 
 from flows import messages as M
 from flows.chat import Message, encode_button
+from flows.commands import LANGUAGE_NAMES, LANGUAGE_QUESTION
 from flows.engine import TEXT_LIMIT
 from flows.lists import Lists, Option
 from flows.messages import _
@@ -25,6 +26,7 @@ class Ids(StrEnum):
     FLOW_BUTTON = "nm-flow"  # prefix: a button of the step-by-step flow (nm-flow-0, nm-flow-1, ...)
     HOME_MODAL = "nm-home-form"
     HOME_STEPS = "nm-home-steps"
+    HOME_LANGUAGE = "nm-home-language"  # prefix: nm-home-language-cy; value: the language's code
     FIELD = "value"  # every input block's element
 
 
@@ -152,4 +154,14 @@ def home_view(reports: list[Any], *, member: bool) -> dict[str, Any]:
         blocks += [section for r in reports for section in _sections("\n".join(r.progress))] or [
             {"type": "section", "text": _plain(_(M.HOME_NONE))}
         ]
+    blocks.append({"type": "context", "elements": [_plain(LANGUAGE_QUESTION)]})
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [
+                {"type": "button", "action_id": f"{Ids.HOME_LANGUAGE}-{code}", "value": code, "text": _plain(name)}
+                for code, name in LANGUAGE_NAMES.items()
+            ],
+        }
+    )
     return {"type": "home", "blocks": blocks}

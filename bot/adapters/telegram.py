@@ -34,7 +34,7 @@ from bot.services.sender import Sender
 from flows import messages as M
 from flows.chat import Button, Message, encode_button
 from flows.commands import Command
-from flows.messages import _
+from flows.messages import ENGLISH, WELSH, _, speaking
 from flows.text import split_text
 from flows.triage import keeps_buttons, shown_in_place
 
@@ -127,14 +127,17 @@ class TelegramAdapter:
         self.application.add_error_handler(self._on_error)
 
     async def _set_commands(self) -> None:
-        await self.application.bot.set_my_commands(
-            [
-                BotCommand("report", _(M.COMMAND_REPORT)),
-                BotCommand("cancel", _(M.COMMAND_CANCEL)),
-                BotCommand("status", _(M.COMMAND_STATUS)),
-                BotCommand("help", _(M.COMMAND_HELP)),
-            ]
-        )
+        """Sets the command menu, described in English and, for Welsh-speaking phones, in Welsh."""
+        for language, phones in ((ENGLISH, None), (WELSH, WELSH)):
+            with speaking(language):
+                commands = [
+                    BotCommand("report", _(M.COMMAND_REPORT)),
+                    BotCommand("cancel", _(M.COMMAND_CANCEL)),
+                    BotCommand("status", _(M.COMMAND_STATUS)),
+                    BotCommand("language", _(M.COMMAND_LANGUAGE)),
+                    BotCommand("help", _(M.COMMAND_HELP)),
+                ]
+            await self.application.bot.set_my_commands(commands, language_code=phones)
 
     # Lifecycle.
 

@@ -2,6 +2,9 @@
 
     python bench/reporter_cost.py
 
+Each report is walked in English and in Welsh (the same answers, typed the same), and the Welsh
+time is given as a ratio to the English.
+
 The model: reading at 230 words a minute, typing at 3 characters a second, 1.5 s a tap. Words
 read are the bot's messages plus the label of each button tapped (a reporter scans a list for
 their answer; the labels scanned past are counted separately, as "labels on screen").
@@ -15,9 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from flows import messages as M
 from flows.chat import Action, Answer
 from flows.engine import ReportEngine
 from flows.lists import Lists
+from flows.messages import ENGLISH, WELSH, _, speaking
 from flows.report_flow import REPORT_FLOW, Kind
 from flows.report_prompts import SUMMARY
 
@@ -173,12 +178,9 @@ def chat_cost(report: Report) -> Cost:
 def modal_cost(report: Report) -> Cost:
     """Counts the Slack modal as a phone user taps it: every field on one screen."""
     cost = Cost(steps=1, taps=2)  # open it: the shortcut, then its menu item
-    cost.read += _words(
-        "New near-miss report. It is confidential: managers never see who reported. "
-        "A child at risk now? Follow child protection procedures or call 999."
-    )
+    cost.read += _words(_(M.INTRO))
     for step in REPORT_FLOW:
-        cost.read += _words(step.question)
+        cost.read += _words(_(step.question))
         value = getattr(report, step.key)
         if step.kind is Kind.DATE:
             cost.taps += 0 if value == "today" else 2  # open the picker, choose the day
@@ -194,18 +196,27 @@ def modal_cost(report: Report) -> Cost:
 
 
 def main() -> None:
-    rows = {"Telegram / Slack DM": [chat_cost(r) for r in TYPICAL], "Slack modal": [modal_cost(r) for r in TYPICAL]}
     print(f"{len(TYPICAL)} typical reports; medians")
-    print(f"{'':<20}{'steps':>6}{'taps':>6}{'typed':>7}{'read':>6}{'labels on screen':>18}{'modelled s':>12}")
-    for name, costs in rows.items():
+    print(f"{'':<24}{'steps':>6}{'taps':>6}{'typed':>7}{'read':>6}{'labels on screen':>18}{'modelled s':>12}")
+    seconds: dict[tuple[str, str], float] = {}
+    for language in (ENGLISH, WELSH):
+        with speaking(language):
+            rows = {
+                "Telegram / Slack DM": [chat_cost(r) for r in TYPICAL],
+                "Slack modal": [modal_cost(r) for r in TYPICAL],
+            }
+        for name, costs in rows.items():
 
-        def median(field, costs=costs):
-            return statistics.median(getattr(c, field) for c in costs)
+            def median(field, costs=costs):
+                return statistics.median(getattr(c, field) for c in costs)
 
-        print(
-            f"{name:<20}{median('steps'):>6g}{median('taps'):>6g}{median('typed'):>7g}{median('read'):>6g}"
-            f"{median('on_screen'):>18g}{statistics.median(c.seconds() for c in costs):>12.0f}"
-        )
+            seconds[name, language] = statistics.median(c.seconds() for c in costs)
+            print(
+                f"{name + ' (' + language + ')':<24}{median('steps'):>6g}{median('taps'):>6g}{median('typed'):>7g}"
+                f"{median('read'):>6g}{median('on_screen'):>18g}{seconds[name, language]:>12.0f}"
+            )
+    for name in ("Telegram / Slack DM", "Slack modal"):
+        print(f"{name}: Welsh takes {seconds[name, WELSH] / seconds[name, ENGLISH]:.2f} of the English time")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 import phonenumbers
 
+from flows import welsh
 from flows.names import find_names
 
 
@@ -49,7 +50,10 @@ class Masked:
 _URL = re.compile(
     r"\b(?:https?://|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/)[^\s<>\"]*[^\s<>\".,;:!?)\]]", re.IGNORECASE
 )
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_EMAIL = re.compile(
+    r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+    r"|\b[\w.+-]+ (?i:at) [\w-]+(?: (?i:dot) [a-z]{2,})+\b"  # "ffion.hughes at example dot org"
+)
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_.]{2,}")  # @jsmith_sw, a Slack @U024BE7LH
 _NHS = re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")
 _NI = re.compile(
@@ -58,9 +62,10 @@ _NI = re.compile(
 )
 _SYSTEMS = (
     r"case|ref|reference|id|no|num|number|file|mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|ehm|ehcp|crn"
+    r"|cyf|achos|wccis"
 )
 _CASE = re.compile(
-    rf"(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref)?\s*[:#]?\s*(?:is\s+|was\s+)?)"
+    rf"(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref|achos|rhif)?\s*[:#]?\s*(?:is\s+|was\s+)?)"
     rf"(?P<ref>[A-Z0-9]+(?:[-/][A-Z0-9]+)*)\b"
     rf"|\b(?P<shaped>[A-Z][A-Z0-9]{{0,4}}(?:[-/]\d{{2,8}}){{1,3}})\b"
     rf"|\b(?P<long>\d{{6,9}})\b",  # a bare long number that is not a phone or NHS number
@@ -72,21 +77,24 @@ _POSTCODE = re.compile(
     r" ?\d[ABD-HJLNP-UW-Z]{2})\b",
     re.IGNORECASE,
 )
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTH = rf"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|{welsh.MONTHS})"
+_DAY = r"\d{1,2}(?:st|nd|rd|th|af|il|ydd|edd|fed|ed)?"  # 3rd; Welsh 1af, 2il, 3ydd, 9fed
 _DATE = (
     rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[-.]\d{{2}}[-.]\d{{2}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH},? \d{{4}}|{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
+    rf"|{_DAY} (?:of |o )?{_MONTH},? \d{{4}}|{_MONTH} {_DAY},? \d{{4}})"
 )
 # A date is a date of birth when birth, age or DOB is mentioned just before or just after it.
 _DOB = re.compile(
-    rf"(?:\b(?:d\.?o\.?b|date of birth|born(?: on)?|birthday(?: is)?|b\.|aged? \d{{1,2}}\W*(?:born|dob)?)"
+    rf"(?:\b(?:d\.?o\.?b|date of birth|born(?: on)?|birthday(?: is)?|b\.|aged? \d{{1,2}}\W*(?:born|dob)?"
+    rf"|{welsh.BIRTH_WORDS})"
     rf"\s*[:\-(]?\s*)(?P<date>{_DATE})"
     rf"|(?P<before>{_DATE})\b(?=\s*[,(]?\s*(?:so |now |\()?\s*(?:is |aged? )?\d{{1,2}}\s*(?:now|years?|yrs?|yo|y/o|\)))",  # noqa: E501
     re.IGNORECASE,
 )
 _DATES = re.compile(rf"\b{_DATE}\b", re.IGNORECASE)
 _BIRTH_BEFORE = re.compile(
-    r"\b(?:d\.?o\.?b\.?|date of birth|born|birthday|aged?)(?:\b|(?<=\.))[^.!?\n]{0,30}$", re.IGNORECASE
+    rf"\b(?:d\.?o\.?b\.?|date of birth|born|birthday|aged?|{welsh.BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,30}}$",
+    re.IGNORECASE,
 )
 _BIRTH_AFTER = re.compile(r"^[^.!?\n]{0,20}\b(?:d\.?o\.?b|date of birth|birthday)\b", re.IGNORECASE)
 _AFTER_NAME = re.compile(r"^[\s,(]{0,3}$")
@@ -98,10 +106,19 @@ _STREET = (
 )
 _BUILDING = r"(?:[A-Z][a-z]+\s+){1,2}(?:Court|House|Tower|Heights|Lodge|Mansions|Point|Buildings|Cottage|Farm)"
 _NUMBERED_STREET = rf"\d{{1,4}}[a-z]?,?\s+(?:[a-z'’-]+\s+){{0,3}}(?i:{_STREET})\b"
-_FLAT = r"(?i:flat|apartment|apt|unit)\s*\d+(?:/\d+)?[a-z]?,?\s+"
+_FLAT = r"(?i:flat|fflat|apartment|apt|unit)\s*\d+(?:/\d+)?[a-z]?,?\s+"
+# Welsh streets name their kind first: "14 Heol y Parc, Caerfyrddin", "Lôn Las, Pwllheli",
+# "3 Rhodfa'r Môr", "12 Clos Tŷ Gwyn".
+_WELSH_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:(?!\d)[\w'’-])*"
+_WELSH_STREET = (
+    rf"(?:{welsh.STREETS})(?:['’]r)?\s+(?:(?:y|yr)\s+)?{_WELSH_WORD}(?:\s+{_WELSH_WORD})?"
+    rf"(?:,\s+{_WELSH_WORD}(?=[\s,.]|$))?"
+)
 _ADDRESS = re.compile(
+    # "Fflat 3, 8 Stryd Fawr, Bangor", "Bryn Awel, Lôn Las, Pwllheli", "5 Cilgant y Dderwen"
+    rf"\b(?:{_FLAT})?(?:\d{{1,4}}[a-z]?,?\s+|(?:{_WELSH_WORD}\s+)?{_WELSH_WORD},\s+(?=(?:{welsh.STREETS})\s))?{_WELSH_STREET}"
     # "Flat 3, 22 Harbour Road", "Flat 14, Tower Court, 2 Bridge Street", "7b mill lane"
-    rf"\b(?:{_FLAT}(?:{_BUILDING},?\s+)?)?(?i:{_NUMBERED_STREET})"
+    rf"|\b(?:{_FLAT}(?:{_BUILDING},?\s+)?)?(?i:{_NUMBERED_STREET})"
     # "Flat 12 Priory Court"
     rf"|\b{_FLAT}{_BUILDING}\b"
     # "The Willows, Church Street", "Rose Cottage, Back Lane": capitalised, so case matters here

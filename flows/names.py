@@ -8,15 +8,22 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from flows import welsh
 from flows.name_words import CUES, DETERMINERS, INSTITUTIONS, NAME_FOLLOWERS, NEVER, PERSON_VERBS, TITLES
 
 GAZETTEER = Path(__file__).parent / "data" / "names.tsv"
 PLACES = Path(__file__).parent / "data" / "places.txt"
+WELSH_NAMES = Path(__file__).parent / "data" / "welsh_names.txt"
+_WELSH_NAME_ZIPF, _WELSH_WORD_NAME_ZIPF = 1.0, 4.5  # a name, or one that is also an everyday word
 
-_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*")
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"  # Latin-1 and Extended-A: Siân, Llŷr, Gwenllïan, Łukasz, Dvořák
+_TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}'’-]*")
+_AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed)?\s+$")
+_WELSH_ENCLITIC = re.compile(r"['’](?:i|r|n|w|m|u|ch)$")  # efo'i, gyda'r, ei'n
+_ENCLITIC = re.compile(r"['’](?:s|n)$")  # Grace's, and Welsh "Nia'n" (Nia is)
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$|^\s*$")
 _SURNAME_SHAPE = re.compile(r"^(?:O['’][A-Z]|Mc[A-Z]|Mac[A-Z])[a-z]+$|^o['’][a-z]{3,}$")
-_NAME_CASE = re.compile(r"^(?:(?:Mc|Mac|O['’])?[A-Z][a-z]*|(?:o['’])?[a-z]+)$")  # each part: Title or lower case
+_PREFIX = re.compile(r"^(?:Mc|Mac|O['’]|o['’])")
 
 # How common a name is as an ordinary English word (Zipf) decides how much context it needs.
 _RARE_WORD = 3.0  # rarer than this: a name even in lower case, unprompted ("jayden")
@@ -34,7 +41,8 @@ def prepare() -> None:
 @cache
 def places() -> frozenset[str]:
     """Returns the places whose names are also surnames."""
-    return frozenset(line for line in PLACES.read_text().splitlines() if line and not line.startswith("#"))
+    listed = frozenset(line for line in PLACES.read_text().splitlines() if line and not line.startswith("#"))
+    return listed | welsh.TOWNS | welsh.TOWNS_MUTATED
 
 
 @cache
@@ -56,13 +64,18 @@ def _entries() -> dict[str, tuple[float, bool]]:
         if line and not line.startswith("#"):
             name, _kind, zipf, home = line.split("\t")
             entries[name] = (float(zipf), home == "home")
+    for line in WELSH_NAMES.read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _space, word = line.partition(" ")
+            known = entries.get(name, (0.0, True))[0]
+            entries[name] = (max(known, _WELSH_WORD_NAME_ZIPF if word else _WELSH_NAME_ZIPF), True)
     return entries
 
 
 def _word_zipf(word: str) -> float | None:
     """Returns how common a known name is as a word, or None if it is no known name."""
     names = gazetteer()
-    key = word.lower().removesuffix("'s").removesuffix("’s")
+    key = _ENCLITIC.sub("", word.lower())
     if key in names:
         return names[key]
     parts = [p for p in re.split(r"[-'’]", key) if p]
@@ -77,6 +90,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     previous_was_name = False
     institutional = _institutional_runs(tokens, text)
+    welsh_institutional = _welsh_institutional_runs(tokens, text)
     for index, (start, end, word) in enumerate(tokens):
         if index in institutional:
             previous_was_name = False
@@ -89,6 +103,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
             next_char=text[end : end + 2].strip()[:1],
             sentence_start=bool(_SENTENCE_END.search(text[:start])),
             follows_name=previous_was_name,
+            after_number=bool(_AFTER_NUMBER.search(text[max(0, start - 6) : start])),
+            in_welsh_institution=index in welsh_institutional,
         )
         length = _name_length(word, context)
         if length:
@@ -113,6 +129,22 @@ def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[in
     return inside
 
 
+def _welsh_institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
+    """Returns the indexes of the capitalised words (and the little words between them) that
+    follow a Welsh kind of place: all of "Ysgol Gynradd Bryn Teg", "Cylch Meithrin Pen y Bryn"."""
+    inside: set[int] = set()
+    for index, (_start, _end, word) in enumerate(tokens):
+        if word[:1].isupper() and word.lower() in welsh.INSTITUTIONS_BEFORE:
+            following = index + 1
+            while following < len(tokens):
+                next_word = tokens[following][2]
+                if not (next_word[:1].isupper() or next_word.lower() in welsh.NAME_JOINERS):
+                    break
+                inside.add(following)
+                following += 1
+    return inside
+
+
 @dataclass(frozen=True)
 class _Context:
     before: str  # the word before, lower case
@@ -120,22 +152,36 @@ class _Context:
     next_char: str  # the first character after the word and any space
     sentence_start: bool
     follows_name: bool
+    after_number: bool = False  # "3 Mai": a month, not Mai
+    in_welsh_institution: bool = False  # "Ysgol Gynradd Bryn Teg"
 
 
 def _name_length(word: str, context: _Context) -> int:
     """Returns how many characters of the word are a name (0 if none): a possessive's "'s",
     or the "s" of one typed without its apostrophe ("Chloes school"), is left out."""
     if _is_name(word, context):
-        return len(word) - (2 if re.search(r"['’]s$", word) else 0)
+        return len(word) - (2 if _ENCLITIC.search(word) else 0)
     if len(word) > 3 and word.endswith("s") and _is_name(word[:-1], context, possessive=True):
         return len(word) - 1
     return 0
 
 
+def _name_case(part: str) -> bool:
+    """Says whether a part of a word is cased as a name is: Title case or all lower case."""
+    rest = _PREFIX.sub("", part)
+    return bool(rest) and (rest.islower() or (rest[0].isupper() and (len(rest) == 1 or rest[1:].islower())))
+
+
 def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
-    lower, after = word.lower(), c.following.lower()
+    lower, after = _ENCLITIC.sub("", word.lower()), c.following.lower()
     if (
-        lower in NEVER
+        lower in welsh.NEVER_NAMES
+        or lower in welsh.INSTITUTIONS_BEFORE
+        or (_WELSH_ENCLITIC.sub("", lower) in welsh.EVERYDAY and (word[:1].islower() or c.sentence_start))
+        or (lower in welsh.MONTH_NAMES and (c.before == "mis" or c.after_number))
+        or c.before in welsh.NOT_AFTER
+        or c.in_welsh_institution
+        or lower in NEVER
         or lower in TITLES
         or lower in INSTITUTIONS
         or c.before in ("st", "saint")
@@ -147,8 +193,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if word.isupper() and len(word) >= 4:
         zipf = _word_zipf(word)
         return zipf is not None and zipf < _NAME_LIKE  # a surname in capitals: "OKONKWO family"
-    bare = re.sub(r"['’]s$", "", word)
-    if any(not _NAME_CASE.match(part) for part in bare.split("-") if part):
+    bare = _ENCLITIC.sub("", word)
+    if any(not _name_case(part) for part in bare.split("-") if part):
         return False  # an acronym or odd casing: ID, GP, NINo
     capitalised = word[0].isupper()
     if _SURNAME_SHAPE.match(word.split("-")[0]):
@@ -156,6 +202,10 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if capitalised and lower in places():
         return False
     zipf = _word_zipf(word)
+    if zipf is None and capitalised and len(word) >= 3 and c.before in welsh.MUTATING:
+        # "i Ddafydd", "â Chatrin", "ap Gwilym": a known name as mutation wrote it.
+        if c.before in welsh.PATRONYMIC or any(_word_zipf(base) is not None for base in welsh.unmutated(word)):
+            return True
     if zipf is None:
         # Not a known name: only a capitalised word straight after a name or a cue, or one that
         # starts a sentence with a known surname after it ("Filmon Tesfay says...").
@@ -198,7 +248,7 @@ def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """Returns the spans with a first name and the surname after it made one."""
     joined: list[tuple[int, int]] = []
     for start, end in spans:
-        if joined and text[joined[-1][1] : start] == " ":
+        if joined and text[joined[-1][1] : start] in (" ", " ap ", " ab "):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))

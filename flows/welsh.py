@@ -1,0 +1,123 @@
+"""What the masker needs to know of Welsh: everyday words that are never names, the words that
+mutate a name after them and how to undo it ("i Ddafydd" is Dafydd), patronymics ("ap", "ab"),
+schools and nurseries named after their kind ("Ysgol Gynradd Bryn Teg"), towns (with their
+mutated forms), months, birth words and street words."""
+
+# Common Welsh words, and words of social work written in Welsh, that are never a person's
+# name, though many are names or surnames somewhere else (Mae, Roedd, Ar, Ail, Tu, Gael...).
+# English names that are also Welsh words (Dan, Tim, Pam) are left out: they stay names.
+EVERYDAY = frozenset(
+  """
+a ac ag â ai am an ar at ati ato atyn y yr 'r i o yn yng ym mewn gan gyda gydag efo hefo wrth
+heb dros drwy trwy tua hyd rhwng rhag cyn wedi 'di ers er fel na nad nid ni nhw chi fi ti hi
+fo e ef o'n mae mai maen roedd roedden oedd oeddwn bu bod fod ydy yw ydw dwi dw dydy dyw doedd
+does dim ddim oes sydd fydd bydd byddai fyddai gall gallai gael cael cafodd gafodd caiff ges
+gafodd rhaid angen eisiau isio moyn gweld weld gwneud wneud dweud deud ddeud dwedodd dywedodd
+meddai medda gofyn ofyn mynd myned dod daeth aeth es aethon ddaeth rhoi roi rhoddwyd gyrru anfon
+anfonais anfonwyd ffonio ffoniodd ffoniais ffoniwch siarad siaradais sgwrs cysylltu cysylltodd
+cyfarfod cyfarfodydd ymweliad ymweld plentyn plant babi baban mam fam mham tad dad nhad nain
+taid mamgu tadcu brawd chwaer teulu gofalwr gofalwyr maeth rhiant rhieni ysgol gynradd uwchradd
+athro athrawes tîm gweithiwr gweithwyr cymdeithasol rheolwr swyddfa heddlu meddyg nyrs
+ymwelydd iechyd fydwraig cynllun cynhadledd asesiad adroddiad ffurflen ffeil copi gopi llythyr
+llythyrau rhif rif cyfeiriad cyfeirnod enw enwau manylion diogelu pryder risg achos cyswllt
+contact lleoliad tŷ ty adre adref gartref car bws ffôn ffon neges negeseuon ebost e-bost dydd
+nos bore prynhawn pnawn heddiw ddoe yfory wythnos mis blwyddyn flwyddyn awr munud amser tro eto
+hefyd felly ond neu os pan lle beth be pwy sut faint mwy llai iawn da drwg hen newydd arall
+eraill pob popeth rhywun neb dim byd un dau dwy tri tair pedwar pump chwech ail trydydd yno yma
+fan hyn hynny hwnnw honno rhain rheini ei eu ein eich fy fy'n 'w 'i iddo iddi iddyn ohono ohoni
+arno arni amdano amdani gyda'r efo'r lun llun arian budd budd-daliadau geni ganwyd ganed
+tystysgrif eira glaw gwyliau nadolig pasg gŵyl gwyl capel eglwys canolfan ganolfan ysbyty
+meddygfa clinig neuadd parc maes stryd heol ffordd lôn lon ardal sir cyngor awdurdod gwasanaeth
+gwasanaethau trefniadau trefniant gwybodaeth wybodaeth penwythnos gwaith swydd staff shifft
+galwad alwad cyfieithydd gwiriadau gwiriad penderfyniad gorchymyn llys barnwr cyfreithiwr tu
+allan mewnol
+""".split()
+)
+# Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
+NEVER_NAMES = frozenset(
+    """
+mam nain taid tad dad babi baban mamgu tadcu plentyn plant athrawes
+""".split()
+)
+# Words before a capitalised word that make it part of a day's or a saint's name, not a person.
+NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd"})
+
+# Words after which a name takes a soft, nasal or aspirate mutation, or is simply expected.
+MUTATING = frozenset(
+    """
+i â a ag gyda gydag efo hefo wrth gan at am o dan dros drwy trwy heb hyd ei ap ab ac
+""".split()
+)
+PATRONYMIC = frozenset({"ap", "ab"})
+
+# A mutated first letter and what it may have been: Ddafydd, Fethan (Bethan) or Fererid
+# (Mererid), Chatrin, Thomos, Phedr, Lŷr (Llŷr), Rodri (Rhodri), Gatrin (Catrin), Domos
+# (Tomos), Bedr (Pedr), Wenllïan (Gwenllïan), Nghatrin, Nhomos, Mhedr, Ngwen, Mangor.
+_MUTATIONS = (
+    ("Ngh", "C"),
+    ("Nh", "T"),
+    ("Mh", "P"),
+    ("Ng", "G"),
+    ("Dd", "D"),
+    ("Ch", "C"),
+    ("Th", "T"),
+    ("Ph", "P"),
+    ("F", "B"),
+    ("F", "M"),
+    ("L", "Ll"),
+    ("R", "Rh"),
+    ("G", "C"),
+    ("D", "T"),
+    ("B", "P"),
+    ("M", "B"),
+    ("N", "D"),
+)
+
+
+def unmutated(word: str) -> list[str]:
+    """Returns what a capitalised word may have been before a mutation, most likely first."""
+    candidates = [base + word[len(mutated) :] for mutated, base in _MUTATIONS if word.startswith(mutated)]
+    if word[:1] in "AEIOUWYÂÊÎÔÛŴŶ" or word[:1] in "lrLR":
+        candidates.append("G" + word[:1].lower() + word[1:])  # the lost G: Wenllïan, Lenys, Aled?
+    return candidates
+
+
+# Kinds of place that come before their name: "Ysgol Gynradd Bryn Teg", "Cylch Meithrin Pen y
+# Bryn", "Meithrinfa Seren Fach", "Canolfan Deulu...".
+INSTITUTIONS_BEFORE = frozenset(
+    """
+ysgol gynradd uwchradd gyfun feithrin meithrin meithrinfa cylch coleg canolfan ysbyty meddygfa
+capel eglwys neuadd clinig uned cartref santes sant
+""".split()
+)
+# The little words inside such a name: "Pen y Bryn", "Bro Taf", "Cwm Aur".
+NAME_JOINERS = frozenset({"y", "yr", "'r", "ar", "a"})
+
+TOWNS = frozenset(
+    """
+caerdydd abertawe casnewydd wrecsam bangor caerfyrddin aberystwyth pwllheli llandrindod bala
+caernarfon dinbych rhuthun yr wyddgrug wyddgrug llanelli merthyr pontypridd pen-y-bont caerffili
+y barri barri aberdâr aberdar castell-nedd port talbot hwlffordd aberteifi llambed machynlleth
+dolgellau blaenau ffestiniog porthmadog amlwch caergybi llangefni conwy llandudno bae colwyn
+prestatyn y rhyl rhyl fflint treffynnon y drenewydd drenewydd y trallwng trallwng llanidloes
+aberhonddu crughywel y fenni fenni trefynwy cas-gwent glynebwy tredegar caerllion cwmbrân
+cwmbran pontypŵl pontypwl rhondda aberpennar penarth y bont-faen bont-faen dinas tyddewi
+abergwaun arberth dinbych-y-pysgod penfro doc penfro llanfair-ym-muallt llanfair
+""".split()
+)
+# Towns as mutation writes them: "i Gaerdydd", "yng Nghaerdydd", "ym Mangor".
+TOWNS_MUTATED = frozenset(
+    word.lower()
+    for town in TOWNS
+    for mutated, base in _MUTATIONS
+    if town.startswith(base.lower())
+    for word in (mutated.lower() + town[len(base) :],)
+)
+
+MONTHS = (
+    r"ionawr|chwefror|mawrth|fawrth|ebrill|mai|fai|mehefin|fehefin|gorffennaf|orffennaf|awst|medi"
+    r"|fedi|hydref|tachwedd|dachwedd|rhagfyr"
+)
+MONTH_NAMES = frozenset(MONTHS.split("|"))
+BIRTH_WORDS = r"ganwyd(?: ar)?|ganed(?: ar)?|dyddiad geni|d\.\s?g\.?|dg|pen-?blwydd"
+STREETS = r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Ffordd|Allt|Rhiw"

@@ -7,7 +7,7 @@ mutated forms), months, birth words and street words."""
 # name, though many are names or surnames somewhere else (Mae, Roedd, Ar, Ail, Tu, Gael...).
 # English names that are also Welsh words (Dan, Tim, Pam) are left out: they stay names.
 EVERYDAY = frozenset(
-  """
+    """
 a ac ag â ai am an ar at ati ato atyn y yr 'r i o yn yng ym mewn gan gyda gydag efo hefo wrth
 heb dros drwy trwy tua hyd rhwng rhag cyn wedi 'di ers er fel na nad nid ni nhw chi fi ti hi
 fo e ef o'n mae mai maen roedd roedden oedd oeddwn bu bod fod ydy yw ydw dwi dw dydy dyw doedd

@@ -2,7 +2,8 @@ from datetime import date, time
 
 import pytest
 
-from flows.dates import DateProblem, When, parse_when
+from flows.dates import DateProblem, When, parse_due, parse_when
+from flows.messages import WELSH, speaking
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -39,3 +40,25 @@ def test_dates_people_type(typed, expected):
 )
 def test_dates_that_cannot_be_a_near_miss(typed, problem):
     assert parse_when(typed, today=TODAY) is problem
+
+
+@pytest.mark.parametrize(
+    "typed, day, at",
+    [
+        ("ddoe", date(2026, 11, 22), None),
+        ("dydd Mawrth diwethaf", date(2026, 11, 17), None),
+        ("Gwener diwethaf", date(2026, 11, 20), None),
+        ("3 Tachwedd", date(2026, 11, 3), None),
+        ("ddoe am 3pm", date(2026, 11, 22), time(15, 0)),
+        ("3/11", date(2026, 11, 3), None),
+        ("last Tuesday", date(2026, 11, 17), None),  # English is read in Welsh too
+    ],
+)
+def test_dates_are_read_in_welsh(typed, day, at):
+    with speaking(WELSH):
+        assert parse_when(typed, today=date(2026, 11, 23)) == When(day, at)
+
+
+def test_a_due_date_is_read_in_welsh():
+    with speaking(WELSH):
+        assert parse_due("dydd Gwener nesaf", today=date(2026, 11, 23)) == date(2026, 11, 27)

@@ -16,6 +16,8 @@ from bot.services.managing import Managing
 from bot.services.outbox_sender import OutboxSender
 from bot.services.reporting import Reporting
 from bot.services.scheduled_posts import LEARNING, Digests
+from flows import messages as M
+from flows.messages import WELSH, _, speaking
 from tests.fakes.forms import GOOD_FORM
 from tests.fakes.slack import FakeSlack
 from tests.test_slack import MEMBER, SECRET, open_modal, said
@@ -33,7 +35,13 @@ def command() -> str:
 
 
 @pytest.fixture
-def settings(database_url, slack_api, command) -> Settings:
+def languages() -> tuple[str, ...]:
+    """The north team's languages, as configured."""
+    return ("en",)
+
+
+@pytest.fixture
+def settings(database_url, slack_api, command, languages) -> Settings:
     return Settings(
         database=DatabaseSettings(url=database_url),
         slack=SlackSettings(
@@ -48,6 +56,7 @@ def settings(database_url, slack_api, command) -> Settings:
             TeamSettings(
                 id="north",
                 name="North locality",
+                languages=languages,
                 members={"slack": [MEMBER]},
                 managers={"slack": [MANAGER]},
                 leads={"slack": [LEAD]},
@@ -202,3 +211,32 @@ async def test_a_leads_alert_names_the_configured_command(slack):
     assert await outbox.drain() >= 1
     alert = next(m["text"] for m in slack.api.dm(LEAD))
     assert f"{COMMAND} open {reference}" in alert and "/nearmiss" not in alert
+
+
+@pytest.mark.parametrize("languages", [("cy", "en")])
+async def test_a_welsh_team_on_slack_triages_is_alerted_and_gets_its_digest_in_welsh(
+    slack, database, keys, settings, clock
+):
+    def cy(text: str) -> str:
+        with speaking(WELSH):
+            return _(text)
+
+    slack, outbox = slack
+    await slack.interact(slack.submission(MEMBER, await open_modal(slack), GOOD_FORM))
+    acknowledgement = (await said(slack.api, MEMBER, cy(M.SUBMITTED).split("{")[0]))["text"]
+    reference = re.search(r"NM-\w{4}-\w{4}", acknowledgement).group()
+
+    await slack.command(MANAGER, "reports")
+    listed = await said(slack.api, MANAGER, cy(M.OPEN_REPORTS))
+    await tap(slack, MANAGER, listed, reference + " · " + cy(M.UNTRIAGED) + " " + cy("amber") + " · 0d")
+    card = await said(slack.api, MANAGER, reference)
+    await tap(slack, MANAGER, card, cy(M.BUTTON_GRADE))
+
+    assert await outbox.drain() == 1  # the lead's alert, graded as harm by its reporter
+    [alert] = [m["text"] for m in slack.api.dm(LEAD)]
+    assert cy(M.ALERT_GRADED) in alert and f"/nearmiss open {reference}" in alert
+
+    clock.now = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    assert await Digests(database=database, keys=keys, settings=settings, clock=clock).run("north")
+    await outbox.drain()
+    await said(slack.api, MANAGER, cy(M.DIGEST_TITLE).split("{")[0])

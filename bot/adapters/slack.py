@@ -170,20 +170,21 @@ class SlackAdapter:
 
     # Sending.
 
+    def render(self, message: Message) -> dict[str, Any]:
+        """Returns a message as chat.postMessage and chat.update take it: blocks, and the
+        notification's escaped text."""
+        return {"text": fallback(message.text), "blocks": message_blocks(message)}
+
     async def send(self, chat_id: str, message: Message) -> None:
         """Posts one message, with its buttons, in the user's direct messages with the app."""
-        posted = await self.client.chat_postMessage(
-            channel=chat_id, text=fallback(message.text), blocks=message_blocks(message)
-        )
+        posted = await self.client.chat_postMessage(channel=chat_id, **self.render(message))
         self._newest.posted(chat_id, posted["ts"])
 
     async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
         """Posts one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
         try:
             if image is None:
-                await self.client.chat_postMessage(
-                    channel=chat_id, text=fallback(text), blocks=message_blocks(Message(text))
-                )
+                await self.client.chat_postMessage(channel=chat_id, **self.render(Message(text)))
             else:
                 opened = await self.client.conversations_open(users=chat_id)
                 await self.client.files_upload_v2(
@@ -257,9 +258,7 @@ class SlackAdapter:
         question = _question_text(body.get("message") or {})
         prompt = messages[-1]
         if shown_in_place(answer, messages, tapped_is_newest=self._newest.is_newest(sender.chat_id, ts)):
-            await self.client.chat_update(
-                channel=channel, ts=ts, text=fallback(prompt.text), blocks=message_blocks(prompt)
-            )
+            await self.client.chat_update(channel=channel, ts=ts, **self.render(prompt))
             return
         if channel and ts and not keeps_buttons(answer, prompt):
             await self.client.chat_update(

@@ -186,6 +186,10 @@ class TelegramAdapter:
 
     # Sending.
 
+    def render(self, message: Message) -> dict[str, Any]:
+        """Returns a message as the Bot API's sendMessage and editMessageText take it."""
+        return {"text": message.text, "reply_markup": keyboard(message)}
+
     async def send(self, chat_id: str, message: Message) -> None:
         """Sends one message, with its buttons, to a chat: in parts if it is longer than Telegram
         shows at once, the buttons with the last."""
@@ -280,9 +284,7 @@ class TelegramAdapter:
         if shown_in_place(answer, messages, tapped_is_newest=newest):
             try:
                 await self._with_retries(
-                    lambda: _ignore_unchanged(
-                        self._call("editMessageText", **_where(query), text=prompt.text, reply_markup=keyboard(prompt))
-                    )
+                    lambda: _ignore_unchanged(self._call("editMessageText", **_where(query), **self.render(prompt)))
                 )
                 return
             except (BadRequest, NetworkError) as error:  # too old to edit, or the network: send it anew

@@ -70,8 +70,11 @@ class TerminalAdapter:
     async def stop(self) -> None:
         pass
 
+    def render(self, message: Message) -> str:
+        return render([message])[0]
+
     async def send(self, chat_id: str, message: Message) -> None:
-        self._write(render([message])[0])
+        self._write(self.render(message))
 
     async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
         self._write(text)

@@ -2,7 +2,7 @@
 adapter by. A new platform is one module implementing it, plus its tests."""
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from flows.chat import Message
 from flows.commands import Vocabulary
@@ -34,6 +34,9 @@ class Platform(Protocol):
 
     async def stop(self) -> None:
         """Stops taking events and lets go of connections."""
+
+    def render(self, message: Message) -> Any:
+        """Returns a neutral message (text, option buttons, controls) as the platform's API takes it."""
 
     async def send(self, chat_id: str, message: Message) -> None:
         """Replies in a conversation: the message rendered with its buttons, in parts if long."""

@@ -127,10 +127,12 @@ class Digests:
         return last or due_at - FIRST_PERIOD[kind]
 
     async def preview(self, team_id: str) -> Digest:
-        """Returns the digest the team would get now, recording and sending nothing."""
+        """Returns the digest the team would get now, in its first language, recording and
+        sending nothing."""
         team = self._team(team_id)
         async with self._database.unit() as session:
-            return await self.compose(session, team, self._clock())
+            with speaking(team.languages[0]):
+                return await self.compose(session, team, self._clock())
 
     async def run(self, team_id: str, kind: str = DIGEST) -> bool:
         """Queues the team's post of this kind for its latest due time, unless it was queued

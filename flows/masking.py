@@ -67,7 +67,7 @@ _SYSTEMS = (
 _CASE = re.compile(
     rf"(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref|achos|rhif)?\s*[:#]?\s*(?:is\s+|was\s+)?)"
     rf"(?P<ref>[A-Z0-9]+(?:[-/][A-Z0-9]+)*)\b"
-    rf"|\b(?P<shaped>[A-Z][A-Z0-9]{{0,4}}(?:[-/]\d{{2,8}}){{1,3}})\b"
+    rf"|\b(?P<shaped>[A-Z][A-Z0-9]{{0,4}}(?:[-/]\d{{2,8}}){{1,3}}(?:[-/][A-Z]{{1,4}})?)\b"
     rf"|\b(?P<long>\d{{6,9}})\b",  # a bare long number that is not a phone or NHS number
     re.IGNORECASE,
 )
@@ -106,19 +106,20 @@ _STREET = (
 )
 _BUILDING = r"(?:[A-Z][a-z]+\s+){1,2}(?:Court|House|Tower|Heights|Lodge|Mansions|Point|Buildings|Cottage|Farm)"
 _NUMBERED_STREET = rf"\d{{1,4}}[a-z]?,?\s+(?:[a-z'’-]+\s+){{0,3}}(?i:{_STREET})\b"
+_TOWN_AFTER = r"(?:,\s+[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b(?!\s+[a-z]))?"  # "27 Commercial Street, Pontypool"
 _FLAT = r"(?i:flat|fflat|apartment|apt|unit)\s*\d+(?:/\d+)?[a-z]?,?\s+"
 # Welsh streets name their kind first: "14 Heol y Parc, Caerfyrddin", "Lôn Las, Pwllheli",
 # "3 Rhodfa'r Môr", "12 Clos Tŷ Gwyn".
 _WELSH_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:(?!\d)[\w'’-])*"
 _WELSH_STREET = (
-    rf"(?:{welsh.STREETS})(?:['’]r)?\s+(?:(?:y|yr)\s+)?{_WELSH_WORD}(?:\s+{_WELSH_WORD})?"
-    rf"(?:,\s+{_WELSH_WORD}(?=[\s,.]|$))?"
+    rf"(?:{welsh.STREETS})(?:['’]r)?\s+(?:(?:y|yr)\s+)?{_WELSH_WORD}(?:\s+(?:(?:y|yr)\s+)?{_WELSH_WORD})?"
+    rf"(?:,\s+{_WELSH_WORD}(?:\s+{_WELSH_WORD})?(?=[\s,.]|$))?"
 )
 _ADDRESS = re.compile(
     # "Fflat 3, 8 Stryd Fawr, Bangor", "Bryn Awel, Lôn Las, Pwllheli", "5 Cilgant y Dderwen"
     rf"\b(?:{_FLAT})?(?:\d{{1,4}}[a-z]?,?\s+|(?:{_WELSH_WORD}\s+)?{_WELSH_WORD},\s+(?=(?:{welsh.STREETS})\s))?{_WELSH_STREET}"
     # "Flat 3, 22 Harbour Road", "Flat 14, Tower Court, 2 Bridge Street", "7b mill lane"
-    rf"|\b(?:{_FLAT}(?:{_BUILDING},?\s+)?)?(?i:{_NUMBERED_STREET})"
+    rf"|\b(?:{_FLAT}(?:{_BUILDING},?\s+)?)?(?i:{_NUMBERED_STREET}){_TOWN_AFTER}"
     # "Flat 12 Priory Court"
     rf"|\b{_FLAT}{_BUILDING}\b"
     # "The Willows, Church Street", "Rose Cottage, Back Lane": capitalised, so case matters here

@@ -16,7 +16,7 @@ PLACES = Path(__file__).parent / "data" / "places.txt"
 WELSH_NAMES = Path(__file__).parent / "data" / "welsh_names.txt"
 _WELSH_NAME_ZIPF, _WELSH_WORD_NAME_ZIPF = 1.0, 4.5  # a name, or one that is also an everyday word
 
-_LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"  # Latin-1 and Extended-A: Siân, Llŷr, Gwenllïan, Łukasz, Dvořák
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏ"  # Latin-1, Extended-A and -B: Siân, Llŷr, Gwenllïan, Łukasz, Ionuț
 _TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}'’-]*")
 _AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed)?\s+$")
 _WELSH_ENCLITIC = re.compile(r"['’](?:i|r|n|w|m|u|ch)$")  # efo'i, gyda'r, ei'n
@@ -161,7 +161,12 @@ def _name_length(word: str, context: _Context) -> int:
     or the "s" of one typed without its apostrophe ("Chloes school"), is left out."""
     if _is_name(word, context):
         return len(word) - (2 if _ENCLITIC.search(word) else 0)
-    if len(word) > 3 and word.endswith("s") and _is_name(word[:-1], context, possessive=True):
+    if (
+        len(word) > 3
+        and word.endswith("s")
+        and word.lower() not in welsh.EVERYDAY
+        and _is_name(word[:-1], context, possessive=True)
+    ):  # "brys" (urgent) is no "Bry's"
         return len(word) - 1
     return 0
 

@@ -30,7 +30,7 @@ tystysgrif eira glaw gwyliau nadolig pasg gŵyl gwyl capel eglwys canolfan ganol
 meddygfa clinig neuadd parc maes stryd heol ffordd lôn lon ardal sir cyngor awdurdod gwasanaeth
 gwasanaethau trefniadau trefniant gwybodaeth wybodaeth penwythnos gwaith swydd staff shifft
 galwad alwad cyfieithydd gwiriadau gwiriad penderfyniad gorchymyn llys barnwr cyfreithiwr tu
-allan mewnol
+allan mewnol brys rota daro taro atal aml yna dewis dewi'r llety
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -40,7 +40,7 @@ mam nain taid tad dad babi baban mamgu tadcu plentyn plant athrawes
 """.split()
 )
 # Words before a capitalised word that make it part of a day's or a saint's name, not a person.
-NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd"})
+NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "yr"})  # and "dros yr Haf"
 
 # Words after which a name takes a soft, nasal or aspirate mutation, or is simply expected.
 MUTATING = frozenset(
@@ -119,5 +119,5 @@ MONTHS = (
     r"|fedi|hydref|tachwedd|dachwedd|rhagfyr"
 )
 MONTH_NAMES = frozenset(MONTHS.split("|"))
-BIRTH_WORDS = r"ganwyd(?: ar)?|ganed(?: ar)?|dyddiad geni|d\.\s?g\.?|dg|pen-?blwydd"
-STREETS = r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Ffordd|Allt|Rhiw"
+BIRTH_WORDS = r"ganwyd(?: ar)?|ganed(?: ar)?|dyddiad geni|geni|d\.\s?g\.?|dg|pen-?blwydd"
+STREETS = r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Llys|Ystad|Allt|Rhiw"

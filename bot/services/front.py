@@ -13,8 +13,6 @@ from flows.chat import Action, Answer, Message, decode_button
 from flows.commands import Command, language_picker
 from flows.messages import _
 
-MANAGERS_COMMANDS = (Command.REPORTS, Command.OPEN, Command.ACTIONS)
-
 
 @dataclass(frozen=True)
 class Tapped:
@@ -49,12 +47,10 @@ class Front:
         """Applies a tapped button, as the platform handed back its encoded value."""
         answer = decode_button(data)
         if answer is not None and answer.action is Action.LANGUAGE:
-            await self.languages.choose(sender, answer.value)
+            return Tapped(answer, await self._choose_language(sender, answer.value))
         async with self.languages.speaking_to(sender):
             if answer is None:
                 return Tapped(None, await self.reporting.where_am_i(sender))
-            if answer.action is Action.LANGUAGE:
-                return Tapped(answer, self.reporting.help(sender))
             if answer.action is Action.MANAGE and self._managing is not None:
                 return Tapped(answer, await self._managing.button(sender, answer))
             return Tapped(answer, await self.reporting.answer(sender, answer))
@@ -87,10 +83,7 @@ class Front:
             case Command.HELP:
                 return self.reporting.help(sender) + self._manager_help(sender)
             case Command.LANGUAGE if argument:
-                if await self.languages.choose(sender, argument.lower()):
-                    async with self.languages.speaking_to(sender):
-                        return self.reporting.help(sender)
-                return [language_picker()]
+                return await self._choose_language(sender, argument.lower())
             case Command.LANGUAGE:
                 return [language_picker()]
             case Command.REPORT:
@@ -105,11 +98,16 @@ class Front:
                 return await self.reporting.progress.status(sender, argument)
         return await self._managers_command(sender, command, argument)
 
-    def manager_help(self, sender: Sender) -> list[Message]:
-        """Returns the managers' commands, to a manager only."""
-        return self._manager_help(sender)
+    async def _choose_language(self, sender: Sender, code: str) -> list[Message]:
+        """Keeps the sender's language and answers in it with the help; offers the choice again
+        for a language nearmiss does not speak."""
+        if not await self.languages.choose(sender, code):
+            return [language_picker()]
+        async with self.languages.speaking_to(sender):
+            return self.reporting.help(sender)
 
     def _manager_help(self, sender: Sender) -> list[Message]:
+        """Returns the managers' commands, to a manager only."""
         if self._managing is None or not self._managing.is_manager(sender):
             return []
         return self._managing.help(sender)

@@ -9,11 +9,13 @@ from sqlalchemy.engine import make_url
 
 from bot.app.config import LimitSettings, RetentionSettings
 from bot.app.services import vocabularies
+from bot.services.front import Front
 from bot.services.housekeeping import Housekeeping
 from bot.services.reporting import Reporting
 from bot.services.sender import Sender
 from flows import messages as M
 from flows.chat import Action, Answer
+from flows.commands import Command
 from storage.database import Database
 from storage.models import Report
 from tests.conftest import MEMBER
@@ -204,3 +206,15 @@ async def test_retention_deletes_old_contacts_and_long_closed_reports(database, 
     clock.advance(days=2)
     await housekeeping.sweep()
     assert (await all_rows(database))["reports"] == []
+
+
+async def test_a_database_that_is_down_gets_a_kind_reply_through_the_front_too(keys, settings, clock):
+    database = Database("postgresql+asyncpg://nearmiss@127.0.0.1:1/nowhere")
+    reporting = Reporting(
+        database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock
+    )
+
+    replies = await Front(reporting).command(REPORTER, Command.REPORT)  # the language is looked up first
+
+    assert [m.text for m in replies] == [M.BUSY]
+    await database.close()

@@ -1,10 +1,12 @@
 """Who is spoken to in which language: each person's own choice (English or Cymraeg), kept
 against a pseudonym of their chat address, else their team's first language."""
 
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app.config import Settings, TeamSettings
@@ -14,6 +16,8 @@ from flows.messages import ENGLISH, LANGUAGES, speaking
 from storage import language_store, report_store
 from storage.database import Database
 from storage.keys import Keys, KeySource, in_force
+
+log = logging.getLogger(__name__)
 
 REMEMBERED_FOR = 300.0  # seconds a person's language is kept in memory; a change here shows at once
 _REMEMBERED_MOST = 100_000
@@ -39,10 +43,15 @@ class Languages:
         remembered = self._remembered.get(people[0])
         if remembered is not None and remembered[0] > time.monotonic():
             return remembered[1]
-        async with self._database.unit() as session:
-            language = await language_store.chosen_language(session, people=people)
-            if language is None:
-                language = await self._team_language(session, sender)
+        try:
+            async with self._database.unit() as session:
+                language = await language_store.chosen_language(session, people=people)
+                if language is None:
+                    language = await self._team_language(session, sender)
+        except (DBAPIError, ConnectionError, TimeoutError, OSError) as error:
+            # The reply says the database is down; say it in the team's language, unremembered.
+            log.warning("a language could not be looked up: %s", type(error).__name__)
+            return _first(self._listing_team(sender))
         self._remember(people[0], language)
         return language
 
@@ -56,15 +65,18 @@ class Languages:
         self._remember(person, language)
         return True
 
-    async def _team_language(self, session: AsyncSession, sender: Sender) -> str:
+    def _listing_team(self, sender: Sender) -> TeamSettings | None:
+        """Returns the first team the config lists the sender in (member, manager or lead)."""
         for team in self._settings.teams:
-            listed = (
-                *team.members.get(sender.platform, ()),
-                *team.managers.get(sender.platform, ()),
-                *team.leads.get(sender.platform, ()),
-            )
-            if sender.user_id in listed:
-                return _first(team)
+            people = (team.members, team.managers, team.leads)
+            if any(sender.user_id in listed.get(sender.platform, ()) for listed in people):
+                return team
+        return None
+
+    async def _team_language(self, session: AsyncSession, sender: Sender) -> str:
+        listing = self._listing_team(sender)
+        if listing is not None:
+            return _first(listing)
         reporters = [
             p.value
             for p in self._keys().every_pseudonym(

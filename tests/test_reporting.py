@@ -218,3 +218,15 @@ async def test_a_database_that_is_down_gets_a_kind_reply_through_the_front_too(k
 
     assert [m.text for m in replies] == [M.BUSY]
     await database.close()
+
+
+async def test_choosing_a_language_while_the_database_is_down_gets_a_kind_reply(keys, settings, clock):
+    database = Database("postgresql+asyncpg://nearmiss@127.0.0.1:1/nowhere")
+    reporting = Reporting(
+        database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock
+    )
+
+    replies = await Front(reporting).command(REPORTER, Command.LANGUAGE, "cy")
+
+    assert [m.text for m in replies] == [M.BUSY]
+    await database.close()

@@ -4,6 +4,8 @@ a stranger is refused by the service). Adapters parse and render; they do not ro
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DBAPIError
+
 from bot.services.managing import Managing
 from bot.services.progress import OwnReport
 from bot.services.reporting import FormResult, Reporting
@@ -101,8 +103,12 @@ class Front:
     async def _choose_language(self, sender: Sender, code: str) -> list[Message]:
         """Keeps the sender's language and answers in it with the help; offers the choice again
         for a language nearmiss does not speak."""
-        if not await self.languages.choose(sender, code):
-            return [language_picker()]
+        try:
+            if not await self.languages.choose(sender, code):
+                return [language_picker()]
+        except (DBAPIError, ConnectionError, TimeoutError, OSError):
+            async with self.languages.speaking_to(sender):
+                return [Message(_(M.BUSY), retry=True)]
         async with self.languages.speaking_to(sender):
             return self.reporting.help(sender)
 

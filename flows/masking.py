@@ -78,7 +78,7 @@ _POSTCODE = re.compile(
     re.IGNORECASE,
 )
 _MONTH = rf"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|{welsh.MONTHS})"
-_DAY = r"\d{1,2}(?:st|nd|rd|th|af|il|ydd|edd|fed|ed)?"  # 3rd; Welsh 1af, 2il, 3ydd, 9fed
+_DAY = r"\d{1,2}(?:st|nd|rd|th|af|il|ydd|edd|fed|ed|ain)?"  # 3rd; Welsh 1af, 2il, 3ydd, 9fed, 23ain
 _DATE = (
     rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[-.]\d{{2}}[-.]\d{{2}}"
     rf"|{_DAY} (?:of |o )?{_MONTH},? \d{{4}}|{_MONTH} {_DAY},? \d{{4}})"
@@ -113,11 +113,11 @@ _FLAT = r"(?i:flat|fflat|apartment|apt|unit)\s*\d+(?:/\d+)?[a-z]?,?\s+"
 _WELSH_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:(?!\d)[\w'’-])*"
 _WELSH_STREET = (
     rf"(?:{welsh.STREETS})(?:['’]r)?\s+(?:(?:y|yr)\s+)?{_WELSH_WORD}(?:\s+(?:(?:y|yr)\s+)?{_WELSH_WORD})?"
-    rf"(?:,\s+{_WELSH_WORD}(?:\s+{_WELSH_WORD})?(?=[\s,.]|$))?"
+    rf"(?:,\s+{_WELSH_WORD}(?:\s+(?:ar\s+)?{_WELSH_WORD})?(?=[\s,.]|$))?"
 )
 _ADDRESS = re.compile(
     # "Fflat 3, 8 Stryd Fawr, Bangor", "Bryn Awel, Lôn Las, Pwllheli", "5 Cilgant y Dderwen"
-    rf"\b(?:{_FLAT})?(?:\d{{1,4}}[a-z]?,?\s+|(?:{_WELSH_WORD}\s+)?{_WELSH_WORD},\s+(?=(?:{welsh.STREETS})\s))?{_WELSH_STREET}"
+    rf"\b(?:{_FLAT}|{_WELSH_WORD}(?:\s+{_WELSH_WORD})?,\s+(?=\d))?(?:\d{{1,4}}[a-z]?,?\s+|(?:{_WELSH_WORD}\s+)?{_WELSH_WORD},\s+(?=(?:{welsh.STREETS})\s))?{_WELSH_STREET}"
     # "Flat 3, 22 Harbour Road", "Flat 14, Tower Court, 2 Bridge Street", "7b mill lane"
     rf"|\b(?:{_FLAT}(?:{_BUILDING},?\s+)?)?(?i:{_NUMBERED_STREET}){_TOWN_AFTER}"
     # "Flat 12 Priory Court"

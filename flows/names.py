@@ -18,7 +18,7 @@ _WELSH_NAME_ZIPF, _WELSH_WORD_NAME_ZIPF = 1.0, 4.5  # a name, or one that is als
 
 _LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏ"  # Latin-1, Extended-A and -B: Siân, Llŷr, Gwenllïan, Łukasz, Ionuț
 _TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}'’-]*")
-_AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed)?\s+$")
+_AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed|ain)?\s+$")
 _WELSH_ENCLITIC = re.compile(r"['’](?:i|r|n|w|m|u|ch)$")  # efo'i, gyda'r, ei'n
 _ENCLITIC = re.compile(r"['’](?:s|n)$")  # Grace's, and Welsh "Nia'n" (Nia is)
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$|^\s*$")
@@ -177,13 +177,20 @@ def _name_case(part: str) -> bool:
     return bool(rest) and (rest.islower() or (rest[0].isupper() and (len(rest) == 1 or rest[1:].islower())))
 
 
+def _everyday(lower: str) -> bool:
+    """Says whether a word is everyday Welsh: itself, without its enclitic ("efo'i"), or its first
+    part ("ail-drefnu")."""
+    bare = _WELSH_ENCLITIC.sub("", lower)
+    return bare in welsh.EVERYDAY or bare.split("-")[0] in welsh.EVERYDAY
+
+
 def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     lower, after = _ENCLITIC.sub("", word.lower()), c.following.lower()
     if (
         lower in welsh.NEVER_NAMES
         or lower in welsh.INSTITUTIONS_BEFORE
-        or (_WELSH_ENCLITIC.sub("", lower) in welsh.EVERYDAY and (word[:1].islower() or c.sentence_start))
-        or (lower in welsh.MONTH_NAMES and (c.before == "mis" or c.after_number))
+        or (_everyday(lower) and (word[:1].islower() or c.sentence_start))
+        or (lower in welsh.MONTH_NAMES and (c.before in ("mis", "fis") or c.after_number))
         or c.before in welsh.NOT_AFTER
         or c.in_welsh_institution
         or lower in NEVER

@@ -10,7 +10,7 @@ EVERYDAY = frozenset(
     """
 a ac ag â ai am an ar at ati ato atyn y yr 'r i o yn yng ym mewn gan gyda gydag efo hefo wrth
 heb dros drwy trwy tua hyd rhwng rhag cyn wedi 'di ers er fel na nad nid ni nhw chi fi ti hi
-fo e ef o'n mae mai maen roedd roedden oedd oeddwn bu bod fod ydy yw ydw dwi dw dydy dyw doedd
+fo e ef o'n mae maen roedd roedden oedd oeddwn bu bod fod ydy yw ydw dwi dw dydy dyw doedd
 does dim ddim oes sydd fydd bydd byddai fyddai gall gallai gael cael cafodd gafodd caiff ges
 gafodd rhaid angen eisiau isio moyn gweld weld gwneud wneud dweud deud ddeud dwedodd dywedodd
 meddai medda gofyn ofyn mynd myned dod daeth aeth es aethon ddaeth rhoi roi rhoddwyd gyrru anfon
@@ -26,11 +26,11 @@ hefyd felly ond neu os pan lle beth be pwy sut faint mwy llai iawn da drwg hen n
 eraill pob popeth rhywun neb dim byd un dau dwy tri tair pedwar pump chwech ail trydydd yno yma
 fan hyn hynny hwnnw honno rhain rheini ei eu ein eich fy fy'n 'w 'i iddo iddi iddyn ohono ohoni
 arno arni amdano amdani gyda'r efo'r lun llun arian budd budd-daliadau geni ganwyd ganed
-tystysgrif eira glaw gwyliau nadolig pasg gŵyl gwyl capel eglwys canolfan ganolfan ysbyty
+tystysgrif glaw gwyliau nadolig pasg gŵyl gwyl capel eglwys canolfan ganolfan ysbyty
 meddygfa clinig neuadd parc maes stryd heol ffordd lôn lon ardal sir cyngor awdurdod gwasanaeth
 gwasanaethau trefniadau trefniant gwybodaeth wybodaeth penwythnos gwaith swydd staff shifft
 galwad alwad cyfieithydd gwiriadau gwiriad penderfyniad gorchymyn llys barnwr cyfreithiwr tu
-allan mewnol brys rota daro taro atal aml yna dewis dewi'r llety
+allan mewnol brys rota daro taro atal aml yna dewis dewi'r llety olwyn dal cais gais sy sy'n clo chlo
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -40,7 +40,7 @@ mam nain taid tad dad babi baban mamgu tadcu plentyn plant athrawes
 """.split()
 )
 # Words before a capitalised word that make it part of a day's or a saint's name, not a person.
-NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "yr"})  # and "dros yr Haf"
+NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "yr", "storm"})  # and "dros yr Haf"
 
 # Words after which a name takes a soft, nasal or aspirate mutation, or is simply expected.
 MUTATING = frozenset(
@@ -119,5 +119,5 @@ MONTHS = (
     r"|fedi|hydref|tachwedd|dachwedd|rhagfyr"
 )
 MONTH_NAMES = frozenset(MONTHS.split("|"))
-BIRTH_WORDS = r"ganwyd(?: ar)?|ganed(?: ar)?|dyddiad geni|geni|d\.\s?g\.?|dg|pen-?blwydd"
-STREETS = r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Llys|Ystad|Allt|Rhiw"
+BIRTH_WORDS = r"ganwyd(?: ar)?|ganed(?: ar)?|dyddiad geni|geni|d\.\s?g\.?|dg|g\.|pen-?blwydd"
+STREETS = r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Llys|Ystad|Allt|Rhiw|Fferm|Bwthyn"

@@ -120,4 +120,7 @@ MONTHS = (
 )
 MONTH_NAMES = frozenset(MONTHS.split("|"))
 BIRTH_WORDS = r"ganwyd(?: ar)?|ganed(?: ar)?|dyddiad geni|geni|d\.\s?g\.?|dg|g\.|pen-?blwydd"
-STREETS = r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Llys|Ystad|Allt|Rhiw|Fferm|Bwthyn"
+STREETS = (
+    r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Llys|Ystad|Allt|Rhiw"
+    r"|Fferm|Bwthyn"
+)

@@ -67,7 +67,8 @@ _SYSTEMS = (
 _CASE = re.compile(
     rf"(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref|achos|rhif)?\s*[:#]?\s*(?:is\s+|was\s+)?)"
     rf"(?P<ref>[A-Z0-9]+(?:[-/][A-Z0-9]+)*)\b"
-    rf"|\b(?P<shaped>[A-Z][A-Z0-9]{{0,4}}(?:[-/]\d{{2,8}}){{1,3}}(?:[-/][A-Z]{{1,4}})?)\b"
+    rf"|\b(?P<shaped>[A-Z][A-Z0-9]{{0,4}}(?:[-/][A-Z]{{1,4}})*(?:[-/]\d{{2,8}}){{1,3}}(?:[-/][A-Z]{{1,4}})?)\b"
+    rf"|\b(?P<mixed>[A-Z]{{1,3}}\d{{1,4}}[A-Z]{{1,2}}\d{{3,8}})\b"  # a court's CF24C50213
     rf"|\b(?P<long>\d{{6,9}})\b",  # a bare long number that is not a phone or NHS number
     re.IGNORECASE,
 )
@@ -93,10 +94,12 @@ _DOB = re.compile(
 )
 _DATES = re.compile(rf"\b{_DATE}\b", re.IGNORECASE)
 _BIRTH_BEFORE = re.compile(
-    rf"\b(?:d\.?o\.?b\.?|date of birth|born|birthday|aged?|{welsh.BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,30}}$",
+    rf"\b(?:d\.?o\.?b\.?|date of birth|born|birthday|aged?|{welsh.BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,60}}$",
     re.IGNORECASE,
 )
-_BIRTH_AFTER = re.compile(r"^[^.!?\n]{0,20}\b(?:d\.?o\.?b|date of birth|birthday)\b", re.IGNORECASE)
+_BIRTH_AFTER = re.compile(
+    r"^[^.!?\n]{0,20}\b(?:d\.?o\.?b|date of birth|birthday|dyddiad geni|ddyddiad geni)\b", re.IGNORECASE
+)
 _AFTER_NAME = re.compile(r"^[\s,(]{0,3}$")
 _STREET = (
     r"street|st|road|rd|avenue|ave|lane|ln|close|cl|drive|dr|way|crescent|cres|court|ct|gardens|gdns"
@@ -107,17 +110,20 @@ _STREET = (
 _BUILDING = r"(?:[A-Z][a-z]+\s+){1,2}(?:Court|House|Tower|Heights|Lodge|Mansions|Point|Buildings|Cottage|Farm)"
 _NUMBERED_STREET = rf"\d{{1,4}}[a-z]?,?\s+(?:[a-z'’-]+\s+){{0,3}}(?i:{_STREET})\b"
 _TOWN_AFTER = r"(?:,\s+[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b(?!\s+[a-z]))?"  # "27 Commercial Street, Pontypool"
-_FLAT = r"(?i:flat|fflat|apartment|apt|unit)\s*\d+(?:/\d+)?[a-z]?,?\s+"
+_FLAT = r"(?i:flat|fflat|apartment|apt|unit|ystafell|llain|plot)\s*\d+(?:/\d+)?[a-z]?,?\s+"
 # Welsh streets name their kind first: "14 Heol y Parc, Caerfyrddin", "Lôn Las, Pwllheli",
-# "3 Rhodfa'r Môr", "12 Clos Tŷ Gwyn".
+# "3 Rhodfa'r Môr", "Tŷ Gwyn, 6 Maes y Llan", "Ystafell 14, Gwesty'r Llew, Stryd Fawr".
 _WELSH_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:(?!\d)[\w'’-])*"
-_WELSH_STREET = (
-    rf"(?:{welsh.STREETS})(?:['’]r)?\s+(?:(?:y|yr)\s+)?{_WELSH_WORD}(?:\s+(?:(?:y|yr)\s+)?{_WELSH_WORD})?"
-    rf"(?:,\s+{_WELSH_WORD}(?:\s+(?:ar\s+)?{_WELSH_WORD})?(?=[\s,.]|$))?"
+_WELSH_NAMED = rf"{_WELSH_WORD}(?:\s+(?:(?:y|yr)\s+)?{_WELSH_WORD}){{0,2}}"  # "Bwthyn y Ddôl", "Cae Garw"
+_WELSH_TOWN = rf"(?:,\s+{_WELSH_WORD}(?:\s+(?:ar\s+)?{_WELSH_WORD})?(?=[\s,.]|$))?"  # "Pen-y-bont ar Ogwr"
+_WELSH_STREET = rf"(?:['’]r)?\s+(?:(?:y|yr)\s+)?{_WELSH_NAMED}{_WELSH_TOWN}"
+_WELSH_ADDRESS = (
+    rf"(?:{_FLAT}|{_WELSH_NAMED},\s+)?\d{{1,4}}[a-z]?,?\s+(?:{welsh.STREETS}|{welsh.NUMBERED_STREETS}){_WELSH_STREET}"
+    rf"|(?:{_FLAT})?(?:{_WELSH_NAMED},\s+)?(?:{welsh.STREETS}){_WELSH_STREET}"
 )
 _ADDRESS = re.compile(
     # "Fflat 3, 8 Stryd Fawr, Bangor", "Bryn Awel, Lôn Las, Pwllheli", "5 Cilgant y Dderwen"
-    rf"\b(?:{_FLAT}|{_WELSH_WORD}(?:\s+{_WELSH_WORD})?,\s+(?=\d))?(?:\d{{1,4}}[a-z]?,?\s+|(?:{_WELSH_WORD}\s+)?{_WELSH_WORD},\s+(?=(?:{welsh.STREETS})\s))?{_WELSH_STREET}"
+    rf"\b(?:{_WELSH_ADDRESS})"
     # "Flat 3, 22 Harbour Road", "Flat 14, Tower Court, 2 Bridge Street", "7b mill lane"
     rf"|\b(?:{_FLAT}(?:{_BUILDING},?\s+)?)?(?i:{_NUMBERED_STREET}){_TOWN_AFTER}"
     # "Flat 12 Priory Court"

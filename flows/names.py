@@ -215,8 +215,13 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         return False
     zipf = _word_zipf(word)
     if zipf is None and capitalised and len(word) >= 3 and c.before in welsh.MUTATING:
-        # "i Ddafydd", "â Chatrin", "ap Gwilym": a known name as mutation wrote it.
-        if c.before in welsh.PATRONYMIC or any(_word_zipf(base) is not None for base in welsh.unmutated(word)):
+        # "i Ddafydd", "â Chatrin", "ap Gwilym": a known name as mutation wrote it; or any name
+        # with a known surname after it ("i Semhar Tesfay").
+        if (
+            c.before in welsh.PATRONYMIC
+            or any(_word_zipf(base) is not None for base in welsh.unmutated(word))
+            or (c.following[:1].isupper() and _word_zipf(c.following) is not None)
+        ):
             return True
     if zipf is None:
         # Not a known name: only a capitalised word straight after a name or a cue, or one that

@@ -9,28 +9,29 @@ mutated forms), months, birth words and street words."""
 EVERYDAY = frozenset(
     """
 a ac ag â ai am an ar at ati ato atyn y yr 'r i o yn yng ym mewn gan gyda gydag efo hefo wrth
-heb dros drwy trwy tua hyd rhwng rhag cyn wedi 'di ers er fel na nad nid ni nhw chi fi ti hi
-fo e ef o'n mae maen roedd roedden oedd oeddwn bu bod fod ydy yw ydw dwi dw dydy dyw doedd
-does dim ddim oes sydd fydd bydd byddai fyddai gall gallai gael cael cafodd gafodd caiff ges
-gafodd rhaid angen eisiau isio moyn gweld weld gwneud wneud dweud deud ddeud dwedodd dywedodd
-meddai medda gofyn ofyn mynd myned dod daeth aeth es aethon ddaeth rhoi roi rhoddwyd gyrru anfon
-anfonais anfonwyd ffonio ffoniodd ffoniais ffoniwch siarad siaradais sgwrs cysylltu cysylltodd
-cyfarfod cyfarfodydd ymweliad ymweld plentyn plant babi baban mam fam mham tad dad nhad nain
-taid mamgu tadcu brawd chwaer teulu gofalwr gofalwyr maeth rhiant rhieni ysgol gynradd uwchradd
-athro athrawes tîm gweithiwr gweithwyr cymdeithasol rheolwr swyddfa heddlu meddyg nyrs
-ymwelydd iechyd fydwraig cynllun cynhadledd asesiad adroddiad ffurflen ffeil copi gopi llythyr
-llythyrau rhif rif cyfeiriad cyfeirnod enw enwau manylion diogelu pryder risg achos cyswllt
-contact lleoliad tŷ ty adre adref gartref car bws ffôn ffon neges negeseuon ebost e-bost dydd
-nos bore prynhawn pnawn heddiw ddoe yfory wythnos mis blwyddyn flwyddyn awr munud amser tro eto
-hefyd felly ond neu os pan lle beth be pwy sut faint mwy llai iawn da drwg hen newydd arall
-eraill pob popeth rhywun neb dim byd un dau dwy tri tair pedwar pump chwech ail trydydd yno yma
-fan hyn hynny hwnnw honno rhain rheini ei eu ein eich fy fy'n 'w 'i iddo iddi iddyn ohono ohoni
-arno arni amdano amdani gyda'r efo'r lun llun arian budd budd-daliadau geni ganwyd ganed
-tystysgrif glaw gwyliau nadolig pasg gŵyl gwyl capel eglwys canolfan ganolfan ysbyty
-meddygfa clinig neuadd parc maes stryd heol ffordd lôn lon ardal sir cyngor awdurdod gwasanaeth
-gwasanaethau trefniadau trefniant gwybodaeth wybodaeth penwythnos gwaith swydd staff shifft
-galwad alwad cyfieithydd gwiriadau gwiriad penderfyniad gorchymyn llys barnwr cyfreithiwr tu
-allan mewnol brys rota daro taro atal aml yna dewis dewi'r llety olwyn dal cais gais sy sy'n clo chlo
+heb dros drwy trwy tua hyd rhwng rhag cyn wedi 'di ers er fel na nad nid ni nhw chi fi ti hi fo
+e ef o'n mae maen roedd roedden oedd oeddwn bu bod fod ydy yw ydw dwi dw dydy dyw doedd does dim
+ddim oes sydd fydd bydd byddai fyddai gall gallai gael cael cafodd gafodd caiff ges gafodd rhaid
+angen eisiau isio moyn gweld weld gwneud wneud dweud deud ddeud dwedodd dywedodd meddai medda
+gofyn ofyn mynd myned dod daeth aeth es aethon ddaeth rhoi roi rhoddwyd gyrru anfon anfonais
+anfonwyd ffonio ffoniodd ffoniais ffoniwch siarad siaradais sgwrs cysylltu cysylltodd cyfarfod
+cyfarfodydd ymweliad ymweld plentyn plant babi baban mam fam mham tad dad nhad nain taid mamgu
+tadcu brawd chwaer teulu gofalwr gofalwyr maeth rhiant rhieni ysgol gynradd uwchradd athro
+athrawes tîm gweithiwr gweithwyr cymdeithasol rheolwr swyddfa heddlu meddyg nyrs ymwelydd iechyd
+fydwraig cynllun cynhadledd asesiad adroddiad ffurflen ffeil copi gopi llythyr llythyrau rhif
+rif cyfeiriad cyfeirnod enw enwau manylion diogelu pryder risg achos cyswllt contact lleoliad tŷ
+ty adre adref gartref car bws ffôn ffon neges negeseuon ebost e-bost dydd nos bore prynhawn
+pnawn heddiw ddoe yfory wythnos mis blwyddyn flwyddyn awr munud amser tro eto hefyd felly ond
+neu os pan lle beth be pwy sut faint mwy llai iawn da drwg hen newydd arall eraill pob popeth
+rhywun neb dim byd un dau dwy tri tair pedwar pump chwech ail trydydd yno yma fan hyn hynny
+hwnnw honno rhain rheini ei eu ein eich fy fy'n 'w 'i iddo iddi iddyn ohono ohoni arno arni
+amdano amdani gyda'r efo'r lun llun arian budd budd-daliadau geni ganwyd ganed tystysgrif glaw
+gwyliau nadolig pasg gŵyl gwyl capel eglwys canolfan ganolfan ysbyty meddygfa clinig neuadd parc
+maes stryd heol ffordd lôn lon ardal sir cyngor awdurdod gwasanaeth gwasanaethau trefniadau
+trefniant gwybodaeth wybodaeth penwythnos gwaith swydd staff shifft galwad alwad cyfieithydd
+gwiriadau gwiriad penderfyniad gorchymyn llys barnwr cyfreithiwr tu allan mewnol brys rota daro
+taro atal aml yna dewis dewi'r llety olwyn dal cais gais sy sy'n clo chlo bara fara hanes tan
+gwnaeth gar addas chais eleni galan calan bo nôl
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -39,13 +40,14 @@ NEVER_NAMES = frozenset(
 mam nain taid tad dad babi baban mamgu tadcu plentyn plant athrawes
 """.split()
 )
-# Words before a capitalised word that make it part of a day's or a saint's name, not a person.
-NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "yr", "storm"})  # and "dros yr Haf"
+# Words before a capitalised word that make it no person: a day's, a saint's or a storm's name,
+# a county ("Sir Gâr"), or a noun after the article ("dros yr Haf").
+NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "yr", "storm", "nos", "calan"})
 
 # Words after which a name takes a soft, nasal or aspirate mutation, or is simply expected.
 MUTATING = frozenset(
     """
-i â a ag gyda gydag efo hefo wrth gan at am o dan dros drwy trwy heb hyd ei ap ab ac
+i â a ag gyda gydag efo hefo wrth gan at am o dan dros drwy trwy heb hyd ei ap ab ac nôl
 """.split()
 )
 PATRONYMIC = frozenset({"ap", "ab"})
@@ -118,9 +120,10 @@ MONTHS = (
     r"ionawr|chwefror|mawrth|fawrth|ebrill|mai|fai|mehefin|fehefin|gorffennaf|orffennaf|awst|medi"
     r"|fedi|hydref|tachwedd|dachwedd|rhagfyr"
 )
+NUMBERED_STREETS = r"Llys|Parc"  # street words only after a house number: "Llys Teulu" is the family court
 MONTH_NAMES = frozenset(MONTHS.split("|"))
 BIRTH_WORDS = r"ganwyd(?: ar)?|ganed(?: ar)?|dyddiad geni|geni|d\.\s?g\.?|dg|g\.|pen-?blwydd"
 STREETS = (
-    r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Llys|Ystad|Allt|Rhiw"
-    r"|Fferm|Bwthyn"
+    r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Ystad|Allt|Rhiw"
+    r"|Fferm|Bwthyn|Safle"
 )

@@ -17,6 +17,8 @@ STRUCTURED = (Identifier.PHONE, Identifier.EMAIL, Identifier.POSTCODE, Identifie
 # (strict: the day it passes, the mark must go). The Welsh second set (identifiers-cy-holdout)
 # passes since the fourth round of Welsh work; it was first measured at names 0.80 / 0.86.
 BELOW_TARGET = {
+    "identifiers-cy-fifth.txt": "Welsh, a fifth set written blind (215 sentences), never tuned on: names recall 0.95 "
+    "precision 0.88, dates of birth 0.76, addresses 0.88, structured 0.92, precision overall 0.94 (issue 19)",
     "identifiers-cy-final.txt": "Welsh, a third set written blind (177 sentences): names recall 0.947, dates of "
     "birth 12 of 14; first measured, before tuning on it, names 0.95 / 0.89, structured 0.92 (issue 19)",
     "identifiers-cy-fourth.txt": "Welsh, a fourth set written blind (231 sentences): dates of birth 17 of 22; first "

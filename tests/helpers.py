@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from flows.messages import WELSH, _, speaking
 from storage.database import Database
 from storage.models import Base
 
@@ -48,3 +49,9 @@ async def stored_text(database: Database, database_file=None) -> str:
         for path in database_file.parent.glob(database_file.name + "*"):
             text += path.read_bytes().decode("latin-1")
     return text
+
+
+def cy(text: str) -> str:
+    """Returns a catalogue text in Welsh, as the bot should say it."""
+    with speaking(WELSH):
+        return _(text)

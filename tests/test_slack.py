@@ -14,10 +14,9 @@ from bot.services.front import Front
 from bot.services.reporting import Reporting
 from flows import messages as M
 from flows.lists import DEFAULT_WHERE
-from flows.messages import WELSH, _, speaking
 from tests.fakes.forms import GOOD_FORM
 from tests.fakes.slack import TEAM, FakeSlack, FakeSlackAPI
-from tests.helpers import all_rows, stored_text
+from tests.helpers import all_rows, cy, stored_text
 
 MEMBER = "U0MEMBER7Q"
 STRANGER = "U0STRANGER"
@@ -391,10 +390,6 @@ async def test_an_older_copy_of_a_question_tapped_in_the_dm_gets_the_next_questi
 
 
 async def test_the_app_home_offers_cymraeg_and_then_the_form_and_replies_are_in_welsh(slack, database):
-    def cy(text: str) -> str:
-        with speaking(WELSH):
-            return _(text)
-
     await slack.event({"type": "app_home_opened", "user": MEMBER, "tab": "home", "channel": "D0DM"})
     [home] = await slack.api.wait_for("views.publish")
     [cymraeg] = [

@@ -17,9 +17,9 @@ from bot.services.outbox_sender import OutboxSender
 from bot.services.reporting import Reporting
 from bot.services.scheduled_posts import LEARNING, Digests
 from flows import messages as M
-from flows.messages import WELSH, _, speaking
 from tests.fakes.forms import GOOD_FORM
 from tests.fakes.slack import FakeSlack
+from tests.helpers import cy
 from tests.test_slack import MEMBER, SECRET, open_modal, said
 
 MANAGER = "U0MANAGER4"
@@ -217,10 +217,6 @@ async def test_a_leads_alert_names_the_configured_command(slack):
 async def test_a_welsh_team_on_slack_triages_is_alerted_and_gets_its_digest_in_welsh(
     slack, database, keys, settings, clock
 ):
-    def cy(text: str) -> str:
-        with speaking(WELSH):
-            return _(text)
-
     slack, outbox = slack
     await slack.interact(slack.submission(MEMBER, await open_modal(slack), GOOD_FORM))
     acknowledgement = (await said(slack.api, MEMBER, cy(M.SUBMITTED).split("{")[0]))["text"]

@@ -11,17 +11,10 @@ from bot.app.config import DatabaseSettings, DraftSettings, Settings, TeamSettin
 from bot.services.scheduled_posts import Digests
 from flows import messages as M
 from flows.lists import DEFAULT_WHERE, DEFAULT_WHO, FEEDBACK, GRADES
-from flows.messages import WELSH, _, speaking
 from tests.conftest import LEAD, MANAGER, MEMBER, Chat
-from tests.helpers import all_rows
+from tests.helpers import all_rows, cy
 
 REFERENCE = re.compile(r"NM-[0-9A-Z]{4}-[0-9A-Z]{4}")
-
-
-def cy(text: str) -> str:
-    """Returns a catalogue text in Welsh, as the bot should say it."""
-    with speaking(WELSH):
-        return _(text)
 
 
 def label(options, code: str) -> str:

@@ -87,14 +87,15 @@ _DATE = (
 # A date is a date of birth when birth, age or DOB is mentioned just before or just after it.
 _DOB = re.compile(
     rf"(?:\b(?:d\.?o\.?b|date of birth|born(?: on)?|birthday(?: is)?|b\.|aged? \d{{1,2}}\W*(?:born|dob)?"
-    rf"|{welsh.BIRTH_WORDS})"
+    rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS}))"
     rf"\s*[:\-(]?\s*)(?P<date>{_DATE})"
     rf"|(?P<before>{_DATE})\b(?=\s*[,(]?\s*(?:so |now |\()?\s*(?:is |aged? )?\d{{1,2}}\s*(?:now|years?|yrs?|yo|y/o|\)))",  # noqa: E501
     re.IGNORECASE,
 )
 _DATES = re.compile(rf"\b{_DATE}\b", re.IGNORECASE)
 _BIRTH_BEFORE = re.compile(
-    rf"\b(?:d\.?o\.?b\.?|date of birth|born|birthday|aged?|{welsh.BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,60}}$",
+    rf"\b(?:d\.?o\.?b\.?|date of birth|born|birthday|aged?)(?:\b|(?<=\.))[^.!?\n]{{0,30}}$"
+    rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,60}}$",
     re.IGNORECASE,
 )
 _BIRTH_AFTER = re.compile(
@@ -183,7 +184,7 @@ def _dates_of_birth(text: str, names: list[tuple[int, int]]) -> Iterator[Span]:
     for match in _DATES.finditer(text):
         start, end = match.span()
         after_name = any(_AFTER_NAME.match(text[e:start]) for e in name_ends if e <= start)
-        if after_name or _BIRTH_BEFORE.search(text[max(0, start - 40) : start]) or _BIRTH_AFTER.match(text[end:]):
+        if after_name or _BIRTH_BEFORE.search(text[max(0, start - 80) : start]) or _BIRTH_AFTER.match(text[end:]):
             yield Span(start, end, Identifier.DOB)
 
 

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from flows import welsh
+from flows.messages import WELSH, language
 from flows.name_words import CUES, DETERMINERS, INSTITUTIONS, NAME_FOLLOWERS, NEVER, PERSON_VERBS, TITLES
 
 GAZETTEER = Path(__file__).parent / "data" / "names.tsv"
@@ -42,7 +43,7 @@ def prepare() -> None:
 def places() -> frozenset[str]:
     """Returns the places whose names are also surnames."""
     listed = frozenset(line for line in PLACES.read_text().splitlines() if line and not line.startswith("#"))
-    return listed | welsh.TOWNS | welsh.TOWNS_MUTATED
+    return listed | welsh.TOWNS
 
 
 @cache
@@ -67,8 +68,8 @@ def _entries() -> dict[str, tuple[float, bool]]:
     for line in WELSH_NAMES.read_text().splitlines():
         if line and not line.startswith("#"):
             name, _space, word = line.partition(" ")
-            known = entries.get(name, (0.0, True))[0]
-            entries[name] = (max(known, _WELSH_WORD_NAME_ZIPF if word else _WELSH_NAME_ZIPF), True)
+            if name not in entries:  # a name the lists hold keeps what they say of it
+                entries[name] = (_WELSH_WORD_NAME_ZIPF if word else _WELSH_NAME_ZIPF, True)
     return entries
 
 
@@ -90,7 +91,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     previous_was_name = False
     institutional = _institutional_runs(tokens, text)
-    welsh_institutional = _welsh_institutional_runs(tokens, text)
+    in_welsh = language() == WELSH or welsh.looks_welsh(text)  # a Welsh speaker's, or Welsh text
+    welsh_institutional = _welsh_institutional_runs(tokens, text) if in_welsh else set()
     for index, (start, end, word) in enumerate(tokens):
         if index in institutional:
             previous_was_name = False
@@ -105,6 +107,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             follows_name=previous_was_name,
             after_number=bool(_AFTER_NUMBER.search(text[max(0, start - 6) : start])),
             in_welsh_institution=index in welsh_institutional,
+            welsh=in_welsh,
         )
         length = _name_length(word, context)
         if length:
@@ -154,6 +157,7 @@ class _Context:
     follows_name: bool
     after_number: bool = False  # "3 Mai": a month, not Mai
     in_welsh_institution: bool = False  # "Ysgol Gynradd Bryn Teg"
+    welsh: bool = False  # the text reads as Welsh: the Welsh rules apply
 
 
 def _name_length(word: str, context: _Context) -> int:
@@ -166,15 +170,15 @@ def _name_length(word: str, context: _Context) -> int:
         and word.endswith("s")
         and word.lower() not in welsh.EVERYDAY
         and _is_name(word[:-1], context, possessive=True)
-    ):  # "brys" (urgent) is no "Bry's"
+    ):
         return len(word) - 1
     return 0
 
 
 def _name_case(part: str) -> bool:
     """Says whether a part of a word is cased as a name is: Title case or all lower case."""
-    rest = _PREFIX.sub("", part)
-    return bool(rest) and (rest.islower() or (rest[0].isupper() and (len(rest) == 1 or rest[1:].islower())))
+    rest = _PREFIX.sub("", part) or part  # "Mac" alone is a name too
+    return rest.islower() or (rest[0].isupper() and (len(rest) == 1 or rest[1:].islower()))
 
 
 def _everyday(lower: str) -> bool:
@@ -184,16 +188,26 @@ def _everyday(lower: str) -> bool:
     return bare in welsh.EVERYDAY or bare.split("-")[0] in welsh.EVERYDAY
 
 
-def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
-    lower, after = _ENCLITIC.sub("", word.lower()), c.following.lower()
-    if (
+def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
+    """Says whether Welsh text shows a word is no name: an everyday word, a family word, a month
+    after "mis" or a day, a school's or a day's name, a town as mutation wrote it."""
+    return (
         lower in welsh.NEVER_NAMES
         or lower in welsh.INSTITUTIONS_BEFORE
         or (_everyday(lower) and (word[:1].islower() or c.sentence_start))
         or (lower in welsh.MONTH_NAMES and (c.before in ("mis", "fis") or c.after_number))
         or c.before in welsh.NOT_AFTER
         or c.in_welsh_institution
-        or lower in NEVER
+        or (word[:1].isupper() and lower in welsh.TOWNS_MUTATED and _word_zipf(word) is None)
+    )
+
+
+def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
+    lower, after = _ENCLITIC.sub("", word.lower()), c.following.lower()
+    if c.welsh and _not_a_name_in_welsh(word, lower, c):
+        return False
+    if (
+        lower in NEVER
         or lower in TITLES
         or lower in INSTITUTIONS
         or c.before in ("st", "saint")
@@ -214,7 +228,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if capitalised and lower in places():
         return False
     zipf = _word_zipf(word)
-    if zipf is None and capitalised and len(word) >= 3 and c.before in welsh.MUTATING:
+    if c.welsh and zipf is None and capitalised and len(word) >= 3 and c.before in welsh.MUTATING:
         # "i Ddafydd", "â Chatrin", "ap Gwilym": a known name as mutation wrote it; or any name
         # with a known surname after it ("i Semhar Tesfay").
         if (

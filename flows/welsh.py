@@ -3,6 +3,8 @@ mutate a name after them and how to undo it ("i Ddafydd" is Dafydd), patronymics
 schools and nurseries named after their kind ("Ysgol Gynradd Bryn Teg"), towns (with their
 mutated forms), months, birth words and street words."""
 
+import re
+
 # Common Welsh words, and words of social work written in Welsh, that are never a person's
 # name, though many are names or surnames somewhere else (Mae, Roedd, Ar, Ail, Tu, Gael...).
 # English names that are also Welsh words (Dan, Tim, Pam) are left out: they stay names.
@@ -95,19 +97,20 @@ capel eglwys neuadd clinig uned cartref santes sant
 # The little words inside such a name: "Pen y Bryn", "Bro Taf", "Cwm Aur".
 NAME_JOINERS = frozenset({"y", "yr", "'r", "ar", "a"})
 
+# Towns and cities of Wales named by one word (a word here is a place, not a person), and their
+# mutated forms; towns of two words are left to the masker's address patterns.
 TOWNS = frozenset(
     """
-caerdydd abertawe casnewydd wrecsam bangor caerfyrddin aberystwyth pwllheli llandrindod bala
-caernarfon dinbych rhuthun yr wyddgrug wyddgrug llanelli merthyr pontypridd pen-y-bont caerffili
-y barri barri aberdâr aberdar castell-nedd port talbot hwlffordd aberteifi llambed machynlleth
-dolgellau blaenau ffestiniog porthmadog amlwch caergybi llangefni conwy llandudno bae colwyn
-prestatyn y rhyl rhyl fflint treffynnon y drenewydd drenewydd y trallwng trallwng llanidloes
-aberhonddu crughywel y fenni fenni trefynwy cas-gwent glynebwy tredegar caerllion cwmbrân
-cwmbran pontypŵl pontypwl rhondda aberpennar penarth y bont-faen bont-faen dinas tyddewi
-abergwaun arberth dinbych-y-pysgod penfro doc penfro llanfair-ym-muallt llanfair
+aberdar aberdâr abergwaun aberhonddu aberpennar abertawe aberteifi aberystwyth amlwch arberth
+bala bangor caerdydd caerffili caerfyrddin caergybi caerllion caernarfon cas-gwent casnewydd
+conwy crughywel cwmbran cwmbrân dinbych dinbych-y-pysgod dolgellau fflint glynebwy hwlffordd
+llambed llandrindod llandudno llanelli llanfair llanfair-ym-muallt llangefni llanidloes
+machynlleth merthyr penarth pontypridd pontypwl pontypŵl porthmadog prestatyn pwllheli rhondda
+rhuthun rhyl tredegar treffynnon trefynwy tyddewi wrecsam
 """.split()
 )
-# Towns as mutation writes them: "i Gaerdydd", "yng Nghaerdydd", "ym Mangor".
+# Towns as mutation writes them: "i Gaerdydd", "yng Nghaerdydd", "ym Mangor"; a mutated form
+# that is a name somewhere (Mae, from Bae) is not kept.
 TOWNS_MUTATED = frozenset(
     word.lower()
     for town in TOWNS
@@ -122,8 +125,32 @@ MONTHS = (
 )
 NUMBERED_STREETS = r"Llys|Parc"  # street words only after a house number: "Llys Teulu" is the family court
 MONTH_NAMES = frozenset(MONTHS.split("|"))
-BIRTH_WORDS = r"ganwyd(?: ar)?|ganed(?: ar)?|dyddiad geni|geni|d\.\s?g\.?|dg|g\.|pen-?blwydd"
+BIRTH_WORDS = r"ganwyd(?: ar)?|ganed(?: ar)?|dyddiad geni|geni|d\.\s?g\.?|dg|g\.(?=\s*\d)|pen-?blwydd"
 STREETS = (
     r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Ystad|Allt|Rhiw"
     r"|Fferm|Bwthyn|Safle"
 )
+
+
+# Words common in Welsh and rare in English: text with two of them is read as Welsh, and only
+# then do the Welsh rules above apply (so "Beth", "Mae" or "Mrs Plant" in English stay names).
+_WELSH_MARKERS = frozenset(
+    """
+yn wedi mae roedd oedd ddim efo gyda bod nad yr i'r o'r a'r ond nhw dim heb gan dros rhaid ydy
+hefyd felly neu wrth drwy eich sydd fydd bydd cael gael gwneud dweud deud ffonio plant plentyn
+tîm ei eu ac ar ôl yno ers fod dwi mewn hi'n o'n ni'n y yng ym wedi'i wedi'u i'w rhif newydd hen
+ffurflen cyfeiriad teulu gofalwr gofalwyr heno neithiwr ddoe heddiw lleoliad efo'r gyda'r ffôn ffon
+drws neb ateb diweddaru gyfeiriad cyswllt ymweliad sylwi dau ddau dair tri aeth daeth wnaeth cafodd
+gafodd ysgol gynradd uwchradd gyfun feithrin dydd gŵyl
+""".split()
+)
+_WELSH_ENDINGS = ("wyd", "iad", "iaeth", "odd", "asom", "ais")  # anfonwyd, asesiad, ffoniodd
+_WORD = re.compile(r"[\w'’]+")
+
+
+def looks_welsh(text: str) -> bool:
+    """Says whether text reads as Welsh: two or more words common in Welsh and rare in English,
+    or with a Welsh ending."""
+    words = _WORD.findall(text.lower())
+    found = {w for w in words if w in _WELSH_MARKERS or (len(w) > 5 and w.endswith(_WELSH_ENDINGS))}
+    return len(found) >= 2

@@ -65,3 +65,47 @@ def test_fullwidth_digits_are_normalised_before_matching():
 def test_names_in_running_text(text, names):
     masked = mask(text)
     assert [masked.source[s.start : s.end] for s in masked.spans if s.kind is Identifier.NAME] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beth said mum hit her.",
+        "I spoke to Mae today.",
+        "Mrs Plant rang.",
+        "Tom's dad is Sir Lee.",
+        "In Yr 6 Kyle was bullied.",
+        "Evie Mae Smith is the child.",
+        "Sarah Talbot rang the office.",
+        "Mum took eira to the GP.",
+        "Allan Jones and Olwyn Price were not told.",
+    ],
+)
+def test_english_names_that_are_also_welsh_words_stay_masked_in_english(text):
+    masked = mask(text)
+    assert masked.found[Identifier.NAME] >= 1
+    for name in ("Beth", "Mae", "Plant", "Lee", "Kyle", "Smith", "Talbot", "eira", "Allan", "Olwyn"):
+        assert name not in masked.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plans were made, e.g. a home visit on 14/11/2024, and missed.",
+        "The boy is aged 14 and was excluded from school on 12/10/2024.",
+    ],
+)
+def test_an_incidents_date_is_not_taken_for_a_date_of_birth(text):
+    assert mask(text).found[Identifier.DOB] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Mae Tyler'n deud bod ei fam wedi gweld y notes", "Mae"),
+        ("Roedd y cyfarfod ym mis Mai ond doedd neb wedi deud wrth Nain", "Mai"),
+        ("Aeth o i Ysgol Gynradd Bryn Teg ers Dydd Gŵyl Dewi", "Bryn Teg"),
+    ],
+)
+def test_everyday_welsh_is_left_alone_in_welsh(text, kept):
+    assert kept in mask(text).text

@@ -82,7 +82,8 @@ class ReportTaps:
 
     async def _set_status(self, tap: Tap) -> list[Message]:
         report, args = tap.report, tap.args
-        if not (len(args) == 2 and may_move(report.status, args[1])):
+        # A second tap on the same status (a double tap) says so again, as the first did.
+        if not (len(args) == 2 and (args[1] == report.status or may_move(report.status, args[1]))):
             return [Message(_(M.STALE_BUTTON))]
         await tap.work.set_status(report, Status(args[1]))
         await tap.work.audit(report, "status", args[1])

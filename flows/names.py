@@ -21,6 +21,7 @@ _LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏ"  # Latin-1, Extended-A and -B: Siân, Ll�
 _TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}'’-]*")
 _AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed|ain)?\s+$")
 _WELSH_ENCLITIC = re.compile(r"['’](?:i|r|n|w|m|u|ch)$")  # efo'i, gyda'r, ei'n
+_WELSH_N = re.compile(r"['’]n$")  # "Nia'n": Nia is
 _ENCLITIC = re.compile(r"['’](?:s|n)$")  # Grace's, and Welsh "Nia'n" (Nia is)
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$|^\s*$")
 _SURNAME_SHAPE = re.compile(r"^(?:O['’][A-Z]|Mc[A-Z]|Mac[A-Z])[a-z]+$|^o['’][a-z]{3,}$")
@@ -203,7 +204,8 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
 
 
 def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
-    lower, after = _ENCLITIC.sub("", word.lower()), c.following.lower()
+    # A possessive is looked up as written ("Kent's mum" is a person's), a Welsh "'n" without it.
+    lower, after = _WELSH_N.sub("", word.lower()), c.following.lower()
     if c.welsh and _not_a_name_in_welsh(word, lower, c):
         return False
     if (

@@ -193,7 +193,7 @@ class TelegramAdapter:
     async def send(self, chat_id: str, message: Message) -> None:
         """Sends one message, with its buttons, to a chat: in parts if it is longer than Telegram
         shows at once, the buttons with the last."""
-        *parts, last = split_text(message.text, TEXT_LIMIT)
+        *parts, last = split_text(message.text, self.limits.text)
         for part in parts:
             await self._send_text(int(chat_id), part, None)
         await self._send_text(int(chat_id), last, keyboard(message))

@@ -10,12 +10,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app.config import Settings, TeamSettings
+from bot.services.reporters import Reporters
 from bot.services.sender import Sender
-from flows.clock import Clock
 from flows.messages import ENGLISH, LANGUAGES, speaking
-from storage import language_store, report_store
+from storage import language_store
 from storage.database import Database
-from storage.keys import Keys, KeySource, in_force
+from storage.keys import Keys
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +24,10 @@ _REMEMBERED_MOST = 100_000
 
 
 class Languages:
-    def __init__(self, *, database: Database, keys: Keys | KeySource, settings: Settings, clock: Clock) -> None:
+    def __init__(self, *, database: Database, reporters: Reporters, settings: Settings) -> None:
         self._database = database
-        self._key_source = keys
+        self._reporters = reporters
         self._settings = settings
-        self._clock = clock
         self._remembered: dict[str, tuple[float, str]] = {}  # by pseudonym: (until, language)
 
     @asynccontextmanager
@@ -61,7 +60,7 @@ class Languages:
             return False
         person = self._people(sender.platform, sender.chat_id)[0]
         async with self._database.unit() as session:
-            await language_store.choose_language(session, person=person, language=language, now=self._clock())
+            await language_store.choose_language(session, person=person, language=language, now=self._reporters.clock())
         self._remember(person, language)
         return True
 
@@ -74,28 +73,21 @@ class Languages:
         return None
 
     async def _team_language(self, session: AsyncSession, sender: Sender) -> str:
+        """Returns the first language of the team the config lists the sender in (a lead too),
+        else of the team they joined with a code."""
         listing = self._listing_team(sender)
         if listing is not None:
             return _first(listing)
-        reporters = [
-            p.value
-            for p in self._keys().every_pseudonym(
-                platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id
-            )
-        ]
-        joined = await report_store.teams_joined(session, reporters=reporters)
-        return _first(self._settings.team(joined[0])) if joined else _first(None)
+        joined = await self._reporters.team(session, sender)
+        return team_language(self._settings, joined) if joined else ENGLISH
 
     def _people(self, platform: str, chat: str) -> list[str]:
-        return people(self._keys(), platform, chat)
+        return people(self._reporters.keys(), platform, chat)
 
     def _remember(self, person: str, language: str) -> None:
         if len(self._remembered) >= _REMEMBERED_MOST:
             self._remembered.clear()
         self._remembered[person] = (time.monotonic() + REMEMBERED_FOR, language)
-
-    def _keys(self) -> Keys:
-        return in_force(self._key_source)
 
 
 def team_language(settings: Settings, team: str) -> str:

@@ -64,7 +64,7 @@ class Reporting:
         self._clock = clock
         self.reporters = Reporters(keys=keys, settings=settings, vocabularies=vocabularies, clock=clock)
         self.progress = Progress(database=database, reporters=self.reporters, settings=settings)
-        self.languages = Languages(database=database, keys=keys, settings=settings, clock=clock)
+        self.languages = Languages(database=database, reporters=self.reporters, settings=settings)
         self.lists = settings.lists.to_lists()
         self._engine = ReportEngine(self.lists)
         self._idle = timedelta(hours=settings.drafts.expire_after_hours)

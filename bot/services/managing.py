@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from bot.app.config import Settings
 from bot.services.casework import Casework
 from bot.services.manager_taps import ReportTaps, Tap
-from bot.services.sender import Sender
+from bot.services.sender import Sender, first_delivery
 from flows import messages as M
 from flows import triage
 from flows.chat import Answer, Message
@@ -21,7 +21,7 @@ from flows.commands import Command, Vocabularies
 from flows.manager_flow import Awaiting, Finish, ManagerEngine, manager_state
 from flows.messages import _
 from flows.triage import Verb
-from storage import report_store, triage_store
+from storage import triage_store
 from storage.database import Database
 from storage.keys import Keys, KeySource, in_force
 from storage.models import ManagerSession, Report
@@ -146,9 +146,7 @@ class Managing:
                     state.awaiting, state.data = Awaiting.NOTHING, {}  # a question left this long is forgotten
                 if not state.awaiting:
                     return Taken(False, [])
-            if sender.event and not await report_store.first_sighting(
-                session, key=f"{sender.platform}:{sender.event}", now=now
-            ):
+            if not await first_delivery(session, sender, now):
                 return Taken(True, [])
             work = Casework(
                 session=session,

@@ -18,7 +18,7 @@ from bot.services.button_signing import genuine, signed
 from bot.services.languages import Languages
 from bot.services.progress import Progress
 from bot.services.reporters import Reporters
-from bot.services.sender import Refused, Sender
+from bot.services.sender import Refused, Sender, first_delivery
 from flows import messages as M
 from flows.chat import Answer, Message
 from flows.clock import Clock, utcnow
@@ -99,7 +99,7 @@ class Reporting:
             return [Message(_(M.BAD_INVITE))]
         now, reporter = self._clock(), self.reporters.pseudonym(sender)
         async with self._database.unit() as session:
-            if not await self._first_delivery(session, sender, now):
+            if not await first_delivery(session, sender, now):
                 return []
             await report_store.join_team(session, reporter=reporter.value, team=team.id, now=now)
         joined = Message(_(M.JOINED).format(team=team.name, start=self.reporters.word(sender.platform, Command.REPORT)))
@@ -296,15 +296,9 @@ class Reporting:
         team = await self.reporters.team(session, sender)
         if team is None:
             raise Refused([Message(_(M.NOT_A_MEMBER))])
-        if not await self._first_delivery(session, sender, now):
+        if not await first_delivery(session, sender, now):
             raise Refused([])
         return team
-
-    async def _first_delivery(self, session: AsyncSession, sender: Sender, now: datetime) -> bool:
-        """Records the sender's event; says whether this is the first time it arrived."""
-        if not sender.event:
-            return True
-        return await report_store.first_sighting(session, key=f"{sender.platform}:{sender.event}", now=now)
 
     async def _open_draft(self, session: AsyncSession, sender: Sender) -> Draft:
         """Returns the reporter's draft; refuses when there is none."""

@@ -1,8 +1,12 @@
 """Who an event came from and where to answer, and a message the bot sends on its own initiative."""
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.chat import Message
+from storage import report_store
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,14 @@ class Sender:
         """Returns where to reach the sender later, to be sealed in the contact vault."""
         address = {"platform": self.platform, "chat": self.chat_id}
         return address | ({"workspace": self.workspace} if self.workspace else {})
+
+
+async def first_delivery(session: AsyncSession, sender: Sender, now: datetime) -> bool:
+    """Records the sender's event; says whether this is the first time it arrived (a platform
+    redelivers what it thinks was not received)."""
+    if not sender.event:
+        return True
+    return await report_store.first_sighting(session, key=f"{sender.platform}:{sender.event}", now=now)
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,9 @@ TEXT_LIMIT = 6000  # characters in one card: with the card's own JSON, well insi
 INVOKE_BUDGET = 4.0  # seconds a card action may take before it is answered: Teams waits five
 REPLY_RETRY_WAITS = (0.5, 2.0)  # seconds before each new try of a reply lost to a server error
 LONGEST_WAIT = 10.0  # the longest Retry-After a reply waits for; longer is left to the outbox
-# Teams' limits on one bot's messages to one conversation.
-CONVERSATION_RATE = parse_many("7 per 1 second; 8 per 2 seconds; 60 per 30 seconds")
+# Teams' limits on one bot's messages to one conversation (7 a second, 8 in two, 60 in thirty),
+# less one for the time a request takes to arrive.
+CONVERSATION_RATE = parse_many("6 per 1 second; 7 per 2 seconds; 59 per 30 seconds")
 # What people type for each command, in English and Welsh (a word alone, or with a code).
 WORDS = {
     "report": Command.REPORT,

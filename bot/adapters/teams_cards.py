@@ -4,6 +4,7 @@ and the whole report flow as one card. Text goes in TextBlocks, which Teams read
 Markdown: what people typed is escaped so it cannot make a link or a heading."""
 
 import base64
+import io
 import re
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from microsoft_teams.cards import (
     TextBlock,
     TextInput,
 )
+from PIL import Image as Picture
 
 from flows import messages as M
 from flows.chat import Button, Message, encode_button
@@ -34,6 +36,7 @@ SHORT_LABEL = 20  # labels up to this long sit two to a row, as on Telegram
 FLOW_VERB = "nm"  # a flow or manager button: data {"nm": the encoded button}
 FORM_VERB = "nm-form"  # the one-card report's Submit: data holds the inputs by question key
 BUTTON_FIELD = "nm"
+IMAGE_BUDGET = 15_000  # bytes of PNG in a card: as base64, with the text, inside Teams' 28 KB
 _MARKDOWN = re.compile(r"([\\`*_\[\]])|^([#>+-])", re.MULTILINE)
 
 
@@ -61,13 +64,29 @@ def message_card(message: Message, image: bytes | None = None, alt_text: str = "
     a row each, or two to a row when short; the controls together below)."""
     body = _blocks(message.text)
     if image is not None:
-        body.append(Image(url=f"data:image/png;base64,{base64.b64encode(image).decode()}", alt_text=alt_text))
+        inline = base64.b64encode(fitted(image, IMAGE_BUDGET)).decode()
+        body.append(Image(url=f"data:image/png;base64,{inline}", alt_text=alt_text, allow_expand=True))
     per_row = 2 if all(len(b.label) <= SHORT_LABEL for b in message.options) else 1
     options = [_action(b) for b in message.options]
     body += [ActionSet(actions=options[i : i + per_row]) for i in range(0, len(options), per_row)]
     if message.controls:
         body.append(ActionSet(actions=[_action(b) for b in message.controls]))
     return AdaptiveCard(version="1.5", body=body)
+
+
+def fitted(png: bytes, budget: int) -> bytes:
+    """Returns a PNG within `budget` bytes: a card carries its picture inline, and Teams takes no
+    bigger message. A chart's few flat colours lose nothing to a palette; only then is it made
+    smaller, a step at a time."""
+    if len(png) <= budget:
+        return png
+    picture = Picture.open(io.BytesIO(png)).convert("RGB")
+    while True:
+        out = io.BytesIO()
+        picture.quantize(colors=64).save(out, "PNG", optimize=True)
+        if out.tell() <= budget or picture.width <= 320:
+            return out.getvalue()
+        picture = picture.resize((int(picture.width * 0.85), int(picture.height * 0.85)), Picture.Resampling.LANCZOS)
 
 
 def answered_card(text: str) -> AdaptiveCard:
@@ -109,7 +128,7 @@ def form_card(lists: Lists, today: date, typed: dict[str, Any] | None = None, pr
     for step in REPORT_FLOW:
         body.append(_input(step, lists, today, typed.get(step.key)))
         if step.key in problems:
-            body += _blocks(problems[step.key], color="Attention", weight="bolder")
+            body += _blocks(problems[step.key], color="Attention", weight="Bolder")
     submit = ExecuteAction(title=_(M.MODAL_SUBMIT), verb=FORM_VERB, data={}, style="positive", associated_inputs="auto")
     body.append(ActionSet(actions=[submit]))
     return AdaptiveCard(version="1.5", body=body)

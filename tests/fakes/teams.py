@@ -7,6 +7,7 @@ would wait for ever on a server sharing its event loop.
 """
 
 import asyncio
+import functools
 import itertools
 import json
 import re
@@ -35,6 +36,12 @@ PER_SECOND = 7  # messages a bot may send one conversation in a second, as Teams
 
 def _key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@functools.cache
+def _keys() -> tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey]:
+    """The issuer's and Entra's signing keys: made once a test run, as making them takes a while."""
+    return _key(), _key()
 
 
 def _jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, Any]:
@@ -118,7 +125,7 @@ class FakeTeams:
     tokens_issued: int = 0
 
     def __post_init__(self) -> None:
-        self.signing_key, self.login_key = _key(), _key()
+        self.signing_key, self.login_key = _keys()
         self.signing_kid, self.login_kid = uuid.uuid4().hex, uuid.uuid4().hex
         self._lock = threading.Lock()
         self._ids = itertools.count(1)

@@ -1,17 +1,22 @@
 """The Teams adapter through Microsoft's Teams SDK over HTTP: activities signed by a local Bot
 Framework token issuer in, Bot Connector calls out to a local fake, on SQLite and PostgreSQL."""
 
+import io
 import json
 import logging
 import re
 import time
+import zipfile
 from datetime import UTC, datetime
 
 import pytest
+from PIL import Image
 from pydantic import SecretStr
 
 from bot.adapters.teams import TeamsAdapter
-from bot.app.config import DatabaseSettings, MsTeamsSettings, Settings, TeamSettings
+from bot.adapters.teams_package import package
+from bot.app.cli import main
+from bot.app.config import ConfigProblem, DatabaseSettings, MsTeamsSettings, Settings, TeamSettings
 from bot.app.services import vocabularies
 from bot.services.front import Front
 from bot.services.managing import Managing
@@ -401,3 +406,46 @@ async def test_a_wrong_app_secret_is_never_logged_and_the_message_waits(
         assert "not-the-secret-7Q" not in caplog.text and APP_PASSWORD not in caplog.text
     finally:
         await adapter.stop()
+
+
+def test_the_app_package_is_built_for_this_bot_with_its_commands_in_english_and_welsh(tmp_path, monkeypatch):
+    config = tmp_path / "nearmiss.toml"
+    config.write_text(
+        f"""
+[msteams]
+app_id = "{APP_ID}"
+tenant_id = "{TENANT}"
+organisation = "Example Council"
+website_url = "https://www.example.gov.uk"
+privacy_url = "https://www.example.gov.uk/privacy"
+terms_url = "https://www.example.gov.uk/terms"
+
+[[teams]]
+id = "north"
+name = "North locality"
+"""
+    )
+    output = tmp_path / "nearmiss-teams.zip"
+    monkeypatch.setenv("NEARMISS_MSTEAMS_APP_PASSWORD", APP_PASSWORD)
+    assert main(["teams-package", "--config", str(config), "--output", str(output)]) == 0
+    with zipfile.ZipFile(output) as archive:
+        assert sorted(archive.namelist()) == ["color.png", "cy.json", "manifest.json", "outline.png"]
+        manifest = json.loads(archive.read("manifest.json"))
+        welsh = json.loads(archive.read("cy.json"))
+        color = Image.open(io.BytesIO(archive.read("color.png")))
+        outline = Image.open(io.BytesIO(archive.read("outline.png")))
+    [bot] = manifest["bots"]
+    assert manifest["id"] == bot["botId"] == APP_ID and manifest["manifestVersion"] == "1.17"
+    commands = bot["commandLists"][0]["commands"]
+    assert [c["title"] for c in commands][:3] == ["report", "form", "status"] and len(commands) <= 10
+    assert all(len(c["description"]) <= 128 for c in commands)
+    assert len(manifest["description"]["short"]) <= 80 and len(welsh["description.short"]) <= 80
+    assert welsh["bots[0].commandLists[0].commands[0].description"] == cy(M.COMMAND_REPORT)
+    assert color.size == (192, 192) and outline.size == (32, 32) and outline.mode == "RGBA"
+    assert outline.getpixel((0, 0))[3] == 0  # the outline icon is white on clear, as Teams asks
+    assert APP_PASSWORD not in json.dumps(manifest)
+
+
+def test_the_app_package_says_what_it_lacks(tmp_path, fake_teams):
+    with pytest.raises(ConfigProblem, match="organisation, website_url, privacy_url, terms_url"):
+        package(teams_settings(fake_teams))

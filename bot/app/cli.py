@@ -83,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("--code", required=True, help="the report's reference, e.g. NM-7K3F-9Q2C")
     erase.set_defaults(command=_erase)
 
+    package = commands.add_parser("teams-package", help="build the app package to upload to Microsoft Teams")
+    package.add_argument("--config", type=Path, required=True)
+    package.add_argument("--output", type=Path, default=Path("nearmiss-teams.zip"))
+    package.set_defaults(command=_teams_package)
+
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--config", type=Path, required=True)
     migrate.set_defaults(command=_migrate)
@@ -113,6 +118,7 @@ def _configure_logging(verbose: bool) -> None:
         "telegram",
         "slack_bolt",
         "slack_sdk",
+        "microsoft_teams",
         "apscheduler",
         "aiosqlite",
         "asyncio",
@@ -283,6 +289,17 @@ async def _erase(args: argparse.Namespace) -> int:
         print(f"nearmiss: no report has the reference {args.code}", file=sys.stderr)
         return 1
     print(f"erased {args.code.strip().upper()} and any contact kept with it")
+    return 0
+
+
+async def _teams_package(args: argparse.Namespace) -> int:
+    from bot.adapters.teams_package import package
+
+    settings = load_settings(args.config)
+    if settings.msteams is None:
+        raise ConfigProblem(f"{args.config}: no [msteams] section: configure the Teams bot first")
+    args.output.write_bytes(package(settings.msteams))
+    print(f"wrote {args.output}: upload it in the Teams admin centre (Manage apps > Upload new app)")
     return 0
 
 

@@ -112,6 +112,11 @@ class MsTeamsSettings(_Section):
     service_url: str = PUBLIC_TEAMS_SERVICE
     login_url: str = PUBLIC_ENTRA_LOGIN
     openid_metadata_url: str = PUBLIC_BOT_OPENID
+    # Shown in Teams' app details; needed only by `nearmiss teams-package`.
+    organisation: str = ""
+    website_url: str = ""
+    privacy_url: str = ""
+    terms_url: str = ""
 
     @model_validator(mode="after")
     def _complete(self) -> "MsTeamsSettings":

@@ -37,6 +37,7 @@ from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
 from microsoft_teams.cards import AdaptiveCard
 
+from bot.adapters.in_turn import InTurn
 from bot.adapters.newest import NewestMessages
 from bot.adapters.teams_cards import BUTTON_FIELD, FORM_VERB, answered_card, form_card, form_values, message_card
 from bot.adapters.vocabularies import TEAMS
@@ -229,7 +230,8 @@ class TeamsAdapter:
         self.port: int | None = None
         self._newest = NewestMessages()
         self._rate = MovingWindowRateLimiter(MemoryStorage())
-        self._in_order: dict[str, asyncio.Lock] = {}  # by conversation: one person's replies in order
+        self._handling = InTurn()  # by conversation: one person's taps and messages in turn
+        self._sending = InTurn()  # by conversation: one person's replies in order
         self._chats: dict[str, str] = {}  # a person's Entra id: the personal chat made to reach them
         self._later: set[asyncio.Task] = set()
         self._shown: OrderedDict[str, str] = OrderedDict()  # the text of cards lately sent, by id
@@ -268,7 +270,7 @@ class TeamsAdapter:
         the last; a server error or a rate limit is waited out and tried again."""
         conversation, service_url = self._address(chat_id)
         *parts, last = split_text(message.text, self.limits.text)
-        async with self._in_order.setdefault(conversation, asyncio.Lock()):
+        async with self._sending.turn(conversation):
             for part in parts:
                 await self._post(conversation, service_url, message_card(Message(part)))
             sent = await self._post(conversation, service_url, message_card(replace(message, text=last)))
@@ -280,7 +282,7 @@ class TeamsAdapter:
         try:
             conversation, service_url = await self._conversation_for(chat_id)
             card = message_card(Message(text), image=image, alt_text=text[:200])
-            async with self._in_order.setdefault(conversation, asyncio.Lock()):
+            async with self._sending.turn(conversation):
                 await self._wait_turn(conversation)
                 await self.app.send(conversation, _activity(card), service_url=service_url)
         except httpx.HTTPStatusError as error:
@@ -387,7 +389,8 @@ class TeamsAdapter:
         if not self._ours(ctx.activity) or ctx.activity.conversation.conversation_type != "personal":
             return
         sender = _sender(ctx.activity)
-        await self._send_all(sender.chat_id, await self._front.command(sender, Command.START))
+        async with self._handling.turn(sender.chat_id):
+            await self._send_all(sender.chat_id, await self._front.command(sender, Command.START))
 
     async def _on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
         activity = ctx.activity
@@ -397,10 +400,11 @@ class TeamsAdapter:
         if activity.conversation.conversation_type != "personal":
             await self._send_all(sender.chat_id, [Message(_(M.PRIVATE_ONLY))])
             return
-        if _has_files(activity):
-            await self._send_all(sender.chat_id, await self._front.not_text(sender))
-        elif activity.text and activity.text.strip():
-            await self._send_all(sender.chat_id, await self._on_text(sender, activity.text))
+        async with self._handling.turn(sender.chat_id):
+            if _has_files(activity):
+                await self._send_all(sender.chat_id, await self._front.not_text(sender))
+            elif activity.text and activity.text.strip():
+                await self._send_all(sender.chat_id, await self._on_text(sender, activity.text))
 
     async def _on_text(self, sender: Sender, text: str) -> list[Message]:
         """A command word (alone, or with a code) is a command; anything else is an answer."""
@@ -438,7 +442,12 @@ class TeamsAdapter:
             work = lambda: self._submitted(sender, data)  # noqa: E731
         else:
             work = lambda: self._tapped(sender, activity.reply_to_id or "", data.get(BUTTON_FIELD))  # noqa: E731
-        task = asyncio.ensure_future(work())
+
+        async def in_turn() -> Acted:
+            async with self._handling.turn(sender.chat_id):
+                return await work()
+
+        task = asyncio.ensure_future(in_turn())
         done, _pending = await asyncio.wait({task}, timeout=INVOKE_BUDGET)
         if not done:  # slower than Teams waits: say so now, and send the replies when they come
             task.add_done_callback(lambda finished: self._send_late(sender, finished))

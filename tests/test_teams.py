@@ -26,6 +26,7 @@ from bot.services.reporting import Reporting
 from bot.services.scheduled_posts import LEARNING, Digests
 from flows import messages as M
 from flows.chat import Message
+from flows.commands import LANGUAGE_QUESTION
 from tests.fakes.teams import (
     APP_ID,
     APP_PASSWORD,
@@ -245,6 +246,26 @@ async def test_installing_the_bot_greets_and_offers_cymraeg_which_then_holds(cli
     assert client.last(MEMBER).text == cy(M.ASK_WHEN)
     await submit_form(client, adapter, MEMBER, GOOD_FORM)
     assert await client.said(MEMBER, cy(M.SUBMITTED).split("{")[0])
+
+
+async def test_a_greeting_once_however_teams_says_the_bot_was_added(client, fake_teams):
+    added = fake_teams.activity(
+        MEMBER, "conversationUpdate", membersAdded=[{"id": f"28:{APP_ID}"}], recipient={"id": f"28:{APP_ID}"}
+    )
+    await client.install(MEMBER)
+    await fake_teams.post(client.endpoint, added)
+    assert [s.text for s in fake_teams.chat(MEMBER)].count(LANGUAGE_QUESTION) == 1
+
+
+async def test_a_rich_message_is_read_as_its_text(client, fake_teams):
+    await client.say(MEMBER, "<p>report</p>", textFormat="xml")
+    assert client.last(MEMBER).text == "When did it happen?"
+    await client.tap(MEMBER, client.last(MEMBER), "Today")
+    await client.tap(MEMBER, client.last(MEMBER), "Home visit")
+    await client.tap(MEMBER, client.last(MEMBER), "Police")
+    await client.tap(MEMBER, client.last(MEMBER), "Done")
+    await client.say(MEMBER, "<p>Dad &amp; the <b>new</b> partner</p><p>were there</p>", textFormat="xml")
+    assert "What was done straight away?" in client.last(MEMBER).text
 
 
 async def test_a_group_or_channel_is_pointed_to_a_private_chat(client, fake_teams):

@@ -8,8 +8,10 @@ Entra by the client-credentials grant (see ClientCredentials for why not MSAL).
 """
 
 import asyncio
+import html
 import json
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -22,6 +24,7 @@ from aiohttp import web
 from limits import parse_many
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from microsoft_teams.api.activities.conversation.conversation_update import ConversationUpdateActivity
 from microsoft_teams.api.activities.install_update.add import InstalledActivity
 from microsoft_teams.api.activities.invoke.adaptive_card.action import AdaptiveCardInvokeActivity
 from microsoft_teams.api.activities.message.message import MessageActivity, MessageActivityInput
@@ -100,6 +103,16 @@ def parse_command(text: str) -> tuple[str, str] | None:
     if argument and WORDS[word] not in TAKES_ARGUMENT:
         return None
     return word, argument
+
+
+def typed_text(activity: Any) -> str:
+    """Returns what a person typed: without an @mention of the bot, and a rich message's HTML
+    (which Teams sends as "xml") as its text."""
+    text = activity.strip_mentions_text().text or ""
+    if activity.text_format == "xml":
+        text = re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>|</p>|</div>", "\n", text))
+        text = html.unescape(text)
+    return text.strip()
 
 
 def _reference(service_url: str, conversation: str) -> str:
@@ -235,12 +248,14 @@ class TeamsAdapter:
         self._chats: dict[str, str] = {}  # a person's Entra id: the personal chat made to reach them
         self._later: set[asyncio.Task] = set()
         self._shown: OrderedDict[str, str] = OrderedDict()  # the text of cards lately sent, by id
+        self._greeted: set[str] = set()  # chats greeted since start
         self._register()
 
     def _register(self) -> None:
         self.app.on_message(self._on_message)
         self.app.on_card_action(self._on_card_action)
         self.app.on_install_add(self._on_install)
+        self.app.on_conversation_update(self._on_added)
 
     # Lifecycle.
 
@@ -385,11 +400,23 @@ class TeamsAdapter:
         return True
 
     async def _on_install(self, ctx: ActivityContext[InstalledActivity]) -> None:
-        """Greets a person who has just added the bot: the help, and the choice of language."""
-        if not self._ours(ctx.activity) or ctx.activity.conversation.conversation_type != "personal":
+        await self._greet(ctx.activity)
+
+    async def _on_added(self, ctx: ActivityContext[ConversationUpdateActivity]) -> None:
+        """Teams says a bot was added both ways; older clients only with the bot among members added."""
+        if any(member.id == ctx.activity.recipient.id for member in ctx.activity.members_added or []):
+            await self._greet(ctx.activity)
+
+    async def _greet(self, activity: Any) -> None:
+        """Greets a person who has just added the bot (once, however Teams says so): the help,
+        and the choice of language."""
+        if not self._ours(activity) or activity.conversation.conversation_type != "personal":
             return
-        sender = _sender(ctx.activity)
+        sender = _sender(activity)
         async with self._handling.turn(sender.chat_id):
+            if sender.chat_id in self._greeted:
+                return
+            self._greeted.add(sender.chat_id)
             await self._send_all(sender.chat_id, await self._front.command(sender, Command.START))
 
     async def _on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
@@ -403,8 +430,8 @@ class TeamsAdapter:
         async with self._handling.turn(sender.chat_id):
             if _has_files(activity):
                 await self._send_all(sender.chat_id, await self._front.not_text(sender))
-            elif activity.text and activity.text.strip():
-                await self._send_all(sender.chat_id, await self._on_text(sender, activity.text))
+            elif text := typed_text(activity):
+                await self._send_all(sender.chat_id, await self._on_text(sender, text))
 
     async def _on_text(self, sender: Sender, text: str) -> list[Message]:
         """A command word (alone, or with a code) is a command; anything else is an answer."""

@@ -155,6 +155,9 @@ class SlackAdapter:
     async def start(self) -> None:
         if self._settings.mode == "socket":
             self._socket = AsyncSocketModeHandler(self.app, self._settings.app_token.get_secret_value())
+            # Asked here, where an unreachable Slack raises for the runner to try again later: the
+            # socket client's own loop would retry at once, for ever, with a traceback each time.
+            self._socket.client.wss_uri = await self._socket.client.issue_new_wss_url()
             await self._socket.connect_async()
         else:
             self._http, self.http_port = await serve(

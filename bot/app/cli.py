@@ -100,11 +100,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def _configure_logging(verbose: bool, style: str = "text") -> None:
+    """Logs to standard error, as text or as one JSON object a line (time, level, logger, message)."""
+    handler = logging.StreamHandler()
+    if style == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(
+            JsonFormatter(
+                ["levelname", "name", "message"],
+                rename_fields={"levelname": "level", "name": "logger"},
+                timestamp="time",
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True)
     # HTTP client logs carry the bot token in request URLs; platform libraries' debug logs carry
     # update payloads. Neither belongs in our logs.
     for noisy in (
@@ -190,11 +201,18 @@ async def _run(args: argparse.Namespace) -> int:
     from bot.app.runner import serve
 
     settings = load_settings(args.config)
-    services = await _open(settings)
+    _configure_logging(args.verbose, settings.logging.format)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    opening, stopped = asyncio.create_task(_open(settings)), asyncio.create_task(stop.wait())
+    await asyncio.wait([opening, stopped], return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if not opening.done():  # told to stop before the database answered
+        opening.cancel()
+        return 0
+    services = opening.result()
     try:
         await serve(services, stop, scheduler_enabled=settings.scheduler.enabled and not args.no_scheduler)
     finally:

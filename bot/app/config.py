@@ -258,13 +258,30 @@ class FeedbackSettings(_Section):
 
 
 class SchedulerSettings(_Section):
-    # Exactly one process should run the scheduler (digests, alerts, sweeps); set false on the
-    # other workers (or run them with `nearmiss run --no-scheduler`).
+    # The scheduler (digests, alerts, sweeps, the outbox) runs in exactly one process: on
+    # PostgreSQL whichever holds its lock, on SQLite the one process. False: this process never
+    # runs it (as `nearmiss run --no-scheduler`).
     enabled: bool = True
     # Queued messages go out at once; this drain catches any that had to wait (retries).
     outbox_every_seconds: float = Field(30, gt=0)
     # The most messages the bot sends a second on its own initiative (Telegram allows about 30).
     outbox_per_second: float = Field(20, gt=0)
+    # On PostgreSQL every process may run the scheduler and exactly one does: the others ask
+    # this often whether it is free (when its process dies), and the one running it checks as
+    # often that it still holds it.
+    takeover_seconds: float = Field(10, gt=0)
+
+
+class OpsSettings(_Section):
+    # Where /healthz, /readyz and /metrics are served; off unless a port is set. Keep it on
+    # 127.0.0.1 or a network only the monitoring reaches: it needs no login.
+    host: str = "127.0.0.1"
+    port: int | None = Field(None, ge=0, le=65535)
+
+
+class LoggingSettings(_Section):
+    # "text" (as a person reads it) or "json" (one object a line, for a log collector).
+    format: Literal["text", "json"] = "text"
 
 
 class Settings(_Section):
@@ -281,6 +298,8 @@ class Settings(_Section):
     digest: DigestSettings = DigestSettings()
     feedback: FeedbackSettings = FeedbackSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    ops: OpsSettings = OpsSettings()
+    logging: LoggingSettings = LoggingSettings()
     teams: tuple[TeamSettings, ...] = Field(min_length=1)
 
     @field_validator("timezone")

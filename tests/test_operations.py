@@ -1,0 +1,147 @@
+"""`nearmiss run` as an operations team runs it: one platform down does not hold back the others,
+/healthz, /readyz and /metrics answer, and SIGTERM or SIGINT stop it within seconds, cleanly."""
+
+import asyncio
+import json
+import re
+import signal
+import socket
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.conftest import MEMBER
+from tests.fakes.telegram import FakeBotAPI, text_update
+from tests.test_cli import _start_run, _wait_for, write_config
+
+
+class Running:
+    """A `nearmiss run` process, its log lines gathered as they come."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self._reading = asyncio.create_task(self._read())
+
+    @classmethod
+    async def start(cls, config: Path, env: dict[str, str]) -> "Running":
+        return cls(await _start_run(config, env))
+
+    async def _read(self) -> None:
+        assert self.process.stderr is not None
+        async for line in self.process.stderr:
+            self.lines.append(line.decode())
+
+    @property
+    def log(self) -> str:
+        return "".join(self.lines)
+
+    async def line(self, pattern: str, timeout: float = 30) -> re.Match:
+        """Returns the first log line matching `pattern`, waiting for it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.lines:
+                if found := re.search(pattern, line):
+                    return found
+            if self.process.returncode is not None:
+                break
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no log line matches {pattern!r}; the log:\n{self.log[-3000:]}")
+
+    async def ops_url(self) -> str:
+        port = (await self.line(r"operations listener on 127\.0\.0\.1:(\d+)"))[1]
+        return f"http://127.0.0.1:{port}"
+
+    async def stop(self, signum: int = signal.SIGTERM) -> float:
+        """Sends the signal; returns how long the process took to end."""
+        started = time.monotonic()
+        self.process.send_signal(signum)
+        await asyncio.wait_for(self.process.wait(), 30)
+        await self._reading
+        return time.monotonic() - started
+
+    async def kill(self) -> None:
+        if self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+        await self._reading
+
+
+def closed_port() -> int:
+    """Returns a local port nothing listens on (bound, then let go)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def config_with_slack_down(tmp_path: Path, database_url: str, api: FakeBotAPI, extra: str = "") -> Path:
+    return write_config(
+        tmp_path / "config.toml",
+        f"""
+[database]
+url = "{database_url}"
+[telegram]
+token = "{api.token}"
+base_url = "{api.base_url}"
+[slack]
+bot_token = "xoxb-test"
+app_token = "xapp-test"
+base_url = "http://127.0.0.1:{closed_port()}/api/"
+[ops]
+port = 0
+{extra}
+[[teams]]
+id = "north"
+name = "North"
+[teams.members]
+telegram = [{MEMBER}]
+""",
+    )
+
+
+async def get(url: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        return response.status, await response.text()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+async def test_telegram_serves_while_slack_is_unreachable_and_a_signal_stops_it_at_once(
+    tmp_path, telegram_api, database_url, key_env, signum
+):
+    running = await Running.start(config_with_slack_down(tmp_path, database_url, telegram_api), key_env)
+    try:
+        ops = await running.ops_url()
+        await telegram_api.push(text_update(MEMBER, "/report"))
+        await _wait_for(telegram_api, "When did it happen?", 0)
+
+        assert await get(f"{ops}/healthz") == (200, '{"alive": true}')
+        status, body = await get(f"{ops}/readyz")
+        assert status == 503
+        assert json.loads(body) == {
+            "ready": False,
+            "database": "reachable",
+            "schema": "at head",
+            "platforms": {"telegram": "connected", "slack": "connecting"},
+            "scheduler": "held",
+        }
+        status, metrics = await get(f"{ops}/metrics")
+        assert status == 200
+        for sample in (
+            'nearmiss_updates_total{kind="command",platform="telegram"} 1.0',
+            'nearmiss_update_seconds_count{platform="telegram"} 1.0',
+            'nearmiss_platform_connected{platform="telegram"} 1.0',
+            "nearmiss_scheduler_leader 1.0",
+            "nearmiss_outbox_pending 0.0",
+        ):
+            assert sample in metrics.splitlines()
+        assert str(MEMBER) not in metrics and "north" not in metrics, "no ids or teams in labels"
+        await running.line(r"slack could not connect \(try 2: ClientConnectorError.*\); trying again in 2s")
+
+        assert await running.stop(signum) < 5
+        assert running.process.returncode == 0, running.log[-3000:]
+    finally:
+        await running.kill()
+    tries = [line for line in running.lines if "slack could not connect" in line]
+    assert len(tries) >= 2 and "Traceback" not in running.log, running.log[-3000:]

@@ -7,12 +7,13 @@ import re
 import signal
 import socket
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.conftest import MEMBER
+from tests.conftest import MANAGER, MEMBER, _postgres_database
 from tests.fakes.telegram import FakeBotAPI, text_update
 from tests.test_cli import _start_run, _wait_for, write_config
 
@@ -145,3 +146,59 @@ async def test_telegram_serves_while_slack_is_unreachable_and_a_signal_stops_it_
         await running.kill()
     tries = [line for line in running.lines if "slack could not connect" in line]
     assert len(tries) >= 2 and "Traceback" not in running.log, running.log[-3000:]
+
+
+@pytest.mark.postgres
+async def test_when_the_scheduler_s_process_dies_another_takes_over_and_the_digest_goes_once(
+    tmp_path, telegram_api, key_env
+):
+    async for database_url in _postgres_database():
+        # Due at the first whole minute at least 20 seconds away: time to start two processes and
+        # kill the first. A grace of half a minute leaves no earlier digest to catch up on.
+        due = (datetime.now(UTC) + timedelta(seconds=20 + 59)).replace(second=0, microsecond=0)
+        config = write_config(
+            tmp_path / "config.toml",
+            f"""
+[database]
+url = "{database_url}"
+[telegram]
+token = "{telegram_api.token}"
+base_url = "{telegram_api.base_url}"
+[digest]
+cron = "{due.minute} {due.hour} * * *"
+timezone = "UTC"
+misfire_grace_hours = 0.01
+[scheduler]
+takeover_seconds = 1
+[ops]
+port = 0
+[[teams]]
+id = "north"
+name = "North"
+[teams.managers]
+telegram = [{MANAGER}]
+""",
+        )
+        first = await Running.start(config, key_env)
+        second = None
+        try:
+            await first.line("this process runs the scheduler")
+            second = await Running.start(config, key_env)
+            ops = await second.ops_url()
+            await asyncio.sleep(2)  # two tries for the lock
+            assert json.loads((await get(f"{ops}/readyz"))[1])["scheduler"] == "waiting"
+
+            await first.kill()  # SIGKILL: no goodbye; PostgreSQL frees the lock when the session ends
+            killed = time.monotonic()
+            await second.line("this process runs the scheduler")
+            assert time.monotonic() - killed < 30
+            assert json.loads((await get(f"{ops}/readyz"))[1])["scheduler"] == "held"
+            assert datetime.now(UTC) < due, "taken over before the digest fell due"
+
+            await asyncio.sleep((due - datetime.now(UTC)).total_seconds() + 5)
+            digests = [m for m in telegram_api.sent_to(MANAGER) if m["text"].startswith("Near-miss digest")]
+            assert len(digests) == 1, second.log[-3000:]
+        finally:
+            await first.kill()
+            if second is not None:
+                await second.kill()

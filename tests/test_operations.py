@@ -93,6 +93,7 @@ base_url = "http://127.0.0.1:{closed_port()}/api/"
 [ops]
 port = 0
 {extra}
+
 [[teams]]
 id = "north"
 name = "North"
@@ -107,11 +108,14 @@ async def get(url: str) -> tuple[int, str]:
         return response.status, await response.text()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize(
+    ("signum", "log_format"), [(signal.SIGTERM, "text"), (signal.SIGINT, "json")], ids=["SIGTERM-text", "SIGINT-json"]
+)
 async def test_telegram_serves_while_slack_is_unreachable_and_a_signal_stops_it_at_once(
-    tmp_path, telegram_api, database_url, key_env, signum
+    tmp_path, telegram_api, database_url, key_env, signum, log_format
 ):
-    running = await Running.start(config_with_slack_down(tmp_path, database_url, telegram_api), key_env)
+    config = config_with_slack_down(tmp_path, database_url, telegram_api, f'[logging]\nformat = "{log_format}"')
+    running = await Running.start(config, key_env)
     try:
         ops = await running.ops_url()
         await telegram_api.push(text_update(MEMBER, "/report"))
@@ -146,6 +150,12 @@ async def test_telegram_serves_while_slack_is_unreachable_and_a_signal_stops_it_
         await running.kill()
     tries = [line for line in running.lines if "slack could not connect" in line]
     assert len(tries) >= 2 and "Traceback" not in running.log, running.log[-3000:]
+    if log_format == "json":
+        events = [json.loads(line) for line in running.lines]  # one event a line, each a JSON object
+        assert all({"time", "level", "logger", "message"} <= event.keys() for event in events)
+        assert {"level": "WARNING", "logger": "bot.app.runner"}.items() <= next(
+            event for event in events if event["message"].startswith("slack could not connect")
+        ).items()
 
 
 @pytest.mark.postgres

@@ -14,6 +14,8 @@ import aiohttp
 import pytest
 
 from tests.conftest import MANAGER, MEMBER, _postgres_database
+from tests.fakes.proxy import ConnectProxy, self_signed
+from tests.fakes.slack import FakeSlackAPI
 from tests.fakes.telegram import FakeBotAPI, text_update
 from tests.test_cli import _start_run, _wait_for, write_config
 
@@ -77,7 +79,10 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-def config_with_slack_down(tmp_path: Path, database_url: str, api: FakeBotAPI, extra: str = "") -> Path:
+def run_config(tmp_path: Path, database_url: str, api: FakeBotAPI, more: str, slack_url: str = "") -> Path:
+    """Returns a config for `nearmiss run` on Telegram (and Slack at `slack_url`, in socket mode),
+    with the operations listener on a port of its own, the `more` sections and one team."""
+    slack = f'[slack]\nbot_token = "xoxb-test"\napp_token = "xapp-test"\nbase_url = "{slack_url}"' if slack_url else ""
     return write_config(
         tmp_path / "config.toml",
         f"""
@@ -86,19 +91,18 @@ url = "{database_url}"
 [telegram]
 token = "{api.token}"
 base_url = "{api.base_url}"
-[slack]
-bot_token = "xoxb-test"
-app_token = "xapp-test"
-base_url = "http://127.0.0.1:{closed_port()}/api/"
+{slack}
 [ops]
 port = 0
-{extra}
+{more}
 
 [[teams]]
 id = "north"
 name = "North"
 [teams.members]
 telegram = [{MEMBER}]
+[teams.managers]
+telegram = [{MANAGER}]
 """,
     )
 
@@ -114,7 +118,8 @@ async def get(url: str) -> tuple[int, str]:
 async def test_telegram_serves_while_slack_is_unreachable_and_a_signal_stops_it_at_once(
     tmp_path, telegram_api, database_url, key_env, signum, log_format
 ):
-    config = config_with_slack_down(tmp_path, database_url, telegram_api, f'[logging]\nformat = "{log_format}"')
+    slack_down = f"http://127.0.0.1:{closed_port()}/api/"
+    config = run_config(tmp_path, database_url, telegram_api, f'[logging]\nformat = "{log_format}"', slack_down)
     running = await Running.start(config, key_env)
     try:
         ops = await running.ops_url()
@@ -166,29 +171,14 @@ async def test_when_the_scheduler_s_process_dies_another_takes_over_and_the_dige
         # Due at the first whole minute at least 20 seconds away: time to start two processes and
         # kill the first. A grace of half a minute leaves no earlier digest to catch up on.
         due = (datetime.now(UTC) + timedelta(seconds=20 + 59)).replace(second=0, microsecond=0)
-        config = write_config(
-            tmp_path / "config.toml",
-            f"""
-[database]
-url = "{database_url}"
-[telegram]
-token = "{telegram_api.token}"
-base_url = "{telegram_api.base_url}"
+        more = f"""
 [digest]
 cron = "{due.minute} {due.hour} * * *"
 timezone = "UTC"
 misfire_grace_hours = 0.01
 [scheduler]
-takeover_seconds = 1
-[ops]
-port = 0
-[[teams]]
-id = "north"
-name = "North"
-[teams.managers]
-telegram = [{MANAGER}]
-""",
-        )
+takeover_seconds = 1"""
+        config = run_config(tmp_path, database_url, telegram_api, more)
         first = await Running.start(config, key_env)
         second = None
         try:
@@ -212,3 +202,35 @@ telegram = [{MANAGER}]
             await first.kill()
             if second is not None:
                 await second.kill()
+
+
+@pytest.mark.parametrize(("no_proxy", "proxied"), [("", True), ("127.0.0.1", False)], ids=["proxied", "no_proxy"])
+async def test_every_platform_client_goes_through_https_proxy_unless_no_proxy_names_the_host(
+    tmp_path, database_url, key_env, no_proxy, proxied
+):
+    certificate, tls = self_signed(tmp_path)
+    telegram, slack, proxy = FakeBotAPI(tls=tls), FakeSlackAPI(tls=tls), ConnectProxy()
+    for part in (telegram, slack, proxy):
+        await part.start()
+    config = run_config(tmp_path, database_url, telegram, "", slack.base_url)
+    proxies = {"HTTPS_PROXY": proxy.url, "https_proxy": proxy.url, "NO_PROXY": no_proxy, "no_proxy": no_proxy}
+    running = await Running.start(config, key_env | proxies | {"SSL_CERT_FILE": str(certificate)})
+    try:
+        ops = await running.ops_url()
+        await telegram.push(text_update(MEMBER, "/report"))
+        await _wait_for(telegram, "When did it happen?", 0)
+        for _attempt in range(100):
+            state = json.loads((await get(f"{ops}/readyz"))[1])
+            if state["ready"]:
+                break
+            await asyncio.sleep(0.1)
+        assert state["platforms"] == {"telegram": "connected", "slack": "connected"}, running.log[-3000:]
+        assert running.process.returncode is None
+    finally:
+        await running.kill()
+        for part in (telegram, slack, proxy):
+            await part.stop()
+    platforms = {f"127.0.0.1:{telegram.port}", f"127.0.0.1:{slack.port}"}
+    assert set(proxy.tunnels) == (platforms if proxied else set())
+    if proxied:  # Slack's Web API client and its socket each
+        assert proxy.tunnels.count(f"127.0.0.1:{slack.port}") >= 2

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
+from storage.backup import BackupProblem
 from storage.keys import (
     CONTACT_ENV,
     PSEUDONYM_ENV,
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(args.verbose)
     try:
         return asyncio.run(args.command(args)) or 0
-    except (ConfigProblem, KeyProblem) as problem:
+    except (ConfigProblem, KeyProblem, BackupProblem) as problem:
         print(f"nearmiss: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -82,6 +83,17 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("--config", type=Path, required=True)
     erase.add_argument("--code", required=True, help="the report's reference, e.g. NM-7K3F-9Q2C")
     erase.set_defaults(command=_erase)
+
+    backup = commands.add_parser("backup", help="write a consistent copy of the database (not the keys)")
+    backup.add_argument("--config", type=Path, required=True)
+    backup.add_argument("--to", type=Path, required=True, metavar="DIR", help="the folder to write it in")
+    backup.set_defaults(command=_backup)
+
+    restore = commands.add_parser("restore", help="replace everything in the database with a backup")
+    restore.add_argument("--config", type=Path, required=True)
+    restore.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE")
+    restore.add_argument("--yes", action="store_true", help="yes, replace what the database holds now")
+    restore.set_defaults(command=_restore)
 
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--config", type=Path, required=True)
@@ -301,6 +313,26 @@ async def _erase(args: argparse.Namespace) -> int:
         print(f"nearmiss: no report has the reference {args.code}", file=sys.stderr)
         return 1
     print(f"erased {args.code.strip().upper()} and any contact kept with it")
+    return 0
+
+
+async def _backup(args: argparse.Namespace) -> int:
+    from storage.backup import backup
+
+    written = await backup(load_settings(args.config).database.url, args.to)
+    print(f"wrote {written}; the key file is not in it: keep its own backup apart")
+    return 0
+
+
+async def _restore(args: argparse.Namespace) -> int:
+    from storage.backup import restore
+
+    if not args.yes:
+        raise ConfigProblem("restore replaces everything in the database: stop nearmiss, then add --yes")
+    settings = load_settings(args.config)
+    await restore(settings.database.url, args.source)
+    await (await _database(settings)).close()  # a backup from before an upgrade is migrated now
+    print(f"restored {args.source}; start nearmiss again")
     return 0
 
 

@@ -120,9 +120,11 @@ async def test_telegram_serves_while_slack_is_unreachable_and_a_signal_stops_it_
 ):
     slack_down = f"http://127.0.0.1:{closed_port()}/api/"
     config = run_config(tmp_path, database_url, telegram_api, f'[logging]\nformat = "{log_format}"', slack_down)
+    telegram_api.fail("getMe", 502, "Bad Gateway")  # Telegram is down at first too, for a moment
     running = await Running.start(config, key_env)
     try:
         ops = await running.ops_url()
+        await running.line(r"telegram could not connect \(try 1: ")
         await telegram_api.push(text_update(MEMBER, "/report"))
         await _wait_for(telegram_api, "When did it happen?", 0)
 

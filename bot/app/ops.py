@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import Connection
 
 from bot.adapters.webserver import serve
+from bot.app.config import ConfigProblem
 from bot.app.services import Services
 from flows.clock import utcnow
 from storage import outbox_store
@@ -53,7 +54,10 @@ async def start_ops(services: Services, readiness: Readiness) -> web.AppRunner:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
     settings = services.settings.ops
-    runner, port = await serve(app, settings.host, settings.port or 0)
+    try:
+        runner, port = await serve(app, settings.host, settings.port or 0)
+    except OSError as error:
+        raise ConfigProblem(f"[ops] cannot listen on {settings.host}:{settings.port}: {error.strerror}") from None
     log.info("operations listener on %s:%d", settings.host, port)
     return runner
 

@@ -49,6 +49,9 @@ async def serve(services: Services, stop: asyncio.Event, *, scheduler_enabled: b
     gc.collect()
     gc.freeze()  # what start-up loaded lives as long as the process: no collection need walk it again
     readiness = Readiness(platforms=dict.fromkeys(adapters, False), scheduler="waiting" if scheduler_enabled else "off")
+    for name in adapters:
+        services.metrics.platform_up.labels(name).set(0)
+    ops = await start_ops(services, readiness) if services.settings.ops.port is not None else None
     connected: dict[str, Platform] = {}  # the outbox sends only through these
     tasks = [
         asyncio.create_task(_keep_connecting(adapter, connected, services, readiness)) for adapter in adapters.values()
@@ -56,7 +59,6 @@ async def serve(services: Services, stop: asyncio.Event, *, scheduler_enabled: b
     if scheduler_enabled:
         leadership = Leadership(services.settings.database.url, every=services.settings.scheduler.takeover_seconds)
         tasks.append(asyncio.create_task(_schedule(services, adapters, connected, leadership, readiness)))
-    ops = await start_ops(services, readiness) if services.settings.ops.port is not None else None
     log.info("nearmiss running%s; stop with Ctrl-C", "" if scheduler_enabled else " (no scheduler)")
     try:
         await stop.wait()

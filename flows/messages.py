@@ -223,6 +223,20 @@ SLACK_HELP = N_(
     "Reports are confidential: managers never see who reported. "
     "A child at risk now? Follow child protection procedures or call 999."
 )
+TEAMS_HELP = N_(
+    "report – report a near miss, a question at a time\n"
+    "form – the whole report on one card\n"
+    "cancel – stop the report in progress\n"
+    "join CODE – join your team with its invite code\n"
+    "status CODE – how your report is going, and what changed because of it "
+    "(status alone lists your reports)\n"
+    "language – English or Cymraeg\n"
+    "help – this message\n\n"
+    "Reports are confidential: managers never see who reported. "
+    "A child at risk now? Follow child protection procedures or call 999."
+)
+FORM_REQUIRED = N_("Please answer this one.")
+WORKING = N_("Working on it: the answer will follow in this chat.")
 STATUS = {
     "submitted": N_("submitted"),
     "triaged": N_("triaged"),

@@ -36,7 +36,7 @@ async def test_updates_of_one_chat_run_in_turn_while_other_chats_run_at_once():
 
     assert events.index("end a1") < events.index("start a2"), "one chat's updates never overlap"
     assert running["most"] >= 2, "different chats overlap"
-    assert order._locks == {} and not order._queued, "nothing is kept for idle chats"
+    assert len(order._chats) == 0, "nothing is kept for idle chats"
 
 
 def test_callback_data_fits_telegram_and_round_trips():

@@ -1,11 +1,11 @@
 """Updates from different chats handled at once, and those of one chat strictly in turn."""
 
-import asyncio
-from collections import Counter
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.adapters.in_turn import InTurn
 
 
 class PerChatOrder(BaseUpdateProcessor):
@@ -13,8 +13,7 @@ class PerChatOrder(BaseUpdateProcessor):
 
     def __init__(self, max_concurrent_updates: int) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._queued: Counter[int] = Counter()
+        self._chats = InTurn()
 
     async def process_update(self, update: object, coroutine: Any) -> None:  # type: ignore[misc]  # per-chat order must wrap the slot, which PTB marks final
         # The chat's turn first, then one of the shared slots: updates queued behind one busy
@@ -23,15 +22,8 @@ class PerChatOrder(BaseUpdateProcessor):
         if chat is None:
             await super().process_update(update, coroutine)
             return
-        lock = self._locks.setdefault(chat.id, asyncio.Lock())
-        self._queued[chat.id] += 1
-        try:
-            async with lock:
-                await super().process_update(update, coroutine)
-        finally:
-            self._queued[chat.id] -= 1
-            if not self._queued[chat.id]:
-                del self._queued[chat.id], self._locks[chat.id]
+        async with self._chats.turn(chat.id):
+            await super().process_update(update, coroutine)
 
     async def do_process_update(self, update: object, coroutine: Any) -> None:
         await coroutine

@@ -8,6 +8,8 @@ TELEGRAM = Vocabulary(
     help=M.HELP,
 )
 TERMINAL = TELEGRAM  # the demo speaks as the Telegram bot does
+# Teams' users type a command's word, without a slash (see bot.adapters.teams.WORDS).
+TEAMS = Vocabulary(spellings={command: command.value for command in Command}, help=M.TEAMS_HELP)
 
 
 def slack(command: str) -> Vocabulary:
@@ -18,5 +20,5 @@ def slack(command: str) -> Vocabulary:
 
 def for_platforms(*, slack_command: str | None) -> Vocabularies:
     """Returns every platform's words, by platform name; Slack's only where it is configured."""
-    found = {"telegram": TELEGRAM, "terminal": TERMINAL}
+    found = {"telegram": TELEGRAM, "terminal": TERMINAL, "msteams": TEAMS}
     return found | ({"slack": slack(slack_command)} if slack_command else {})

@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("--yes", action="store_true", help="yes, replace what the database holds now")
     restore.set_defaults(command=_restore)
 
+    package = commands.add_parser("teams-package", help="build the app package to upload to Microsoft Teams")
+    package.add_argument("--config", type=Path, required=True)
+    package.add_argument("--output", type=Path, default=Path("nearmiss-teams.zip"))
+    package.set_defaults(command=_teams_package)
+
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--config", type=Path, required=True)
     migrate.set_defaults(command=_migrate)
@@ -136,6 +141,7 @@ def _configure_logging(verbose: bool, style: str = "text") -> None:
         "telegram",
         "slack_bolt",
         "slack_sdk",
+        "microsoft_teams",
         "apscheduler",
         "aiosqlite",
         "asyncio",
@@ -333,6 +339,17 @@ async def _restore(args: argparse.Namespace) -> int:
     await restore(settings.database.url, args.source)
     await (await _database(settings)).close()  # a backup from before an upgrade is migrated now
     print(f"restored {args.source}; start nearmiss again")
+    return 0
+
+
+async def _teams_package(args: argparse.Namespace) -> int:
+    from bot.adapters.teams_package import package
+
+    settings = load_settings(args.config)
+    if settings.msteams is None:
+        raise ConfigProblem(f"{args.config}: no [msteams] section: configure the Teams bot first")
+    args.output.write_bytes(package(settings.msteams))
+    print(f"wrote {args.output}: upload it in the Teams admin centre (Manage apps > Upload new app)")
     return 0
 
 

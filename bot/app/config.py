@@ -6,6 +6,7 @@ and any such variable from a file, as ``NEARMISS_SECTION__KEY_FILE`` or a system
 the variable's name. The short names of secrets kept from before still work:
 ``NEARMISS_DATABASE_URL``, ``NEARMISS_TELEGRAM_TOKEN``, ``NEARMISS_TELEGRAM_WEBHOOK_SECRET``,
 ``NEARMISS_SLACK_BOT_TOKEN``, ``NEARMISS_SLACK_APP_TOKEN``, ``NEARMISS_SLACK_SIGNING_SECRET``,
+``NEARMISS_MSTEAMS_APP_ID``, ``NEARMISS_MSTEAMS_APP_PASSWORD``, ``NEARMISS_MSTEAMS_TENANT_ID``,
 ``NEARMISS_KEY_FILE`` (and the keys themselves, see storage.keys); unlike the others, a short
 name never switches a platform's section on.
 """
@@ -27,6 +28,13 @@ from flows.risk import Bands
 
 PUBLIC_TELEGRAM_API = "https://api.telegram.org/bot"
 PUBLIC_SLACK_API = "https://slack.com/api/"
+# Microsoft's public cloud: where Teams bots get their tokens and check the Bot Connector's.
+PUBLIC_ENTRA_LOGIN = "https://login.microsoftonline.com"
+PUBLIC_BOT_OPENID = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+PUBLIC_TEAMS_SERVICE = "https://smba.trafficmanager.net/teams/"
+
+
+PLATFORMS = ("telegram", "slack", "msteams")  # the sections that each configure a chat platform
 
 
 class ConfigProblem(ValueError):
@@ -93,6 +101,34 @@ class SlackSettings(_Section):
             raise ValueError("socket mode needs app_token (xapp-...), or NEARMISS_SLACK_APP_TOKEN")
         if self.mode == "http" and not self.signing_secret.get_secret_value():
             raise ValueError("http mode needs signing_secret, or NEARMISS_SLACK_SIGNING_SECRET")
+        return self
+
+
+class MsTeamsSettings(_Section):
+    """The Microsoft Teams bot (`[msteams]`; not the `[[teams]]` of people who report)."""
+
+    app_id: str = ""  # the Entra app registration's application (client) id
+    app_password: SecretStr = SecretStr("")  # a client secret of that registration
+    tenant_id: str = ""  # the council's Entra tenant: only its people are served
+    listen: str = "127.0.0.1"
+    port: int = Field(3978, ge=0, le=65535)
+    path: str = "/api/messages"
+    # Where proactive messages go when no conversation is known yet (Teams' global address).
+    service_url: str = PUBLIC_TEAMS_SERVICE
+    login_url: str = PUBLIC_ENTRA_LOGIN
+    openid_metadata_url: str = PUBLIC_BOT_OPENID
+    # Shown in Teams' app details; needed only by `nearmiss teams-package`.
+    organisation: str = ""
+    website_url: str = ""
+    privacy_url: str = ""
+    terms_url: str = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> "MsTeamsSettings":
+        for field, variable in (("app_id", "APP_ID"), ("app_password", "APP_PASSWORD"), ("tenant_id", "TENANT_ID")):
+            value = getattr(self, field)
+            if not (value.get_secret_value() if isinstance(value, SecretStr) else value):
+                raise ValueError(f"{field} is empty: set it, or NEARMISS_MSTEAMS_{variable}")
         return self
 
 
@@ -298,6 +334,7 @@ class Settings(_Section):
     retention: RetentionSettings = RetentionSettings()
     telegram: TelegramSettings | None = None
     slack: SlackSettings | None = None
+    msteams: MsTeamsSettings | None = None
     lists: ListSettings = ListSettings()
     triage: TriageSettings = TriageSettings()
     digest: DigestSettings = DigestSettings()
@@ -323,7 +360,7 @@ class Settings(_Section):
     def _reachable(self) -> "Settings":
         """Refuses people or channels to send to on a platform not configured: their messages
         would wait in the outbox for ever."""
-        configured = {name for name in ("telegram", "slack") if getattr(self, name) is not None}
+        configured = {name for name in PLATFORMS if getattr(self, name) is not None}
         for team in self.teams:
             for field in ("managers", "leads", "channel"):
                 for platform in {p for p, ids in getattr(team, field).items() if ids} - configured:
@@ -379,8 +416,10 @@ SHORT_NAMES = {
     "NEARMISS_SLACK_BOT_TOKEN": ("slack", "bot_token"),
     "NEARMISS_SLACK_APP_TOKEN": ("slack", "app_token"),
     "NEARMISS_SLACK_SIGNING_SECRET": ("slack", "signing_secret"),
+    "NEARMISS_MSTEAMS_APP_ID": ("msteams", "app_id"),
+    "NEARMISS_MSTEAMS_APP_PASSWORD": ("msteams", "app_password"),
+    "NEARMISS_MSTEAMS_TENANT_ID": ("msteams", "tenant_id"),
 }
-PLATFORMS = ("telegram", "slack")
 
 
 def _key_path(name: str) -> tuple[str, ...] | None:

@@ -37,8 +37,12 @@ def build_adapters(services: Services) -> dict[str, Platform]:
         from bot.adapters.slack import SlackAdapter
 
         adapters.append(SlackAdapter(settings.slack, services.front))
+    if settings.msteams is not None:
+        from bot.adapters.teams import TeamsAdapter
+
+        adapters.append(TeamsAdapter(settings.msteams, services.front))
     if not adapters:
-        raise ConfigProblem("nothing to run: configure a platform, [telegram] or [slack]")
+        raise ConfigProblem("nothing to run: configure a platform, [telegram], [slack] or [msteams]")
     return {adapter.name: adapter for adapter in adapters}
 
 

@@ -1,0 +1,527 @@
+"""Microsoft Teams adapter on Microsoft's Teams SDK (microsoft-teams-apps): a personal chat with the
+bot, Adaptive Cards whose buttons are answered in place, the whole report on one card, and
+proactive messages through the Bot Connector.
+
+Every request to the messaging endpoint carries a Bot Framework token, which the SDK checks
+(issuer, audience, signature, expiry) before anything here runs. The bot's own tokens come from
+Entra by the client-credentials grant (see ClientCredentials for why not MSAL).
+"""
+
+import asyncio
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import aiohttp
+import httpx
+from aiohttp import web
+from limits import parse_many
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from microsoft_teams.api.activities.install_update.add import InstalledActivity
+from microsoft_teams.api.activities.invoke.adaptive_card.action import AdaptiveCardInvokeActivity
+from microsoft_teams.api.activities.message.message import MessageActivity, MessageActivityInput
+from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
+from microsoft_teams.api.auth.credentials import TokenCredentials
+from microsoft_teams.api.clients.conversation.params import CreateConversationParams
+from microsoft_teams.api.models.account import Account
+from microsoft_teams.api.models.adaptive_card.adaptive_card_action_response import (
+    AdaptiveCardActionCardResponse,
+    AdaptiveCardActionMessageResponse,
+)
+from microsoft_teams.apps import ActivityContext, App
+from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
+from microsoft_teams.cards import AdaptiveCard
+
+from bot.adapters.in_turn import InTurn
+from bot.adapters.newest import NewestMessages
+from bot.adapters.teams_cards import BUTTON_FIELD, FORM_VERB, answered_card, form_card, form_values, message_card
+from bot.adapters.vocabularies import TEAMS
+from bot.adapters.webserver import serve
+from bot.app.config import MsTeamsSettings
+from bot.services.front import Front
+from bot.services.platform import Limits, SendFailed
+from bot.services.sender import Sender
+from flows import messages as M
+from flows.chat import Message
+from flows.commands import Command
+from flows.messages import _
+from flows.text import split_text
+from flows.triage import keeps_buttons, shown_in_place
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "msteams"  # the Bot Framework's name for the channel
+TEXT_LIMIT = 6000  # characters in one card: with the card's own JSON, well inside Teams' 28 KB
+INVOKE_BUDGET = 4.0  # seconds a card action may take before it is answered: Teams waits five
+REPLY_RETRY_WAITS = (0.5, 2.0)  # seconds before each new try of a reply lost to a server error
+LONGEST_WAIT = 10.0  # the longest Retry-After a reply waits for; longer is left to the outbox
+# Teams' limits on one bot's messages to one conversation (7 a second, 8 in two, 60 in thirty),
+# less one for the time a request takes to arrive.
+CONVERSATION_RATE = parse_many("6 per 1 second; 7 per 2 seconds; 59 per 30 seconds")
+# What people type for each command, in English and Welsh (a word alone, or with a code).
+WORDS = {
+    "report": Command.REPORT,
+    "adrodd": Command.REPORT,
+    "form": Command.REPORT,  # answered with the one-card form: see _on_text
+    "ffurflen": Command.REPORT,
+    "cancel": Command.CANCEL,
+    "canslo": Command.CANCEL,
+    "help": Command.HELP,
+    "cymorth": Command.HELP,
+    "status": Command.STATUS,
+    "statws": Command.STATUS,
+    "join": Command.JOIN,
+    "ymuno": Command.JOIN,
+    "reports": Command.REPORTS,
+    "open": Command.OPEN,
+    "actions": Command.ACTIONS,
+    "language": Command.LANGUAGE,
+    "iaith": Command.LANGUAGE,
+}
+FORM_WORDS = {"form", "ffurflen"}
+TAKES_ARGUMENT = {Command.STATUS, Command.JOIN, Command.OPEN, Command.LANGUAGE}
+CARD = "application/vnd.microsoft.card.adaptive"
+SHOWN_KEPT = 10_000  # cards whose text is kept, to take their buttons off once answered
+TAKEN = "✓"  # the passing note a card action gets when its card stays as it was
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """Returns (word, argument) when a message is a command: its word alone, or with one code
+    after it for the commands that take one. Anything longer is an answer, however it starts."""
+    words = text.strip().removeprefix("/").split()
+    if not words or len(words) > 2 or words[0].lower() not in WORDS:
+        return None
+    word, argument = words[0].lower(), words[1] if len(words) == 2 else ""
+    if argument and WORDS[word] not in TAKES_ARGUMENT:
+        return None
+    return word, argument
+
+
+def _reference(service_url: str, conversation: str) -> str:
+    """Returns a conversation's address as one text: sealed in the contact vault like any chat id."""
+    return json.dumps({"c": conversation, "s": service_url}, sort_keys=True, separators=(",", ":"))
+
+
+def _tenant(activity: Any) -> str:
+    tenant = getattr(activity.conversation, "tenant_id", None)
+    if not tenant and isinstance(activity.channel_data, dict):
+        tenant = (activity.channel_data.get("tenant") or {}).get("id")
+    elif not tenant and activity.channel_data is not None and activity.channel_data.tenant is not None:
+        tenant = activity.channel_data.tenant.id
+    return tenant or ""
+
+
+def _sender(activity: Any) -> Sender:
+    # The pseudonym is made from the tenant and the person's Entra object id, which is the same in
+    # every chat; the address to answer is the conversation, sealed before it is stored.
+    return Sender(
+        PLATFORM,
+        activity.from_.aad_object_id or activity.from_.id,
+        _reference(activity.service_url, activity.conversation.id),
+        workspace=_tenant(activity),
+        event=f"activity:{activity.id}" if activity.id else "",
+    )
+
+
+class TokenRefused(Exception):
+    """Entra would not give the bot a token: the app id, secret or tenant is wrong."""
+
+
+class ClientCredentials:
+    """The bot's own tokens, from Entra by the OAuth 2.0 client-credentials grant (one form post),
+    each kept until five minutes before it expires.
+
+    The SDK would use MSAL, which takes only an https authority and first asks
+    login.microsoftonline.com about it: nothing a local test can stand in for. This one request
+    is all of the grant that a bot uses, so the path tested is the path that runs.
+    """
+
+    def __init__(self, settings: MsTeamsSettings) -> None:
+        self._settings = settings
+        self._tokens: dict[str, tuple[str, float]] = {}
+        self._lock = asyncio.Lock()
+
+    async def __call__(self, scope: str | list[str], tenant_id: str | None = None) -> str:
+        scope = scope if isinstance(scope, str) else " ".join(scope)
+        async with self._lock:
+            token, until = self._tokens.get(scope, ("", 0.0))
+            if time.monotonic() < until:
+                return token
+            settings = self._settings
+            form = {
+                "grant_type": "client_credentials",
+                "client_id": settings.app_id,
+                "client_secret": settings.app_password.get_secret_value(),
+                "scope": scope,
+            }
+            url = f"{settings.login_url.rstrip('/')}/{settings.tenant_id}/oauth2/v2.0/token"
+            async with aiohttp.ClientSession(trust_env=True) as session, session.post(url, data=form) as answer:
+                body = await answer.json(content_type=None)
+            if answer.status != 200 or "access_token" not in body:
+                raise TokenRefused(f"Entra refused the bot's credentials ({answer.status} {body.get('error')})")
+            expires = float(body.get("expires_in", 3600))
+            self._tokens[scope] = (body["access_token"], time.monotonic() + max(expires - 300, 60))
+            return body["access_token"]
+
+
+class AiohttpServer:
+    """The SDK's HTTP server port on aiohttp, the server the other adapters use: the SDK checks the
+    token and hands over the activity; this carries the request and its answer."""
+
+    def __init__(self) -> None:
+        self.app = web.Application(client_max_size=1 << 20)
+
+    def register_route(self, method: HttpMethod, path: str, handler: HttpRouteHandler) -> None:
+        async def route(request: web.Request) -> web.Response:
+            try:
+                body = await request.json()
+            except ValueError:
+                return web.Response(status=400)
+            if not isinstance(body, dict):
+                return web.Response(status=400)
+            answer = await handler(HttpRequest(body=body, headers=dict(request.headers)))
+            if answer["body"] is None:
+                return web.Response(status=answer["status"])
+            return web.json_response(answer["body"], status=answer["status"])
+
+        self.app.router.add_route(method, path, route)
+
+    def serve_static(self, path: str, directory: str) -> None:
+        raise NotImplementedError("nearmiss serves no files")
+
+    async def start(self, port: int) -> None:
+        raise NotImplementedError("started by TeamsAdapter.start")
+
+    async def stop(self) -> None:
+        pass
+
+
+class TeamsAdapter:
+    """One Teams bot registration, serving the people of one Entra tenant."""
+
+    name = PLATFORM
+    limits = Limits(text=TEXT_LIMIT, button_label=60)
+    vocabulary = TEAMS
+
+    def __init__(self, settings: MsTeamsSettings, front: Front) -> None:
+        self._settings = settings
+        self._front = front
+        self._server = AiohttpServer()
+        cloud = with_overrides(
+            PUBLIC, login_endpoint=settings.login_url, openid_metadata_url=settings.openid_metadata_url
+        )
+        self.app = App(
+            client_id=settings.app_id,
+            tenant_id=settings.tenant_id,
+            token=ClientCredentials(settings),
+            http_server_adapter=self._server,
+            messaging_endpoint=settings.path,
+            service_url=settings.service_url,
+            cloud=cloud,
+            dangerously_allow_unauthenticated_requests=False,
+        )
+        assert isinstance(self.app.credentials, TokenCredentials)
+        self._runner: web.AppRunner | None = None
+        self.port: int | None = None
+        self._newest = NewestMessages()
+        self._rate = MovingWindowRateLimiter(MemoryStorage())
+        self._handling = InTurn()  # by conversation: one person's taps and messages in turn
+        self._sending = InTurn()  # by conversation: one person's replies in order
+        self._chats: dict[str, str] = {}  # a person's Entra id: the personal chat made to reach them
+        self._later: set[asyncio.Task] = set()
+        self._shown: OrderedDict[str, str] = OrderedDict()  # the text of cards lately sent, by id
+        self._register()
+
+    def _register(self) -> None:
+        self.app.on_message(self._on_message)
+        self.app.on_card_action(self._on_card_action)
+        self.app.on_install_add(self._on_install)
+
+    # Lifecycle.
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        self._runner, self.port = await serve(self._server.app, self._settings.listen, self._settings.port)
+        log.info("teams bot listening on %s:%s%s", self._settings.listen, self.port, self._settings.path)
+
+    async def stop(self) -> None:
+        await self.replies_sent()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def replies_sent(self, timeout: float = INVOKE_BUDGET) -> None:
+        """Waits for the replies that follow answered card actions to be sent."""
+        while self._later:
+            await asyncio.wait(set(self._later), timeout=timeout)
+
+    # Sending.
+
+    def render(self, message: Message) -> dict[str, Any]:
+        """Returns a message as the Bot Connector takes it: a card with the text and buttons."""
+        return {"type": "message", "attachments": [{"contentType": CARD, "content": _json(message_card(message))}]}
+
+    async def send(self, chat_id: str, message: Message) -> None:
+        """Sends one message, as a card, to a conversation: in parts if it is long, the buttons with
+        the last; a server error or a rate limit is waited out and tried again."""
+        conversation, service_url = self._address(chat_id)
+        *parts, last = split_text(message.text, self.limits.text)
+        async with self._sending.turn(conversation):
+            for part in parts:
+                await self._post(conversation, service_url, message_card(Message(part)))
+            sent = await self._post(conversation, service_url, message_card(replace(message, text=last)))
+        self._newest.posted(chat_id, sent)
+        self._remember(sent, last)
+
+    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
+        """Sends one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
+        try:
+            conversation, service_url = await self._conversation_for(chat_id)
+            card = message_card(Message(text), image=image, alt_text=text[:200])
+            async with self._sending.turn(conversation):
+                await self._wait_turn(conversation)
+                await self.app.send(conversation, _activity(card), service_url=service_url)
+        except httpx.HTTPStatusError as error:
+            status = error.response.status_code
+            if status == 429:
+                raise SendFailed(retry_after=_retry_after(error.response)) from None
+            raise SendFailed(permanent=status in (400, 403, 404, 413)) from None
+        except (httpx.TransportError, TokenRefused):
+            raise SendFailed() from None
+
+    def _address(self, chat_id: str) -> tuple[str, str]:
+        """Returns (conversation, service URL) for a chat id: a conversation reference, or a
+        channel's conversation id reached through the configured service URL."""
+        if chat_id.startswith("{"):
+            reference = json.loads(chat_id)
+            return reference["c"], reference["s"]
+        return chat_id, self._settings.service_url
+
+    async def _conversation_for(self, chat_id: str) -> tuple[str, str]:
+        """Returns where to send: a reporter's sealed conversation, a channel, or for a manager
+        named in the config by Entra id, a personal chat made with them (the app must be
+        installed for them, as the administrator's setup does)."""
+        if chat_id.startswith(("{", "19:")):
+            return self._address(chat_id)
+        if chat_id not in self._chats:
+            made = await self.app.api.conversations.create(
+                CreateConversationParams(
+                    members=[Account(id=chat_id)],
+                    tenant_id=self._settings.tenant_id,
+                    channel_data={"tenant": {"id": self._settings.tenant_id}},
+                )
+            )
+            self._chats[chat_id] = made.id
+        return self._chats[chat_id], self._settings.service_url
+
+    async def _wait_turn(self, conversation: str) -> None:
+        """Waits until one more message to the conversation is within Teams' rate, and counts it."""
+        while True:
+            stats = [await self._rate.get_window_stats(limit, conversation) for limit in CONVERSATION_RATE]
+            full = [s.reset_time - time.time() for s in stats if s.remaining == 0]
+            if not full:
+                break
+            await asyncio.sleep(max(*full, 0.01))
+        for limit in CONVERSATION_RATE:
+            await self._rate.hit(limit, conversation)
+
+    async def _post(self, conversation: str, service_url: str, card: AdaptiveCard) -> str:
+        """Posts a card as a reply, trying again after a server error or a short rate limit, so a
+        reply such as a report's reference is not lost to a blip; returns its activity id."""
+        for wait in (*REPLY_RETRY_WAITS, None):
+            await self._wait_turn(conversation)
+            try:
+                sent = await self.app.send(conversation, _activity(card), service_url=service_url)
+                return sent.id
+            except httpx.HTTPStatusError as error:
+                status = error.response.status_code
+                asked = _retry_after(error.response) if status == 429 else None
+                if wait is None or (status < 500 and status != 429) or (asked or 0) > LONGEST_WAIT:
+                    raise
+                log.warning("a reply met HTTP %s; trying again", status)
+                await asyncio.sleep(asked if asked is not None else wait)
+            except httpx.TransportError as error:
+                if wait is None:
+                    raise
+                log.warning("a reply met %s; trying again", type(error).__name__)
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")
+
+    def _remember(self, card_id: str, text: str) -> None:
+        """Keeps a sent card's text, to show it without its buttons once it is answered (Teams
+        sends back only the tapped card's id)."""
+        self._shown[card_id] = text
+        while len(self._shown) > SHOWN_KEPT:
+            self._shown.popitem(last=False)
+
+    async def _send_all(self, chat_id: str, messages: list[Message]) -> None:
+        for message in messages:
+            await self.send(chat_id, message)
+
+    def _later_send(self, chat_id: str, messages: list[Message]) -> None:
+        """Sends replies after a card action has been answered, in order, so the answer is quick."""
+        if not messages:
+            return
+        task = asyncio.ensure_future(self._send_all(chat_id, messages))
+        self._later.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._later.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a reply could not be sent: %s", type(task.exception()).__name__)
+
+    # Handlers: each turns one activity into a call on the front, then renders the reply.
+
+    def _ours(self, activity: Any) -> bool:
+        """Serves only the council's own tenant: a guest from elsewhere is not one of its staff."""
+        if _tenant(activity) != self._settings.tenant_id:
+            log.warning("an activity from another tenant was ignored")
+            return False
+        return True
+
+    async def _on_install(self, ctx: ActivityContext[InstalledActivity]) -> None:
+        """Greets a person who has just added the bot: the help, and the choice of language."""
+        if not self._ours(ctx.activity) or ctx.activity.conversation.conversation_type != "personal":
+            return
+        sender = _sender(ctx.activity)
+        async with self._handling.turn(sender.chat_id):
+            await self._send_all(sender.chat_id, await self._front.command(sender, Command.START))
+
+    async def _on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
+        activity = ctx.activity
+        if not self._ours(activity):
+            return
+        sender = _sender(activity)
+        if activity.conversation.conversation_type != "personal":
+            await self._send_all(sender.chat_id, [Message(_(M.PRIVATE_ONLY))])
+            return
+        async with self._handling.turn(sender.chat_id):
+            if _has_files(activity):
+                await self._send_all(sender.chat_id, await self._front.not_text(sender))
+            elif activity.text and activity.text.strip():
+                await self._send_all(sender.chat_id, await self._on_text(sender, activity.text))
+
+    async def _on_text(self, sender: Sender, text: str) -> list[Message]:
+        """A command word (alone, or with a code) is a command; anything else is an answer."""
+        command = parse_command(text)
+        if command is None:
+            return await self._front.text(sender, text)
+        word, argument = command
+        if word in FORM_WORDS:
+            await self._open_form(sender)
+            return []
+        return await self._front.command(sender, WORDS[word], argument)
+
+    async def _open_form(self, sender: Sender) -> None:
+        if not await self._front.may_report(sender):
+            await self._send_all(sender.chat_id, [Message(_(M.NOT_A_MEMBER))])
+            return
+        reporting = self._front.reporting
+        async with self._front.languages.speaking_to(sender):
+            card = form_card(reporting.lists, reporting.today())
+        conversation, service_url = self._address(sender.chat_id)
+        await self._post(conversation, service_url, card)
+
+    async def _on_card_action(self, ctx: ActivityContext[AdaptiveCardInvokeActivity]) -> Any:
+        """Answers a tapped button or a submitted form card within Teams' time: the answer
+        replaces the card in place (or, where the card stays, passes as a note); other replies
+        follow it as messages."""
+        activity = ctx.activity
+        if not self._ours(activity):
+            return AdaptiveCardActionMessageResponse(value=_(M.NOT_A_MEMBER))
+        sender = _sender(activity)
+        action = activity.value.action
+        data = action.data or {}
+        work: Callable[[], Awaitable[Acted]]
+        if action.verb == FORM_VERB:
+            work = lambda: self._submitted(sender, data)  # noqa: E731
+        else:
+            work = lambda: self._tapped(sender, activity.reply_to_id or "", data.get(BUTTON_FIELD))  # noqa: E731
+
+        async def in_turn() -> Acted:
+            async with self._handling.turn(sender.chat_id):
+                return await work()
+
+        task = asyncio.ensure_future(in_turn())
+        done, _pending = await asyncio.wait({task}, timeout=INVOKE_BUDGET)
+        if not done:  # slower than Teams waits: say so now, and send the replies when they come
+            task.add_done_callback(lambda finished: self._send_late(sender, finished))
+            async with self._front.languages.speaking_to(sender):
+                return AdaptiveCardActionMessageResponse(value=_(M.WORKING))
+        acted = task.result()
+        self._later_send(sender.chat_id, acted.messages)
+        if isinstance(acted.answer, str):
+            return AdaptiveCardActionMessageResponse(value=acted.answer)
+        return AdaptiveCardActionCardResponse(value=acted.answer)
+
+    def _send_late(self, sender: Sender, task: asyncio.Task) -> None:
+        if task.cancelled() or task.exception() is not None:
+            log.error("a card action failed: %s", "cancelled" if task.cancelled() else type(task.exception()).__name__)
+            return
+        acted = task.result()
+        shown = [Message(acted.answer)] if isinstance(acted.answer, str) and acted.answer != TAKEN else []
+        self._later_send(sender.chat_id, shown + acted.messages)
+
+    async def _tapped(self, sender: Sender, card_id: str, value: Any) -> "Acted":
+        """Applies a tap: returns what shows in place of the tapped card, and what follows it."""
+        tapped = await self._front.tap(sender, value if isinstance(value, str) else None)
+        answer, messages = tapped.answer, tapped.messages
+        if not messages:
+            return Acted(TAKEN)  # a redelivery, applied before
+        prompt = messages[-1]
+        if shown_in_place(answer, messages, tapped_is_newest=self._newest.is_newest(sender.chat_id, card_id)):
+            self._remember(card_id, prompt.text)
+            return Acted(message_card(prompt))
+        if keeps_buttons(answer, prompt):
+            if len(messages) == 1 and prompt.retry:  # "please try again": a note, the card as it was
+                return Acted(prompt.text)
+            return Acted(TAKEN, messages)
+        question = self._shown.get(card_id)
+        return Acted(answered_card(question) if question else TAKEN, messages)
+
+    async def _submitted(self, sender: Sender, data: dict[str, Any]) -> "Acted":
+        """Stores a submitted form card, or shows it again with each problem under its field."""
+        values = form_values(data)
+        result = await self._front.form(sender, values)
+        if result.errors:
+            reporting = self._front.reporting
+            async with self._front.languages.speaking_to(sender):
+                return Acted(form_card(reporting.lists, reporting.today(), typed=values, problems=result.errors))
+        if not result.messages:
+            return Acted(TAKEN)
+        first, *rest = result.messages
+        return Acted(message_card(first), rest)
+
+
+@dataclass(frozen=True)
+class Acted:
+    """A card action's answer: a card in place of the tapped one, or a passing note (the card
+    stays); and the messages that follow it."""
+
+    answer: AdaptiveCard | str
+    messages: list[Message] = field(default_factory=list)
+
+
+def _activity(card: AdaptiveCard) -> MessageActivityInput:
+    return MessageActivityInput().add_card(card)
+
+
+def _json(card: AdaptiveCard) -> dict[str, Any]:
+    return card.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return float(response.headers.get("Retry-After", 30))
+    except ValueError:
+        return 30.0
+
+
+def _has_files(activity: Any) -> bool:
+    """Says whether a message carries a file or picture (a card the client attached is not one)."""
+    return any(getattr(a, "content_type", "") != CARD for a in activity.attachments or [])

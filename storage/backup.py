@@ -10,6 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from storage.database import libpq_address
+
 
 class BackupProblem(RuntimeError):
     """A backup or restore cannot be made; the message says why and what to do."""
@@ -70,7 +72,7 @@ async def _postgres_tool(tool: str, url: URL, *arguments: str) -> None:
             "postgresql-client, of the server's major version or newer), or back up with your database's own tools"
         )
     environment = dict(os.environ) | ({"PGPASSWORD": str(url.password)} if url.password else {})
-    address = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    address = libpq_address(url).set(password=None).render_as_string(hide_password=False)
     process = await asyncio.create_subprocess_exec(
         program, f"--dbname={address}", *arguments, env=environment, stderr=asyncio.subprocess.PIPE
     )

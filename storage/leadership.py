@@ -8,6 +8,8 @@ import logging
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from storage.database import libpq_address
+
 log = logging.getLogger(__name__)
 
 # Any 64-bit number no other lock in the database uses (the migrations' lock has its own): the
@@ -21,7 +23,7 @@ class Leadership:
 
     def __init__(self, database_url: str, *, every: float = 10) -> None:
         url = make_url(database_url)
-        self._dsn = None if url.get_backend_name() == "sqlite" else url.set(drivername="postgresql")
+        self._dsn = None if url.get_backend_name() == "sqlite" else libpq_address(url)
         self._every = every  # seconds between tries for the lock, and between checks that it is held
         self._connection: asyncpg.Connection | None = None
 

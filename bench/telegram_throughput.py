@@ -28,6 +28,7 @@ import functools
 import os
 import random
 import secrets
+import socket
 import statistics
 import sys
 import tempfile
@@ -35,8 +36,10 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import asyncpg
 from cryptography.fernet import Fernet
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,9 +123,10 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-async def _run(command, env: dict, reporters: int, walk) -> tuple[float, list[float], float]:
-    """Runs the bot `command(api)` starts against a fresh fake server, and the reporters; returns
-    the seconds they took, each update's latency and the bot's CPU seconds meanwhile."""
+async def _run(command, env: dict, reporters: int, walk, after=None) -> tuple[float, list[float], float]:
+    """Runs the bot `command(api)` starts against a fresh fake server, and the reporters, then
+    `after()` while the bot still runs; returns the seconds the reporters took, each update's
+    latency and the bot's CPU seconds meanwhile."""
     api = FakeBotAPI()
     await api.start()
     process = await asyncio.create_subprocess_exec(
@@ -136,7 +140,10 @@ async def _run(command, env: dict, reporters: int, walk) -> tuple[float, list[fl
         latencies: list[float] = []
         began, cpu = time.perf_counter(), _cpu_seconds(process.pid)
         await asyncio.gather(*(walk(api, FIRST_CHAT + i, latencies) for i in range(reporters)))
-        return time.perf_counter() - began, latencies, _cpu_seconds(process.pid) - cpu
+        measured = time.perf_counter() - began, latencies, _cpu_seconds(process.pid) - cpu
+        if after is not None:
+            await after()
+        return measured
     finally:
         if process.returncode is None:
             process.terminate()
@@ -144,7 +151,7 @@ async def _run(command, env: dict, reporters: int, walk) -> tuple[float, list[fl
         await api.stop()
 
 
-def _config(folder: Path, database_url: str, reporters: int, api: FakeBotAPI) -> Path:
+def _config(folder: Path, database_url: str, reporters: int, api: FakeBotAPI, ops_port: int) -> Path:
     members = ", ".join(str(FIRST_CHAT + i) for i in range(reporters))
     config = folder / "config.toml"
     config.write_text(f"""
@@ -157,6 +164,8 @@ token = "{api.token}"
 base_url = "{api.base_url}"
 flood_limits = false
 max_concurrent_updates = {CONCURRENT}
+[ops]
+port = {ops_port}
 [[teams]]
 id = "bench"
 name = "Bench"
@@ -205,11 +214,36 @@ async def _echo(reporters: int, think: float) -> tuple[float, float, float, floa
 
 async def _nearmiss(kind: str, reporters: int, keys: dict, think: float) -> tuple[float, float, float, float]:
     async with scratch_database(kind) as (url, folder):
+        ops_port = _free_port()
 
         def command(api):
-            return [NEARMISS, "run", "--config", str(_config(folder, url, reporters, api))]
+            return [NEARMISS, "run", "--config", str(_config(folder, url, reporters, api, ops_port))]
 
-        return _summary(*await _run(command, keys, reporters, functools.partial(_reporter, think=think)))
+        async def counted() -> None:
+            await _check_metrics(ops_port, updates=reporters * len(REPORT), reports=reporters)
+
+        walk = functools.partial(_reporter, think=think)
+        return _summary(*await _run(command, keys, reporters, walk, counted))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def _check_metrics(port: int, *, updates: int, reports: int) -> None:
+    """Scrapes the bot's /metrics and stops the benchmark if its counts differ from what was sent."""
+    async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{port}/metrics") as response:
+        families = {family.name: family for family in text_string_to_metric_families(await response.text())}
+
+    def total(family: str) -> float:
+        return sum(sample.value for sample in families[family].samples if sample.name.endswith("_total"))
+
+    counted = {"updates": total("nearmiss_updates"), "reports": total("nearmiss_reports_submitted")}
+    if counted != {"updates": updates, "reports": reports}:
+        raise SystemExit(f"/metrics counted {counted}, but the benchmark sent {updates} updates and {reports} reports")
+    print(f"  /metrics: {updates} updates and {reports} reports, as sent", file=sys.stderr, flush=True)
 
 
 def _medians(runs: list[tuple[float, ...]]) -> tuple[float, ...]:

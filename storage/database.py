@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Table, bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -131,3 +131,10 @@ def _upgrade(connection: Connection, revision: str) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
+
+
+def libpq_address(url: URL) -> URL:
+    """Returns a SQLAlchemy PostgreSQL URL as libpq (and asyncpg's own connect) reads it: no
+    driver, and SQLAlchemy's asyncpg ?ssl=require as sslmode."""
+    query = {("sslmode" if key == "ssl" else key): value for key, value in url.query.items()}
+    return url.set(drivername="postgresql", query=query)

@@ -5,7 +5,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import QUEUED, insert_new
@@ -105,3 +105,11 @@ async def give_up_on_old(session: AsyncSession, *, queued_before: datetime, now:
 async def give_up(session: AsyncSession, *, message_id: int, now: datetime) -> None:
     """Stops trying a message that cannot be delivered, and wipes its address."""
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(failed_at=now, **WIPED))
+
+
+async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
+    """Returns how many messages wait (neither sent nor given up), and when the oldest was queued."""
+    count, oldest = (
+        await session.execute(select(func.count(), func.min(OutboxMessage.created_at)).where(*PENDING))
+    ).one()
+    return count, oldest

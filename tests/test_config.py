@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,65 @@ def test_the_database_pool_size_is_kept_when_paths_are_resolved(tmp_path):
     settings = load_settings(config, environ={})
     assert settings.database.pool_size == 5
     assert settings.database.url == "postgresql+asyncpg://nearmiss@db.example/nearmiss"
+
+
+def test_every_key_may_come_from_the_environment_by_its_section_and_name():
+    settings = load_settings(
+        EXAMPLE,
+        environ={
+            "NEARMISS_DIGEST__CRON": "30 8 * * fri",
+            "NEARMISS_SCHEDULER__TAKEOVER_SECONDS": "3",
+            "NEARMISS_OPS__PORT": "9102",
+            "NEARMISS_LOGGING__FORMAT": "json",
+            "NEARMISS_TIMEZONE": "Europe/Dublin",
+            "NEARMISS_LISTS__WHERE": '[{"code": "hub", "label": "Family hub"}]',
+            "NEARMISS_SLACK__BOT_TOKEN": "xoxb-env",  # a section's own names switch it on
+            "NEARMISS_SLACK__MODE": "http",
+            "NEARMISS_SLACK__SIGNING_SECRET": "signing",
+            "NEARMISS_TEST_POSTGRES_URL": "not a key of nearmiss's",
+        },
+    )
+    assert settings.digest.cron == "30 8 * * fri" and settings.scheduler.takeover_seconds == 3
+    assert settings.ops.port == 9102 and settings.logging.format == "json"
+    assert settings.timezone == "Europe/Dublin"
+    assert [option.code for option in settings.lists.where] == ["hub"]
+    assert settings.slack.mode == "http" and settings.slack.bot_token.get_secret_value() == "xoxb-env"
+
+
+def test_secrets_come_from_files_named_in_the_environment_or_as_systemd_credentials(tmp_path):
+    token = tmp_path / "slack-token"
+    token.write_text("xoxb-from-file\n")
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    (credentials / "NEARMISS_TELEGRAM_TOKEN").write_text("123:from-credential")
+    (credentials / "nearmiss.keys").write_text("not read: only NEARMISS_ names are variables")
+    config = tmp_path / "config.toml"
+    config.write_text('[telegram]\n[slack]\napp_token = "xapp-1"\n[[teams]]\nid = "a"\nname = "A"\n')
+    settings = load_settings(
+        config,
+        environ={
+            "NEARMISS_SLACK__BOT_TOKEN_FILE": str(token),
+            "CREDENTIALS_DIRECTORY": str(credentials),
+            "NEARMISS_KEY_FILE": str(credentials / "nearmiss.keys"),  # a key's value, not a file to read
+        },
+    )
+    assert settings.slack.bot_token.get_secret_value() == "xoxb-from-file"
+    assert settings.telegram.token.get_secret_value() == "123:from-credential"
+    assert settings.keys.file == credentials / "nearmiss.keys"
+
+
+@pytest.mark.parametrize(
+    ("environ", "complaint"),
+    [
+        ({"NEARMISS_DIGEST__CRON": "every monday"}, "digest.cron: Value error, 'every monday' is not a cron"),
+        ({"NEARMISS_DIGEST__CRONN": "0 9 * * mon"}, "digest.cronn: Extra inputs are not permitted"),
+        ({"NEARMISS_LISTS__WHERE": "[{code"}, "NEARMISS_LISTS__WHERE is not valid JSON"),
+        (
+            {"NEARMISS_TELEGRAM__TOKEN_FILE": "/nonexistent/token"},
+            "cannot read /nonexistent/token for NEARMISS_TELEGRAM__TOKEN",
+        ),
+    ],
+)
+def test_a_bad_variable_is_explained_in_one_line(environ, complaint):
+    with pytest.raises(ConfigProblem, match=re.escape(complaint)):
+        load_settings(EXAMPLE, environ=environ)

@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.newest import NewestMessages
+from bot.adapters.proxy import proxy_for
 from bot.adapters.slack_views import (
     SECTION_LIMIT,
     Ids,
@@ -125,6 +126,8 @@ class SlackAdapter:
                 AsyncRateLimitErrorRetryHandler(max_retry_count=1),
             ],
         )
+        # slack-sdk would take HTTPS_PROXY for every address, whatever NO_PROXY says.
+        self.client.proxy = proxy_for(settings.base_url)
         self.app = AsyncApp(
             client=self.client,
             signing_secret=settings.signing_secret.get_secret_value() if http else "",
@@ -155,6 +158,11 @@ class SlackAdapter:
     async def start(self) -> None:
         if self._settings.mode == "socket":
             self._socket = AsyncSocketModeHandler(self.app, self._settings.app_token.get_secret_value())
+            # Asked here, where an unreachable Slack raises for the runner to try again later: the
+            # socket client's own loop would retry at once, for ever, with a traceback each time.
+            socket = self._socket.client
+            socket.wss_uri = await socket.issue_new_wss_url()
+            socket.proxy = proxy_for(socket.wss_uri)
             await self._socket.connect_async()
         else:
             self._http, self.http_port = await serve(

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
+from storage.backup import BackupProblem
 from storage.keys import (
     CONTACT_ENV,
     PSEUDONYM_ENV,
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(args.verbose)
     try:
         return asyncio.run(args.command(args)) or 0
-    except (ConfigProblem, KeyProblem) as problem:
+    except (ConfigProblem, KeyProblem, BackupProblem) as problem:
         print(f"nearmiss: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -83,6 +84,17 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("--code", required=True, help="the report's reference, e.g. NM-7K3F-9Q2C")
     erase.set_defaults(command=_erase)
 
+    backup = commands.add_parser("backup", help="write a consistent copy of the database (not the keys)")
+    backup.add_argument("--config", type=Path, required=True)
+    backup.add_argument("--to", type=Path, required=True, metavar="DIR", help="the folder to write it in")
+    backup.set_defaults(command=_backup)
+
+    restore = commands.add_parser("restore", help="replace everything in the database with a backup")
+    restore.add_argument("--config", type=Path, required=True)
+    restore.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE")
+    restore.add_argument("--yes", action="store_true", help="yes, replace what the database holds now")
+    restore.set_defaults(command=_restore)
+
     package = commands.add_parser("teams-package", help="build the app package to upload to Microsoft Teams")
     package.add_argument("--config", type=Path, required=True)
     package.add_argument("--output", type=Path, default=Path("nearmiss-teams.zip"))
@@ -105,11 +117,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def _configure_logging(verbose: bool, style: str = "text") -> None:
+    """Logs to standard error, as text or as one JSON object a line (time, level, logger, message)."""
+    handler = logging.StreamHandler()
+    if style == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(
+            JsonFormatter(
+                ["levelname", "name", "message"],
+                rename_fields={"levelname": "level", "name": "logger"},
+                timestamp="time",
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True)
     # HTTP client logs carry the bot token in request URLs; platform libraries' debug logs carry
     # update payloads. Neither belongs in our logs.
     for noisy in (
@@ -196,11 +219,18 @@ async def _run(args: argparse.Namespace) -> int:
     from bot.app.runner import serve
 
     settings = load_settings(args.config)
-    services = await _open(settings)
+    _configure_logging(args.verbose, settings.logging.format)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    opening, stopped = asyncio.create_task(_open(settings)), asyncio.create_task(stop.wait())
+    await asyncio.wait([opening, stopped], return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if not opening.done():  # told to stop before the database answered
+        opening.cancel()
+        return 0
+    services = opening.result()
     try:
         await serve(services, stop, scheduler_enabled=settings.scheduler.enabled and not args.no_scheduler)
     finally:
@@ -289,6 +319,26 @@ async def _erase(args: argparse.Namespace) -> int:
         print(f"nearmiss: no report has the reference {args.code}", file=sys.stderr)
         return 1
     print(f"erased {args.code.strip().upper()} and any contact kept with it")
+    return 0
+
+
+async def _backup(args: argparse.Namespace) -> int:
+    from storage.backup import backup
+
+    written = await backup(load_settings(args.config).database.url, args.to)
+    print(f"wrote {written}; the key file is not in it: keep its own backup apart")
+    return 0
+
+
+async def _restore(args: argparse.Namespace) -> int:
+    from storage.backup import restore
+
+    if not args.yes:
+        raise ConfigProblem("restore replaces everything in the database: stop nearmiss, then add --yes")
+    settings = load_settings(args.config)
+    await restore(settings.database.url, args.source)
+    await (await _database(settings)).close()  # a backup from before an upgrade is migrated now
+    print(f"restored {args.source}; start nearmiss again")
     return 0
 
 

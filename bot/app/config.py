@@ -1,17 +1,22 @@
 """Settings, read once from a TOML file and the environment, validated loudly, passed in explicitly.
 
-Secrets may come from the environment instead of the file: ``NEARMISS_DATABASE_URL``,
-``NEARMISS_TELEGRAM_TOKEN``, ``NEARMISS_TELEGRAM_WEBHOOK_SECRET``, ``NEARMISS_SLACK_BOT_TOKEN``,
-``NEARMISS_SLACK_APP_TOKEN``, ``NEARMISS_SLACK_SIGNING_SECRET``, ``NEARMISS_MSTEAMS_APP_ID``,
-``NEARMISS_MSTEAMS_APP_PASSWORD``, ``NEARMISS_MSTEAMS_TENANT_ID``, ``NEARMISS_KEY_FILE`` (and the
-keys themselves, see storage.keys).
+Every key may come from the environment instead of the file, as ``NEARMISS_SECTION__KEY``
+(``NEARMISS_DIGEST__CRON``; a top-level key as ``NEARMISS_TIMEZONE``; a list or table as JSON),
+and any such variable from a file, as ``NEARMISS_SECTION__KEY_FILE`` or a systemd credential of
+the variable's name. The short names of secrets kept from before still work:
+``NEARMISS_DATABASE_URL``, ``NEARMISS_TELEGRAM_TOKEN``, ``NEARMISS_TELEGRAM_WEBHOOK_SECRET``,
+``NEARMISS_SLACK_BOT_TOKEN``, ``NEARMISS_SLACK_APP_TOKEN``, ``NEARMISS_SLACK_SIGNING_SECRET``,
+``NEARMISS_MSTEAMS_APP_ID``, ``NEARMISS_MSTEAMS_APP_PASSWORD``, ``NEARMISS_MSTEAMS_TENANT_ID``,
+``NEARMISS_KEY_FILE`` (and the keys themselves, see storage.keys); unlike the others, a short
+name never switches a platform's section on.
 """
 
+import json
 import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import limits
@@ -294,13 +299,30 @@ class FeedbackSettings(_Section):
 
 
 class SchedulerSettings(_Section):
-    # Exactly one process should run the scheduler (digests, alerts, sweeps); set false on the
-    # other workers (or run them with `nearmiss run --no-scheduler`).
+    # The scheduler (digests, alerts, sweeps, the outbox) runs in exactly one process: on
+    # PostgreSQL whichever holds its lock, on SQLite the one process. False: this process never
+    # runs it (as `nearmiss run --no-scheduler`).
     enabled: bool = True
     # Queued messages go out at once; this drain catches any that had to wait (retries).
     outbox_every_seconds: float = Field(30, gt=0)
     # The most messages the bot sends a second on its own initiative (Telegram allows about 30).
     outbox_per_second: float = Field(20, gt=0)
+    # On PostgreSQL every process may run the scheduler and exactly one does: the others ask
+    # this often whether it is free (when its process dies), and the one running it checks as
+    # often that it still holds it.
+    takeover_seconds: float = Field(10, gt=0)
+
+
+class OpsSettings(_Section):
+    # Where /healthz, /readyz and /metrics are served; off unless a port is set. Keep it on
+    # 127.0.0.1 or a network only the monitoring reaches: it needs no login.
+    host: str = "127.0.0.1"
+    port: int | None = Field(None, ge=0, le=65535)
+
+
+class LoggingSettings(_Section):
+    # "text" (as a person reads it) or "json" (one object a line, for a log collector).
+    format: Literal["text", "json"] = "text"
 
 
 class Settings(_Section):
@@ -318,6 +340,8 @@ class Settings(_Section):
     digest: DigestSettings = DigestSettings()
     feedback: FeedbackSettings = FeedbackSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    ops: OpsSettings = OpsSettings()
+    logging: LoggingSettings = LoggingSettings()
     teams: tuple[TeamSettings, ...] = Field(min_length=1)
 
     @field_validator("timezone")
@@ -372,27 +396,84 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
         raise ConfigProblem(f"config file {path} not found (copy config.example.toml)") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigProblem(f"{path} is not valid TOML: {error}") from None
-    overrides = {
-        ("database", "url"): "NEARMISS_DATABASE_URL",
-        ("keys", "file"): "NEARMISS_KEY_FILE",
-        ("telegram", "token"): "NEARMISS_TELEGRAM_TOKEN",
-        ("telegram", "webhook_secret"): "NEARMISS_TELEGRAM_WEBHOOK_SECRET",
-        ("slack", "bot_token"): "NEARMISS_SLACK_BOT_TOKEN",
-        ("slack", "app_token"): "NEARMISS_SLACK_APP_TOKEN",
-        ("slack", "signing_secret"): "NEARMISS_SLACK_SIGNING_SECRET",
-        ("msteams", "app_id"): "NEARMISS_MSTEAMS_APP_ID",
-        ("msteams", "app_password"): "NEARMISS_MSTEAMS_APP_PASSWORD",
-        ("msteams", "tenant_id"): "NEARMISS_MSTEAMS_TENANT_ID",
-    }
-    for (section, key), variable in overrides.items():
-        # A platform's secrets never switch the platform on.
-        if environ.get(variable) and (section not in PLATFORMS or section in document):
-            document.setdefault(section, {})[key] = environ[variable]
+    _lay_environment_over(document, _with_files(environ))
     try:
         settings = Settings.model_validate(document)
     except ValidationError as error:
         raise ConfigProblem(f"{path}: {_explain(error)}") from None
     return _relative_to(settings, path.parent)
+
+
+PREFIX = "NEARMISS_"
+FILE_SUFFIX = "_FILE"
+# Names kept from before each key had its own variable. A platform's secret set for a whole
+# machine must not switch that platform on where its section is not in the file.
+SHORT_NAMES = {
+    "NEARMISS_DATABASE_URL": ("database", "url"),
+    "NEARMISS_KEY_FILE": ("keys", "file"),
+    "NEARMISS_TELEGRAM_TOKEN": ("telegram", "token"),
+    "NEARMISS_TELEGRAM_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
+    "NEARMISS_SLACK_BOT_TOKEN": ("slack", "bot_token"),
+    "NEARMISS_SLACK_APP_TOKEN": ("slack", "app_token"),
+    "NEARMISS_SLACK_SIGNING_SECRET": ("slack", "signing_secret"),
+    "NEARMISS_MSTEAMS_APP_ID": ("msteams", "app_id"),
+    "NEARMISS_MSTEAMS_APP_PASSWORD": ("msteams", "app_password"),
+    "NEARMISS_MSTEAMS_TENANT_ID": ("msteams", "tenant_id"),
+}
+
+
+def _key_path(name: str) -> tuple[str, ...] | None:
+    """Returns the config key a variable names (NEARMISS_DIGEST__CRON: digest.cron), or None."""
+    if name in SHORT_NAMES:
+        return SHORT_NAMES[name]
+    if not name.startswith(PREFIX):
+        return None
+    path = tuple(name[len(PREFIX) :].lower().split("__"))
+    return path if len(path) > 1 or path[0] in Settings.model_fields else None
+
+
+def _file_for(name: str) -> str | None:
+    """Returns the variable whose value a NAME_FILE variable names the file of, or None."""
+    stem = name.removesuffix(FILE_SUFFIX)
+    if stem == name or name in SHORT_NAMES or _key_path(stem) is None:
+        return None  # NEARMISS_KEY_FILE is keys.file, not a file holding NEARMISS_KEY
+    return stem
+
+
+def _with_files(environ: Mapping[str, str]) -> dict[str, str]:
+    """Returns the variables, with each NAME_FILE (or systemd credential named NAME) read into
+    NAME where NAME itself is not set."""
+    files = {stem: Path(value) for name, value in environ.items() if (stem := _file_for(name))}
+    if credentials := environ.get("CREDENTIALS_DIRECTORY"):
+        files = {path.name: path for path in Path(credentials).iterdir() if _key_path(path.name)} | files
+    variables = {name: value for name, value in environ.items() if not _file_for(name)}
+    for name, path in files.items():
+        if name in variables:
+            continue
+        try:
+            variables[name] = path.read_text().rstrip("\n")
+        except OSError as error:
+            raise ConfigProblem(f"cannot read {path} for {name}: {error.strerror}") from None
+    return variables
+
+
+def _lay_environment_over(document: dict[str, Any], environ: Mapping[str, str]) -> None:
+    """Sets each key a variable names to its value (JSON for a list or table), over the file's."""
+    for name, value in environ.items():
+        path = _key_path(name)
+        if path is None or not value:
+            continue
+        if name in SHORT_NAMES and path[0] in PLATFORMS and path[0] not in document:
+            continue
+        table = document
+        for part in path[:-1]:
+            table = table.setdefault(part, {})
+            if not isinstance(table, dict):
+                raise ConfigProblem(f"{name}: {'.'.join(path[:-1])} is not a table of keys")
+        try:
+            table[path[-1]] = json.loads(value) if value[:1] in ("[", "{") else value
+        except json.JSONDecodeError as error:
+            raise ConfigProblem(f"{name} is not valid JSON: {error}") from None
 
 
 def _explain(error: ValidationError) -> str:

@@ -1,16 +1,29 @@
-"""`nearmiss run`: every configured platform, and the scheduler, until told to stop."""
+"""`nearmiss run`: every configured platform, the scheduler while this process holds it, and the
+operations listener, until told to stop.
+
+Each platform starts on its own: one that cannot connect tries again in the background, with a
+growing wait and one log line a try, and holds back neither the other platforms nor the
+scheduler. Stopping abandons what has not finished within a few seconds: an update not yet
+confirmed is delivered again, and an outbox message claimed but not sent falls due again when its
+claim runs out, so nothing is lost."""
 
 import asyncio
 import gc
+import itertools
 import logging
 
 from bot.app.config import ConfigProblem
+from bot.app.ops import Readiness, start_ops
 from bot.app.scheduler import build_scheduler, start_scheduler
 from bot.app.services import Services
 from bot.services.platform import Platform
 from flows import names
+from storage.leadership import Leadership
 
 log = logging.getLogger(__name__)
+
+RETRY_WAITS = (1, 2, 5, 10, 30, 60)  # seconds before each new try to connect; the last repeats
+STOP_WAIT = 3.0  # seconds each part has to stop before it is abandoned
 
 
 def build_adapters(services: Services) -> dict[str, Platform]:
@@ -39,19 +52,87 @@ async def serve(services: Services, stop: asyncio.Event, *, scheduler_enabled: b
     names.prepare()
     gc.collect()
     gc.freeze()  # what start-up loaded lives as long as the process: no collection need walk it again
-    started = []
-    scheduler = build_scheduler(services, adapters) if scheduler_enabled else None
+    readiness = Readiness(platforms=dict.fromkeys(adapters, False), scheduler="waiting" if scheduler_enabled else "off")
+    for name in adapters:
+        services.metrics.platform_up.labels(name).set(0)
+    ops = await start_ops(services, readiness) if services.settings.ops.port is not None else None
+    connected: dict[str, Platform] = {}  # the outbox sends only through these
+    tasks = [
+        asyncio.create_task(_keep_connecting(adapter, connected, services, readiness)) for adapter in adapters.values()
+    ]
+    if scheduler_enabled:
+        leadership = Leadership(services.settings.database.url, every=services.settings.scheduler.takeover_seconds)
+        tasks.append(asyncio.create_task(_schedule(services, adapters, connected, leadership, readiness)))
+    log.info("nearmiss running%s; stop with Ctrl-C", "" if scheduler_enabled else " (no scheduler)")
     try:
-        for adapter in adapters.values():
-            await adapter.start()
-            started.append(adapter)
-        if scheduler is not None:
-            services.outbox.adapters = adapters
-            start_scheduler(scheduler, services)
-        log.info("nearmiss running%s; stop with Ctrl-C", "" if scheduler else " (no scheduler)")
         await stop.wait()
     finally:
-        if scheduler is not None and scheduler.running:
+        log.info("stopping")
+        for task in tasks:
+            task.cancel()
+        await asyncio.wait(tasks, timeout=STOP_WAIT)
+        await asyncio.gather(*(_stop(adapter) for adapter in adapters.values()))
+        if ops is not None:
+            await ops.cleanup()
+
+
+async def _keep_connecting(
+    adapter: Platform, connected: dict[str, Platform], services: Services, readiness: Readiness
+) -> None:
+    """Starts the adapter, trying again with a growing wait until it connects."""
+    for attempt in itertools.count(1):
+        try:
+            await adapter.start()
+        except Exception as error:  # any failure to connect is tried again; only its kind is logged
+            wait = RETRY_WAITS[min(attempt, len(RETRY_WAITS)) - 1]
+            log.warning(
+                "%s could not connect (try %d: %s); trying again in %ds", adapter.name, attempt, _kind(error), wait
+            )
+            await _stop(adapter)
+            await asyncio.sleep(wait)
+        else:
+            connected[adapter.name] = adapter
+            readiness.platforms[adapter.name] = True
+            services.metrics.platform_up.labels(adapter.name).set(1)
+            return
+
+
+async def _schedule(
+    services: Services,
+    adapters: dict[str, Platform],
+    connected: dict[str, Platform],
+    leadership: Leadership,
+    readiness: Readiness,
+) -> None:
+    """Runs the scheduler whenever this process holds its lock, and only then."""
+    while True:
+        await leadership.acquire()
+        scheduler = build_scheduler(services, adapters)
+        services.outbox.adapters = connected
+        start_scheduler(scheduler, services)
+        readiness.scheduler = "held"
+        services.metrics.leader.set(1)
+        log.info("this process runs the scheduler")
+        try:
+            await leadership.lost()
+        finally:
             scheduler.shutdown(wait=False)
-        for adapter in reversed(started):
-            await adapter.stop()
+            services.outbox.adapters = {}
+            readiness.scheduler = "waiting"
+            services.metrics.leader.set(0)
+            leadership.release()
+
+
+async def _stop(adapter: Platform) -> None:
+    """Stops an adapter, giving up after a few seconds: stopping never hangs."""
+    try:
+        await asyncio.wait_for(adapter.stop(), STOP_WAIT)
+    except Exception as error:
+        log.warning("%s did not stop cleanly: %s", adapter.name, _kind(error))
+
+
+def _kind(error: BaseException) -> str:
+    """Returns what kind of error it was, and what caused it: never its text, which can carry a
+    token in a URL."""
+    cause = error.__cause__ or error.__context__
+    return type(error).__name__ + (f" from {type(cause).__name__}" if cause is not None else "")

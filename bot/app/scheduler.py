@@ -1,13 +1,14 @@
-"""The scheduler's wiring: digests and "you said, we did" posts in a job store in the database,
-and the sweep, the outbox drain and progress notes in memory."""
+"""The scheduler's wiring: each team's digest and "you said, we did" post, the sweep, the outbox
+drain and progress notes, all in memory. Nothing about a job needs keeping: a post that fell due
+while no process ran the scheduler is caught up when one starts it (within the misfire grace
+time), and each post is recorded in the database once per due time, so a post runs at most once
+however many times, or from however many processes, its job does."""
 
 import logging
 
-from apscheduler.jobstores.memory import MemoryJobStore
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.engine import make_url
 
+from bot.app.config import Settings, TeamSettings
 from bot.app.services import Services
 from bot.services.housekeeping import Housekeeping
 from bot.services.platform import Platform
@@ -17,19 +18,18 @@ from flows.clock import utcnow
 
 log = logging.getLogger(__name__)
 
-PERSISTENT = "persistent"
-SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 
-
-# Persisted jobs store a function's importable name, not the objects it works on: the services
-# of this process are found here when such a job runs.
-_running: dict[str, Services] = {}
-
-
-async def digest_job(team_id: str, kind: str = DIGEST) -> None:
+async def post_job(services: Services, team_id: str, kind: str = DIGEST) -> None:
     """Queues a team's scheduled post (its digest, or its "you said, we did" post) and sends it."""
-    services = _running["services"]
-    if await services.digests.run(team_id, kind):
+    posts = services.metrics.posts
+    try:
+        queued = await services.digests.run(team_id, kind)
+    except Exception as error:  # one line, counted: the next due time, or a restart, tries again
+        posts.labels(kind, "failed").inc()
+        log.error("%s for team %s failed: %s", kind, team_id, type(error).__name__)
+        return
+    posts.labels(kind, "sent" if queued else "nothing").inc()
+    if queued:
         await services.outbox.drain()
 
 
@@ -57,28 +57,20 @@ async def sweep_drafts(housekeeping: Housekeeping, adapters: dict[str, Platform]
             log.warning("could not send an expiry note on %s: %s", notice.platform, type(error).__name__)
 
 
-def jobstore_url(database_url: str) -> str:
-    """Returns the database URL with a synchronous driver, for APScheduler's job store."""
-    url = make_url(database_url)
-    return url.set(drivername=SYNC_DRIVERS[url.get_backend_name()]).render_as_string(hide_password=False)
-
-
 def build_scheduler(services: Services, adapters: dict[str, Platform]) -> AsyncIOScheduler:
-    """Returns the scheduler with nearmiss's jobs, not yet started: digests in a job store in the
-    database (so one due while nearmiss was down still runs), the rest in memory."""
+    """Returns the scheduler with nearmiss's jobs, not yet started: a digest job per team, and a
+    "you said, we did" job per team with a channel, beside the sweep, the drain and progress notes."""
     settings = services.settings
     scheduler = AsyncIOScheduler(
         timezone=settings.zone,
-        jobstores={
-            "default": MemoryJobStore(),
-            PERSISTENT: SQLAlchemyJobStore(url=jobstore_url(settings.database.url)),
-        },
         job_defaults={
             "coalesce": True,
             "max_instances": 1,
             "misfire_grace_time": int(settings.digest.misfire_grace_hours * 3600),
         },
     )
+    for job_id, (team, kind) in posts(settings).items():
+        scheduler.add_job(post_job, services.digests.trigger(team, kind), args=(services, team.id, kind), id=job_id)
     scheduler.add_job(
         sweep_drafts,
         "interval",
@@ -91,22 +83,15 @@ def build_scheduler(services: Services, adapters: dict[str, Platform]) -> AsyncI
     return scheduler
 
 
-def start_scheduler(scheduler: AsyncIOScheduler, services: Services) -> None:
-    """Starts the scheduler with a digest job per team, and a "you said, we did" job per team
-    with a channel, keeping a persisted job's next run time unless its schedule changed."""
-    _running["services"] = services
-    scheduler.start(paused=True)
-    teams = services.settings.teams
-    wanted = {f"{DIGEST}:{team.id}": (team, DIGEST) for team in teams} | {
-        f"{LEARNING}:{team.id}": (team, LEARNING) for team in teams if team.channel
+def posts(settings: Settings) -> dict[str, tuple[TeamSettings, str]]:
+    """Returns each scheduled post's job id, with its team and kind."""
+    return {f"{DIGEST}:{team.id}": (team, DIGEST) for team in settings.teams} | {
+        f"{LEARNING}:{team.id}": (team, LEARNING) for team in settings.teams if team.channel
     }
-    for job in scheduler.get_jobs(jobstore=PERSISTENT):
-        if job.id not in wanted:
-            job.remove()
-    for job_id, (team, kind) in wanted.items():
-        trigger, job = services.digests.trigger(team, kind), scheduler.get_job(job_id, jobstore=PERSISTENT)
-        if job is None:
-            scheduler.add_job(digest_job, trigger, args=(team.id, kind), id=job_id, jobstore=PERSISTENT)
-        elif (str(job.trigger), str(job.trigger.timezone)) != (str(trigger), str(trigger.timezone)):
-            job.reschedule(trigger)
-    scheduler.resume()
+
+
+def start_scheduler(scheduler: AsyncIOScheduler, services: Services) -> None:
+    """Starts the scheduler, and at once each post that fell due while none ran (if any did)."""
+    scheduler.start()
+    for job_id in posts(services.settings):
+        scheduler.get_job(job_id).modify(next_run_time=utcnow())

@@ -7,6 +7,7 @@ from bot.app.config import Settings
 from bot.services.front import Front
 from bot.services.housekeeping import Housekeeping
 from bot.services.managing import Managing
+from bot.services.metrics import Metrics
 from bot.services.outbox_sender import OutboxSender
 from bot.services.reporting import Reporting
 from bot.services.scheduled_posts import Digests
@@ -29,16 +30,19 @@ class Services:
     outbox: OutboxSender
     front: Front
     housekeeping: Housekeeping
+    metrics: Metrics
 
     @classmethod
     def build(cls, settings: Settings, database: Database, keys: KeySource, clock: Clock | None = None) -> "Services":
-        clock = clock or utcnow
+        clock, metrics = clock or utcnow, Metrics()
         outbox = OutboxSender(
-            database=database, keys=keys, per_second=settings.scheduler.outbox_per_second, clock=clock
+            database=database, keys=keys, per_second=settings.scheduler.outbox_per_second, clock=clock, metrics=metrics
         )
         database.on_queued = outbox.kick
         words = vocabularies(settings)
-        reporting = Reporting(database=database, keys=keys, settings=settings, vocabularies=words, clock=clock)
+        reporting = Reporting(
+            database=database, keys=keys, settings=settings, vocabularies=words, clock=clock, metrics=metrics
+        )
         managing = Managing(database=database, keys=keys, settings=settings, vocabularies=words, clock=clock)
         return cls(
             settings,
@@ -48,8 +52,9 @@ class Services:
             managing,
             Digests(database=database, keys=keys, settings=settings, clock=clock),
             outbox,
-            Front(reporting, managing),
+            Front(reporting, managing, metrics),
             Housekeeping(database=database, reporters=reporting.reporters, settings=settings),
+            metrics,
         )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import DBAPIError
 
 from bot.services.managing import Managing
+from bot.services.metrics import Metrics
 from bot.services.progress import OwnReport
 from bot.services.reporting import FormResult, Reporting
 from bot.services.sender import Sender
@@ -25,28 +26,35 @@ class Tapped:
 
 
 class Front:
-    def __init__(self, reporting: Reporting, managing: Managing | None = None) -> None:
+    def __init__(self, reporting: Reporting, managing: Managing | None = None, metrics: Metrics | None = None) -> None:
         self.reporting = reporting
         self.languages = reporting.languages
         self._managing = managing
+        self._metrics = metrics or Metrics()
 
     async def command(self, sender: Sender, command: Command, argument: str = "") -> list[Message]:
         """Returns the reply to a command, with its argument (an invite code, a reference), in
         the sender's language."""
-        async with self.languages.speaking_to(sender):
-            return await self._command(sender, command, argument.strip())
+        with self._metrics.handling(sender.platform, "command"):
+            async with self.languages.speaking_to(sender):
+                return await self._command(sender, command, argument.strip())
 
     async def text(self, sender: Sender, text: str) -> list[Message]:
         """Takes typed text as the answer a manager's question waits on, else the report's."""
-        async with self.languages.speaking_to(sender):
-            if self._managing is not None and self._managing.is_manager(sender):
-                taken = await self._managing.typed(sender, text)
-                if taken.handled:
-                    return taken.messages
-            return await self.reporting.answer(sender, Answer(Action.TEXT, text))
+        with self._metrics.handling(sender.platform, "text"):
+            async with self.languages.speaking_to(sender):
+                if self._managing is not None and self._managing.is_manager(sender):
+                    taken = await self._managing.typed(sender, text)
+                    if taken.handled:
+                        return taken.messages
+                return await self.reporting.answer(sender, Answer(Action.TEXT, text))
 
     async def tap(self, sender: Sender, data: str | None) -> Tapped:
         """Applies a tapped button, as the platform handed back its encoded value."""
+        with self._metrics.handling(sender.platform, "tap"):
+            return await self._tap(sender, data)
+
+    async def _tap(self, sender: Sender, data: str | None) -> Tapped:
         answer = decode_button(data)
         if answer is not None and answer.action is Action.LANGUAGE:
             return Tapped(answer, await self._choose_language(sender, answer.value))
@@ -59,13 +67,15 @@ class Front:
 
     async def not_text(self, sender: Sender) -> list[Message]:
         """Declines photos, voice notes, files and contact cards without keeping them."""
-        async with self.languages.speaking_to(sender):
-            return await self.reporting.not_text(sender)
+        with self._metrics.handling(sender.platform, "other"):
+            async with self.languages.speaking_to(sender):
+                return await self.reporting.not_text(sender)
 
     async def form(self, sender: Sender, values: dict[str, object]) -> FormResult:
         """Stores a report answered on one screen, or says what to correct."""
-        async with self.languages.speaking_to(sender):
-            return await self.reporting.submit_form(sender, values)
+        with self._metrics.handling(sender.platform, "form"):
+            async with self.languages.speaking_to(sender):
+                return await self.reporting.submit_form(sender, values)
 
     async def may_report(self, sender: Sender) -> bool:
         return await self.reporting.is_member(sender)

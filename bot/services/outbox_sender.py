@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.services.metrics import Metrics
 from bot.services.platform import Platform, SendFailed
 from flows.clock import utcnow
 from storage import outbox_store
@@ -33,8 +34,10 @@ class OutboxSender:
         per_second: float = 20,
         lease: timedelta = timedelta(minutes=5),
         batch: int = 50,
+        metrics: Metrics | None = None,
     ) -> None:
         self._database = database
+        self._sends = (metrics or Metrics()).sends
         self._key_source = keys
         self._clock = clock
         self._interval = 1 / per_second
@@ -109,6 +112,7 @@ class OutboxSender:
             return 0
         async with self._database.unit() as session:
             await outbox_store.mark_sent(session, message_id=message_id, now=self._clock())
+        self._sends.labels(platform, "sent").inc()
         return 1
 
     async def _failed(self, message_id: int, platform: str, attempts: int, error: Exception) -> None:
@@ -118,6 +122,7 @@ class OutboxSender:
             if permanent:
                 log.warning("outbox message %d undeliverable: %s", message_id, type(error).__name__)
                 await outbox_store.give_up(session, message_id=message_id, now=now)
+                self._sends.labels(platform, "given_up").inc()
                 return
             retry_after = error.retry_after if isinstance(error, SendFailed) else None
             delay = retry_after if retry_after is not None else min(30 * 2 ** min(attempts - 1, 7), MAX_BACKOFF)
@@ -133,6 +138,7 @@ class OutboxSender:
                 type(error).__name__,
             )
             await outbox_store.retry_at(session, message_id=message_id, when=now + timedelta(seconds=delay))
+            self._sends.labels(platform, "retried").inc()
 
     async def _pace(self) -> None:
         """Keeps within the configured messages per second, whatever the platform allows."""

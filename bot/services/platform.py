@@ -30,10 +30,11 @@ class Platform(Protocol):
     vocabulary: Vocabulary  # how its users spell each command
 
     async def start(self) -> None:
-        """Connects, or starts listening, and returns once events are being taken."""
+        """Connects, or starts listening, and returns once events are being taken; raises if it
+        cannot (the runner calls stop, waits, and calls start again)."""
 
     async def stop(self) -> None:
-        """Stops taking events and lets go of connections."""
+        """Stops taking events and lets go of connections; safe after a start that failed."""
 
     def render(self, message: Message) -> Any:
         """Returns a neutral message (text, option buttons, controls) as the platform's API takes it."""

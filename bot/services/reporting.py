@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,6 +17,7 @@ from bot.app.config import Settings
 from bot.services.alerts import queue_alert, submission_alert
 from bot.services.button_signing import genuine, signed
 from bot.services.languages import Languages
+from bot.services.metrics import Metrics
 from bot.services.progress import Progress
 from bot.services.reporters import Reporters
 from bot.services.sender import Refused, Sender, first_delivery
@@ -57,9 +59,11 @@ class Reporting:
         settings: Settings,
         vocabularies: Vocabularies,
         clock: Clock = utcnow,
+        metrics: Metrics | None = None,
     ) -> None:
         self._database = database
         self._settings = settings
+        self._metrics = metrics or Metrics()
         self._vocabularies = vocabularies
         self._clock = clock
         self.reporters = Reporters(keys=keys, settings=settings, vocabularies=vocabularies, clock=clock)
@@ -277,6 +281,8 @@ class Reporting:
                 now=now,
             )
         log.info("report submitted for team %s", team)
+        counted = self._metrics.reports.labels(platform)
+        event.listen(session.sync_session, "after_commit", lambda _session: counted.inc(), once=True)  # if it commits
         follow_up = M.SUBMITTED_FEEDBACK if content.wants_feedback else M.SUBMITTED_NO_CONTACT
         return Message(f"{_(M.SUBMITTED).format(reference=report.reference)}\n{_(follow_up)}")
 

@@ -4,6 +4,7 @@ real Bolt app over HTTP, as Slack's servers do."""
 import asyncio
 import itertools
 import json
+import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ class FakeSlackAPI:
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)  # by ts
     views: list[dict[str, Any]] = field(default_factory=list)  # opened or published, with their ids
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # uploaded, by file id
+    tls: ssl.SSLContext | None = None  # serve HTTPS (and secure websockets) with it
 
     def __post_init__(self) -> None:
         self._ts = itertools.count(1)
@@ -49,7 +51,7 @@ class FakeSlackAPI:
         app.router.add_post("/respond/{token}", self._respond)
         app.router.add_get("/link", self._socket)
         app.router.add_post("/upload/{file_id}", self._upload)
-        self._runner, self.port = await serve(app, "127.0.0.1", 0)
+        self._runner, self.port = await serve(app, "127.0.0.1", 0, self.tls)
 
     async def stop(self) -> None:
         for socket in self._sockets:
@@ -58,7 +60,11 @@ class FakeSlackAPI:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/"
+        return f"{self._scheme}://127.0.0.1:{self.port}/api/"
+
+    @property
+    def _scheme(self) -> str:
+        return "https" if self.tls else "http"
 
     def fail(self, method: str, status: int, *, times: int = 1) -> None:
         """Makes the next calls of a method fail with an HTTP status, as Slack's servers can."""
@@ -88,7 +94,7 @@ class FakeSlackAPI:
         params |= {k: _maybe_json(v) for k, v in request.query.items()}  # some methods send query parameters
         result: dict[str, Any] = {"ok": True}
         if method == "apps.connections.open":
-            result |= {"url": f"ws://127.0.0.1:{self.port}/link"}
+            result |= {"url": f"{'wss' if self.tls else 'ws'}://127.0.0.1:{self.port}/link"}
         elif method == "auth.test":
             result |= {"team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT", "url": "https://x.invalid/"}
         elif method == "chat.postMessage":
@@ -112,7 +118,7 @@ class FakeSlackAPI:
         elif method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ts):08d}"
             self.files[file_id] = {"filename": params["filename"], "content": b""}
-            result |= {"file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+            result |= {"file_id": file_id, "upload_url": f"{self._scheme}://127.0.0.1:{self.port}/upload/{file_id}"}
         elif method == "files.completeUploadExternal":
             for file in params["files"]:
                 self.files[file["id"]] |= {

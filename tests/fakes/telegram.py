@@ -4,6 +4,7 @@ everything the bot sends, so the real python-telegram-bot stack runs over real H
 import asyncio
 import itertools
 import json
+import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ class FakeBotAPI:
     calls: list[Call] = field(default_factory=list)
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)  # the bot's, by message id
     webhook: dict[str, Any] | None = None
+    tls: ssl.SSLContext | None = None  # serve HTTPS with it
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -45,7 +47,7 @@ class FakeBotAPI:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner, self.port = await serve(app, "127.0.0.1", 0)
+        self._runner, self.port = await serve(app, "127.0.0.1", 0, self.tls)
 
     async def stop(self) -> None:
         self._closing = True
@@ -55,7 +57,7 @@ class FakeBotAPI:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/bot"
 
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:

@@ -37,7 +37,10 @@ from tests.fakes.teams import (
     TeamsClient,
     User,
 )
+from tests.fakes.proxy import ConnectProxy, self_signed
 from tests.helpers import TYPICAL_WHAT, all_rows, cy, stored_text
+from tests.test_cli import write_config
+from tests.test_operations import Running
 
 MEMBER = User("7d5e1c2a-0b9f-4e31-a6d4-51c0ffee0001")
 STRANGER = User("7d5e1c2a-0b9f-4e31-a6d4-51c0ffee0002")
@@ -470,3 +473,44 @@ name = "North locality"
 def test_the_app_package_says_what_it_lacks(tmp_path, fake_teams):
     with pytest.raises(ConfigProblem, match="organisation, website_url, privacy_url, terms_url"):
         package(teams_settings(fake_teams))
+
+
+async def test_every_call_to_microsoft_goes_through_the_https_proxy(tmp_path, database_url, key_env):
+    certificate, tls = self_signed(tmp_path)
+    teams, proxy = FakeTeams(tls=tls), ConnectProxy()
+    teams.start()
+    await proxy.start()
+    config = write_config(
+        tmp_path / "config.toml",
+        f"""
+[database]
+url = "{database_url}"
+[msteams]
+app_id = "{APP_ID}"
+app_password = "{APP_PASSWORD}"
+tenant_id = "{TENANT}"
+port = 0
+service_url = "{teams.service_url}"
+login_url = "{teams.login_url}"
+openid_metadata_url = "{teams.openid_metadata_url}"
+[[teams]]
+id = "north"
+name = "North"
+[teams.members]
+msteams = ["{MEMBER.aad}"]
+""",
+    )
+    proxies = {"HTTPS_PROXY": proxy.url, "https_proxy": proxy.url, "NO_PROXY": "", "no_proxy": ""}
+    running = await Running.start(config, key_env | proxies | {"SSL_CERT_FILE": str(certificate)})
+    try:
+        port = (await running.line(r"teams bot listening on 127\.0\.0\.1:(\d+)")).group(1)
+        client = TeamsClient(teams, f"http://127.0.0.1:{port}/api/messages")
+        assert await client.say(MEMBER, "report") == 200, running.log[-3000:]
+        assert "When did it happen?" in (await client.said(MEMBER, "When did it happen?")).text
+    finally:
+        await running.kill()
+        await proxy.stop()
+        teams.stop()
+    # The signing keys, the bot's token and the reply: all through the proxy's tunnels.
+    assert len(proxy.tunnels) >= 3 and set(proxy.tunnels) == {f"127.0.0.1:{teams.port}"}
+    assert ("POST", "/login/" + TENANT + "/oauth2/v2.0/token") in teams.calls

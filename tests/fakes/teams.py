@@ -11,6 +11,7 @@ import functools
 import itertools
 import json
 import re
+import ssl
 import threading
 import time
 import uuid
@@ -119,6 +120,7 @@ class FakeTeams:
     """The Bot Connector, Entra and Teams' clients, for one bot registration."""
 
     app_id: str = APP_ID
+    tls: ssl.SSLContext | None = None  # serve HTTPS with it
     sent: list[Sent] = field(default_factory=list)
     calls: list[tuple[str, str]] = field(default_factory=list)  # (method, path) the bot called
     throttled: int = 0  # sends beyond Teams' rate that were refused with a 429
@@ -164,11 +166,11 @@ class FakeTeams:
         app.router.add_post("/connector/v3/conversations", self._create_conversation)
         app.router.add_post("/connector/v3/conversations/{conversation}/activities", self._create)
         app.router.add_put("/connector/v3/conversations/{conversation}/activities/{activity}", self._update)
-        self._runner, self.port = await serve(app, "127.0.0.1", 0)
+        self._runner, self.port = await serve(app, "127.0.0.1", 0, self.tls)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def service_url(self) -> str:

@@ -27,6 +27,7 @@ from bot.services.scheduled_posts import LEARNING, Digests
 from flows import messages as M
 from flows.chat import Message
 from flows.commands import LANGUAGE_QUESTION
+from tests.fakes.proxy import ConnectProxy, self_signed
 from tests.fakes.teams import (
     APP_ID,
     APP_PASSWORD,
@@ -37,7 +38,6 @@ from tests.fakes.teams import (
     TeamsClient,
     User,
 )
-from tests.fakes.proxy import ConnectProxy, self_signed
 from tests.helpers import TYPICAL_WHAT, all_rows, cy, stored_text
 from tests.test_cli import write_config
 from tests.test_operations import Running

@@ -29,6 +29,9 @@ class Identifier(StrEnum):
     POSTCODE = "postcode"
     PHONE = "phone"
     ADDRESS = "address"
+    VEHICLE = "vehicle registration"
+    HANDLE = "handle"
+    SCHOOL = "school"
     NAME = "name"
 
 
@@ -50,14 +53,44 @@ class Masked:
 _URL = re.compile(
     r"\b(?:https?://|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/)[^\s<>\"]*[^\s<>\".,;:!?)\]]", re.IGNORECASE
 )
+_AT = r"(?:\s*[\[(]\s*at\s*[\])]\s*|\s+at\s+)"
+_DOT = r"(?:\s*[\[(]\s*dot\s*[\])]\s*|\s+dot\s+)"
+_TLD = r"(?:com|org|net|uk|gov|nhs|ac|sch|edu|io|me|wales|cymru|ie|info)"
 _EMAIL = re.compile(
     r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
-    r"|\b[\w.+-]+ (?i:at) [\w-]+(?: (?i:dot) [a-z]{2,})+\b"  # "ffion.hughes at example dot org"
+    # written out: "jo dot bloggs at gmail dot co dot uk", "kelly.p at outlook.com", "jo(at)x.org"
+    rf"|\b[\w+-]+(?:(?:\.|{_DOT})[\w+-]+)*{_AT}[\w-]+(?:(?:{_DOT}|\.)[\w-]+)*(?:{_DOT}[a-z]{{2,}}|\.{_TLD})\b",
+    re.IGNORECASE,
 )
-_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_.]{2,}")  # @jsmith_sw, a Slack @U024BE7LH
+_PLATFORMS = (
+    r"snap|snapchat|insta|instagram|ig|tiktok|tik tok|twitter|facebook|fb|telegram|whatsapp|discord|kik|threads"
+    r"|youtube|twitch|roblox|xbox|psn|playstation|fortnite|yubo|bereal|onlyfans|signal|steam"
+)
+_HANDLE_WORD = r"(?:handle|username|user ?name|gamer ?tag|screen ?name|account|profile|id|tag|name)"
+_HANDLE = re.compile(
+    r"(?<![\w@])@[A-Za-z0-9_.]*[A-Za-z0-9_]{2,}"  # @jsmith_sw, a Slack @U024BE7LH
+    # "on Snap as lily_xo", "insta: jaydenb_07", "his TikTok name is kai.world", "username: darkangel"
+    rf"|(?i:\b(?:(?:{_PLATFORMS})\b(?:\s+{_HANDLE_WORD})?|(?:handle|username|user name|gamer ?tag|screen name)\b)"
+    r"(?:\s*[:(-]\s*|\s+(?:is|was|as|called|named|under)\s+)(?:(?:called|named|as)\s+)?)"
+    r"(?P<handle>@?[A-Za-z0-9_](?:[\w.]*\w)?)",
+)
+# Words that follow a platform's name but are no handle: "on Snapchat as well".
+_NOT_HANDLES = frozenset(
+    """
+a an the and but or well too he she they him her them his hers their it its i we you me us this that
+usual normal always before after also still now again only often every all both someone something
+friends a friend messages message instead then there here private public blocked
+""".split()
+)
 _NHS = re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")
 _NI = re.compile(
     r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
+    re.IGNORECASE,
+)
+# After "NI", "NINO" or "national insurance", anything in NI shape, whatever its prefix.
+_NI_CUED = re.compile(
+    r"\b(?:NI|NINO|N\.I\.|national insurance)(?:\s*(?:no|number|num|#))?\.?\s*[:#-]?\s*(?:is\s+|was\s+)?"
+    r"(?P<ni>[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}(?:\s?[A-Z])?)\b",
     re.IGNORECASE,
 )
 _SYSTEMS = (
@@ -69,6 +102,7 @@ _CASE = re.compile(
     rf"(?P<ref>[A-Z0-9]+(?:[-/][A-Z0-9]+)*)\b"
     rf"|\b(?P<shaped>[A-Z][A-Z0-9]{{0,4}}(?:[-/][A-Z]{{1,4}})*(?:[-/]\d{{2,8}}){{1,3}}(?:[-/][A-Z]{{1,4}})?)\b"
     rf"|\b(?P<mixed>[A-Z]{{1,3}}\d{{1,4}}[A-Z]{{1,2}}\d{{3,8}})\b"  # a court's CF24C50213
+    rf"|\b(?P<lettered>[A-Z]{{1,4}}\d{{5,10}}[A-Z]?|\d{{2,4}}[A-Z]{{1,3}}\d{{3,8}})\b"  # MOS1234567, 12AB34567
     rf"|\b(?P<long>\d{{6,9}})\b",  # a bare long number that is not a phone or NHS number
     re.IGNORECASE,
 )
@@ -80,21 +114,27 @@ _POSTCODE = re.compile(
 )
 _MONTH = rf"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|{welsh.MONTHS})"
 _DAY = r"\d{1,2}(?:st|nd|rd|th|af|il|ydd|edd|fed|ed|ain)?"  # 3rd; Welsh 1af, 2il, 3ydd, 9fed, 23ain
+_YEAR = r"(?:\d{4}|['’]\d{2})"
 _DATE = (
-    rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[-.]\d{{2}}[-.]\d{{2}}"
-    rf"|{_DAY} (?:of |o )?{_MONTH},? \d{{4}}|{_MONTH} {_DAY},? \d{{4}})"
+    rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}"
+    rf"|{_DAY}(?: of| o)?[ -]{_MONTH},?[ -](?:{_YEAR}|\d{{2}}\b)|{_MONTH} {_DAY},? {_YEAR})"
 )
 # A date is a date of birth when birth, age or DOB is mentioned just before or just after it.
 _DOB = re.compile(
-    rf"(?:\b(?:d\.?o\.?b|date of birth|born(?: on)?|birthday(?: is)?|b\.|aged? \d{{1,2}}\W*(?:born|dob)?"
+    rf"(?:\b(?:d\.?o\.?b|date of birth|born(?: on| in)?|birthday(?: is)?|b\.|aged? \d{{1,2}}\W*(?:born|dob)?"
     rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS}))"
-    rf"\s*[:\-(]?\s*)(?P<date>{_DATE})"
+    rf"\s*[:\-(]?\s*)(?P<date>{_DATE}|{_MONTH},? \d{{4}})"
     rf"|(?P<before>{_DATE})\b(?=\s*[,(]?\s*(?:so |now |\()?\s*(?:is |aged? )?\d{{1,2}}\s*(?:now|years?|yrs?|yo|y/o|\)))",  # noqa: E501
     re.IGNORECASE,
 )
 _DATES = re.compile(rf"\b{_DATE}\b", re.IGNORECASE)
+# Words of a birth or an identity document, after which a date is a date of birth.
+_BIRTH_WORDS = (
+    r"d\.?o\.?b\.?|date of birth|born|birthday|aged?|passport|home office|birth certificate|brp|visa"
+    r"|id card|identity card|age assessment|age dispute"
+)
 _BIRTH_BEFORE = re.compile(
-    rf"\b(?:d\.?o\.?b\.?|date of birth|born|birthday|aged?)(?:\b|(?<=\.))[^.!?\n]{{0,30}}$"
+    rf"\b(?:{_BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,30}}$"
     rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,60}}$",
     re.IGNORECASE,
 )
@@ -135,11 +175,56 @@ _ADDRESS = re.compile(
     rf"(?!\s+(?i:surgery|school|station|clinic|practice|centre|health|children'?s|home|academy|hospital|nursery))",
 )
 _PHONE_MIN_DIGITS = 10
+_O_FOR_ZERO = re.compile(r"(?<![A-Za-z])[\dOo]*\d[\dOo]*(?![A-Za-z])")  # "07700 9OO123"
+
+# UK registrations: current (AB12 CDE), prefix (P123 ABC) and suffix (ABC 123D). The current
+# shape in capitals is masked anywhere; any of them, in any case, near a word about a vehicle.
+_REG_CURRENT = r"[A-Z]{2}\d{2} ?[A-Z]{3}"
+_VEHICLE = re.compile(rf"\b{_REG_CURRENT}\b")
+_VEHICLE_SHAPES = re.compile(
+    rf"\b(?:(?i:{_REG_CURRENT})|[A-HJ-NPR-TV-Y]\d{{1,3}} ?[A-Z]{{3}}|[A-Z]{{3}} ?\d{{1,3}}[A-HJ-NPR-TV-Y])\b"
+)
+_VEHICLE_WORDS = re.compile(
+    r"\b(?:cars?|vans?|vehicles?|reg|registration|plates?|taxi|cab|motorbike|moped|lorry|truck|suv|hatchback|dvla"
+    r"|anpr|drove|driving|driven|driver|parked|ford|vauxhall|bmw|audi|mercedes|toyota|nissan|volkswagen|vw|kia"
+    r"|honda|peugeot|renault|skoda|fiat|seat|volvo|mini|hyundai|tesla)\b",
+    re.IGNORECASE,
+)
+
+# Schools, nurseries and colleges: capitalised words before what kind of school it is.
+_SCHOOL_KINDS = (
+    r"School|Academy|College|Nursery|Primary|High|Infants?|Juniors?|Pre-?[Ss]chool|Playgroup|Sixth Form"
+    r"|PRU|Pupil Referral Unit|Children['’]s Centre|Kindergarten|Montessori|Grammar"
+)
+_SCHOOL_QUALIFIERS = (
+    r"Primary|Infants?|Junior|Secondary|High|Grammar|Community|Catholic|Comprehensive|Special|Free|Prep"
+    r"|Preparatory|Middle|Upper|Lower|Church|C of E|CofE|CE|RC|Methodist|Islamic|Jewish|Independent|Day|Girls['’]?"
+    r"|Boys['’]?|Nursery"
+)
+_SCHOOL = re.compile(
+    rf"\b(?:(?:St\.?|Saint)\s+)?(?:[A-Z][\w'’-]*\s+(?:(?:of|the|and|&|on|upon|in)\s+)?){{1,4}}"
+    rf"(?:(?:{_SCHOOL_QUALIFIERS})\s+)*(?:{_SCHOOL_KINDS})\b"
+    rf"|\b(?:Ysgol|Cylch Meithrin|Meithrinfa|Coleg)(?:\s+(?:(?:y|yr|['’]r)\s+)?[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*){{1,4}}"
+)
+_SCHOOL_WORDS = re.compile(rf"\b(?:{_SCHOOL_KINDS}|{_SCHOOL_QUALIFIERS}|St\.?|Saint|of|the|and|on|upon|in)\b")
+# Capitalised words before a school's name that are not part of it: "Yesterday Oakfield Academy".
+_NOT_SCHOOL_START = re.compile(
+    r"^(?:(?:The|A|An|At|In|On|To|From|Her|His|Their|Our|My|Yesterday|Today|When|After|Before|Then|So|But|And"
+    r"|Mum|Dad|Local|New|Old|Same|This|That|Both|Each|Every|All|Via|With|By|For|Of|Both|Only|Also|Called|Rang"
+    r"|Told|Said|Asked|I|We|He|She|They|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Head|DSL|SENCO"
+    r"|SENCo|Staff|Teacher|Nurse)\s+)+"
+)
+
+# Right-to-left override (and left-to-right override) runs, shown to the reader in reverse and
+# ended by a pop, a new line or the end.
+_OVERRIDE = re.compile("([\u202d\u202e])([^\u202c\u202d\u202e\n]*)\u202c?")
 
 
 def normalise(text: str) -> str:
-    """Returns the text in NFKC form without invisible format or control characters."""
-    text = unicodedata.normalize("NFKC", text)
+    """Returns the text in NFKC form, as a reader sees it, without invisible format or control
+    characters: a run under a right-to-left override ("\u202erofakO\u202c", shown as Okafor) is
+    turned round first, so a reversed name or number cannot pass as something else."""
+    text = _OVERRIDE.sub(lambda m: m[2][::-1] if m[1] == "\u202e" else m[2], unicodedata.normalize("NFKC", text))
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cf", "Cc", "Cs", "Co"))
 
 
@@ -166,9 +251,11 @@ def _spans(
 
 def _phones(text: str) -> Iterator[Span]:
     # POSSIBLE rather than VALID, so numbers from unallocated or fictional ranges are masked
-    # too; the digit count keeps short case numbers and times out of it.
-    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
-        glued = match.start > 0 and (text[match.start - 1].isalnum() or text[match.start - 1] in "-/")
+    # too; the digit count keeps short case numbers and times out of it. A letter O typed for a
+    # zero is read as one (the text keeps its length, so the spans hold).
+    read = _O_FOR_ZERO.sub(lambda m: m[0].replace("O", "0").replace("o", "0"), text)
+    for match in phonenumbers.PhoneNumberMatcher(read, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        glued = match.start > 0 and (read[match.start - 1].isalnum() or read[match.start - 1] in "-/")
         if sum(ch.isdigit() for ch in match.raw_string) >= _PHONE_MIN_DIGITS and not glued:
             yield Span(match.start, match.end, Identifier.PHONE)
 
@@ -188,19 +275,50 @@ def _dates_of_birth(text: str, names: list[tuple[int, int]]) -> Iterator[Span]:
             yield Span(start, end, Identifier.DOB)
 
 
+def _handles(text: str) -> Iterator[Span]:
+    for span in _spans(_HANDLE, text, Identifier.HANDLE):
+        handle = text[span.start : span.end]
+        if len(handle.lstrip("@")) >= 2 and handle.lower() not in _NOT_HANDLES:
+            yield span
+
+
+def _vehicles(text: str) -> Iterator[Span]:
+    yield from _spans(_VEHICLE, text, Identifier.VEHICLE)
+    for match in _VEHICLE_SHAPES.finditer(text):
+        start, end = match.span()
+        if _VEHICLE_WORDS.search(text[max(0, start - 60) : start]) or _VEHICLE_WORDS.search(text[end : end + 25]):
+            yield Span(start, end, Identifier.VEHICLE)
+
+
+def _schools(text: str) -> Iterator[Span]:
+    """Named schools, without a capitalised word before that is no part of the name, and only
+    if some word of it is more than the kind of school ("Primary School" alone is none)."""
+    for match in _SCHOOL.finditer(text):
+        start, end = match.span()
+        if not match[0].startswith(("Ysgol", "Cylch", "Meithrinfa", "Coleg")):
+            if leading := _NOT_SCHOOL_START.match(match[0]):
+                start += leading.end()
+            if not _SCHOOL_WORDS.sub("", text[start:end]).strip(" &'’-"):
+                continue
+        yield Span(start, end, Identifier.SCHOOL)
+
+
 def find(text: str) -> list[Span]:
     """Returns where the identifiers are in (already normalised) text, in order, never overlapping."""
     names = find_names(text)
     detectors = (
         _spans(_URL, text, Identifier.URL),
         _spans(_EMAIL, text, Identifier.EMAIL),
-        _spans(_HANDLE, text, Identifier.NAME),
+        _handles(text),
         _spans(_NHS, text, Identifier.NHS, accept=_nhs_checksum_ok),
         _spans(_NI, text, Identifier.NI),
+        _spans(_NI_CUED, text, Identifier.NI),
         _dates_of_birth(text, names),
         _spans(_POSTCODE, text, Identifier.POSTCODE),
         _phones(text),
+        _vehicles(text),
         _spans(_CASE, text, Identifier.CASE, accept=_case_reference),
+        _schools(text),
         _spans(_ADDRESS, text, Identifier.ADDRESS),
         (Span(start, end, Identifier.NAME) for start, end in names),
     )

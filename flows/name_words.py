@@ -226,7 +226,23 @@ NEVER = {
     "dad",
     "nan",
     "gran",
+    "lad",
+    "lads",
+    "lass",
+    "leaver",
+    "leavers",
+    "bairn",
     "i",
+    "he",
+    "she",
+    "we",
+    "they",
+    "you",
+    "me",
+    "him",
+    "us",
+    "them",
+    "it",
     "the",
     "a",
     "an",
@@ -330,3 +346,13 @@ NEVER = {
 # Words after a name at the start of a sentence that show it is a person: "Grace (age 6)",
 # "Jo at the refuge", "Katie from housing".
 NAME_FOLLOWERS = {"from", "at", "dob", "born", "age", "nhs", "ni", "gave", "got", "ran", "stayed", "with"}
+# Acronyms of the field: never a name in capitals or lower case ("DASH", "iro"), though "Nino"
+# or "Dash" written as a name may be one.
+ACRONYMS = set(
+    """
+dash iro nino cin cp cpp mash lado pep plo edt camhs send sen senco marac mappa icpc rcpc cla lac uasc dsl ehcp
+gp hv sw yp nrm cse cce fgm dv da ssw tac tam cafcass ofsted nspcc dwp brp nfa pla sgo cao ico rhi
+""".split()
+)
+# Colours, after which a capitalised word is a car or a thing: "a silver Ford".
+COLOURS = {"silver", "black", "white", "red", "blue", "grey", "gray", "green", "dark", "yellow", "orange", "purple"}

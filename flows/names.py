@@ -4,21 +4,36 @@
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from flows import welsh
 from flows.messages import WELSH, language
-from flows.name_words import CUES, DETERMINERS, INSTITUTIONS, NAME_FOLLOWERS, NEVER, PERSON_VERBS, TITLES
+from flows.name_words import (
+    ACRONYMS,
+    COLOURS,
+    CUES,
+    DETERMINERS,
+    INSTITUTIONS,
+    NAME_FOLLOWERS,
+    NEVER,
+    PERSON_VERBS,
+    TITLES,
+)
 
 GAZETTEER = Path(__file__).parent / "data" / "names.tsv"
 PLACES = Path(__file__).parent / "data" / "places.txt"
 WELSH_NAMES = Path(__file__).parent / "data" / "welsh_names.txt"
 _WELSH_NAME_ZIPF, _WELSH_WORD_NAME_ZIPF = 1.0, 4.5  # a name, or one that is also an everyday word
 
-_LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏ"  # Latin-1, Extended-A and -B: Siân, Llŷr, Gwenllïan, Łukasz, Ionuț
-_TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}'’-]*")
+# Latin-1, Extended-A, -B and Additional, and combining accents: Siân, Llŷr, Gwenllïan, Łukasz,
+# Ionuț, Nguyễn; a name never ends inside a word.
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ"
+_TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}\u0300-\u036f'’-]*")
+_WELSH_ACCENTS = set("âêîôûŵŷ")  # "Tŷ", "Môn" are Welsh words, not Ty or Mon
+_UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d"})
 _AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed|ain)?\s+$")
 _WELSH_ENCLITIC = re.compile(r"['’](?:i|r|n|w|m|u|ch)$")  # efo'i, gyda'r, ei'n
 _WELSH_N = re.compile(r"['’]n$")  # "Nia'n": Nia is
@@ -74,12 +89,20 @@ def _entries() -> dict[str, tuple[float, bool]]:
     return entries
 
 
+def _unaccented(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.translate(_UNACCENTED))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _word_zipf(word: str) -> float | None:
-    """Returns how common a known name is as a word, or None if it is no known name."""
+    """Returns how common a known name is as a word, or None if it is no known name; a name
+    with accents the lists hold only without them ("Zoë", "Łukasz") is looked up without."""
     names = gazetteer()
     key = _ENCLITIC.sub("", word.lower())
     if key in names:
         return names[key]
+    if not _WELSH_ACCENTS.intersection(key) and (bare := _unaccented(key)) != key and bare in names:
+        return names[bare]
     parts = [p for p in re.split(r"[-'’]", key) if p]
     if len(parts) > 1 and any(p in names for p in parts):
         return min(names.get(p, 9.0) for p in parts)
@@ -218,6 +241,10 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         return False
     if c.before in TITLES:
         return word[:1].isupper() or _word_zipf(word) is not None
+    if lower in ACRONYMS and not word.istitle():
+        return False  # DASH, IRO, NINO; "Nino" may still be someone
+    if word[:1].isupper() and c.before in COLOURS:
+        return False  # "a silver Ford"
     if word.isupper() and len(word) >= 4:
         zipf = _word_zipf(word)
         return zipf is not None and zipf < _NAME_LIKE  # a surname in capitals: "OKONKWO family"
@@ -236,7 +263,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         if (
             c.before in welsh.PATRONYMIC
             or any(_word_zipf(base) is not None for base in welsh.unmutated(word))
-            or (c.following[:1].isupper() and _word_zipf(c.following) is not None)
+            or _known_follower(c.following)
         ):
             return True
     if zipf is None:
@@ -245,7 +272,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         if not capitalised or possessive:
             return False
         if c.sentence_start:
-            return c.following[:1].isupper() and _word_zipf(c.following) is not None
+            return _known_follower(c.following)
         return c.follows_name or c.before in CUES
     if possessive:  # "Chloes school", "barteks phone": the apostrophe left out
         return zipf < (_UNCOMMON_WORD if capitalised else _RARE_WORD + 0.5)
@@ -266,15 +293,21 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if zipf < _NAME_LIKE and (lower.removesuffix("'s") in home_names() or zipf < _RARE_WORD):
         return True
     if zipf >= _UNCOMMON_WORD:
-        return after in PERSON_VERBS or (c.following[:1].isupper() and _word_zipf(c.following) is not None)
+        return after in PERSON_VERBS or _known_follower(c.following)
     return (
         after in PERSON_VERBS
         or after in NAME_FOLLOWERS
         or c.next_char in ("(", ",")
         or c.next_char.isdigit()
         or re.search(r"['’]s$", word) is not None
-        or (c.following[:1].isupper() and _word_zipf(c.following) is not None)
+        or _known_follower(c.following)
     )
+
+
+def _known_follower(word: str) -> bool:
+    """Says whether the word after is a capitalised known name ("Filmon Tesfay"), not a day or
+    a month ("On Monday")."""
+    return word[:1].isupper() and word.lower() not in NEVER and _word_zipf(word) is not None
 
 
 def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

@@ -50,7 +50,7 @@ async def test_oversized_text_is_refused_kindly_and_the_draft_kept(chat, databas
 @pytest.mark.parametrize(
     ("typed", "stored"),
     [
-        ("Mum\u202e said\u200b the visit\x07 was cancelled", "Mum said the visit was cancelled"),
+        ("Mum \u202edias\u202c\u200b the visit\x07 was cancelled", "Mum said the visit was cancelled"),
         ("Null\x00 byte in the middle", "Null byte in the middle"),
         ("Lone \ud800surrogate and\udfff another", "Lone surrogate and another"),
         ("Worried 😟 about the baby", "Worried 😟 about the baby"),

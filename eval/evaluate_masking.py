@@ -54,15 +54,17 @@ def read_set(path: Path) -> list[Labelled]:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         text, spans, last = "", [], 0
+        # Each piece is normalised as the masker will see it (an ellipsis becomes three dots).
         for match in MARK.finditer(line):
-            text += line[last : match.start()]
+            text += normalise(line[last : match.start()])
             kind = LABELS.get(match.group(1))
             if kind is None:
                 raise SystemExit(f"line {number}: unknown type {match.group(1)!r}")
-            spans.append((len(text), len(text) + len(match.group(2)), kind))
-            text += match.group(2)
+            labelled = normalise(match.group(2))
+            spans.append((len(text), len(text) + len(labelled), kind))
+            text += labelled
             last = match.end()
-        text += line[last:]
+        text += normalise(line[last:])
         if normalise(text) != text:
             raise SystemExit(f"line {number}: holds characters normalisation would change")
         sentences.append(Labelled(text, tuple(spans)))

@@ -17,6 +17,9 @@ STRUCTURED = (Identifier.PHONE, Identifier.EMAIL, Identifier.POSTCODE, Identifie
 # (strict: the day it passes, the mark must go). The first Welsh set (identifiers-cy) passes; it
 # was first measured, before any Welsh work, at names 0.61 / 0.57, structured 0.78.
 BELOW_TARGET = {
+    "identifiers-third.txt": "English, a third set written blind for issue 14 (792 sentences): first measured, "
+    "before tuning on it, names 0.89, structured 0.92, schools 0.87, precision 0.96, 0.075 of identifier-free "
+    "sentences touched",
     "identifiers-cy-fifth.txt": "Welsh, a fifth set written blind (215 sentences), never tuned on: dates of birth "
     "30 of 38, names recall 0.95 precision 0.87, precision overall 0.94 (issue 19)",
     "identifiers-cy-fourth.txt": "Welsh, a fourth set written blind (231 sentences): dates of birth 18 of 22; first "

@@ -340,7 +340,8 @@ def _handles(text: str) -> Iterator[Span]:
     for match in _HANDLE_SHAPED.finditer(text):
         start, end = match.span()
         near = _PLATFORM.search(text[max(0, start - 40) : start]) or _PLATFORM.search(text[end : end + 30])
-        if near and len(match[0]) >= 4 and not _NOT_HANDLE_SHAPED.match(match[0]):
+        shaped = not _NOT_HANDLE_SHAPED.match(match[0]) and not _PLATFORM.fullmatch(match[0])  # not "WhatsApp"
+        if near and len(match[0]) >= 4 and shaped:
             yield Span(start, end, Identifier.HANDLE)
 
 

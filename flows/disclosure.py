@@ -8,6 +8,10 @@ hidden parts, each from 1 to small - 1, that the total less the parts shown puts
 each one open only if k >= 2 and k < r < k(small - 1) (one hidden part is the remainder; two
 hidden parts making 2 are 1 each). Otherwise the total stands alone. A share of a total is shown
 exactly only when neither the part nor the rest is small.
+
+For a chart: a stacked bar's segments are a breakdown of its height, so `breakdown(segments,
+small)` says which to draw (None: the bar's total alone); a cell of a table with row or column
+totals shown is a part of each. A threshold of 2 protects nothing: "fewer than 2" can only be 1.
 """
 
 from collections.abc import Mapping

@@ -196,7 +196,7 @@ _ADDRESS = re.compile(
     # "21 Ashgrove", "4 Woodside"
     rf"|\b\d{{1,4}}[a-z]?\s+[A-Z][a-z]+(?:grove|field|fields|wood|croft|dale|mead|hurst|side|way|gate|bank)\b"
     # after "address:", whatever follows up to a comma, a postcode or the end: "ADDRESS: FLAT 7 BRYN HEULOG"
-    rf"|(?<=(?i:address):)\s*[\w'’ -]*\w(?:,\s+(?![A-Z]{{1,2}}\d)[\w'’ -]*\w){{0,2}}"
+    rf"|(?<=(?i:address):)\s*[\w'’ -]{{0,60}}\w(?:,\s+(?![A-Z]{{1,2}}\d)[\w'’ -]{{0,60}}\w){{0,2}}"
     rf"(?=\s*(?:,|$|\.\.\.|\s[A-Z]{{1,2}}\d))"
     # after "at" or "@", a number and capitalised words: "@ 2 Bron y De"
     rf"|(?<=(?:\bat|.@) )\d{{1,4}}[a-z]?\s+[A-Z][a-z'’]+(?:\s+(?:y|yr|the|of|[A-Z][a-z'’]+))*\b(?<![A-Z][a-z]m)"

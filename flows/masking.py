@@ -64,7 +64,7 @@ _AT = r"(?:\s*[\[(]\s*at\s*[\])]\s*|\s+at\s+)"
 _DOT = r"(?:\s*[\[(]\s*dot\s*[\])]\s*|\s+dot\s+)"
 _TLD = r"(?:com|org|net|uk|gov|nhs|ac|sch|edu|io|me|wales|cymru|ie|info)"
 _EMAIL = re.compile(
-    r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+    r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\b"  # with or without its ending: "jo.bloggs@gmail"
     # written out: "jo dot bloggs at gmail dot co dot uk", "kelly.p at outlook.com", "jo(at)x.org"
     rf"|\b[\w+-]+(?:(?:\.|{_DOT})[\w+-]+)*{_AT}[\w-]+(?:(?:{_DOT}|\.)[\w-]+)*(?:{_DOT}[a-z]{{2,}}|\.{_TLD})\b",
     re.IGNORECASE,
@@ -145,6 +145,7 @@ _DOB = re.compile(
     rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS}))"
     rf"\s*[:\-(]?\s*(?:(?:is|was|as|on|on the|the)\s+)?)"
     rf"(?P<date>(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:{_DATE}|{_MONTH},? \d{{4}}|{_BARE_DATE}))"
+    rf"|\b(?:d\.?o\.?b\.?|born)\s*:?\s*(?:in\s+)?(?P<year>(?:19|20)\d{{2}})\b(?![/.-]\d)"  # "born in 2012"
     rf"|(?P<before>{_DATE})\b(?=\s*[,(]?\s*(?:so |now |\()?\s*(?:is |aged? )?\d{{1,2}}\s*(?:now|years?|yrs?|yo|y/o|\)))",  # noqa: E501
     re.IGNORECASE,
 )
@@ -237,9 +238,12 @@ _SCHOOL_QUALIFIERS = (
     r"|Preparatory|Middle|Upper|Lower|Church|C of E|CofE|CE|RC|Methodist|Islamic|Jewish|Independent|Day|Girls['’]?"
     r"|Boys['’]?|Nursery"
 )
+_NOT_A_SCHOOL_AFTER = r"(?!\s+(?:Hospital|Hospitals|Trust|of\s+[A-Z]))"  # King's College Hospital, Royal College of...
 _SCHOOL = re.compile(
     rf"\b(?:(?:St\.?|Saint)\s+)?(?:[A-Z][\w'’-]*\s+(?:(?:of|the|and|&|on|upon|in)\s+)?){{1,4}}"
-    rf"(?:(?:{_SCHOOL_QUALIFIERS})\s+)*(?:{_SCHOOL_KINDS})\b"
+    rf"(?:(?:{_SCHOOL_QUALIFIERS})\s+)*(?:{_SCHOOL_KINDS})\b{_NOT_A_SCHOOL_AFTER}"
+    # a saint's school in lower case: "St Mary's primary school"
+    rf"|\b(?:St\.?|Saint)\s+[A-Z][\w'’-]*\s+(?i:(?:{_SCHOOL_QUALIFIERS})\s+)*(?i:{_SCHOOL_KINDS})\b(?:\s+school\b)?"
     # in capitals: "ST ANNE'S PRIMARY", "OAKFIELD ACADEMY"
     rf"|\b(?:[A-Z][A-Z'’-]+\s+){{1,3}}(?:(?:{_SCHOOL_QUALIFIERS.upper()})\s+)*(?:{_SCHOOL_KINDS.upper()})\b"
     # a saint's school by its staff: "St Anne's DSL", "ST ANNE'S head"
@@ -249,7 +253,9 @@ _SCHOOL = re.compile(
     rf"|\b(?:[a-z'’]+\s+){{1,3}}(?:rc|ce|cofe|c of e|catholic)\s+(?:primary|high|school|academy|infants|juniors)\b"
     rf"|\b(?:Ysgol|Cylch Meithrin|Meithrinfa|Coleg)(?:\s+(?:(?:y|yr|['’]r)\s+)?[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*){{1,4}}"
 )
-_SCHOOL_WORDS = re.compile(rf"\b(?:{_SCHOOL_KINDS}|{_SCHOOL_QUALIFIERS}|St\.?|Saint|of|the|and|on|upon|in)\b")
+_SCHOOL_WORDS = re.compile(
+    rf"\b(?:{_SCHOOL_KINDS}|{_SCHOOL_QUALIFIERS}|St\.?|Saint|of|the|and|on|upon|in)\b", re.IGNORECASE
+)
 # Capitalised words before a school's name that are not part of it: "Yesterday Oakfield Academy".
 _NOT_SCHOOL_START = re.compile(
     r"^(?:(?:A|An|At|In|On|To|From|Her|His|Their|My|Yesterday|Today|When|After|Before|Then|So|But|And"
@@ -304,6 +310,7 @@ def _phones(text: str) -> Iterator[Span]:
     read = _O_FOR_ZERO.sub(lambda m: m[0].replace("O", "0").replace("o", "0"), text)
     for match in phonenumbers.PhoneNumberMatcher(read, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
         glued = match.start > 0 and (read[match.start - 1].isalnum() or read[match.start - 1] in "-/")
+        glued = glued or "/" in match.raw_string  # a crime number, 45190234/24
         if sum(ch.isdigit() for ch in match.raw_string) >= _PHONE_MIN_DIGITS and not glued:
             yield Span(match.start, match.end, Identifier.PHONE)
 

@@ -45,6 +45,10 @@ from flows.masking import Identifier, mask
         ("email her at kelly.p at outlook.com", Identifier.EMAIL, "kelly.p"),
         ("Court ref ZW23C00456 was listed", Identifier.CASE, "00456"),
         ("grooming site was chatzone4teens.live", Identifier.URL, "chatzone4teens"),
+        ("She goes to St Mary's primary school", Identifier.SCHOOL, "Mary"),
+        ("born in 2012 in Eritrea", Identifier.DOB, "2012"),
+        ("crime number 45190234/24 given", Identifier.CASE, "45190234"),
+        ("email jo.bloggs@gmail bounced", Identifier.EMAIL, "bloggs"),
     ],
 )
 def test_each_identifier_is_masked(text, kind, secret):
@@ -160,6 +164,7 @@ def test_everyday_welsh_is_left_alone_in_welsh(text, kept):
         "Boxing Day placement breakdown, no beds anywhere in Wales",
         "The baby was in a Moses basket next to the dog",
         "Mum rang duty at 4pm, said she can't cope",
+        "Seen at Kings College Hospital, then the Royal College of Nursing guidance was checked",
     ],
 )
 def test_words_issue_14_named_are_left_alone(text):

@@ -41,6 +41,9 @@ _FOUND = {
     Identifier.PHONE: M.FOUND_PHONE,
     Identifier.CASE: M.FOUND_CASE,
     Identifier.ADDRESS: M.FOUND_ADDRESS,
+    Identifier.VEHICLE: M.FOUND_VEHICLE,
+    Identifier.HANDLE: M.FOUND_HANDLE,
+    Identifier.SCHOOL: M.FOUND_SCHOOL,
     Identifier.NAME: M.FOUND_NAME,
 }
 

@@ -29,6 +29,9 @@ class Identifier(StrEnum):
     POSTCODE = "postcode"
     PHONE = "phone"
     ADDRESS = "address"
+    VEHICLE = "vehicle registration"
+    HANDLE = "handle"
+    SCHOOL = "school"
     NAME = "name"
 
 
@@ -48,70 +51,131 @@ class Masked:
 
 
 _URL = re.compile(
-    r"\b(?:https?://|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/)[^\s<>\"]*[^\s<>\".,;:!?)\]]", re.IGNORECASE
+    r"\b(?:https?://|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/)[^\s<>\"]*[^\s<>\".,;:!?)\]]",
+    re.IGNORECASE,
 )
+# A bare domain: "savethepriceboys.org", "chatzone4teens.live", "vapes.co.uk" (after emails).
+_DOMAIN = re.compile(
+    r"(?<![@\w.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|uk|live|io|app|info|biz|xyz|me|tv|online|site"
+    r"|shop|club|wales|cymru|ie|gg|chat|social|fun)\b(?![@.]\w)",
+    re.IGNORECASE,
+)
+_AT = r"(?:\s*[\[(]\s*at\s*[\])]\s*|\s+at\s+)"
+_DOT = r"(?:\s*[\[(]\s*dot\s*[\])]\s*|\s+dot\s+)"
+_TLD = r"(?:com|org|net|uk|gov|nhs|ac|sch|edu|io|me|wales|cymru|ie|info)"
 _EMAIL = re.compile(
-    r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
-    r"|\b[\w.+-]+ (?i:at) [\w-]+(?: (?i:dot) [a-z]{2,})+\b"  # "ffion.hughes at example dot org"
+    r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\b"  # with or without its ending: "jo.bloggs@gmail"
+    # written out: "jo dot bloggs at gmail dot co dot uk", "kelly.p at outlook.com", "jo(at)x.org"
+    rf"|\b[\w+-]+(?:(?:\.|{_DOT})[\w+-]+)*{_AT}[\w-]+(?:(?:{_DOT}|\.)[\w-]+)*(?:{_DOT}[a-z]{{2,}}|\.{_TLD})\b",
+    re.IGNORECASE,
 )
-_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_.]{2,}")  # @jsmith_sw, a Slack @U024BE7LH
+_PLATFORMS = (
+    r"snap|snapchat|insta|instagram|ig|tiktok|tik tok|twitter|facebook|fb|telegram|whatsapp|discord|kik|threads"
+    r"|youtube|twitch|roblox|xbox|psn|playstation|fortnite|yubo|bereal|onlyfans|signal|steam|reddit|site|app"
+)
+_PLATFORM = re.compile(rf"\b(?:{_PLATFORMS})\b", re.IGNORECASE)
+_HANDLE_WORDS = r"handle|username|user ?name|gamer ?tag|screen ?name"
+# After a platform's name (or "username"): a handle-like word, or up to four capitalised words.
+_HANDLE = re.compile(
+    r"(?<![\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?"  # @jsmith_sw, @ruby.rose.x, a Slack @U024BE7LH
+    r"|\bu/\w+"  # reddit's u/WelshDad2015
+    # "on Snap as lily_xo", "insta: jaydenb_07", "facebook name is Shaz Loves Lily", "gamertag SnipeZ Kid22"
+    rf"|(?i:\b(?:(?:{_PLATFORMS})\b(?:\s+(?:{_HANDLE_WORDS}|account|profile|id|tag|name))?|(?:{_HANDLE_WORDS})\b)"
+    r"(?:\s*[:(]\s*|\s+-\s+|\s+(?:is|was|as|called|named|under|by)\s+|(?<=tag|ame|dle) )(?:(?:called|named|as)\s+)?)"
+    r"(?P<handle>@?[A-Z][\w.]*(?: [A-Z][\w.]*){1,3}\b|@?[A-Za-z0-9_](?:[\w.]*\w)?(?:#\d{4})?)",
+)
+# A word shaped like a handle (an underscore, letters and digits mixed, inner capitals or dots,
+# a Discord #1234) near a platform's name: "calls herself babygirl_xo143 on snap".
+_HANDLE_SHAPED = re.compile(
+    r"(?<![\w@./#-])(?=[\w.#]*(?:_|[A-Za-z]\d|\d[A-Za-z]|[a-z][A-Z]|[a-z]\.[a-z]|#\d))[A-Za-z0-9_][\w.]*\w(?:#\d{4})?"
+    r"(?![\w@/-]|\.\w)"
+)
+_NOT_HANDLE_SHAPED = re.compile(r"^(?:\d+(?:am|pm|yo|yrs?|th|st|nd|rd|s)|[A-Za-z]{1,2}\d{1,3}|Mc[A-Z]\w+|Mac[A-Z]\w+)$")
+# Words that follow a platform's name but are no handle: "on Snapchat as well".
+_NOT_HANDLES = frozenset(
+    """
+a an the and but or well too he she they him her them his hers their it its i we you me us this that
+usual normal always before after also still now again only often every all both someone something
+friends a friend messages message instead then there here private public blocked on in at of for with from
+to via
+""".split()
+)
 _NHS = re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")
 _NI = re.compile(
     r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
     re.IGNORECASE,
 )
+# After "NI", "NINO" or "national insurance", anything in NI shape, whatever its prefix.
+_NI_CUED = re.compile(
+    r"\b(?:NI|NINO|N\.I\.|national insurance)(?:\s*(?:no|number|num|#))?\.?\s*[:#-]?\s*(?:is\s+|was\s+)?"
+    r"(?P<ni>[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}(?:\s?[A-Z])?)\b",
+    re.IGNORECASE,
+)
 _SYSTEMS = (
     r"case|ref|reference|id|no|num|number|file|mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|ehm|ehcp|crn"
-    r"|cyf|achos|wccis"
+    r"|cyf|achos|wccis|log|crime|incident|occurrence"
 )
 _CASE = re.compile(
-    rf"(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref|achos|rhif)?\s*[:#]?\s*(?:is\s+|was\s+)?)"
-    rf"(?P<ref>[A-Z0-9]+(?:[-/][A-Z0-9]+)*)\b"
+    rf"(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref|achos|rhif)?\s*:?\s*(?:is\s+|was\s+)?)"
+    rf"(?P<ref>#?[A-Z0-9]+(?:(?:[-/]| (?=\d))[A-Z0-9]+)*)\b"
     rf"|\b(?P<shaped>[A-Z][A-Z0-9]{{0,4}}(?:[-/][A-Z]{{1,4}})*(?:[-/]\d{{2,8}}){{1,3}}(?:[-/][A-Z]{{1,4}})?)\b"
     rf"|\b(?P<mixed>[A-Z]{{1,3}}\d{{1,4}}[A-Z]{{1,2}}\d{{3,8}})\b"  # a court's CF24C50213
+    rf"|\b(?P<lettered>[A-Z]{{1,4}}\d{{5,10}}[A-Z]?|\d{{2,4}}[A-Z]{{1,3}}\d{{3,8}})\b"  # MOS1234567, 12AB34567
     rf"|\b(?P<long>\d{{6,9}})\b",  # a bare long number that is not a phone or NHS number
     re.IGNORECASE,
 )
 _CASE_MIN_DIGITS = 4
 _POSTCODE = re.compile(
     r"\b(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKS-UW]|[A-HK-Y]\d[ABEHMNPRV-Y])"
-    r" ?\d[ABD-HJLNP-UW-Z]{2})\b",
+    r" ?(?:\d|(?-i:O))[ABD-HJLNP-UW-Z]{2})\b",  # BS5 OEE, typed with a letter O
     re.IGNORECASE,
 )
 _MONTH = rf"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|{welsh.MONTHS})"
 _DAY = r"\d{1,2}(?:st|nd|rd|th|af|il|ydd|edd|fed|ed|ain)?"  # 3rd; Welsh 1af, 2il, 3ydd, 9fed, 23ain
+_YEAR = r"(?:\d{4}|['’]\d{2})"
 _DATE = (
-    rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[-.]\d{{2}}[-.]\d{{2}}"
-    rf"|{_DAY} (?:of |o )?{_MONTH},? \d{{4}}|{_MONTH} {_DAY},? \d{{4}})"
+    rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}"
+    rf"|{_DAY}(?: of| o)?[ -]{_MONTH},?[ -](?:{_YEAR}|\d{{2}}\b)|{_MONTH} {_DAY},? {_YEAR})"
 )
+# Dates written only after a birth word: "12. 5. 2013", "22 04 2007", "the 3rd of April".
+_BARE_DATE = rf"\d{{1,2}}\.\s\d{{1,2}}\.\s\d{{4}}|\d{{1,2}} \d{{1,2}} (?:19|20)\d{{2}}|{_DAY}(?: of)? {_MONTH}(?! \d)"
 # A date is a date of birth when birth, age or DOB is mentioned just before or just after it.
 _DOB = re.compile(
-    rf"(?:\b(?:d\.?o\.?b|date of birth|born(?: on)?|birthday(?: is)?|b\.|aged? \d{{1,2}}\W*(?:born|dob)?"
+    rf"(?:\b(?:d\.?o\.?b|date of birth|born(?: on| in)?|birthday(?: is)?|b\.|aged? \d{{1,2}}\W*(?:born|dob)?"
     rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS}))"
-    rf"\s*[:\-(]?\s*)(?P<date>{_DATE})"
+    rf"\s*[:\-(]?\s*(?:(?:is|was|as|on|on the|the)\s+)?)"
+    rf"(?P<date>(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:{_DATE}|{_MONTH},? \d{{4}}|{_BARE_DATE}))"
+    rf"|\b(?:d\.?o\.?b\.?|born)\s*:?\s*(?:in\s+)?(?P<year>(?:19|20)\d{{2}})\b(?![/.-]\d)"  # "born in 2012"
     rf"|(?P<before>{_DATE})\b(?=\s*[,(]?\s*(?:so |now |\()?\s*(?:is |aged? )?\d{{1,2}}\s*(?:now|years?|yrs?|yo|y/o|\)))",  # noqa: E501
     re.IGNORECASE,
 )
-_DATES = re.compile(rf"\b{_DATE}\b", re.IGNORECASE)
+_DATES = re.compile(rf"\b(?:{_DATE}|{_BARE_DATE})\b", re.IGNORECASE)
+# Words of a birth or an identity document, after which a date is a date of birth.
+_DOCUMENT_WORDS = r"passport|home office|birth certificate|brp|visa|id card|identity card|age assessment|age dispute"
+_BIRTH_WORDS = rf"d\.?o\.?b\.?|date of birth|born|birthday|aged?|{_DOCUMENT_WORDS}"
 _BIRTH_BEFORE = re.compile(
-    rf"\b(?:d\.?o\.?b\.?|date of birth|born|birthday|aged?)(?:\b|(?<=\.))[^.!?\n]{{0,30}}$"
+    rf"\b(?:{_BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,30}}$"
+    rf"|\b(?:{_DOCUMENT_WORDS})\b[^.!?\n]{{0,50}}$"
     rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,60}}$",
     re.IGNORECASE,
 )
 _BIRTH_AFTER = re.compile(
     r"^[^.!?\n]{0,20}\b(?:d\.?o\.?b|date of birth|birthday|dyddiad geni|ddyddiad geni)\b", re.IGNORECASE
 )
+_ANOTHER_RECORD = re.compile(
+    r"^[^.!?\n]{0,60}\b(?:but|whereas|while|other|has|have|had|gives|records?|recorded|shows|lists?|states)\b[^.!?\n]{0,30}$"
+)
 _AFTER_NAME = re.compile(r"^[\s,(]{0,3}$")
 _STREET = (
     r"street|st|road|rd|avenue|ave|lane|ln|close|cl|drive|dr|way|crescent|cres|court|ct|gardens|gdns"
     r"|place|pl|terrace|grove|walk|hill|park|square|sq|row|view|mews|rise|green|parade|estate|villas"
     r"|fold|wynd|brae|croft|meadow|meadows|chase|gate|vale|boulevard|wharf|quay|cottages|bank|yard"
-    r"|heights|[a-z]+way"
+    r"|heights|(?!away\b)[a-z]+way"
 )
 _BUILDING = r"(?:[A-Z][a-z]+\s+){1,2}(?:Court|House|Tower|Heights|Lodge|Mansions|Point|Buildings|Cottage|Farm)"
-_NUMBERED_STREET = rf"\d{{1,4}}[a-z]?,?\s+(?:[a-z'’-]+\s+){{0,3}}(?i:{_STREET})\b"
+_NUMBERED_STREET = rf"\d{{1,4}}[a-z]?(?:-\d{{1,4}}[a-z]?)?,?\s+(?:[a-z'’-]+\s+){{0,3}}(?i:{_STREET})\b"
 _TOWN_AFTER = r"(?:,\s+[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b(?!\s+[a-z]))?"  # "27 Commercial Street, Pontypool"
-_FLAT = r"(?i:flat|fflat|apartment|apt|unit|ystafell|llain|plot)\s*\d+(?:/\d+)?[a-z]?,?\s+"
+_FLAT = r"(?i:flat|fflat|apartment|apt|unit|room|pitch|caravan|no\.|ystafell|llain|plot)\s*\d+(?:/\d+)?[a-z]?,?\s+"
 # Welsh streets name their kind first: "14 Heol y Parc, Caerfyrddin", "Lôn Las, Pwllheli",
 # "3 Rhodfa'r Môr", "Tŷ Gwyn, 6 Maes y Llan", "Ystafell 14, Gwesty'r Llew, Stryd Fawr".
 _WELSH_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:(?!\d)[\w'’-])*"
@@ -127,19 +191,94 @@ _ADDRESS = re.compile(
     rf"\b(?:{_WELSH_ADDRESS})"
     # "Flat 3, 22 Harbour Road", "Flat 14, Tower Court, 2 Bridge Street", "7b mill lane"
     rf"|\b(?:{_FLAT}(?:{_BUILDING},?\s+)?)?(?i:{_NUMBERED_STREET}){_TOWN_AFTER}"
-    # "Flat 12 Priory Court"
-    rf"|\b{_FLAT}{_BUILDING}\b"
+    # "Flat 12 Priory Court", "Pitch 12, Fairfield Park", "Pitch 4, Riverside Traveller Site"
+    rf"|\b{_FLAT}{_BUILDING}\b(?:,\s+(?:[A-Z][a-z'’]+\s+){{1,2}}(?i:{_STREET})\b)?"
+    rf"|\b{_FLAT}(?:[A-Z][\w'’]+\s+){{1,3}}(?i:{_STREET}|site)\b"
+    # "21 Ashgrove", "4 Woodside"
+    rf"|\b\d{{1,4}}[a-z]?\s+[A-Z][a-z]+(?:grove|field|fields|wood|croft|dale|mead|hurst|side|way|gate|bank)\b"
+    # after "address:", whatever follows up to a comma, a postcode or the end: "ADDRESS: FLAT 7 BRYN HEULOG"
+    rf"|(?<=(?i:address):)\s*[\w'’ -]{{0,60}}\w(?:,\s+(?![A-Z]{{1,2}}\d)[\w'’ -]{{0,60}}\w){{0,2}}"
+    rf"(?=\s*(?:,|$|\.\.\.|\s[A-Z]{{1,2}}\d))"
+    # after "at" or "@", a number and capitalised words: "@ 2 Bron y De"
+    rf"|(?<=(?:\bat|.@) )\d{{1,4}}[a-z]?\s+[A-Z][a-z'’]+(?:\s+(?:y|yr|the|of|[A-Z][a-z'’]+))*\b(?<![A-Z][a-z]m)"
+    # Welsh streets in lower case after a number: "44 maes glas", "23a heol y parc"
+    rf"|\b\d{{1,4}}[a-z]?\s+(?i:{welsh.STREETS})(?:\s+(?:y|yr))?(?:\s+[a-zà-ÿŵŷ'’-]+){{1,2}}\b"
     # "The Willows, Church Street", "Rose Cottage, Back Lane": capitalised, so case matters here
-    rf"|\b(?:(?:The\s+[A-Z][a-z]+|{_BUILDING}),\s+)?(?:[A-Z][a-z'’]+\s+){{1,2}}(?:Street|Road|Avenue|Lane|Close|Drive"
-    rf"|Crescent|Gardens|Terrace|Grove|Way|Mews|Place)\b"
+    rf"|\b(?:{_FLAT})?(?:(?:The\s+(?:[A-Z][a-z]+\s+)?[A-Z][a-z]+|{_BUILDING}|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),\s+)?"
+    rf"(?:[A-Z][a-z'’]+\s+){{1,2}}(?:Street|Road|Avenue|Lane|Close|Drive|Crescent|Gardens|Terrace|Grove|Way|Mews|Place"
+    rf"|Rd|Ave)\b"
     rf"(?!\s+(?i:surgery|school|station|clinic|practice|centre|health|children'?s|home|academy|hospital|nursery))",
 )
 _PHONE_MIN_DIGITS = 10
+_O_FOR_ZERO = re.compile(r"(?<![A-Za-z])[\dOo]*\d[\dOo]*(?![A-Za-z])")  # "07700 9OO123"
+
+# UK registrations: current (AB12 CDE), prefix (P123 ABC) and suffix (ABC 123D). The current
+# shape in capitals is masked anywhere; any of them, in any case, near a word about a vehicle.
+_REG_CURRENT = r"[A-Z]{2} ?\d{2} ?[A-Z]{3}"  # AB12 CDE, ML 15 KPT
+_VEHICLE = re.compile(rf"\b(?:{_REG_CURRENT}|[A-HJ-NPR-TV-Y]\d{{3}} ?[A-Z]{{3}})\b")  # and R429 KLP
+_VEHICLE_SHAPES = re.compile(
+    rf"\b(?:(?i:{_REG_CURRENT})|[A-HJ-NPR-TV-Y]\d{{1,3}} ?[A-Z]{{3}}|[A-Z]{{3}} ?\d{{1,3}}[A-HJ-NPR-TV-Y])\b"
+)
+_VEHICLE_WORDS = re.compile(
+    r"\b(?:cars?|vans?|vehicles?|reg|registration|plates?|taxi|cab|motorbike|moped|lorry|truck|suv|hatchback|dvla"
+    r"|anpr|drove|driving|driven|driver|parked|ford|vauxhall|bmw|audi|mercedes|toyota|nissan|volkswagen|vw|kia"
+    r"|honda|peugeot|renault|skoda|fiat|seat|volvo|mini|hyundai|tesla|astra|corsa|fiesta|focus|golf|polo|clio"
+    r"|transit|qashqai|juke|micra|escort|mondeo|zafira|insignia|yaris|aygo|civic|octavia|fabia|sprinter|punto)\b",
+    re.IGNORECASE,
+)
+
+# Schools, nurseries and colleges: capitalised words before what kind of school it is.
+_SCHOOL_KINDS = (
+    r"School|Academy|College|Nursery|Primary|High|Infants?|Juniors?|Pre-?[Ss]chool|Playgroup|Sixth Form"
+    r"|PRU|Pupil Referral Unit|Children['’]s Centre|Kindergarten|Montessori|Grammar|Alternative Provision"
+    r"|Learning Centre"
+)
+_SCHOOL_QUALIFIERS = (
+    r"Primary|Infants?|Junior|Secondary|High|Grammar|Community|Catholic|Comprehensive|Special|Free|Prep"
+    r"|Preparatory|Middle|Upper|Lower|Church|C of E|CofE|CE|RC|Methodist|Islamic|Jewish|Independent|Day|Girls['’]?"
+    r"|Boys['’]?|Nursery"
+)
+_NOT_A_SCHOOL_AFTER = r"(?!\s+(?:Hospital|Hospitals|Trust|of\s+[A-Z]))"  # King's College Hospital, Royal College of...
+_SCHOOL = re.compile(
+    rf"\b(?:(?:St\.?|Saint)\s+)?(?:[A-Z][\w'’-]*\s+(?:(?:of|the|and|&|on|upon|in)\s+)?){{1,4}}"
+    rf"(?:(?:{_SCHOOL_QUALIFIERS})\s+)*(?:{_SCHOOL_KINDS})\b{_NOT_A_SCHOOL_AFTER}"
+    # a saint's school in lower case: "St Mary's primary school"
+    rf"|\b(?:St\.?|Saint)\s+[A-Z][\w'’-]*\s+(?i:(?:{_SCHOOL_QUALIFIERS})\s+)*(?i:{_SCHOOL_KINDS})\b(?:\s+school\b)?"
+    # in capitals: "ST ANNE'S PRIMARY", "OAKFIELD ACADEMY"
+    rf"|\b(?:[A-Z][A-Z'’-]+\s+){{1,3}}(?:(?:{_SCHOOL_QUALIFIERS.upper()})\s+)*(?:{_SCHOOL_KINDS.upper()})\b"
+    # a saint's school by its staff: "St Anne's DSL", "ST ANNE'S head"
+    rf"|\b(?:(?i:st)\.?|(?i:saint))\s+[A-Z][\w'’-]*['’](?i:s)(?=\s+(?i:dsl|senco|head\w*|deputy|office|staff"
+    rf"|pastoral|attendance|reception|teachers?)\b)"
+    # lower case, a church school: "bishop carrow rc high"
+    rf"|\b(?:[a-z'’]+\s+){{1,3}}(?:rc|ce|cofe|c of e|catholic)\s+(?:primary|high|school|academy|infants|juniors)\b"
+    rf"|\b(?:Ysgol|Cylch Meithrin|Meithrinfa|Coleg)(?:\s+(?:(?:y|yr|['’]r)\s+)?[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*){{1,4}}"
+)
+_SCHOOL_WORDS = re.compile(
+    rf"\b(?:{_SCHOOL_KINDS}|{_SCHOOL_QUALIFIERS}|St\.?|Saint|of|the|and|on|upon|in)\b", re.IGNORECASE
+)
+# Capitalised words before a school's name that are not part of it: "Yesterday Oakfield Academy".
+_NOT_SCHOOL_START = re.compile(
+    r"^(?:(?:A|An|At|In|On|To|From|Her|His|Their|My|Yesterday|Today|When|After|Before|Then|So|But|And"
+    r"|Mum|Dad|Local|New|Old|Same|This|That|Both|Each|Every|All|Via|With|By|For|Of|Both|Only|Also|Called|Rang"
+    r"|Told|Said|Asked|I|We|He|She|They|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Head|DSL|SENCO"
+    r"|SENCo|Staff|Teacher|Nurse)\s+)+"
+)
+
+_NOT_SCHOOL_START_LOWER = re.compile(
+    r"^(?:(?:the|a|an|at|in|on|to|from|his|her|their|my|our|local|same|new|old|and|but|with|by|for|of|goes|attends"
+    r"|went|go|rang|called|said|told)\s+)*"
+)
+
+# Right-to-left override (and left-to-right override) runs, shown to the reader in reverse and
+# ended by a pop, a new line or the end.
+_OVERRIDE = re.compile("([\u202d\u202e])([^\u202c\u202d\u202e\n]*)\u202c?")
 
 
 def normalise(text: str) -> str:
-    """Returns the text in NFKC form without invisible format or control characters."""
-    text = unicodedata.normalize("NFKC", text)
+    """Returns the text in NFKC form, as a reader sees it, without invisible format or control
+    characters: a run under a right-to-left override ("\u202erofakO\u202c", shown as Okafor) is
+    turned round first, so a reversed name or number cannot pass as something else."""
+    text = _OVERRIDE.sub(lambda m: m[2][::-1] if m[1] == "\u202e" else m[2], unicodedata.normalize("NFKC", text))
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cf", "Cc", "Cs", "Co"))
 
 
@@ -166,9 +305,12 @@ def _spans(
 
 def _phones(text: str) -> Iterator[Span]:
     # POSSIBLE rather than VALID, so numbers from unallocated or fictional ranges are masked
-    # too; the digit count keeps short case numbers and times out of it.
-    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
-        glued = match.start > 0 and (text[match.start - 1].isalnum() or text[match.start - 1] in "-/")
+    # too; the digit count keeps short case numbers and times out of it. A letter O typed for a
+    # zero is read as one (the text keeps its length, so the spans hold).
+    read = _O_FOR_ZERO.sub(lambda m: m[0].replace("O", "0").replace("o", "0"), text)
+    for match in phonenumbers.PhoneNumberMatcher(read, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        glued = match.start > 0 and (read[match.start - 1].isalnum() or read[match.start - 1] in "-/")
+        glued = glued or "/" in match.raw_string  # a crime number, 45190234/24
         if sum(ch.isdigit() for ch in match.raw_string) >= _PHONE_MIN_DIGITS and not glued:
             yield Span(match.start, match.end, Identifier.PHONE)
 
@@ -178,14 +320,59 @@ def _case_reference(reference: str) -> bool:
 
 
 def _dates_of_birth(text: str, names: list[tuple[int, int]]) -> Iterator[Span]:
-    """Dates next to a birth word ("DOB", "born", "aged 4"), or straight after a name."""
-    yield from _spans(_DOB, text, Identifier.DOB)
+    """Dates next to a birth word ("DOB", "born", "aged 4"), straight after a name, or another
+    record of a date of birth in the same sentence ("born 4 October 2012 but the school has
+    4/10/2013")."""
+    births = list(_spans(_DOB, text, Identifier.DOB))
+    yield from births
     name_ends = {end for _, end in names}
     for match in _DATES.finditer(text):
         start, end = match.span()
         after_name = any(_AFTER_NAME.match(text[e:start]) for e in name_ends if e <= start)
-        if after_name or _BIRTH_BEFORE.search(text[max(0, start - 80) : start]) or _BIRTH_AFTER.match(text[end:]):
+        conflicting = any(b.end <= start and _ANOTHER_RECORD.search(text[b.end : start]) for b in births)
+        if (
+            after_name
+            or conflicting
+            or _BIRTH_BEFORE.search(text[max(0, start - 80) : start])
+            or _BIRTH_AFTER.match(text[end:])
+        ):
             yield Span(start, end, Identifier.DOB)
+
+
+def _handles(text: str) -> Iterator[Span]:
+    for span in _spans(_HANDLE, text, Identifier.HANDLE):
+        handle = text[span.start : span.end]
+        if len(handle.lstrip("@")) >= 2 and handle.lower() not in _NOT_HANDLES:
+            yield span
+    for match in _HANDLE_SHAPED.finditer(text):
+        start, end = match.span()
+        near = _PLATFORM.search(text[max(0, start - 40) : start]) or _PLATFORM.search(text[end : end + 30])
+        shaped = not _NOT_HANDLE_SHAPED.match(match[0]) and not _PLATFORM.fullmatch(match[0])  # not "WhatsApp"
+        if near and len(match[0]) >= 4 and shaped:
+            yield Span(start, end, Identifier.HANDLE)
+
+
+def _vehicles(text: str) -> Iterator[Span]:
+    yield from _spans(_VEHICLE, text, Identifier.VEHICLE)
+    for match in _VEHICLE_SHAPES.finditer(text):
+        start, end = match.span()
+        if _VEHICLE_WORDS.search(text[max(0, start - 60) : start]) or _VEHICLE_WORDS.search(text[end : end + 25]):
+            yield Span(start, end, Identifier.VEHICLE)
+
+
+def _schools(text: str) -> Iterator[Span]:
+    """Named schools, without a capitalised word before that is no part of the name, and only
+    if some word of it is more than the kind of school ("Primary School" alone is none)."""
+    for match in _SCHOOL.finditer(text):
+        start, end = match.span()
+        if match[0][:1].islower():  # "bishop carrow rc high", not "to bishop carrow rc high"
+            start = end - len(_NOT_SCHOOL_START_LOWER.sub("", match[0], count=1))
+        elif not match[0].startswith(("Ysgol", "Cylch", "Meithrinfa", "Coleg")):
+            if leading := _NOT_SCHOOL_START.match(match[0]):
+                start += leading.end()
+            if not _SCHOOL_WORDS.sub("", text[start:end]).strip(" &'’-"):
+                continue
+        yield Span(start, end, Identifier.SCHOOL)
 
 
 def find(text: str) -> list[Span]:
@@ -194,13 +381,17 @@ def find(text: str) -> list[Span]:
     detectors = (
         _spans(_URL, text, Identifier.URL),
         _spans(_EMAIL, text, Identifier.EMAIL),
-        _spans(_HANDLE, text, Identifier.NAME),
+        _spans(_DOMAIN, text, Identifier.URL),
+        _handles(text),
         _spans(_NHS, text, Identifier.NHS, accept=_nhs_checksum_ok),
         _spans(_NI, text, Identifier.NI),
+        _spans(_NI_CUED, text, Identifier.NI),
         _dates_of_birth(text, names),
         _spans(_POSTCODE, text, Identifier.POSTCODE),
         _phones(text),
+        _vehicles(text),
         _spans(_CASE, text, Identifier.CASE, accept=_case_reference),
+        _schools(text),
         _spans(_ADDRESS, text, Identifier.ADDRESS),
         (Span(start, end, Identifier.NAME) for start, end in names),
     )

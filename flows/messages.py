@@ -194,6 +194,9 @@ FOUND_POSTCODE = NP_("a postcode", "{n} postcodes")
 FOUND_DOB = NP_("a date of birth", "{n} dates of birth")
 FOUND_CASE = NP_("a case number", "{n} case numbers")
 FOUND_ADDRESS = NP_("an address", "{n} addresses")
+FOUND_VEHICLE = NP_("a vehicle registration", "{n} vehicle registrations")
+FOUND_HANDLE = NP_("a social media name", "{n} social media names")
+FOUND_SCHOOL = NP_("a school name", "{n} school names")
 FOUND_NAME = NP_("a name", "{n} names")
 AND = N_("and")
 
@@ -326,13 +329,14 @@ ALERT_RED = N_("was triaged red (risk {score}): in-depth root cause analysis nee
 DIGEST_TITLE = N_("Near-miss digest for {team}, {start} to {end}")
 DIGEST_NEW = N_("New reports: {total}")
 DIGEST_GRADE_LINE = N_("  {grade}: {count}")
+DIGEST_GRADES_HIDDEN = N_("  (not split by grade: some grades had fewer than {small})")
 DIGEST_WAITING = N_("Red or amber, awaiting triage:")
 DIGEST_WAITING_LINE = NP_(
     "  {reference} · {colour} · waiting {days} day", "  {reference} · {colour} · waiting {days} days"
 )
 DIGEST_NONE_WAITING = N_("Red or amber awaiting triage: none")
 DIGEST_THEMES = N_("Recurring themes: {themes}")
-DIGEST_NO_THEMES = N_("Recurring themes: none this period")
+DIGEST_NO_THEMES = N_("Recurring themes: none seen {often} times or more this period")
 DIGEST_ACTIONS = N_("Actions done: {done}. Overdue: {overdue}.")
 DIGEST_FEEDBACK = N_("Reporters still owed feedback: {owed}")
 DIGEST_FEEDBACK_SHARE = N_(
@@ -340,6 +344,7 @@ DIGEST_FEEDBACK_SHARE = N_(
     "median time to first feedback {median} days"
 )
 DIGEST_FEEDBACK_SOME = N_("Feedback over the last {days} days: {given} of {reports} reports have had some")
+DIGEST_FEEDBACK_MOST = N_("Feedback over the last {days} days: all but {missing} of {reports} reports have had some")
 DIGEST_FEEDBACK_NONE = N_("Feedback over the last {days} days: none of {reports} reports has had any yet")
 DIGEST_FEEDBACK_FEW = N_("Feedback over the last {days} days: too few reports to measure")
 DIGEST_SMALL = N_("fewer than {small}")

@@ -103,7 +103,31 @@ PERSON_VERBS = {
     "seemed",
     "looked",
     "cried",
+    "wasnt",
+    "isnt",
+    "didnt",
+    "doesnt",
+    "hasnt",
+    "hadnt",
+    "cant",
+    "wont",
+    "couldnt",
+    "wouldnt",
+    "gave",
+    "goes",
+    "got",
+    "wrote",
+    "started",
+    "needs",
+    "took",
 }
+# Words before a lower-case word that make it a verb, not a name: "she can't cope".
+MODALS = {"can", "can't", "cant", "cannot", "could", "couldn't", "will", "won't", "would", "wouldn't", "should"}
+MODALS |= {"must", "might", "didn't", "didnt", "don't", "dont", "doesn't", "not", "never"}
+# Verbs after which "to"/"with" and a known name in lower case is a person: "spoke to jade".
+MET = {"spoke", "speak", "speaking", "talked", "talk", "chatted", "met", "meeting", "visited", "went", "saw"}
+# Verbs of speech, after which a capitalised word with 's is a person's: "said Nevaeh's".
+SPEECH = {"said", "told", "asked", "says", "tells", "confirmed", "reported"}
 # Words that follow a place or organisation, not a person: "Leeds General Infirmary".
 INSTITUTIONS = {
     "school",
@@ -132,7 +156,6 @@ INSTITUTIONS = {
     "royal",
     "house",
     "hall",
-    "ward",
     "road",
     "street",
     "lane",
@@ -164,6 +187,11 @@ INSTITUTIONS = {
     "crescent",
     "wing",
     "home",
+    "conference",
+    "outline",
+    "insurance",
+    "day",
+    "basket",
     "health",
     "practice",
     "medical",
@@ -226,7 +254,40 @@ NEVER = {
     "dad",
     "nan",
     "gran",
+    "lad",
+    "lads",
+    "lass",
+    "leaver",
+    "leavers",
+    "bairn",
+    "nana",
+    "nanna",
+    "mam",
+    "mammy",
+    "year",
+    "rota",
+    "registration",
+    "mcdonald's",
+    "barnardo's",
+    "sainsbury's",
+    "tesco",
+    "asda",
+    "aldi",
+    "lidl",
+    "primark",
+    "argos",
+    "greggs",
     "i",
+    "he",
+    "she",
+    "we",
+    "they",
+    "you",
+    "me",
+    "him",
+    "us",
+    "them",
+    "it",
     "the",
     "a",
     "an",
@@ -326,7 +387,64 @@ NEVER = {
     "jewish",
     "traveller",
     "gypsy",
+    "russian",
+    "ukrainian",
+    "czech",
+    "slovak",
+    "hungarian",
+    "bulgarian",
+    "greek",
+    "dutch",
+    "swedish",
+    "japanese",
+    "korean",
+    "filipino",
+    "thai",
+    "tamil",
+    "gujarati",
+    "hindi",
+    "pashto",
+    "dari",
+    "farsi",
+    "persian",
+    "tigrinya",
+    "amharic",
+    "oromo",
+    "yoruba",
+    "igbo",
+    "twi",
+    "swahili",
+    "lingala",
+    "congolese",
+    "zimbabwean",
+    "kenyan",
+    "ugandan",
+    "brazilian",
+    "american",
+    "european",
+    "cymraeg",
+    "gaelic",
+    "cornish",
+    "moldovan",
+    "yemeni",
+    "libyan",
+    "egyptian",
 }
+# Pairs of words neither of which is a name together: "Christmas Eve", "Moses basket".
+NEVER_PAIRS = {("christmas", "eve"), ("new", "year"), ("moses", "basket"), ("boxing", "day"), ("good", "friday")}
 # Words after a name at the start of a sentence that show it is a person: "Grace (age 6)",
 # "Jo at the refuge", "Katie from housing".
 NAME_FOLLOWERS = {"from", "at", "dob", "born", "age", "nhs", "ni", "gave", "got", "ran", "stayed", "with"}
+# Acronyms of the field: never a name in capitals or lower case ("DASH", "iro"), though "Nino"
+# or "Dash" written as a name may be one.
+ACRONYMS = set(
+    """
+dash iro nino cin cp cpp mash lado pep plo edt camhs send sen senco marac mappa icpc rcpc cla lac uasc dsl ehcp
+gp hv sw yp nrm cse cce fgm dv da ssw tac tam cafcass ofsted nspcc dwp brp nfa pla sgo cao ico rhi reg
+""".split()
+)
+# Colours, after which a capitalised word is a car or a thing: "a silver Ford".
+COLOURS = {"silver", "black", "white", "red", "blue", "grey", "gray", "green", "dark", "yellow", "orange", "purple"}
+# Words after a name and "(" or "the" that show it was a person: "Bill (grandad)", "Rich the stepdad".
+ROLES = CUES | {"team", "manager", "social", "duty", "dsl", "iro", "hv", "gp", "nurse", "head", "deputy", "senco"}
+ROLES |= {"police", "officer", "pa", "advocate", "interpreter", "solicitor", "yot", "consultant", "foster"}

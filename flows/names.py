@@ -4,25 +4,46 @@
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from flows import welsh
 from flows.messages import WELSH, language
-from flows.name_words import CUES, DETERMINERS, INSTITUTIONS, NAME_FOLLOWERS, NEVER, PERSON_VERBS, TITLES
+from flows.name_words import (
+    ACRONYMS,
+    COLOURS,
+    CUES,
+    DETERMINERS,
+    INSTITUTIONS,
+    MET,
+    MODALS,
+    NAME_FOLLOWERS,
+    NEVER,
+    NEVER_PAIRS,
+    PERSON_VERBS,
+    ROLES,
+    SPEECH,
+    TITLES,
+)
 
 GAZETTEER = Path(__file__).parent / "data" / "names.tsv"
 PLACES = Path(__file__).parent / "data" / "places.txt"
 WELSH_NAMES = Path(__file__).parent / "data" / "welsh_names.txt"
 _WELSH_NAME_ZIPF, _WELSH_WORD_NAME_ZIPF = 1.0, 4.5  # a name, or one that is also an everyday word
 
-_LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏ"  # Latin-1, Extended-A and -B: Siân, Llŷr, Gwenllïan, Łukasz, Ionuț
-_TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}'’-]*")
+# Latin-1, Extended-A, -B and Additional, and combining accents: Siân, Llŷr, Gwenllïan, Łukasz,
+# Ionuț, Nguyễn; a name never ends inside a word.
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ"
+_TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}\u0300-\u036f'’-]*")
+_WELSH_ACCENTS = set("âêîôûŵŷ")  # "Tŷ", "Môn" are Welsh words, not Ty or Mon
+_UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d"})
 _AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed|ain)?\s+$")
 _WELSH_ENCLITIC = re.compile(r"['’](?:i|r|n|w|m|u|ch)$")  # efo'i, gyda'r, ei'n
 _WELSH_N = re.compile(r"['’]n$")  # "Nia'n": Nia is
 _ENCLITIC = re.compile(r"['’](?:s|n)$")  # Grace's, and Welsh "Nia'n" (Nia is)
+_CONTRACTION = re.compile(r"n['’]t$|['’](?:re|ll|ve|d|m)$")
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$|^\s*$")
 _SURNAME_SHAPE = re.compile(r"^(?:O['’][A-Z]|Mc[A-Z]|Mac[A-Z])[a-z]+$|^o['’][a-z]{3,}$")
 _PREFIX = re.compile(r"^(?:Mc|Mac|O['’]|o['’])")
@@ -74,12 +95,20 @@ def _entries() -> dict[str, tuple[float, bool]]:
     return entries
 
 
+def _unaccented(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.translate(_UNACCENTED))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _word_zipf(word: str) -> float | None:
-    """Returns how common a known name is as a word, or None if it is no known name."""
+    """Returns how common a known name is as a word, or None if it is no known name; a name
+    with accents the lists hold only without them ("Zoë", "Łukasz") is looked up without."""
     names = gazetteer()
     key = _ENCLITIC.sub("", word.lower())
     if key in names:
         return names[key]
+    if not _WELSH_ACCENTS.intersection(key) and (bare := _unaccented(key)) != key and bare in names:
+        return names[bare]
     parts = [p for p in re.split(r"[-'’]", key) if p]
     if len(parts) > 1 and any(p in names for p in parts):
         return min(names.get(p, 9.0) for p in parts)
@@ -91,21 +120,26 @@ def find_names(text: str) -> list[tuple[int, int]]:
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     spans: list[tuple[int, int]] = []
     previous_was_name = False
+    named: list[bool] = []
     institutional = _institutional_runs(tokens, text)
     in_welsh = language() == WELSH or welsh.looks_welsh(text)  # a Welsh speaker's, or Welsh text
     welsh_institutional = _welsh_institutional_runs(tokens, text) if in_welsh else set()
     for index, (start, end, word) in enumerate(tokens):
         if index in institutional:
             previous_was_name = False
+            named.append(False)
             continue
         before = tokens[index - 1][2].lower() if index else ""
         following = tokens[index + 1][2] if index + 1 < len(tokens) else ""
         context = _Context(
             before=before,
+            before2=tokens[index - 2][2].lower() if index > 1 else "",
             following=following,
+            following2=tokens[index + 2][2].lower() if index + 2 < len(tokens) else "",
             next_char=text[end : end + 2].strip()[:1],
             sentence_start=bool(_SENTENCE_END.search(text[:start])),
             follows_name=previous_was_name,
+            and_after_name=before in ("and", "&") and index > 1 and named[index - 2],
             after_number=bool(_AFTER_NUMBER.search(text[max(0, start - 6) : start])),
             in_welsh_institution=index in welsh_institutional,
             welsh=in_welsh,
@@ -114,7 +148,27 @@ def find_names(text: str) -> list[tuple[int, int]]:
         if length:
             spans.append((start, start + length))
         previous_was_name = bool(length)
-    return _joined(spans, text)
+        named.append(previous_was_name)
+    return _joined(_with_first_names(spans, tokens, in_welsh), text)
+
+
+def _with_first_names(
+    spans: list[tuple[int, int]], tokens: list[tuple[int, int, str]], in_welsh: bool
+) -> list[tuple[int, int]]:
+    """Returns the spans with a known first name straight before a name taken in too: the
+    "Trần" of "Trần Quốc Bảo", decided before the words after it showed it was a name."""
+    starts = {start for start, _ in spans}
+    taken = set(starts)
+    for index in range(len(tokens) - 1, 0, -1):
+        start, end, word = tokens[index - 1]
+        if tokens[index][0] in taken and tokens[index][0] == end + 1 and start not in taken:
+            zipf = _word_zipf(word)
+            plain = word[:1].isupper() and word[1:].islower() and word.isalpha()
+            plain = plain and not (in_welsh and _everyday(word.lower()))  # "Mae Tyler'n": Welsh "is"
+            if plain and word.lower() not in NEVER | places() and zipf is not None and zipf < _NAME_LIKE:
+                spans.append((start, end))
+                taken.add(start)
+    return sorted(spans)
 
 
 def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
@@ -127,7 +181,7 @@ def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[in
         if word[:1].isupper() and (joined or not run):
             run.append(index)
             continue
-        if run and word.lower() in INSTITUTIONS:
+        if run and word.lower() in INSTITUTIONS and text[tokens[run[-1]][1] : start].isspace():
             inside.update(run)
         run = [index] if word[:1].isupper() else []
     return inside
@@ -156,6 +210,9 @@ class _Context:
     next_char: str  # the first character after the word and any space
     sentence_start: bool
     follows_name: bool
+    and_after_name: bool = False  # "summer and grace"
+    before2: str = ""  # the word two before, lower case
+    following2: str = ""  # the word two after, lower case
     after_number: bool = False  # "3 Mai": a month, not Mai
     in_welsh_institution: bool = False  # "Ysgol Gynradd Bryn Teg"
     welsh: bool = False  # the text reads as Welsh: the Welsh rules apply
@@ -170,6 +227,7 @@ def _name_length(word: str, context: _Context) -> int:
         len(word) > 3
         and word.endswith("s")
         and word.lower() not in welsh.EVERYDAY
+        and word.lower() not in places()
         and _is_name(word[:-1], context, possessive=True)
     ):
         return len(word) - 1
@@ -208,16 +266,25 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     lower, after = _WELSH_N.sub("", word.lower()), c.following.lower()
     if c.welsh and _not_a_name_in_welsh(word, lower, c):
         return False
+    if _CONTRACTION.search(lower):
+        return False  # hasn't, they're, she'll
     if (
         lower in NEVER
+        or _ENCLITIC.sub("", lower) in NEVER
         or lower in TITLES
         or lower in INSTITUTIONS
         or c.before in ("st", "saint")
-        or after in INSTITUTIONS
+        or (after in INSTITUTIONS and c.next_char != "(")  # but "Dawn (team manager)"
+        or (c.before, lower) in NEVER_PAIRS
+        or (lower, after) in NEVER_PAIRS
     ):
         return False
     if c.before in TITLES:
         return word[:1].isupper() or _word_zipf(word) is not None
+    if lower in ACRONYMS and not word.istitle():
+        return False  # DASH, IRO, NINO; "Nino" may still be someone
+    if word[:1].isupper() and c.before in COLOURS:
+        return False  # "a silver Ford"
     if word.isupper() and len(word) >= 4:
         zipf = _word_zipf(word)
         return zipf is not None and zipf < _NAME_LIKE  # a surname in capitals: "OKONKWO family"
@@ -236,7 +303,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         if (
             c.before in welsh.PATRONYMIC
             or any(_word_zipf(base) is not None for base in welsh.unmutated(word))
-            or (c.following[:1].isupper() and _word_zipf(c.following) is not None)
+            or _known_follower(c.following)
         ):
             return True
     if zipf is None:
@@ -245,8 +312,11 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         if not capitalised or possessive:
             return False
         if c.sentence_start:
-            return c.following[:1].isupper() and _word_zipf(c.following) is not None
-        return c.follows_name or c.before in CUES
+            return _known_follower(c.following)
+        if re.search(r"['’]s$", word) and c.before in SPEECH:
+            return True  # "said Nevaeh's NHS number"
+        followed = not c.welsh and c.next_char.isalpha() and _known_follower(c.following, below=_NAME_LIKE)
+        return c.follows_name or c.before in CUES or followed  # "for Rebin Ahmadi"
     if possessive:  # "Chloes school", "barteks phone": the apostrophe left out
         return zipf < (_UNCOMMON_WORD if capitalised else _RARE_WORD + 0.5)
     if c.before in CUES:
@@ -254,8 +324,10 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if c.follows_name:
         return capitalised or zipf < _LOWER_SURNAME
     if not capitalised:
-        if c.before in DETERMINERS:
-            return False
+        if (c.before in ("to", "with") and c.before2 in MET) or (c.and_after_name and zipf < _UNCOMMON_WORD):
+            return True  # "spoke to jade", "met with tom", "summer and grace"
+        if c.before in DETERMINERS or c.before in MODALS:
+            return False  # "the will", "can't cope"
         if re.search(r"['’]s$", word):
             return zipf < _UNCOMMON_WORD  # "kelly's ex"
         following = _word_zipf(c.following)
@@ -263,18 +335,31 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         return zipf < _RARE_WORD or (zipf < _NAME_LIKE and (after in PERSON_VERBS or rare_pair))
     if not c.sentence_start:
         return True
-    if zipf < _NAME_LIKE and (lower.removesuffix("'s") in home_names() or zipf < _RARE_WORD):
+    if zipf < _NAME_LIKE and (_unaccented(lower.removesuffix("'s")) in home_names() or zipf < _RARE_WORD):
         return True
     if zipf >= _UNCOMMON_WORD:
-        return after in PERSON_VERBS or (c.following[:1].isupper() and _word_zipf(c.following) is not None)
+        return (
+            after in PERSON_VERBS
+            or _known_follower(c.following)
+            or (c.next_char == "(" and after in ROLES)  # "Bill (grandad)", "Dawn (team manager)"
+            or (after == "the" and c.following2 in CUES)  # "Rich the stepdad"
+            or (after == "from" and c.following2 == "the")  # "Mark from the YOT"
+        )
     return (
         after in PERSON_VERBS
         or after in NAME_FOLLOWERS
         or c.next_char in ("(", ",")
         or c.next_char.isdigit()
         or re.search(r"['’]s$", word) is not None
-        or (c.following[:1].isupper() and _word_zipf(c.following) is not None)
+        or _known_follower(c.following)
     )
+
+
+def _known_follower(word: str, below: float = 9.0) -> bool:
+    """Says whether the word after is a capitalised known name ("Filmon Tesfay"), not a day or
+    a month ("On Monday"), and rarer as a word than `below`."""
+    zipf = _word_zipf(word)
+    return word[:1].isupper() and word.lower() not in NEVER and zipf is not None and zipf < below
 
 
 def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

@@ -283,7 +283,8 @@ def test_stats_gives_the_share_of_reports_with_feedback_and_the_days_to_it(tmp_p
             "UPDATE reports SET first_feedback_at = datetime(submitted_at, '+3 days') "
             "WHERE id = (SELECT min(id) FROM reports)"
         )
-    config = demo_config(tmp_path, data, more_teams='[[teams]]\nid = "quiet"\nname = "Quiet team"\n')
+    quiet = '[[teams]]\nid = "quiet"\nname = "Quiet team"\n'
+    config = demo_config(tmp_path, data, more_teams=quiet + "[digest]\nsmall_count = 1\n")
 
     stats = nearmiss("stats", "--config", str(config), "--days", "30")
     assert stats.returncode == 0, stats.stderr
@@ -293,4 +294,12 @@ def test_stats_gives_the_share_of_reports_with_feedback_and_the_days_to_it(tmp_p
         ["demo", "2", "1", "50%", "3.0"],
         ["quiet", "0", "0", "-", "-"],
         ["all", "teams", "2", "1", "50%", "3.0"],
+    ]
+
+    config = demo_config(tmp_path, data, more_teams=quiet)  # small_count 3, as by default
+    lines = [line.split() for line in nearmiss("stats", "--config", str(config), "--days", "30").stdout.splitlines()]
+    assert lines[2:] == [
+        ["demo", "fewer", "than", "3", "-", "-", "-"],
+        ["quiet", "0", "0", "-", "-"],
+        ["all", "teams:", "not", "shown,", "as", "it", "would", "give", "away", "a", "count", "under", "3"],
     ]

@@ -50,7 +50,7 @@ async def test_oversized_text_is_refused_kindly_and_the_draft_kept(chat, databas
 @pytest.mark.parametrize(
     ("typed", "stored"),
     [
-        ("Mum\u202e said\u200b the visit\x07 was cancelled", "Mum said the visit was cancelled"),
+        ("Mum \u202edias\u202c\u200b the visit\x07 was cancelled", "Mum said the visit was cancelled"),
         ("Null\x00 byte in the middle", "Null byte in the middle"),
         ("Lone \ud800surrogate and\udfff another", "Lone surrogate and another"),
         ("Worried 😟 about the baby", "Worried 😟 about the baby"),
@@ -61,6 +61,32 @@ async def test_invisible_control_and_broken_characters_are_removed_before_storag
     await chat.say(typed)
 
     assert draft_of(await all_rows(database))["answers"]["what"] == stored
+
+
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown", "stored"),
+    [
+        # reversed under a right-to-left override, so a reader sees the name, number or postcode
+        ("Mrs \u202erofakO\u202c hit him", "Okafor", "Mrs [name] hit him"),
+        ("Mum's mobile \u202e321009 00770\u202c is off", "07700 900123", "Mum's mobile [phone] is off"),
+        ("Moved to \u202eAA1 A1WS\u202c last week", "SW1A 1AA", "Moved to [postcode] last week"),
+        # or wrapped in isolates and embeddings, which change nothing a reader sees
+        ("Spoke to Kelly \u2067Price\u2069 today", "Price", "Spoke to [name] today"),
+        ("Call \u202b07700\u202c \u2066900123\u2069 now", "900123", "Call [phone] now"),
+        ("Lives at \u200fCF10\u200e \u061c1AA", "CF10", "Lives at [postcode]"),
+    ],
+)
+async def test_bidi_controls_hide_no_identifier_and_are_not_stored(chat, database, typed, shown, stored):
+    await at_what(chat)
+    await chat.say(typed)
+
+    assert draft_of(await all_rows(database))["answers"]["what"] == stored
+    everything = await stored_text(database)
+    assert shown not in everything and shown[::-1] not in everything
+    assert not any(control in everything for control in BIDI_CONTROLS)
 
 
 async def test_markup_is_shown_as_typed_never_interpreted(chat, telegram_api):

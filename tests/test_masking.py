@@ -25,6 +25,30 @@ from flows.masking import Identifier, mask
         ("the girl, 14/05/2011 so 13 now, was", Identifier.DOB, "2011"),
         ("mum said jayden was hungry", Identifier.NAME, "jayden"),
         ("spoke to Mrs Okafor about it", Identifier.NAME, "Okafor"),
+        ("He added her on Snap as lily_xo last night", Identifier.HANDLE, "lily_xo"),
+        ("insta: jaydenb_07 is the account she uses", Identifier.HANDLE, "jaydenb_07"),
+        ("his TikTok is @kai.world and he posts daily", Identifier.HANDLE, "kai.world"),
+        ("she calls herself babygirl_xo143 on snap", Identifier.HANDLE, "babygirl_xo143"),
+        ("car reg AB12 CDE seen outside the house", Identifier.VEHICLE, "AB12"),
+        ("a silver Ford Focus, registration P123 ABC, picked her up", Identifier.VEHICLE, "P123"),
+        ("old car, plate ABC 123D", Identifier.VEHICLE, "123D"),
+        ("She goes to St Anne's Primary and the DSL rang", Identifier.SCHOOL, "Anne"),
+        ("moved to Oakfield High School in September", Identifier.SCHOOL, "Oakfield"),
+        ("Little Acorns Nursery rang at 3pm", Identifier.SCHOOL, "Acorns"),
+        ("Passport DOB 03.04.2012 was different", Identifier.DOB, "2012"),
+        ("Home Office letter gives 2011-05-04", Identifier.DOB, "2011"),
+        ("DOB on the passport is 12 Feb 2013", Identifier.DOB, "2013"),
+        ("NI JX 12 34 56 A was on the letter", Identifier.NI, "34 56"),
+        ("NINO: QQ123456C on the form", Identifier.NI, "QQ123456C"),
+        ("mum's number is 07700 9OO123", Identifier.PHONE, "9OO123"),
+        ("email is jo dot bloggs at gmail dot co dot uk", Identifier.EMAIL, "bloggs"),
+        ("email her at kelly.p at outlook.com", Identifier.EMAIL, "kelly.p"),
+        ("Court ref ZW23C00456 was listed", Identifier.CASE, "00456"),
+        ("grooming site was chatzone4teens.live", Identifier.URL, "chatzone4teens"),
+        ("She goes to St Mary's primary school", Identifier.SCHOOL, "Mary"),
+        ("born in 2012 in Eritrea", Identifier.DOB, "2012"),
+        ("crime number 45190234/24 given", Identifier.CASE, "45190234"),
+        ("email jo.bloggs@gmail bounced", Identifier.EMAIL, "bloggs"),
     ],
 )
 def test_each_identifier_is_masked(text, kind, secret):
@@ -60,6 +84,15 @@ def test_fullwidth_digits_are_normalised_before_matching():
         ("Will the duty team call back?", []),
         ("May is when the review is due at Leeds General Infirmary", []),
         ("St Mary's primary school rang the police on Tuesday", []),
+        ("Zoë Nowak said mum was drunk", ["Zoë Nowak"]),
+        ("Łukasz Kowalczyk was there too", ["Łukasz Kowalczyk"]),
+        ("Siobhán's mum said she was fine", ["Siobhán"]),
+        ("Trần Quốc Bảo went missing", ["Trần Quốc Bảo"]),
+        ("Grace's brother was at home", ["Grace"]),
+        ("spoke to jade on the phone", ["jade"]),
+        ("a girl called Hope disclosed", ["Hope"]),
+        ("Bill (grandad) can't pay the gas bill", ["Bill"]),
+        ("Rich the stepdad said they're not rich", ["Rich"]),
     ],
 )
 def test_names_in_running_text(text, names):
@@ -105,8 +138,48 @@ def test_an_incidents_date_is_not_taken_for_a_date_of_birth(text):
     [
         ("Mae Tyler'n deud bod ei fam wedi gweld y notes", "Mae"),
         ("Roedd y cyfarfod ym mis Mai ond doedd neb wedi deud wrth Nain", "Mai"),
-        ("Aeth o i Ysgol Gynradd Bryn Teg ers Dydd Gŵyl Dewi", "Bryn Teg"),
+        ("Aeth o i Ysgol Gynradd Bryn Teg ers Dydd Gŵyl Dewi", "ers Dydd Gŵyl Dewi"),
     ],
 )
 def test_everyday_welsh_is_left_alone_in_welsh(text, kept):
     assert kept in mask(text).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday we visited the family",
+        "In the morning we called Mum and Dad",
+        "During the visit the lad was quiet",
+        "We spoke to the care leaver about his flat",
+        "DASH was done, IRO told and CIN plan updated",
+        "The NINO was missing from the CP form",
+        "His Nan was there at Christmas and Easter",
+        "Polish and Romanian interpreters were booked, not Russian",
+        "NSPCC, Barnardo's and the NHS were told",
+        "He was in Y11 MFL when it happened",
+        "Supervision hasn't happened for 3 months",
+        "The young person was placed 80 miles away",
+        "on Snapchat as well as WhatsApp he was messaging her",
+        "Boxing Day placement breakdown, no beds anywhere in Wales",
+        "The baby was in a Moses basket next to the dog",
+        "Mum rang duty at 4pm, said she can't cope",
+        "Seen at Kings College Hospital, then the Royal College of Nursing guidance was checked",
+    ],
+)
+def test_words_issue_14_named_are_left_alone(text):
+    assert mask(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("typed", "secret"),
+    [
+        ("Spoke to Mrs \u202erofakO\u202c today", "rofakO"),  # shown as "Okafor"
+        ("call \u202e321009 00770\u202c now", "00770"),  # shown as "07700 900123"
+        ("moved to \u202eAA1 A1WS\u202c", "A1WS"),  # shown as "SW1A 1AA"
+    ],
+)
+def test_text_under_a_right_to_left_override_is_read_as_shown(typed, secret):
+    masked = mask(typed)
+    assert sum(masked.found.values()) == 1
+    assert secret not in masked.text and "\u202e" not in masked.text

@@ -15,16 +15,14 @@ _spec.loader.exec_module(evaluate_masking)
 STRUCTURED = (Identifier.PHONE, Identifier.EMAIL, Identifier.POSTCODE, Identifier.NHS, Identifier.NI, Identifier.DOB)
 # Sets the masker does not yet meet, and its figures on them: each fails this test openly
 # (strict: the day it passes, the mark must go). The first Welsh set (identifiers-cy) passes; it
-# was first measured, before any Welsh work, at names 0.61 / 0.57, structured 0.78.
+# was first measured, before any Welsh work, at names 0.61 / 0.57, structured 0.78; the Welsh
+# held-out set (first measured names 0.80 / 0.86, structured 0.97) and the Welsh third set
+# (0.95 / 0.89, 0.92) pass since issue 14's date of birth rules.
 BELOW_TARGET = {
     "identifiers-cy-fifth.txt": "Welsh, a fifth set written blind (215 sentences), never tuned on: dates of birth "
-    "30 of 38, names recall 0.95 precision 0.87, precision overall 0.94 (issue 19)",
+    "31 of 38, names recall 0.96 precision 0.88, precision overall 0.94 (issue 19)",
     "identifiers-cy-fourth.txt": "Welsh, a fourth set written blind (231 sentences): dates of birth 18 of 22; first "
     "measured, before tuning on it, names 0.95 / 0.92, structured 0.93, precision 0.94 (issue 19)",
-    "identifiers-cy-final.txt": "Welsh, a third set written blind (177 sentences): dates of birth 13 of 14; first "
-    "measured, before tuning on it, names 0.95 / 0.89, structured 0.92 (issue 19)",
-    "identifiers-cy-holdout.txt": "Welsh, a second set written blind (208 sentences): dates of birth 13 of 14; first "
-    "measured, before tuning on it, names 0.80 / 0.86, structured 0.97 (issue 19)",
 }
 SETS = [
     pytest.param(s, id=s.name, marks=pytest.mark.xfail(strict=True, reason=BELOW_TARGET[s.name]))
@@ -47,3 +45,25 @@ def test_recall_and_precision_meet_the_targets(labelled_set):
     masked = sum(c["masked"] for c in counts.values())
     assert sum(c["right"] for c in counts.values()) / masked >= 0.9
     assert counts[Identifier.NAME]["right"] / counts[Identifier.NAME]["masked"] >= 0.9
+
+
+# Issue 14's targets, held on the set written blind for it (first measured, before tuning on it:
+# names 0.89, structured 0.92, schools 0.87, precision 0.96, 0.075 of identifier-free sentences
+# touched; see docs/masking.md).
+ISSUE_14_SETS = [EVAL / "identifiers-third.txt"]
+
+
+@pytest.mark.parametrize("labelled_set", ISSUE_14_SETS, ids=lambda p: p.name)
+def test_issue_14_targets(labelled_set):
+    counts = evaluate_masking.evaluate(evaluate_masking.read_set(labelled_set))
+
+    def recall(kind):
+        return counts[kind]["found"] / counts[kind]["labelled"]
+
+    for kind in evaluate_masking.STRUCTURED:
+        if counts[kind]["labelled"]:
+            assert recall(kind) >= 0.98, kind
+    assert recall(Identifier.NAME) >= 0.95
+    assert recall(Identifier.SCHOOL) >= 0.9
+    assert sum(c["right"] for c in counts.values()) / sum(c["masked"] for c in counts.values()) >= 0.95
+    assert evaluate_masking.evaluate.touched <= 0.05 * evaluate_masking.evaluate.clean

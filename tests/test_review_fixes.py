@@ -34,7 +34,7 @@ def test_every_data_file_the_masker_reads_is_packaged():
 def test_slack_mentions_and_links_are_plain_text_then_masked():
     typed = plain_text("Told <@U024BE7LH> &amp; <https://x.invalid/a|the policy> in <#C01|general>")
     assert typed == "Told @U024BE7LH & https://x.invalid/a in #general"
-    assert mask(typed).text == "Told [name] & [link] in #general"
+    assert mask(typed).text == "Told [handle] & [link] in #general"
 
 
 async def test_csv_cells_never_start_a_formula():

@@ -257,6 +257,7 @@ async def _digest(args: argparse.Namespace) -> int:
 
 
 async def _stats(args: argparse.Namespace) -> int:
+    from flows.digest_text import stats_table
     from storage.triage_store import feedback_measures
 
     settings = load_settings(args.config)
@@ -270,15 +271,10 @@ async def _stats(args: argparse.Namespace) -> int:
                 (team.id, await feedback_measures(session, since=now - timedelta(days=days), until=now, team=team.id))
                 for team in settings.teams
             ]
-            rows.append(("all teams", await feedback_measures(session, since=now - timedelta(days=days), until=now)))
+            everyone = await feedback_measures(session, since=now - timedelta(days=days), until=now)
     finally:
         await database.close()
-    print(f"Feedback on the reports of the last {days} days:")
-    print(f"{'team':<20}{'reports':>8}{'with feedback':>15}{'share':>7}{'median days to it':>19}")
-    for team, m in rows:
-        share = f"{100 * m.with_feedback / m.reports:.0f}%" if m.reports else "-"
-        median = f"{m.median_days:.1f}" if m.median_days is not None else "-"
-        print(f"{team:<20}{m.reports:>8}{m.with_feedback:>15}{share:>7}{median:>19}")
+    print("\n".join(stats_table(rows, everyone, days=days, small=settings.digest.small_count)))
     return 0
 
 

@@ -2,12 +2,16 @@
 
 import argparse
 import asyncio
+import contextlib
+import io
 import logging
 import os
 import signal
 import sys
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.app.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
 from storage.keys import (
@@ -73,9 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--days", type=int, help="measure the reports of this many days (default: the config's)")
     stats.set_defaults(command=_stats)
 
-    export = commands.add_parser("export", help="write pseudonymous reports to standard output")
+    export = commands.add_parser("export", help="write pseudonymous reports with their triage, for analysis")
     export.add_argument("--config", type=Path, required=True)
-    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    _add_scope(export, "sent")
+    export.add_argument("--output", type=Path, help="write to this file (default: standard output)")
     export.set_defaults(command=_export)
 
     erase = commands.add_parser("erase", help="delete one report and its contact, at its reporter's request")
@@ -98,6 +104,27 @@ def _parser() -> argparse.ArgumentParser:
     rotate.add_argument("--config", type=Path, required=True)
     rotate.set_defaults(command=_keys_rotate)
     return parser
+
+
+def _add_scope(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--team", action="append", help="only this team (its id in the config; may be repeated)")
+    parser.add_argument(
+        "--since", type=date.fromisoformat, help=f"only reports {what} on or after this day (YYYY-MM-DD)"
+    )
+    parser.add_argument("--until", type=date.fromisoformat, help=f"only reports {what} on or before this day")
+
+
+def _teams(settings: Settings, wanted: list[str] | None) -> list[str] | None:
+    """Returns the teams asked for, each checked against the config; None for every team."""
+    for team in wanted or ():
+        if settings.team(team) is None:
+            raise ConfigProblem(f"no team {team!r} in the config; teams: " + ", ".join(t.id for t in settings.teams))
+    return wanted
+
+
+def _start_of(day: date | None, settings: Settings) -> datetime | None:
+    """Returns the start of a day in the configured time zone."""
+    return None if day is None else datetime.combine(day, time(), settings.zone)
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -165,25 +192,29 @@ async def _demo(args: argparse.Namespace) -> int:
         print("nearmiss demo: a near-miss report, as a reporter sees it on their phone.")
         print(f"Data: {data} (delete it to start afresh)")
         await converse(services.front, sender=Sender("terminal", "demo", "demo"))
-        await _show_latest(services.database)
+        await _show_latest(services.database, settings)
     finally:
         await services.database.close()
     return 0
 
 
-async def _show_latest(database) -> None:
+async def _show_latest(database, settings: Settings) -> None:
     import json
 
-    from sqlalchemy import select
-
-    from bot.services.export import record
-    from storage.models import Report
+    from bot.services.export import View, write_json
+    from storage.export_store import report_records
 
     async with database.unit() as session:
-        latest = await session.scalar(select(Report).order_by(Report.submitted_at.desc()).limit(1))
-        if latest is not None:
-            print("\nThe latest report as stored (no name, no user id; text already masked):")
-            print(json.dumps(record(latest), indent=2, ensure_ascii=False))
+        latest = [record async for record in report_records(session)][-1:]
+    if latest:
+
+        async def newest():
+            yield latest[0]
+
+        print("\nThe latest report as stored (no name, no user id; text already masked):")
+        out = io.StringIO()
+        await write_json(newest(), View(settings.lists.to_lists(), settings.zone, {"demo": "Demo team"}), out)
+        print(json.dumps(json.loads(out.getvalue())[0], indent=2, ensure_ascii=False))
 
 
 async def _run(args: argparse.Namespace) -> int:
@@ -247,27 +278,52 @@ async def _stats(args: argparse.Namespace) -> int:
 
 
 async def _export(args: argparse.Namespace) -> int:
-    from bot.services.export import write_csv, write_json
-    from storage import report_store
+    from bot.services.export import View, write_csv, write_json, write_xlsx
+    from storage.export_store import report_records
     from storage.triage_store import audit
 
-    database = await _database(load_settings(args.config))
-    write = write_json if args.format == "json" else write_csv
+    settings = load_settings(args.config)
+    teams = _teams(settings, args.team)
+    until = None if args.until is None else args.until + timedelta(days=1)
+    view = View(settings.lists.to_lists(), settings.zone, {team.id: team.name for team in settings.teams})
+    database = await _database(settings)
     try:
         async with database.unit() as session:
-            count = await write(report_store.stream_reports(session), sys.stdout)
+            records = report_records(
+                session, teams=teams, since=_start_of(args.since, settings), until=_start_of(until, settings)
+            )
+            with _destination(args.output, binary=args.format == "xlsx") as out:
+                if args.format == "xlsx":
+                    count = await write_xlsx(records, view, out)
+                else:
+                    count = await (write_json if args.format == "json" else write_csv)(records, view, out)
+            scope = " ".join(
+                f"{name}={value}"
+                for name, value in (("teams", ",".join(teams or ())), ("since", args.since), ("until", args.until))
+                if value
+            )
             await audit(
                 session,
                 actor="cli",
-                team="*",
+                team=",".join(teams) if teams else "*",
                 verb="export",
                 now=datetime.now(UTC),
-                detail=f"{count} reports as {args.format}",
+                detail=f"{count} reports as {args.format}" + (f" ({scope})" if scope else ""),
             )
     finally:
         await database.close()
     log.info("exported %d reports", count)
     return 0
+
+
+@contextlib.contextmanager
+def _destination(path: Path | None, *, binary: bool) -> Iterator[Any]:
+    """Yields the file to write to: the named one, or standard output."""
+    if path is None:
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    with path.open("wb") if binary else path.open("w", encoding="utf-8", newline="") as out:
+        yield out
 
 
 async def _erase(args: argparse.Namespace) -> int:

@@ -69,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="print the next digest to the terminal; record and send nothing",
     )
-    digest.add_argument("--chart", type=Path, help="also write its chart to this PNG file")
+    digest.add_argument(
+        "--chart", type=Path, help="also write its charts as PNG files: this one, then NAME-2.png and on"
+    )
     digest.set_defaults(command=_digest)
 
     stats = commands.add_parser("stats", help="how well reporters hear back, team by team")
@@ -245,9 +247,10 @@ async def _digest(args: argparse.Namespace) -> int:
     finally:
         await services.database.close()
     print(digest.text)
-    if args.chart is not None:
-        args.chart.write_bytes(digest.chart)
-        print(f"\n(chart written to {args.chart})")
+    for number, chart in enumerate(digest.charts if args.chart is not None else ()):
+        path = args.chart if not number else args.chart.with_stem(f"{args.chart.stem}-{number + 1}")
+        path.write_bytes(chart.png)
+        print(f"\n(chart written to {path}; in words:)\n{chart.alt}")
     return 0
 
 

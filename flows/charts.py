@@ -325,3 +325,44 @@ def png(fig: Figure) -> bytes:
     out = io.BytesIO()
     FigureCanvasAgg(fig).print_png(out, metadata={"Software": None})  # type: ignore[no-untyped-call]  # matplotlib's stubs
     return out.getvalue()
+
+
+COMPARISON_HEX = ("#0072B2", "#999999")  # this period, the one before
+
+
+def comparison_chart(
+    *,
+    title: str,
+    rows: Sequence[tuple[str, Sequence[int | None], Sequence[str]]],
+    labels: Sequence[str],
+    row_colours: Sequence[str] | None = None,
+) -> Chart:
+    """Returns a page-width chart for a printed report: for each row (its name, its count in
+    each period named in `labels`, and those counts in words as its table shows them) a bar a
+    period, labelled; a count withheld (None) gets no bar, only its words."""
+    series = len(labels)
+    fig = Figure(figsize=(6.3, 0.45 + 0.2 * series * max(len(rows), 1)), dpi=200, layout="constrained")
+    ax = fig.add_subplot()
+    widest = max([n for _name, counts, _words in rows for n in counts if n] + [1])
+    step = 0.84 / series
+    lines = []
+    for row, (name, counts, words) in enumerate(rows):
+        for number, (n, shown) in enumerate(zip(counts, words)):
+            y = row + (number - (series - 1) / 2) * step
+            colour = row_colours[row] if row_colours else COMPARISON_HEX[number]
+            if n:
+                ax.barh(y, n, height=step * 0.92, color=colour, edgecolor=MUTED if row_colours else colour)
+            ink = INK if n is not None else MUTED
+            ax.text((n or 0) + widest * 0.01, y, shown, va="center", fontsize=8.5, color=ink)
+        spoken = ", ".join(f"{label} {shown}" for label, shown in zip(labels, words))
+        lines.append(_(ALT_LINE).format(what=name, count=spoken))
+    ax.set_yticks(range(len(rows)), [_wrap(name, 30) for name, _counts, _words in rows], fontsize=9)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(0, widest * 1.15)
+    ax.xaxis.set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.spines[:].set_visible(False)
+    if series > 1:
+        swatches = [Patch(color=COMPARISON_HEX[n], label=labels[n]) for n in range(series)]
+        ax.legend(handles=swatches, loc="lower right", fontsize=8.5, frameon=False)
+    return Chart(png(fig), "\n".join([_(ALT_BARS).format(title=title, subtitle=", ".join(labels)), *lines]))

@@ -3,6 +3,7 @@ would, plus a handful for a small second team: what exports and board reports ar
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from bot.app.config import Settings
 from bot.app.services import vocabularies
@@ -93,3 +94,13 @@ async def seed_quarters(database: Database, keys: Keys, settings: Settings, cloc
         await Casework(session, keys, settings, lists, vocabularies(settings), "manager", clock).set_status(
             closing, Status.CLOSED
         )
+
+
+def config_for(database_url: str, folder: Path) -> Path:
+    """Returns a config file for the seeded database and its two teams."""
+    config = folder / "config.toml"
+    config.write_text(
+        f'[database]\nurl = "{database_url}"\n'
+        '[[teams]]\nid = "north"\nname = "North locality"\n[[teams]]\nid = "south"\nname = "South locality"\n'
+    )
+    return config

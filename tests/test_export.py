@@ -19,7 +19,7 @@ from flows.lists import Lists
 from storage.export_store import ReportRecord
 from storage.models import Report
 from tests.helpers import all_rows
-from tests.quarter import seed_quarters
+from tests.quarter import config_for, seed_quarters
 
 LONDON = ZoneInfo("Europe/London")
 SETTING = {
@@ -169,12 +169,7 @@ def in_json(value):
 @pytest.fixture
 async def seeded(database, database_url, keys, settings, clock, tmp_path):
     await seed_quarters(database, keys, settings, clock)
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[database]\nurl = "{database_url}"\n'
-        '[[teams]]\nid = "north"\nname = "North locality"\n[[teams]]\nid = "south"\nname = "South locality"\n'
-    )
-    return config
+    return config_for(database_url, tmp_path)
 
 
 async def export(config, tmp_path, fmt: str, *scope: str):

@@ -86,6 +86,16 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--output", type=Path, help="write to this file (default: standard output)")
     export.set_defaults(command=_export)
 
+    board = commands.add_parser("board-report", help="one team's period for a board meeting, as PDF and HTML")
+    board.add_argument("--config", type=Path, required=True)
+    board.add_argument("--team", required=True, help="the team's id in the config")
+    board.add_argument("--period", help="a calendar quarter, e.g. 2026Q4 (or give --since and --until)")
+    board.add_argument("--since", type=date.fromisoformat, help="the period's first day (YYYY-MM-DD)")
+    board.add_argument("--until", type=date.fromisoformat, help="the period's last day")
+    board.add_argument("--language", choices=("en", "cy"), help="default: the team's first language")
+    board.add_argument("--output", type=Path, default=Path("."), help="the folder to write it to (default: here)")
+    board.set_defaults(command=_board_report)
+
     erase = commands.add_parser("erase", help="delete one report and its contact, at its reporter's request")
     erase.add_argument("--config", type=Path, required=True)
     erase.add_argument("--code", required=True, help="the report's reference, e.g. NM-7K3F-9Q2C")
@@ -146,6 +156,7 @@ def _configure_logging(verbose: bool) -> None:
         "aiosqlite",
         "asyncio",
         "alembic.runtime.plugins",
+        "fontTools",  # fpdf2's font subsetting, a line a table
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -327,6 +338,37 @@ def _destination(path: Path | None, *, binary: bool) -> Iterator[Any]:
         return
     with path.open("wb") if binary else path.open("w", encoding="utf-8", newline="") as out:
         yield out
+
+
+async def _board_report(args: argparse.Namespace) -> int:
+    from bot.services.board_report import as_html, as_pdf, board_report
+    from flows.board import Period, quarter
+
+    settings = load_settings(args.config)
+    [team] = _teams(settings, [args.team]) or [args.team]
+    if args.period is not None and args.since is None and args.until is None:
+        try:
+            period = quarter(args.period)
+        except ValueError as problem:
+            raise ConfigProblem(str(problem)) from None
+    elif args.period is None and args.since is not None and args.until is not None and args.since <= args.until:
+        period = Period(args.since, args.until + timedelta(days=1))
+    else:
+        raise ConfigProblem("give --period (e.g. 2026Q4), or --since and --until with since before until")
+    language = args.language or settings.team(team).languages[0]
+    database = await _database(settings)
+    try:
+        document = await board_report(
+            database, settings, team=team, period=period, language=language, today=datetime.now(settings.zone).date()
+        )
+    finally:
+        await database.close()
+    args.output.mkdir(parents=True, exist_ok=True)
+    name = f"board-report-{team}-{args.period or f'{period.start}-to-{args.until}'}"
+    (args.output / f"{name}.html").write_text(as_html(document, language), encoding="utf-8")
+    (args.output / f"{name}.pdf").write_bytes(as_pdf(document, language))
+    print(f"wrote {args.output / name}.pdf and .html")
+    return 0
 
 
 async def _erase(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ to the second. Exports leave out the reporter pseudonym: a board sees patterns, 
 import csv
 import json
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
@@ -37,13 +37,21 @@ class View:
     lists: Lists
     zone: ZoneInfo
     team_names: dict[str, str]
+    _names: dict[int, dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def local(self, moment: datetime | None) -> datetime | None:
         """Returns a stored time in the configured zone, to the second."""
         return None if moment is None else moment.astimezone(self.zone).replace(microsecond=0)
 
+    def label(self, options: tuple[Option, ...], code: str) -> str:
+        """Returns a code's label, looked up once an export (a million reports ask again and again)."""
+        names = self._names.get(id(options))
+        if names is None:
+            names = self._names[id(options)] = {option.code: label(options, option.code) for option in options}
+        return names.get(code, code)
+
     def labels(self, options: tuple[Option, ...], codes: list[str]) -> list[str]:
-        return [label(options, code) for code in codes]
+        return [self.label(options, code) for code in codes]
 
 
 @dataclass(frozen=True)
@@ -79,13 +87,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("occurred_on", "The day it happened, as the reporter gave it", lambda r, v: r.report.occurred_on),
     Column("occurred_at", "The time it happened, if given", lambda r, v: r.report.occurred_at),
     Column("setting", "Where it happened (code)", lambda r, v: r.report.setting),
-    Column("setting_label", "Where it happened", lambda r, v: label(v.lists.where, r.report.setting)),
+    Column("setting_label", "Where it happened", lambda r, v: v.label(v.lists.where, r.report.setting)),
     Column("involved", "Who was involved (codes, roles never names)", lambda r, v: list(r.report.involved)),
     Column("involved_labels", "Who was involved", lambda r, v: v.labels(v.lists.who, r.report.involved)),
     Column("what", "What happened, identifiers masked", lambda r, v: r.report.what),
     Column("immediate_action", "What was done straight away, masked", lambda r, v: r.report.immediate_action),
     Column("grade", "The outcome the reporter chose (code)", lambda r, v: r.report.grade),
-    Column("grade_label", "The outcome the reporter chose", lambda r, v: label(v.lists.grades, r.report.grade)),
+    Column("grade_label", "The outcome the reporter chose", lambda r, v: v.label(v.lists.grades, r.report.grade)),
     Column("factors", "Contributory factors the reporter chose (codes)", lambda r, v: list(r.report.factors)),
     Column("factors_labels", "Contributory factors", lambda r, v: v.labels(v.lists.factors, r.report.factors)),
     Column("what_stopped_it", "What stopped it getting worse, masked", lambda r, v: r.report.what_stopped_it),

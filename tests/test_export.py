@@ -6,22 +6,25 @@ import asyncio
 import csv
 import io
 import json
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
+from sqlalchemy import MetaData, Table, insert
 
 from bot.app.cli import main
 from bot.services.export import COLUMNS, View, write_csv, write_xlsx
 from flows.lists import Lists
+from storage.database import Database
 from storage.export_store import ReportRecord
 from storage.models import Report
 from tests.helpers import all_rows
 from tests.quarter import config_for, seed_quarters
 
 LONDON = ZoneInfo("Europe/London")
+DAY = timedelta(days=1)
 SETTING = {
     "home_visit": "Home visit",
     "assessment": "Assessment",
@@ -274,3 +277,57 @@ async def test_xlsx_goes_on_to_a_second_sheet_past_the_row_limit(tmp_path):
 async def test_an_unknown_team_is_refused_by_name(seeded, tmp_path):
     args = ["export", "--config", str(seeded), "--team", "west"]
     assert await asyncio.to_thread(main, args) == 2
+
+
+async def test_migration_0006_dates_the_moves_already_known(database_url):
+    database = Database(database_url)
+    try:
+        await database.migrate("0005")
+        async with database.engine.begin() as connection:
+            reports = await connection.run_sync(lambda sync: Table("reports", MetaData(), autoload_with=sync))
+            sent = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
+            row = dict(
+                team="north",
+                reporter="p",
+                pseudonym_key_id="k",
+                platform="slack",
+                occurred_on=sent.date(),
+                setting="home_visit",
+                involved=[],
+                what="w",
+                immediate_action="a",
+                grade="no_harm",
+                factors=[],
+                wants_feedback=False,
+                submitted_at=sent,
+                themes=[],
+                needs_rca=False,
+                triaged_at=None,
+                closed_at=None,
+            )
+            await connection.execute(
+                insert(reports),
+                [
+                    dict(row, id="new", reference="NM-AAAA-BBBB", status="submitted"),
+                    dict(row, id="graded", reference="NM-CCCC-DDDD", status="triaged", triaged_at=sent + DAY),
+                    dict(
+                        row,
+                        id="done",
+                        reference="NM-EEEE-FFFF",
+                        status="closed",
+                        triaged_at=sent + DAY,
+                        closed_at=sent + 9 * DAY,
+                    ),
+                ],
+            )
+        await database.migrate()
+        changes = sorted(
+            (c["report_id"], c["status"], local(c["at"])) for c in (await all_rows(database))["status_changes"]
+        )
+    finally:
+        await database.close()
+    assert changes == [
+        ("done", "closed", datetime(2026, 10, 14, 10, 0)),
+        ("done", "triaged", datetime(2026, 10, 6, 10, 0)),
+        ("graded", "triaged", datetime(2026, 10, 6, 10, 0)),
+    ]

@@ -150,8 +150,10 @@ def protect(parts: dict[str, int], small: int) -> tuple[dict[str, int | None], i
     """Returns the parts and their total as they may be shown (None where withheld): each small
     count withheld, then, while the total and the counts shown would pin a withheld one down
     (one alone, or several that can only be 1 each), the next smallest withheld too."""
-    shown: dict[str, int | None] = {key: None if 0 < n < small else n for key, n in parts.items()}
     total = sum(parts.values())
+    if 0 < total < small:  # every part withheld, zeros too, or how many parts are not zero says too much
+        return dict.fromkeys(parts), None
+    shown: dict[str, int | None] = {key: None if 0 < n < small else n for key, n in parts.items()}
     while True:
         hidden = [parts[key] for key, value in shown.items() if value is None]
         if not hidden or (len(hidden) > 1 and sum(hidden) > len(hidden)):

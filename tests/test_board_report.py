@@ -123,6 +123,7 @@ def test_withholding_leaves_no_small_count_to_be_worked_out():
             assert len(hidden) > 1 and remaining > len(hidden)
         assert all(value is None for key, value in shown.items() if 0 < parts[key] < 3)
     assert protect({"a": 4, "b": 5}, 3) == ({"a": 4, "b": 5}, 9)
+    assert protect({"a": 1, "b": 0, "c": 1}, 3) == ({"a": None, "b": None, "c": None}, None)
 
 
 def test_a_quarter_and_the_one_before():

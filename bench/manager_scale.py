@@ -1,12 +1,15 @@
 """The manager side at scale: a team's digest and the export, over 10k, 100k and 1M stored reports.
 
     python bench/manager_scale.py [--sizes 10000 100000] [--databases sqlite postgres] [--runs 3]
+                                  [--formats json csv xlsx]
 
 Each size gets a fresh database of synthetic reports over the past year, stored oldest first,
 across three teams (half of them in the team whose digest is timed), most triaged, with actions.
-The digest is Digests.preview (figures, text and chart); its memory is tracemalloc's peak, in a
-run of its own. The export is `nearmiss export` (JSON) in a subprocess; its memory is that process's
-peak resident set (VmHWM), which must stay flat as reports grow.
+Triaged reports have their moves through the lifecycle dated, and one report in 20 is linked
+to the one before. The digest is Digests.preview (figures, text and chart); its memory is
+tracemalloc's peak, in a run of its own. The export is `nearmiss export --output FILE` in a
+subprocess, once a format; its memory is that process's peak resident set (VmHWM), which must
+stay flat as reports grow.
 """
 
 import argparse
@@ -35,7 +38,7 @@ from flows.lists import DEFAULT_FACTORS, DEFAULT_WHERE, DEFAULT_WHO, GRADES  # n
 from flows.risk import Bands  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.keys import Keys  # noqa: E402
-from storage.models import Action, ActionReport, Report  # noqa: E402
+from storage.models import Action, ActionReport, Report, ReportLink, StatusChange  # noqa: E402
 
 TEAMS = {"north": 0.5, "south": 0.3, "east": 0.2}
 NOW = datetime.now(UTC)
@@ -128,9 +131,26 @@ async def _fill(database: Database, size: int) -> None:
             for n, r in enumerate(reports[::50])
         ]
         links = [{"action_id": a["id"], "report_id": r["id"]} for a, r in zip(actions, reports[::50])]
+        changes = [
+            {"report_id": r["id"], "status": status, "at": at}
+            for r in reports
+            for status, at in (("triaged", r["triaged_at"]), ("closed", r["closed_at"]))
+            if at is not None
+        ]
+        pairs = [
+            {"first_id": min(a["id"], b["id"]), "second_id": max(a["id"], b["id"]), "linked_at": NOW}
+            for a, b in zip(reports[::20], reports[1::20])
+        ]
         async with database.unit() as session:
-            for table, rows in ((Report, reports), (Action, actions), (ActionReport, links)):
-                await _insert(session, table.__table__, rows, copy=not database.is_sqlite)
+            for table, rows in (
+                (Report, reports),
+                (Action, actions),
+                (ActionReport, links),
+                (StatusChange, changes),
+                (ReportLink, pairs),
+            ):
+                if rows:
+                    await _insert(session, table.__table__, rows, copy=not database.is_sqlite)
     if not database.is_sqlite:  # as autovacuum would, in time
         async with database.engine.begin() as connection:
             await connection.execute(text("ANALYZE"))
@@ -160,13 +180,16 @@ def _high_water_mib(pid: int) -> float:
     return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")), 0)
 
 
-def _export(config: Path, runs: int) -> tuple[float, float]:
-    """Returns the median seconds of `nearmiss export`, and its largest peak RSS in MiB."""
+def _export(config: Path, runs: int, fmt: str) -> tuple[float, float]:
+    """Returns the median seconds of `nearmiss export` in a format, and its largest peak RSS in MiB."""
     times, peak = [], 0.0
+    out = config.parent / f"export.{fmt}"
     for _ in range(runs):
         began = time.perf_counter()
         process = subprocess.Popen(
-            [NEARMISS, "export", "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [NEARMISS, "export", "--config", str(config), "--format", fmt, "--output", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         while process.poll() is None:
             peak = max(peak, _high_water_mib(process.pid))
@@ -176,7 +199,7 @@ def _export(config: Path, runs: int) -> tuple[float, float]:
     return statistics.median(times), peak
 
 
-async def _measure(kind: str, size: int, runs: int) -> None:
+async def _measure(kind: str, size: int, runs: int, formats: list[str]) -> None:
     async with scratch_database(kind) as (url, folder):
         config = folder / "config.toml"
         config.write_text(
@@ -199,12 +222,8 @@ async def _measure(kind: str, size: int, runs: int) -> None:
             await _fill(database, size)
             fill = time.perf_counter() - began
             digest_s, digest_mib = await _digest(digests, runs)
-            export_s, export_mib = _export(config, runs)
-            print(
-                f"{size:>9,} {kind:<9}{fill:>7.0f}{digest_s * 1000:>11.0f}{digest_mib:>9.1f}"
-                f"{export_s:>10.1f}{export_mib:>9.0f}",
-                flush=True,
-            )
+            exports = "".join(f"{s:>9.1f}{mib:>6.0f}" for s, mib in (_export(config, runs, f) for f in formats))
+            print(f"{size:>9,} {kind:<9}{fill:>7.0f}{digest_s * 1000:>11.0f}{digest_mib:>9.1f}{exports}", flush=True)
         finally:
             await database.close()
 
@@ -214,12 +233,15 @@ async def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--formats", nargs="+", choices=("json", "csv", "xlsx"), default=["json", "csv", "xlsx"])
     args = parser.parse_args()
     print(f"median of {args.runs} run(s); the digest is team north's (half the reports); target: < 1 s at 100k")
-    print(f"{'reports':>9} {'database':<9}{'fill s':>7}{'digest ms':>11}{'MiB':>9}{'export s':>10}{'RSS MiB':>9}")
+    print("export: seconds and the process's peak RSS in MiB, each format")
+    heads = "".join(f"{f + ' s':>9}{'MiB':>6}" for f in args.formats)
+    print(f"{'reports':>9} {'database':<9}{'fill s':>7}{'digest ms':>11}{'MiB':>9}{heads}")
     for kind in args.databases:
         for size in sorted(args.sizes):
-            await _measure(kind, size, args.runs)
+            await _measure(kind, size, args.runs, args.formats)
 
 
 if __name__ == "__main__":

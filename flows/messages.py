@@ -348,7 +348,6 @@ DIGEST_FEEDBACK_MOST = N_("Feedback over the last {days} days: all but {missing}
 DIGEST_FEEDBACK_NONE = N_("Feedback over the last {days} days: none of {reports} reports has had any yet")
 DIGEST_FEEDBACK_FEW = N_("Feedback over the last {days} days: too few reports to measure")
 DIGEST_SMALL = N_("fewer than {small}")
-DIGEST_CHART = N_("Weekly trend by grade, and the risk matrix of triaged reports.")
 
 # Telling reporters what changed because they spoke up (never naming anyone).
 FEEDBACK_AGREED = N_(

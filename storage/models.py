@@ -189,6 +189,17 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(String(200), default="")
 
 
+class StatusChange(Base):
+    """A report moved to a status (after `submitted`, which its submitted_at dates), and when."""
+
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ManagerSession(Base):
     """The report a manager has open in chat, and what typed answer, if any, it waits for."""
 

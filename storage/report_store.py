@@ -2,7 +2,6 @@
 
 import json
 import secrets
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any, cast
 
@@ -225,15 +224,6 @@ async def keep_contact_for_report(session: AsyncSession, *, draft_id: str, repor
     contact = await session.scalar(select(Contact).where(Contact.draft_id == draft_id))
     if contact is not None:
         contact.draft_id, contact.report_id = None, report_id
-
-
-async def stream_reports(session: AsyncSession, *, batch: int = 1000) -> AsyncIterator[Report]:
-    """Yields every report, oldest first, without loading them all at once."""
-    result = await session.stream_scalars(
-        select(Report).order_by(Report.submitted_at, Report.id).execution_options(yield_per=batch)
-    )
-    async for report in result:
-        yield report
 
 
 async def report_with_reference(session: AsyncSession, *, reference: str) -> Report | None:

@@ -8,7 +8,16 @@ from datetime import date, datetime, tzinfo
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Action, ActionReport, AuditEntry, ManagerSession, Report, ReportLink, ScheduledPost
+from storage.models import (
+    Action,
+    ActionReport,
+    AuditEntry,
+    ManagerSession,
+    Report,
+    ReportLink,
+    ScheduledPost,
+    StatusChange,
+)
 from storage.report_store import new_reference
 
 OPEN = ("submitted", "triaged", "under_review", "action_agreed", "feedback_sent")
@@ -32,6 +41,11 @@ async def open_reports(session: AsyncSession, *, teams: list[str], limit: int = 
             .limit(limit)
         )
     )
+
+
+async def record_status(session: AsyncSession, *, report: Report, status: str, now: datetime) -> None:
+    """Records that a report moved to a status, and when."""
+    session.add(StatusChange(report_id=report.id, status=status, at=now))
 
 
 async def link_reports(session: AsyncSession, *, first: Report, second: Report, now: datetime) -> None:

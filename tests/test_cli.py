@@ -105,8 +105,10 @@ def test_export_writes_pseudonymous_reports_as_json_and_csv(tmp_path):
     assert report["setting"] == "home_visit" and report["involved"] == ["child"]
     assert "reporter" not in report and "pseudonym_key_id" not in report and "id" not in report
     as_csv = nearmiss("export", "--config", str(config), "--format", "csv")
-    [row] = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert as_csv.stdout.startswith("\ufeffreference,")  # a byte-order mark, so Excel reads UTF-8
+    [row] = list(csv.DictReader(io.StringIO(as_csv.stdout.removeprefix("\ufeff"))))
     assert row["reference"] == report["reference"] and row["involved"] == "child"
+    assert row["setting_label"] == "Home visit" and row["wants_feedback"] == "no"
     with sqlite3.connect(data / "nearmiss-demo.db") as db:
         audited = db.execute("SELECT actor, team, verb, detail FROM audit ORDER BY id").fetchall()
     assert audited == [("cli", "*", "export", "1 reports as json"), ("cli", "*", "export", "1 reports as csv")]

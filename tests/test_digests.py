@@ -71,7 +71,18 @@ async def test_a_digest_counts_by_grade_and_hides_small_counts(reporting, databa
     assert "Communication between agencies" not in digest.text  # "recurring (fewer than 3)" would be 2
     assert "Reporters still owed feedback: 7" in digest.text
     assert ": 1\n" not in digest.text and ": 2\n" not in digest.text
-    assert digest.chart.startswith(b"\x89PNG")
+    trend, matrix = digest.charts
+    assert trend.png.startswith(b"\x89PNG") and matrix.png.startswith(b"\x89PNG")
+    # Seven reports, some grades below 3: each week's total, not a split by grade.
+    lines = trend.alt.splitlines()
+    assert lines[0] == "Bar chart. North locality: new reports, per week, 5 Oct to 23 Nov 2026."
+    assert lines[1:] == [
+        *(f"{d}: 0" for d in ("5 Oct", "12 Oct", "19 Oct", "26 Oct", "2 Nov", "9 Nov")),
+        "16 Nov: 7",
+        "23 Nov: 0",
+        "Not split by grade: some grades had fewer than 3.",
+    ]
+    assert matrix.alt.endswith("No reports triaged yet.")
 
 
 async def test_a_digest_goes_to_the_teams_managers_once(
@@ -82,16 +93,17 @@ async def test_a_digest_goes_to_the_teams_managers_once(
 
     assert await digests.run("north")
     assert not await digests.run("north")  # the same due time: already queued
-    assert await outbox.drain() == 5  # the digest and its chart; three harm alerts to the lead
-    text, chart = telegram_api.sent_to(MANAGER)
+    assert await outbox.drain() == 6  # the digest and its two charts; three harm alerts to the lead
+    text, trend, matrix = telegram_api.sent_to(MANAGER)
     assert text["text"].startswith("Near-miss digest for North locality, 16 Nov to 23 Nov 2026")
-    assert chart["photo_bytes"].startswith(b"\x89PNG") and "risk matrix" in chart["text"]
+    assert trend["photo_bytes"].startswith(b"\x89PNG") and trend["text"].startswith("Bar chart. North locality")
+    assert matrix["photo_bytes"].startswith(b"\x89PNG") and matrix["text"].endswith("No reports triaged yet.")
     assert await outbox.drain() == 0
 
     clock.advance(days=7)  # the next Monday: a new digest, counting only what is new
     assert await digests.run("north")
     await outbox.drain()
-    assert "New reports: 0" in telegram_api.sent_to(MANAGER)[2]["text"]
+    assert "New reports: 0" in telegram_api.sent_to(MANAGER)[3]["text"]
 
 
 async def test_a_daily_digest_covers_the_day_since_the_last(reporting, database, keys, settings, clock, outbox):
@@ -146,10 +158,14 @@ async def test_a_restart_after_the_due_time_sends_the_digest_exactly_once(
 
     # nearmiss was down at 09:00 on Monday, when the digest fell due, and starts at 10:00.
     assert await run_scheduler_once(services, adapters) == 2  # north's, and south's (no reports)
-    assert [m["text"][:16] for m in telegram_api.sent_to(MANAGER)] == ["Near-miss digest", "Weekly trend by "]
+    assert [m["text"][:16] for m in telegram_api.sent_to(MANAGER)] == [
+        "Near-miss digest",
+        "Bar chart. North",
+        "North locality: ",
+    ]
 
     assert await run_scheduler_once(services, adapters) == 0  # down and up again: nothing queued twice
-    assert len(telegram_api.sent_to(MANAGER)) == 2
+    assert len(telegram_api.sent_to(MANAGER)) == 3
     async with database.unit() as session:
         runs = list(await session.scalars(select(ScheduledPost).where(ScheduledPost.team == "north")))
     assert [r.due_at for r in runs] == [datetime(2026, 11, 23, 9, 0, tzinfo=UTC)]
@@ -175,7 +191,8 @@ name = "North locality"
     )
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout.startswith("Near-miss digest for North locality") and "New reports: 0" in printed.stdout
-    assert chart.read_bytes().startswith(b"\x89PNG")
+    assert chart.read_bytes().startswith(b"\x89PNG") and (tmp_path / "chart-2.png").read_bytes().startswith(b"\x89PNG")
+    assert "No new reports in these weeks." in printed.stdout and "No reports triaged yet." in printed.stdout
 
     unknown = nearmiss("digest", "--config", str(config), "--team", "west", "--dry-run", env=key_env)
     assert unknown.returncode == 2 and "no team 'west'" in unknown.stderr and "north" in unknown.stderr

@@ -1,9 +1,7 @@
 """Regressions found in review: packaging, Slack markup, spreadsheet formulas, and a sweep that
 must go on past one bad draft."""
 
-import io
 import tomllib
-from datetime import UTC, date, datetime
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -12,13 +10,12 @@ from sqlalchemy import update
 
 from bot.adapters.slack import plain_text
 from bot.app.services import vocabularies
-from bot.services.export import write_csv
 from bot.services.housekeeping import Housekeeping
 from bot.services.reporting import Reporting
 from bot.services.sender import Sender
 from flows.masking import mask
 from storage.keys import Keys
-from storage.models import Contact, Report
+from storage.models import Contact
 from tests.conftest import MEMBER
 from tests.helpers import all_rows
 
@@ -35,32 +32,6 @@ def test_slack_mentions_and_links_are_plain_text_then_masked():
     typed = plain_text("Told <@U024BE7LH> &amp; <https://x.invalid/a|the policy> in <#C01|general>")
     assert typed == "Told @U024BE7LH & https://x.invalid/a in #general"
     assert mask(typed).text == "Told [handle] & [link] in #general"
-
-
-async def test_csv_cells_never_start_a_formula():
-    report = Report(
-        reference="NM-2222-3333",
-        team="north",
-        submitted_at=datetime.now(UTC),
-        occurred_on=date(2026, 11, 1),
-        occurred_at=None,
-        setting="=HYPERLINK(1)",
-        involved=[],
-        what="-mum said so",
-        immediate_action="@once",
-        grade="prevented",
-        factors=[],
-        what_stopped_it=None,
-        wants_feedback=False,
-        status="submitted",
-    )
-
-    async def one():
-        yield report
-
-    out = io.StringIO()
-    await write_csv(one(), out)
-    assert "'=HYPERLINK(1)" in out.getvalue() and "'-mum said so" in out.getvalue() and "'@once" in out.getvalue()
 
 
 async def test_the_sweep_goes_on_past_a_draft_whose_contact_cannot_be_opened(database, keys, settings, clock):

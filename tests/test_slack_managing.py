@@ -120,11 +120,15 @@ async def test_a_manager_triages_in_slack_and_the_lead_is_alerted(slack, databas
     clock.now = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
     digests = Digests(database=database, keys=keys, settings=settings, clock=clock)
     assert await digests.run("north")
-    assert await outbox.drain() == 2
+    assert await outbox.drain() == 3
     digest = await said(slack.api, MANAGER, "Near-miss digest for North locality")
     assert "Reporters still owed feedback: fewer than 3" in digest["text"]
-    [upload] = slack.api.files.values()
-    assert upload["channel"] == f"D{MANAGER}" and upload["content"].startswith(b"\x89PNG") and upload["shared"]
+    trend, matrix = slack.api.files.values()  # one chart an image, each with its words as alt text
+    for upload in (trend, matrix):
+        assert upload["channel"] == f"D{MANAGER}" and upload["content"].startswith(b"\x89PNG") and upload["shared"]
+    assert trend["title"] == "North locality: new reports, 5 Oct to 23 Nov 2026."
+    assert trend["alt_txt"] == trend["title"] + "\nNo new reports in these weeks."  # all sent after 09:00
+    assert matrix["alt_txt"].endswith("Fewer than 3 reports triaged so far.")
 
 
 async def type_in_dm(slack: FakeSlack, user: str, text: str) -> None:

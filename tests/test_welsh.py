@@ -88,13 +88,16 @@ async def test_a_welsh_team_reports_triages_and_hears_back_in_welsh(
 
     clock.now = clock.now.replace(day=30, hour=9, minute=30)  # Monday 30 November, after 09:00
     assert await Digests(database=database, keys=keys, settings=settings, clock=clock).run("gogledd")
-    assert await outbox.drain() == 2  # the digest and its chart
+    assert await outbox.drain() == 3  # the digest and its two charts
     digest = [
         m
         for m in telegram_api.sent_to(MANAGER)
         if "text" in m and m["text"].startswith(cy(M.DIGEST_TITLE).split("{")[0])
     ]
     assert digest, "the manager's digest is in Welsh"
+    trend, matrix = telegram_api.sent_to(MANAGER)[-2:]
+    assert "Tîm y Gogledd: adroddiadau newydd" in trend["text"]
+    assert "brysbennu" in matrix["text"]  # each chart's words in Welsh too
 
 
 async def test_anyone_chooses_their_language_with_one_tap_and_it_is_kept_pseudonymously(telegram_api, bot, database):

@@ -195,8 +195,13 @@ class SlackAdapter:
                 await self.client.chat_postMessage(channel=chat_id, **self.render(Message(text)))
             else:
                 opened = await self.client.conversations_open(users=chat_id)
+                # The text is the image in words: its first line the title, the whole its alt text.
                 await self.client.files_upload_v2(
-                    channel=opened["channel"]["id"], content=image, filename="nearmiss-digest.png", title=text[:250]
+                    channel=opened["channel"]["id"],
+                    content=image,
+                    filename="nearmiss-chart.png",
+                    title=text.split("\n", 1)[0][:250],
+                    alt_txt=text[:1000],
                 )
         except SlackApiError as error:
             if error.response.status_code == 429:

@@ -2,12 +2,16 @@
 
 import argparse
 import asyncio
+import contextlib
+import io
 import logging
 import os
 import signal
 import sys
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.app.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
 from storage.backup import BackupProblem
@@ -66,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="print the next digest to the terminal; record and send nothing",
     )
-    digest.add_argument("--chart", type=Path, help="also write its chart to this PNG file")
+    digest.add_argument(
+        "--chart", type=Path, help="also write its charts as PNG files: this one, then NAME-2.png and on"
+    )
     digest.set_defaults(command=_digest)
 
     stats = commands.add_parser("stats", help="how well reporters hear back, team by team")
@@ -74,10 +80,22 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--days", type=int, help="measure the reports of this many days (default: the config's)")
     stats.set_defaults(command=_stats)
 
-    export = commands.add_parser("export", help="write pseudonymous reports to standard output")
+    export = commands.add_parser("export", help="write pseudonymous reports with their triage, for analysis")
     export.add_argument("--config", type=Path, required=True)
-    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    _add_scope(export, "sent")
+    export.add_argument("--output", type=Path, help="write to this file (default: standard output)")
     export.set_defaults(command=_export)
+
+    board = commands.add_parser("board-report", help="one team's period for a board meeting, as PDF and HTML")
+    board.add_argument("--config", type=Path, required=True)
+    board.add_argument("--team", required=True, help="the team's id in the config")
+    board.add_argument("--period", help="a calendar quarter, e.g. 2026Q4 (or give --since and --until)")
+    board.add_argument("--since", type=date.fromisoformat, help="the period's first day (YYYY-MM-DD)")
+    board.add_argument("--until", type=date.fromisoformat, help="the period's last day")
+    board.add_argument("--language", choices=("en", "cy"), help="default: the team's first language")
+    board.add_argument("--output", type=Path, default=Path("."), help="the folder to write it to (default: here)")
+    board.set_defaults(command=_board_report)
 
     erase = commands.add_parser("erase", help="delete one report and its contact, at its reporter's request")
     erase.add_argument("--config", type=Path, required=True)
@@ -117,6 +135,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_scope(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--team", action="append", help="only this team (its id in the config; may be repeated)")
+    parser.add_argument(
+        "--since", type=date.fromisoformat, help=f"only reports {what} on or after this day (YYYY-MM-DD)"
+    )
+    parser.add_argument("--until", type=date.fromisoformat, help=f"only reports {what} on or before this day")
+
+
+def _teams(settings: Settings, wanted: list[str] | None) -> list[str] | None:
+    """Returns the teams asked for, each checked against the config; None for every team."""
+    for team in wanted or ():
+        if settings.team(team) is None:
+            raise ConfigProblem(f"no team {team!r} in the config; teams: " + ", ".join(t.id for t in settings.teams))
+    return wanted
+
+
+def _start_of(day: date | None, settings: Settings) -> datetime | None:
+    """Returns the start of a day in the configured time zone."""
+    return None if day is None else datetime.combine(day, time(), settings.zone)
+
+
 def _configure_logging(verbose: bool, style: str = "text") -> None:
     """Logs to standard error, as text or as one JSON object a line (time, level, logger, message)."""
     handler = logging.StreamHandler()
@@ -146,6 +185,7 @@ def _configure_logging(verbose: bool, style: str = "text") -> None:
         "aiosqlite",
         "asyncio",
         "alembic.runtime.plugins",
+        "fontTools",  # fpdf2's font subsetting, a line a table
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -194,25 +234,29 @@ async def _demo(args: argparse.Namespace) -> int:
         print("nearmiss demo: a near-miss report, as a reporter sees it on their phone.")
         print(f"Data: {data} (delete it to start afresh)")
         await converse(services.front, sender=Sender("terminal", "demo", "demo"))
-        await _show_latest(services.database)
+        await _show_latest(services.database, settings)
     finally:
         await services.database.close()
     return 0
 
 
-async def _show_latest(database) -> None:
+async def _show_latest(database, settings: Settings) -> None:
     import json
 
-    from sqlalchemy import select
-
-    from bot.services.export import record
-    from storage.models import Report
+    from bot.services.export import View, write_json
+    from storage.export_store import report_records
 
     async with database.unit() as session:
-        latest = await session.scalar(select(Report).order_by(Report.submitted_at.desc()).limit(1))
-        if latest is not None:
-            print("\nThe latest report as stored (no name, no user id; text already masked):")
-            print(json.dumps(record(latest), indent=2, ensure_ascii=False))
+        latest = [record async for record in report_records(session)][-1:]
+    if latest:
+
+        async def newest():
+            yield latest[0]
+
+        print("\nThe latest report as stored (no name, no user id; text already masked):")
+        out = io.StringIO()
+        await write_json(newest(), View(settings.lists.to_lists(), settings.zone, {"demo": "Demo team"}), out)
+        print(json.dumps(json.loads(out.getvalue())[0], indent=2, ensure_ascii=False))
 
 
 async def _run(args: argparse.Namespace) -> int:
@@ -250,9 +294,10 @@ async def _digest(args: argparse.Namespace) -> int:
     finally:
         await services.database.close()
     print(digest.text)
-    if args.chart is not None:
-        args.chart.write_bytes(digest.chart)
-        print(f"\n(chart written to {args.chart})")
+    for number, chart in enumerate(digest.charts if args.chart is not None else ()):
+        path = args.chart if not number else args.chart.with_stem(f"{args.chart.stem}-{number + 1}")
+        path.write_bytes(chart.png)
+        print(f"\n(chart written to {path}; in words:)\n{chart.alt}")
     return 0
 
 
@@ -279,26 +324,82 @@ async def _stats(args: argparse.Namespace) -> int:
 
 
 async def _export(args: argparse.Namespace) -> int:
-    from bot.services.export import write_csv, write_json
-    from storage import report_store
+    from bot.services.export import View, write_csv, write_json, write_xlsx
+    from storage.export_store import report_records
     from storage.triage_store import audit
 
-    database = await _database(load_settings(args.config))
-    write = write_json if args.format == "json" else write_csv
+    settings = load_settings(args.config)
+    teams = _teams(settings, args.team)
+    until = None if args.until is None else args.until + timedelta(days=1)
+    view = View(settings.lists.to_lists(), settings.zone, {team.id: team.name for team in settings.teams})
+    database = await _database(settings)
     try:
         async with database.unit() as session:
-            count = await write(report_store.stream_reports(session), sys.stdout)
+            records = report_records(
+                session, teams=teams, since=_start_of(args.since, settings), until=_start_of(until, settings)
+            )
+            with _destination(args.output, binary=args.format == "xlsx") as out:
+                if args.format == "xlsx":
+                    count = await write_xlsx(records, view, out)
+                else:
+                    count = await (write_json if args.format == "json" else write_csv)(records, view, out)
+            scope = " ".join(
+                f"{name}={value}"
+                for name, value in (("teams", ",".join(teams or ())), ("since", args.since), ("until", args.until))
+                if value
+            )
             await audit(
                 session,
                 actor="cli",
-                team="*",
+                team=",".join(teams) if teams else "*",
                 verb="export",
                 now=datetime.now(UTC),
-                detail=f"{count} reports as {args.format}",
+                detail=f"{count} reports as {args.format}" + (f" ({scope})" if scope else ""),
             )
     finally:
         await database.close()
     log.info("exported %d reports", count)
+    return 0
+
+
+@contextlib.contextmanager
+def _destination(path: Path | None, *, binary: bool) -> Iterator[Any]:
+    """Yields the file to write to: the named one, or standard output."""
+    if path is None:
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    with path.open("wb") if binary else path.open("w", encoding="utf-8", newline="") as out:
+        yield out
+
+
+async def _board_report(args: argparse.Namespace) -> int:
+    from bot.services.board_report import as_html, as_pdf, board_report
+    from flows.board import Period, quarter
+
+    settings = load_settings(args.config)
+    [team] = _teams(settings, [args.team]) or [args.team]
+    if args.period is not None and args.since is None and args.until is None:
+        try:
+            period = quarter(args.period)
+        except ValueError as problem:
+            raise ConfigProblem(str(problem)) from None
+    elif args.period is None and args.since is not None and args.until is not None and args.since <= args.until:
+        period = Period(args.since, args.until + timedelta(days=1))
+    else:
+        raise ConfigProblem("give --period (e.g. 2026Q4), or --since and --until with since before until")
+    language = args.language or settings.team(team).languages[0]
+    database = await _database(settings)
+    try:
+        document = await board_report(
+            database, settings, team=team, period=period, language=language, today=datetime.now(settings.zone).date()
+        )
+    finally:
+        await database.close()
+    args.output.mkdir(parents=True, exist_ok=True)
+    name = f"board-report-{team}-{args.period or f'{period.start}-to-{args.until}'}"
+    (args.output / f"{name}.html").write_text(as_html(document, language), encoding="utf-8")
+    (args.output / f"{name}.pdf").write_bytes(as_pdf(document, language))
+    print(f"wrote {args.output / name}.pdf and .html")
     return 0
 
 

@@ -68,7 +68,8 @@ class Casework:
             colour,
         )
         report.triaged_at = report.triaged_at or now
-        report.status = after(report.status, Event.GRADED)
+        if (moved := after(report.status, Event.GRADED)) != report.status:
+            await self.set_status(report, moved)
         replies = [Message(_(M.GRADED).format(reference=report.reference, risk=triage.risk_text(report, bands)))]
         if colour == "red":
             report.needs_rca = True
@@ -88,7 +89,9 @@ class Casework:
         return [*replies, await self.card(report)]
 
     async def set_status(self, report: Report, status: Status) -> None:
-        """Moves a report through its lifecycle; closing it says thank you and forgets the contact."""
+        """Moves a report through its lifecycle, dated; closing it says thank you and forgets the contact."""
+        if status != report.status:
+            await triage_store.record_status(self.session, report=report, status=status, now=self.clock())
         report.status = status
         report.closed_at = self.clock() if status is Status.CLOSED else None
         if status is Status.CLOSED:

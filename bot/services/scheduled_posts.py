@@ -13,12 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from bot.app.config import Settings, TeamSettings
 from bot.services.alerts import addresses, recipient
 from bot.services.languages import language_for
-from flows import messages as M
-from flows.charts import digest_chart
+from flows.charts import Chart, risk_chart, trend_chart
 from flows.clock import utcnow
 from flows.digest_text import compose
 from flows.feedback import learning_post
-from flows.messages import DAY_MONTH, _, day, speaking
+from flows.messages import speaking
 from flows.risk import PROVISIONAL, SCALE
 from storage import outbox_store, triage_store
 from storage.database import Database
@@ -36,7 +35,7 @@ class Digest:
     team: str
     due_at: datetime
     text: str
-    chart: bytes
+    charts: tuple[Chart, ...]  # each sent as its own image, with its words
 
 
 class Digests:
@@ -97,15 +96,24 @@ class Digests:
             feedback_days=feedback_days,
         )
         weeks = [first_week + timedelta(weeks=n) for n in range(TREND_WEEKS)]
-        chart = digest_chart(
-            title=_(M.DIGEST_TITLE).format(team=team.name, start=day(weeks[0], DAY_MONTH), end=day(today)),
-            weeks=weeks,
-            by_grade={g.code: [figures.weekly.get(w, {}).get(g.code, 0) for w in weeks] for g in self._lists.grades},
-            matrix=[[figures.matrix.get((c, likelihood), 0) for likelihood in SCALE] for c in SCALE],
-            bands=self._settings.triage.bands(),
-            small=small,
+        charts = (
+            trend_chart(
+                team=team.name,
+                weeks=weeks,
+                by_grade={
+                    g.code: [figures.weekly.get(w, {}).get(g.code, 0) for w in weeks] for g in self._lists.grades
+                },
+                small=small,
+                until=today,
+            ),
+            risk_chart(
+                team=team.name,
+                matrix=[[figures.matrix.get((c, likelihood), 0) for likelihood in SCALE] for c in SCALE],
+                bands=self._settings.triage.bands(),
+                small=small,
+            ),
         )
-        return Digest(team.id, due_at, text, chart)
+        return Digest(team.id, due_at, text, charts)
 
     async def compose_learning(self, session, team: TeamSettings, due_at: datetime) -> str | None:
         """Returns the team's "you said, we did" post for one due time, or None if no change
@@ -153,18 +161,25 @@ class Digests:
         return queued
 
     async def _queue_digest(self, session, team: TeamSettings, due_at: datetime, now: datetime) -> bool:
-        keys, composed = self._keys(), dict[str, tuple[Digest, str]]()
+        keys, composed = self._keys(), dict[str, Digest]()
         for address in addresses(team.managers):
             language = await language_for(session, keys=keys, address=address, default=team.languages[0])
             with speaking(language):
                 if language not in composed:  # once a language, however many managers read it
-                    composed[language] = (await self.compose(session, team, due_at), _(M.DIGEST_CHART))
-            digest, chart_note = composed[language]
+                    composed[language] = await self.compose(session, team, due_at)
+            digest = composed[language]
             key = f"digest:{team.id}:{int(due_at.timestamp())}:{recipient(keys, address)[:32]}"
             await outbox_store.enqueue(session, keys=keys, key=key, address=address, text=digest.text, now=now)
-            await outbox_store.enqueue(
-                session, keys=keys, key=key + ":chart", address=address, text=chart_note, image=digest.chart, now=now
-            )
+            for number, chart in enumerate(digest.charts):
+                await outbox_store.enqueue(
+                    session,
+                    keys=keys,
+                    key=f"{key}:chart{number or ''}",
+                    address=address,
+                    text=chart.alt,
+                    image=chart.png,
+                    now=now,
+                )
         return True
 
     async def _queue_learning(self, session, team: TeamSettings, due_at: datetime, now: datetime) -> bool:

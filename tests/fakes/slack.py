@@ -117,7 +117,8 @@ class FakeSlackAPI:
             result |= {"channel": {"id": f"D{params['users']}"}}
         elif method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ts):08d}"
-            self.files[file_id] = {"filename": params["filename"], "content": b""}
+            # Slack takes a file's alternative text here, before the upload.
+            self.files[file_id] = {"filename": params["filename"], "alt_txt": params.get("alt_txt"), "content": b""}
             result |= {"file_id": file_id, "upload_url": f"{self._scheme}://127.0.0.1:{self.port}/upload/{file_id}"}
         elif method == "files.completeUploadExternal":
             for file in params["files"]:

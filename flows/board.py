@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from flows.charts import BAND_HEX, Chart, comparison_chart
-from flows.disclosure import count as _count
 from flows.digest_text import measures_line
+from flows.disclosure import count as _count
 from flows.lists import Lists
 from flows.messages import N_, NP_, _, day, ngettext
 from flows.risk import COLOUR_WORDS, colour_name

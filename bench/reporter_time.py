@@ -242,20 +242,7 @@ async def measure(cases, show: bool) -> list[tuple[str, Cost]]:
     from bot.services.reporting import Reporting
     from storage.database import Database
     from storage.keys import Keys
-
-    class Processed:
-        def __init__(self) -> None:
-            self.ids: set[int] = set()
-            self.changed = asyncio.Condition()
-
-        async def __call__(self, update, context) -> None:
-            async with self.changed:
-                self.ids.add(update.update_id)
-                self.changed.notify_all()
-
-        async def wait(self, update_id: int) -> None:
-            async with self.changed:
-                await asyncio.wait_for(self.changed.wait_for(lambda: update_id in self.ids), 30)
+    from tests.conftest import Processed
 
     api = fakes.FakeBotAPI()
     await api.start()

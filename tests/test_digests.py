@@ -63,10 +63,10 @@ async def test_a_digest_counts_by_grade_and_hides_small_counts(reporting, databa
     assert "New reports: 7" in digest.text
     assert "Stopped before it happened: 4" in digest.text
     assert "Harm: child left at risk: fewer than 3" in digest.text
-    assert "Life-threatening injury or death: fewer than 3" in digest.text
+    assert "Life-threatening or death: fewer than 3" in digest.text
     assert "waiting 3 days" in digest.text and "red" in digest.text and "amber" in digest.text
     assert "Workload and time pressure (5)" in digest.text
-    assert "Communication between agencies (fewer than 3)" in digest.text
+    assert "Inter-agency communication (fewer than 3)" in digest.text
     assert "Reporters still owed feedback: 7" in digest.text
     assert ": 1\n" not in digest.text and ": 2\n" not in digest.text
     assert digest.chart.startswith(b"\x89PNG")

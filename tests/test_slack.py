@@ -14,7 +14,7 @@ from bot.services.front import Front
 from bot.services.reporting import Reporting
 from flows import messages as M
 from flows.lists import DEFAULT_WHERE
-from tests.fakes.forms import GOOD_FORM
+from tests.fakes.forms import GOOD_FORM, MASKED_FORM, as_shown
 from tests.fakes.slack import TEAM, FakeSlack, FakeSlackAPI
 from tests.helpers import all_rows, cy, stored_text
 
@@ -108,10 +108,12 @@ async def test_a_submitted_form_is_stored_pseudonymously_and_summarised(slack, d
     status, body = await slack.interact(slack.submission(MEMBER, view, GOOD_FORM))
 
     assert status == 200 and not body  # an empty acknowledgement closes the modal
-    ack = await said(slack.api, MEMBER, "Sent. Your reference is NM-")
-    texts = [m["text"] for m in slack.api.dm(MEMBER)]
-    assert texts[0].startswith("Your near-miss report:") and "Where: Case transfer or handover" in texts[0]
-    assert any("I masked a phone number" in t for t in texts)
+    ack = await said(slack.api, MEMBER, "Sent.")
+    await asyncio.sleep(0.1)
+    assert [m["text"] for m in slack.api.dm(MEMBER)] == [ack["text"]], "one direct message"
+    assert ack["text"].startswith("Sent. Your reference is NM-")
+    assert ack["text"].endswith("Fri 20 Nov 2026 · Case transfer or handover · Harm: child left at risk")
+    assert len(ack["text"].split()) <= 40
     rows = await all_rows(database)
     [report], [contact] = rows["reports"], rows["contacts"]
     assert report["reference"] in ack["text"]
@@ -119,7 +121,42 @@ async def test_a_submitted_form_is_stored_pseudonymously_and_summarised(slack, d
     assert report["involved"] == ["child", "social_worker"] and report["grade"] == "left_at_risk"
     assert json.loads(keys.open(contact["key_id"], contact["ciphertext"]))["chat"] == MEMBER
     everything = await stored_text(database)
-    assert MEMBER not in everything and "900123" not in everything
+    assert MEMBER not in everything
+
+
+async def test_masked_text_is_shown_in_the_form_before_anything_is_stored(slack, database):
+    view = await open_modal(slack)
+    status, body = await slack.interact(slack.submission(MEMBER, view, MASKED_FORM))
+
+    pushed = json.loads(body)
+    assert status == 200 and pushed["response_action"] == "push", "the form's Back returns to it as it was"
+    review = pushed["view"]
+    assert review["close"]["text"] == "Back" and review["submit"]["text"] == "Submit"
+    assert review["blocks"][0]["text"]["text"].startswith("To protect identities I hid a phone number.")
+    kept = as_shown(review)
+    assert kept["what"]["value"] == "Case moved teams; the new worker's number [phone] was never given."
+    assert all(rows == [] for rows in (await all_rows(database)).values()), "nothing stored yet"
+
+    kept["what"]["value"] = "Case moved teams; the new worker's number was never passed on."
+    status, body = await slack.interact(slack.submission(MEMBER, {**review, "id": "V0REVIEW"}, kept))
+    assert status == 200 and json.loads(body) == {"response_action": "clear"}
+    await said(slack.api, MEMBER, "Sent. Your reference is NM-")
+    [report] = (await all_rows(database))["reports"]
+    assert report["what"] == "Case moved teams; the new worker's number was never passed on."
+    assert (report["setting"], report["involved"]) == ("case_transfer", ["child", "social_worker"])
+    assert "900123" not in await stored_text(database)
+
+
+async def test_the_form_speaks_as_a_form(slack):
+    view = await open_modal(slack)
+
+    inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    labels = [b["label"]["text"] for b in inputs.values()]
+    assert not any("Tap" in label or "Skip" in label or "(optional)" in label for label in labels)
+    assert inputs["what"]["element"]["placeholder"]["text"].startswith("e.g. ")
+    assert inputs["stopped"]["element"]["placeholder"]["text"].startswith("e.g. ")
+    options = [o["text"]["text"] for b in inputs.values() for o in b["element"].get("options", [])]
+    assert options and all(len(text) <= 28 for text in options), "a tick and the label fit Slack's 30"
 
 
 async def test_field_errors_come_back_to_the_modal_and_nothing_is_stored(slack, database):
@@ -235,11 +272,11 @@ async def test_the_step_by_step_flow_in_a_direct_message(slack, database):
     await slack.interact(slack.tap(MEMBER, stopped, "Skip"))
     feedback = await said(api, MEMBER, "Shall I tell you")
     await slack.interact(slack.tap(MEMBER, feedback, "Don't contact me"))
-    summary = await said(api, MEMBER, "Please check your report:")
+    summary = await said(api, MEMBER, "Check your report, then Submit")
     await slack.interact(slack.tap(MEMBER, summary, "Submit"))
     await said(api, MEMBER, "Sent. Your reference is NM-")
     card = api.messages[summary["ts"]]
-    assert card["text"].startswith("Please check your report:") and len(card["blocks"]) == 1, (
+    assert card["text"].startswith("Check your report, then Submit") and len(card["blocks"]) == 1, (
         "the card stays, its buttons gone, with the reference below"
     )
 
@@ -361,12 +398,14 @@ async def test_typed_text_cannot_mention_the_channel_or_fake_a_link(slack):
     sneaky = GOOD_FORM | {
         "what": {"type": "plain_text_input", "value": "<!channel> see <https://evil.invalid|the policy> & *this*"}
     }
-    await slack.interact(slack.submission(MEMBER, view, sneaky))
+    _status, body = await slack.interact(slack.submission(MEMBER, view, sneaky))
+    review = json.loads(body)["view"]
+    assert all(b["text"]["type"] == "plain_text" for b in review["blocks"] if b["type"] == "section")
+    await slack.interact(slack.submission(MEMBER, {**review, "id": "V0REVIEW"}, as_shown(review)))
     await said(slack.api, MEMBER, "Sent. Your reference is NM-")
 
     posts = [c.params for c in slack.api.calls if c.method == "chat.postMessage"]
-    card = posts[0]
-    assert "<!channel>" not in card["text"] and "&lt;!channel&gt;" in card["text"]
+    assert not any("<!channel>" in p["text"] for p in posts)
     assert all(
         block["text"]["type"] == "plain_text" for p in posts for block in p["blocks"] if block["type"] == "section"
     )
@@ -417,7 +456,7 @@ async def test_the_app_home_offers_cymraeg_and_then_the_form_and_replies_are_in_
     view = await open_modal(slack)
     assert view["title"]["text"] == cy(M.MODAL_TITLE)
     await slack.interact(slack.submission(MEMBER, view, GOOD_FORM))
-    card = await said(slack.api, MEMBER, cy(M.YOUR_REPORT))
+    card = await said(slack.api, MEMBER, cy(M.SUBMITTED).split("{")[0])
     assert cy(label(DEFAULT_WHERE, "case_transfer")) in card["text"]
     assert [row["language"] for row in (await all_rows(database))["language_choices"]] == ["cy"]
 

@@ -15,6 +15,7 @@ WEEK, TYPED, WHICH = "week", "typed", "which"  # the date question's follow-ups
 MAYBE = "when_maybe"  # the two readings of an ambiguous typed date, while the reporter chooses
 TODAY, YESTERDAY = "today", "yesterday"
 _DAYS_IN_WEEK_LIST = range(2, 7)
+_SHOWN_WHOLE, _OPENING_WORDS = 12, 8  # a typed answer longer than this shows its first words on the card
 
 
 class Prompts:
@@ -94,12 +95,16 @@ class Prompts:
         )
 
     def card(self, state: DraftState) -> str:
-        """Returns every answer, one field a line, as the summary card shows them (an optional
-        question left unanswered is left out: its ✏ button is still there)."""
+        """Returns every answer, one field a line, as the summary card shows them. An optional
+        question left unanswered is left out (its ✏ button is still there), and a long typed
+        answer shows its first words: the reporter has just written it, the masking note showed
+        every part that changed, and its ✏ button shows it whole."""
+        shown = {
+            step: self.describe(state, step) for step in REPORT_FLOW if state.answers.get(step.key) or not step.optional
+        }
         return "\n".join(
-            f"{_(step.field)}: {self.describe(state, step)}"
-            for step in REPORT_FLOW
-            if state.answers.get(step.key) or not step.optional
+            f"{_(step.field)}: {_opening(answer) if step.kind is Kind.TEXT else answer}"
+            for step, answer in shown.items()
         )
 
     def short_card(self, state: DraftState) -> str:
@@ -131,6 +136,12 @@ class Prompts:
         labels = {o.code: _(o.label) for o in self._lists.named(step.options)}
         codes = state.codes(step.key) if step.kind is Kind.MULTI else [state.text(step.key) or ""]
         return ", ".join(labels.get(code, code) for code in codes)
+
+
+def _opening(text: str) -> str:
+    """Returns a long text's first words, marked as cut; a short one whole."""
+    words = text.split()
+    return text if len(words) <= _SHOWN_WHOLE else " ".join(words[:_OPENING_WORDS]) + " …"
 
 
 def when_value(day: date, at: time | None) -> str:

@@ -9,6 +9,7 @@ from flows.chat import Action, Answer
 from flows.draft import Outcome, Problem
 from flows.engine import ReportEngine
 from flows.lists import Lists, Option
+from flows.messages import _, speaking
 from flows.report_prompts import SUMMARY
 
 TODAY = date(2026, 11, 23)
@@ -301,3 +302,12 @@ def test_a_form_with_every_answer_wrong_names_each_one(engine):
         "outcome": M.FORM_CHOOSE,
         "feedback": M.FORM_CHOOSE,
     }
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_every_reporter_button_fits_slack_with_a_tick_in_front(engine, language):
+    with speaking(language):
+        labels = [_(o.label) for name in ("where", "who", "factors", "grades", "feedback") for o in Lists().named(name)]
+        turn = walk(engine, *TYPICAL)
+        labels += [b.label for b in turn.messages[-1].options + turn.messages[-1].controls]
+    assert all(len(label) <= 28 for label in labels), [label for label in labels if len(label) > 28]

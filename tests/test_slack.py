@@ -4,6 +4,7 @@ to a fake Slack server, on SQLite and PostgreSQL."""
 import asyncio
 import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -463,3 +464,55 @@ async def test_the_app_home_offers_cymraeg_and_then_the_form_and_replies_are_in_
 
 def label(options, code: str) -> str:
     return next(o.label for o in options if o.code == code)
+
+
+async def test_a_typed_answer_in_the_dm_takes_the_buttons_off_its_question(slack):
+    api = slack.api
+    await slack.command(MEMBER, "steps")
+    when = await said(api, MEMBER, "When did it happen?")
+    await slack.interact(slack.tap(MEMBER, when, "Yesterday"))
+    where = await said(api, MEMBER, "Where did it happen?")
+    await slack.interact(slack.tap(MEMBER, where, "Home visit"))
+    who = await said(api, MEMBER, "Who was involved?")
+    await slack.interact(slack.tap(MEMBER, who, "Police"))
+    await slack.interact(slack.tap(MEMBER, api.messages[who["ts"]], "Done ✔"))
+    what = await said(api, MEMBER, "What happened?")
+    assert len(what["blocks"]) == 2, "Back and Cancel while it waits"
+    await slack.event(
+        {"type": "message", "channel_type": "im", "channel": "D0DM", "user": MEMBER, "text": "skip", "ts": "4.1"}
+    )
+    await said(api, MEMBER, "This question is required", len(api.dm(MEMBER)) - 1)
+    seen = len(api.dm(MEMBER))
+    await slack.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D0DM",
+            "user": MEMBER,
+            "text": "Police were not told; mum is on <mailto:jo@example.org|jo@example.org>.",
+            "ts": "4.2",
+        }
+    )
+    await said(api, MEMBER, "What was done straight away?", seen)
+
+    live = [m["text"] for m in api.dm(MEMBER) if any(b["type"] == "actions" for b in m["blocks"])]
+    assert live == ["What was done straight away?"], "one live question"
+    assert any(m["text"].startswith("To protect identities I hid an email address:") for m in api.dm(MEMBER))
+
+
+async def test_a_stranger_is_told_how_to_join_once(slack, database):
+    for _attempt in range(3):
+        status, _body = await slack.command(STRANGER)
+        assert status == 200
+    await said(slack.api, STRANGER, "Sorry, this bot is only for teams")
+    await asyncio.sleep(0.2)
+
+    [refusal] = slack.api.dm(STRANGER)
+    assert refusal["text"].endswith("ask your manager for an invite code and send /nearmiss join CODE.")
+    assert all(rows == [] for rows in (await all_rows(database)).values())
+
+
+def test_the_manifest_hint_names_every_word_a_reporter_types():
+    manifest = (Path(__file__).parent.parent / "slack-manifest.yaml").read_text()
+    [hint] = [line.split(":", 1)[1] for line in manifest.splitlines() if line.strip().startswith("usage_hint:")]
+    assert all(word in hint for word in ("steps", "join CODE", "status", "help"))

@@ -13,6 +13,10 @@ minute), and the label tapped is read; 3 characters a second typed, 1.5 s a tap 
 /report from the command menu), and 2 s to think before each question (each newly shown message
 with buttons). The reporter taps where the case says so and types where it says so; a typed answer
 that is refused is then tapped, as a person would.
+
+The same cases are also submitted on Slack's one-screen form (through the real Bolt app, over
+HTTP, with signed requests): what the reporter reads after pressing Submit (a view shown before
+anything is stored, and the direct messages that follow) is counted in words and messages.
 """
 
 import argparse
@@ -279,6 +283,100 @@ async def measure(cases, show: bool) -> list[tuple[str, Cost]]:
     return results
 
 
+SLACK_SECRET = "bench-signing-secret"
+
+
+def _form(case) -> dict:
+    """Returns a case as the Slack form's filled-in fields (the date as picked: not counted here)."""
+
+    def chosen(kind: str, code: str) -> dict:
+        return {"type": kind, "selected_option": {"value": code}}
+
+    def several(step: str) -> dict:
+        codes = [CODES[step][label.lower()] for label in getattr(case, step) or ()]
+        return {"type": "multi_static_select", "selected_options": [{"value": c} for c in codes]}
+
+    def typed(text: str | None) -> dict:
+        return {"type": "plain_text_input", "value": text if text and text != "skip" else None}
+
+    return {
+        "when": {"type": "datepicker", "selected_date": NOW.date().isoformat()},
+        "where": chosen("static_select", CODES["where"][case.where.lower()]),
+        "who": several("who"),
+        "what": typed(case.what),
+        "action": typed(case.action),
+        "outcome": chosen("radio_buttons", CODES["outcome"][case.outcome.lower()]),
+        "factors": several("factors"),
+        "stopped": typed(case.stopped),
+        "feedback": chosen("radio_buttons", "yes" if case.feedback else "no"),
+    }
+
+
+async def measure_form(cases) -> list[tuple[int, int]]:
+    """Returns, per case, the words read after Submit on Slack's form, and the messages sent."""
+    import json
+
+    from cryptography.fernet import Fernet
+
+    from bot.adapters.slack import SlackAdapter
+    from bot.app.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
+    from bot.app.services import vocabularies
+    from bot.services.front import Front
+    from bot.services.reporting import Reporting
+    from storage.database import Database
+    from storage.keys import Keys
+    from tests.fakes.slack import FakeSlack, FakeSlackAPI
+
+    api = FakeSlackAPI()
+    await api.start()
+    users = [f"U0BENCH{n:03d}" for n in range(len(cases))]
+    results = []
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = Settings(
+            database=DatabaseSettings(url=f"sqlite+aiosqlite:///{Path(scratch) / 'bench.db'}"),
+            slack=SlackSettings(
+                bot_token="xoxb-bench", signing_secret=SLACK_SECRET, base_url=api.base_url, mode="http", http_port=0
+            ),
+            teams=(TeamSettings(id="north", name="North locality", members={"slack": users}),),
+        )
+        database = Database(settings.database.url)
+        await database.migrate()
+        keys = Keys(secrets.token_bytes(32), Fernet.generate_key())
+        reporting = Reporting(
+            database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=lambda: NOW
+        )
+        adapter = SlackAdapter(settings.slack, Front(reporting))
+        await adapter.start()
+        slack = FakeSlack(f"http://127.0.0.1:{adapter.http_port}/slack/events", SLACK_SECRET, api)
+        try:
+            for case, user in zip(cases, users, strict=True):
+                await slack.command(user)
+                await api.wait_for("views.open", len(results) + 1)
+                _status, body = await slack.interact(slack.submission(user, api.views[-1], _form(case)))
+                read = 0
+                if body and json.loads(body).get("response_action") == "push":
+                    review = json.loads(body)["view"]
+                    boxes = [b for b in review["blocks"] if b["type"] == "input"]
+                    read += sum(_words(b["text"]["text"]) for b in review["blocks"] if b["type"] == "section")
+                    read += sum(_words(b["element"]["initial_value"]) for b in boxes)
+                    kept = {b["block_id"]: {"value": b["element"]["initial_value"]} for b in boxes}
+                    submission = slack.submission(user, {**review, "id": f"V0R{user}"}, {})
+                    submission["view"]["state"] = {"values": {k: {"value": v} for k, v in kept.items()}}
+                    await slack.interact(submission)
+                for _wait in range(200):
+                    if any(m["text"].startswith("Sent.") for m in api.dm(user)):
+                        break
+                    await asyncio.sleep(0.02)
+                await asyncio.sleep(0.2)
+                messages = api.dm(user)
+                results.append((read + sum(_words(m["text"]) for m in messages), len(messages)))
+        finally:
+            await adapter.stop()
+            await database.close()
+            await api.stop()
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--code", type=Path, default=Path(__file__).resolve().parent.parent)
@@ -300,6 +398,13 @@ def main() -> None:
     flow = [cost.flow_seconds() for _name, cost in results]
     print(f"median {statistics.median(seconds):.0f} s, slowest {max(seconds):.0f} s, of {len(seconds)} cases")
     print(f"not typing: median {statistics.median(flow):.0f} s, slowest {max(flow):.0f} s")
+    form = asyncio.run(measure_form(CASES))
+    read_after = [words for words, _count in form]
+    print(
+        f"Slack form, after Submit: median {statistics.median(read_after):.0f} words read "
+        f"({statistics.median(read_after) / READ_PER_SECOND:.0f} s), most {max(read_after)}, "
+        f"in a median of {statistics.median(count for _words, count in form):g} direct messages"
+    )
 
 
 if __name__ == "__main__":

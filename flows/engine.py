@@ -288,12 +288,12 @@ class ReportEngine:
         if step is not None and step.kind is Kind.TEXT:
             return []
         labels = self._labels(state, today)
+        if step is not None and step.kind is Kind.MULTI:  # one label or several, and that is all
+            return self._typed_list(state, step, text, labels)
         if exact := [a for label, a in labels if label == typed]:
             return exact[:1]
         if not fuzzy:
             return []
-        if step is not None and step.kind is Kind.MULTI:
-            return self._typed_list(state, step, text, labels)
         found = _closest(typed, labels)
         return [found] if found else []
 

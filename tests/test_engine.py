@@ -176,6 +176,8 @@ def test_a_typed_label_or_a_close_misspelling_is_taken_for_its_button(engine, ty
 def test_a_typed_list_answers_a_multi_select(engine):
     turn = walk(engine, pick("today", "when"), pick("home_visit", "where"), text("police, parent or carer and helth"))
     assert turn.state.step == "what" and turn.state.answers["who"] == ["parent_carer", "police", "health"]
+    one = walk(engine, pick("today", "when"), pick("home_visit", "where"), text("Other"))
+    assert one.state.step == "what" and one.state.answers["who"] == ["other"]
     vague = walk(engine, pick("today", "when"), pick("home_visit", "where"), text("the lot"))
     assert vague.problem is Problem.NEED_BUTTON and vague.state.step == "who"
 

@@ -516,3 +516,25 @@ def test_the_manifest_hint_names_every_word_a_reporter_types():
     manifest = (Path(__file__).parent.parent / "slack-manifest.yaml").read_text()
     [hint] = [line.split(":", 1)[1] for line in manifest.splitlines() if line.strip().startswith("usage_hint:")]
     assert all(word in hint for word in ("steps", "join CODE", "status", "help"))
+
+
+async def test_an_edited_dm_is_answered_with_how_to_change_an_answer_and_the_apps_own_edits_are_not(slack):
+    await slack.command(MEMBER, "steps")
+    await said(slack.api, MEMBER, "When did it happen?")
+    seen = len(slack.api.dm(MEMBER))
+    for changed in (
+        {"user": "U0BOT", "bot_id": "B0BOT", "text": "Where did it happen?"},
+        {"user": MEMBER, "text": "x"},
+    ):
+        await slack.event(
+            {
+                "type": "message",
+                "subtype": "message_changed",
+                "channel_type": "im",
+                "channel": "D0DM",
+                "message": changed,
+            }
+        )
+    await said(slack.api, MEMBER, "I can't take changes to a message already sent.", seen)
+    await asyncio.sleep(0.2)
+    assert len(slack.api.dm(MEMBER)) == seen + 1, "the app's own edit got no reply"

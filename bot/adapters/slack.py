@@ -311,6 +311,13 @@ class SlackAdapter:
         sender = _sender(event.get("user", ""), _team_of(body), event=_event_key("event", body.get("event_id")))
         if event.get("subtype") == "file_share" or event.get("files"):
             await self._send_all(sender.chat_id, await self._front.not_text(sender))
+        elif event.get("subtype") == "message_changed":
+            # A reporter's own edit changes nothing: tell them how to change an answer. The
+            # app's own edits (a question giving way to the next) come back here too: skip them.
+            changed = event.get("message") or {}
+            if changed.get("user") and not changed.get("bot_id"):
+                edited = _sender(changed["user"], _team_of(body), event=_event_key("event", body.get("event_id")))
+                await self._send_all(edited.chat_id, await self._front.edited(edited))
         elif not event.get("subtype") and event.get("text"):
             replies = await self._front.text(sender, plain_text(event["text"]))
             await self._answered_by_typing(sender.chat_id, replies)

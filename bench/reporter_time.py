@@ -233,19 +233,32 @@ async def play(reporter: Reporter, case) -> Cost:
     raise RuntimeError("the report was not sent")
 
 
-async def measure(cases, show: bool) -> list[tuple[str, Cost]]:
+async def _reporting(settings):
+    """Returns a fresh database and the reporting service on it, for one platform's run."""
     from cryptography.fernet import Fernet
+
+    from bot.app.services import vocabularies
+    from bot.services.reporting import Reporting
+    from storage.database import Database
+    from storage.keys import Keys
+
+    database = Database(settings.database.url)
+    await database.migrate()
+    keys = Keys(secrets.token_bytes(32), Fernet.generate_key())
+    reporting = Reporting(
+        database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=lambda: NOW
+    )
+    return database, reporting
+
+
+async def measure(cases, show: bool) -> list[tuple[str, Cost]]:
     from telegram import Update
     from telegram.ext import TypeHandler
 
     import tests.fakes.telegram as fakes
     from bot.adapters.telegram import TelegramAdapter
     from bot.app.config import DatabaseSettings, Settings, TeamSettings, TelegramSettings
-    from bot.app.services import vocabularies
     from bot.services.front import Front
-    from bot.services.reporting import Reporting
-    from storage.database import Database
-    from storage.keys import Keys
     from tests.conftest import Processed
 
     api = fakes.FakeBotAPI()
@@ -257,12 +270,7 @@ async def measure(cases, show: bool) -> list[tuple[str, Cost]]:
             telegram=TelegramSettings(token=api.token, base_url=api.base_url),
             teams=(TeamSettings(id="north", name="North locality", members={"telegram": users}),),
         )
-        database = Database(settings.database.url)
-        await database.migrate()
-        keys = Keys(secrets.token_bytes(32), Fernet.generate_key())
-        reporting = Reporting(
-            database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=lambda: NOW
-        )
+        database, reporting = await _reporting(settings)
         adapter = TelegramAdapter(settings.telegram, Front(reporting))
         processed = Processed()
         adapter.application.add_handler(TypeHandler(Update, processed), group=100)
@@ -316,15 +324,9 @@ async def measure_form(cases) -> list[tuple[int, int]]:
     """Returns, per case, the words read after Submit on Slack's form, and the messages sent."""
     import json
 
-    from cryptography.fernet import Fernet
-
     from bot.adapters.slack import SlackAdapter
     from bot.app.config import DatabaseSettings, Settings, SlackSettings, TeamSettings
-    from bot.app.services import vocabularies
     from bot.services.front import Front
-    from bot.services.reporting import Reporting
-    from storage.database import Database
-    from storage.keys import Keys
     from tests.fakes.slack import FakeSlack, FakeSlackAPI
 
     api = FakeSlackAPI()
@@ -339,12 +341,7 @@ async def measure_form(cases) -> list[tuple[int, int]]:
             ),
             teams=(TeamSettings(id="north", name="North locality", members={"slack": users}),),
         )
-        database = Database(settings.database.url)
-        await database.migrate()
-        keys = Keys(secrets.token_bytes(32), Fernet.generate_key())
-        reporting = Reporting(
-            database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=lambda: NOW
-        )
+        database, reporting = await _reporting(settings)
         adapter = SlackAdapter(settings.slack, Front(reporting))
         await adapter.start()
         slack = FakeSlack(f"http://127.0.0.1:{adapter.http_port}/slack/events", SLACK_SECRET, api)

@@ -9,6 +9,13 @@ from tests.fakes.telegram import buttons, text_update
 from tests.helpers import TYPICAL_WHAT, all_rows, cy
 
 
+async def to_what_happened(chat) -> None:
+    """Starts a report and taps through to its first typed question."""
+    await chat.say("/report")
+    for label in ("Yesterday", "Home visit", "Police", "Done"):
+        await chat.tap(label)
+
+
 async def test_typing_a_buttons_label_or_a_misspelling_of_it_answers_the_question(chat, database):
     await chat.say("/report")
     await chat.tap("Today")
@@ -22,11 +29,7 @@ async def test_typing_a_buttons_label_or_a_misspelling_of_it_answers_the_questio
 
 
 async def test_typed_skip_back_and_cancel_do_what_they_say_and_required_questions_say_so(chat, database):
-    await chat.say("/report")
-    await chat.tap("Yesterday")
-    await chat.tap("Home visit")
-    await chat.tap("Police")
-    await chat.tap("Done")
+    await to_what_happened(chat)
     await chat.say(TYPICAL_WHAT)
 
     refused = await chat.say("skip")
@@ -44,9 +47,7 @@ async def test_typed_skip_back_and_cancel_do_what_they_say_and_required_question
 
 
 async def test_skip_typed_on_an_optional_question_skips_it(chat, database):
-    await chat.say("/report")
-    for label in ("Yesterday", "Home visit", "Police", "Done"):
-        await chat.tap(label)
+    await to_what_happened(chat)
     await chat.say("Visit went ahead without the interpreter.")
     await chat.say("Rebooked it.")
     await chat.tap("Happened, no harm caused")
@@ -86,9 +87,7 @@ async def test_an_ambiguous_date_is_asked_about_and_impossible_or_far_past_ones_
 
 
 async def test_no_live_keyboard_is_left_above_the_next_question_after_a_typed_answer(chat, telegram_api):
-    await chat.say("/report")
-    for label in ("Yesterday", "Home visit", "Police", "Done"):
-        await chat.tap(label)
+    await to_what_happened(chat)
     what = chat.last_keyboard
     assert what["text"].startswith("What happened?") and buttons(what), "Back and Cancel while it waits"
     await chat.say(TYPICAL_WHAT)
@@ -116,9 +115,7 @@ async def test_a_tap_after_a_lost_reply_is_taken_as_the_answer_without_blame(cha
 
 
 async def test_the_masking_note_names_the_kinds_and_shows_only_the_changed_parts(chat):
-    await chat.say("/report")
-    for label in ("Yesterday", "Home visit", "Police", "Done"):
-        await chat.tap(label)
+    await to_what_happened(chat)
     replies = await chat.say(
         "The visit went ahead at nine as planned and we waited. Mum said call her on 07700 900123 after the visit."
     )
@@ -126,9 +123,7 @@ async def test_the_masking_note_names_the_kinds_and_shows_only_the_changed_parts
 
 
 async def test_the_length_limit_counts_what_was_typed_not_the_masked_text(chat, database):
-    await chat.say("/report")
-    for label in ("Yesterday", "Home visit", "Police", "Done"):
-        await chat.tap(label)
+    await to_what_happened(chat)
     names = ("Jo, Al, Bo, Cy, " * 70)[:1000]  # 2,000 characters once each name is [name]
     replies = await chat.say(names)
 
@@ -148,19 +143,6 @@ async def test_an_edited_message_is_answered_with_how_to_change_an_answer(chat, 
     assert [r["text"] for r in replies] == [M.EDITED]
     [draft] = (await all_rows(database))["drafts"]
     assert draft["state"]["answers"]["when"] == "2026-11-22", "the edit changed nothing"
-
-
-async def test_the_statutory_route_names_the_current_reviews_in_english_and_welsh(chat):
-    await chat.say("/report")
-    for label in ("Yesterday", "Hospital or health", "Child", "Done"):
-        await chat.tap(label)
-    await chat.say("Discharge went ahead without the safeguarding check.")
-    await chat.say("Strategy meeting called.")
-    replies = await chat.tap("Life-threatening")
-
-    assert "in England, a child safeguarding practice review; in Wales, a child practice review" in replies[0]["text"]
-    assert "serious case review" not in replies[0]["text"]
-    assert "yn Lloegr, adolygiad ymarfer diogelu plant; yng Nghymru, adolygiad ymarfer plant" in cy(M.STATUTORY)
 
 
 async def test_in_welsh_a_typed_welsh_label_and_date_are_understood(chat):

@@ -59,6 +59,11 @@ async def said(api: FakeSlackAPI, user: str, text: str, seen: int = 0, timeout: 
     raise AssertionError(f"the app never said {text!r}; it said {[m['text'] for m in api.dm(user)]}")
 
 
+def typed(text: str, ts: str, user: str = MEMBER) -> dict:
+    """Returns a message typed in the app's direct messages, as Slack's event carries it."""
+    return {"type": "message", "channel_type": "im", "channel": "D0DM", "user": user, "text": text, "ts": ts}
+
+
 async def open_modal(slack: FakeSlack, user: str = MEMBER) -> dict:
     status, _body = await slack.command(user)
     assert status == 200
@@ -243,28 +248,10 @@ async def test_the_step_by_step_flow_in_a_direct_message(slack, database):
     await slack.interact(slack.tap(MEMBER, toggled, "Done ✔"))
     await said(api, MEMBER, "What happened?")
     seen = len(api.dm(MEMBER))
-    await slack.event(
-        {
-            "type": "message",
-            "channel_type": "im",
-            "channel": "D0DM",
-            "user": MEMBER,
-            "text": "School raised a concern by email that sat unread for a week.",
-            "ts": "1.1",
-        }
-    )
+    await slack.event(typed("School raised a concern by email that sat unread for a week.", "1.1"))
     await said(api, MEMBER, "What was done straight away?", seen)
     seen = len(api.dm(MEMBER))
-    await slack.event(
-        {
-            "type": "message",
-            "channel_type": "im",
-            "channel": "D0DM",
-            "user": MEMBER,
-            "text": "Visited the same day.",
-            "ts": "1.2",
-        }
-    )
+    await slack.event(typed("Visited the same day.", "1.2"))
     outcome = await said(api, MEMBER, "What was the outcome?", seen)
     await slack.interact(slack.tap(MEMBER, outcome, "Happened, no harm caused"))
     factors = await said(api, MEMBER, "What contributed?")
@@ -478,21 +465,10 @@ async def test_a_typed_answer_in_the_dm_takes_the_buttons_off_its_question(slack
     await slack.interact(slack.tap(MEMBER, api.messages[who["ts"]], "Done ✔"))
     what = await said(api, MEMBER, "What happened?")
     assert len(what["blocks"]) == 2, "Back and Cancel while it waits"
-    await slack.event(
-        {"type": "message", "channel_type": "im", "channel": "D0DM", "user": MEMBER, "text": "skip", "ts": "4.1"}
-    )
+    await slack.event(typed("skip", "4.1"))
     await said(api, MEMBER, "This question is required", len(api.dm(MEMBER)) - 1)
     seen = len(api.dm(MEMBER))
-    await slack.event(
-        {
-            "type": "message",
-            "channel_type": "im",
-            "channel": "D0DM",
-            "user": MEMBER,
-            "text": "Police were not told; mum is on <mailto:jo@example.org|jo@example.org>.",
-            "ts": "4.2",
-        }
-    )
+    await slack.event(typed("Police were not told; mum is on <mailto:jo@example.org|jo@example.org>.", "4.2"))
     await said(api, MEMBER, "What was done straight away?", seen)
 
     live = [m["text"] for m in api.dm(MEMBER) if any(b["type"] == "actions" for b in m["blocks"])]

@@ -13,10 +13,11 @@ from bot.app.config import TelegramSettings
 from bot.app.scheduler import sweep_drafts
 from bot.app.services import vocabularies
 from bot.services.reporting import Reporting
+from flows import messages as M
 from flows.chat import Action, Button, Message
 from tests.conftest import INVITE, MEMBER, Chat, start_bot
 from tests.fakes.telegram import buttons, callback_update, text_update
-from tests.helpers import all_rows, answer_typical_report, file_typical_report, stored_text
+from tests.helpers import all_rows, answer_typical_report, cy, file_typical_report, stored_text
 
 
 def _sqlite_file(settings) -> Path | None:
@@ -190,6 +191,9 @@ async def test_the_life_threatening_grade_points_to_the_statutory_route(chat):
     replies = await chat.tap("Life-threatening")
 
     assert "statutory route" in replies[0]["text"]
+    assert "in England, a child safeguarding practice review; in Wales, a child practice review" in replies[0]["text"]
+    assert "serious case review" not in replies[0]["text"]
+    assert "yn Lloegr, adolygiad ymarfer diogelu plant; yng Nghymru, adolygiad ymarfer plant" in cy(M.STATUTORY)
     assert replies[-1]["text"].startswith("What contributed?")
 
 

@@ -69,6 +69,7 @@ _WORDS = {
     Action.YES: ("yes", "y", "ie", "do"),
     Action.NO: ("no", "n", "na", "naddo"),
 }
+_YES_NO = {Action.YES: "yes", Action.NO: "no"}  # the feedback question's codes
 _FUZZY = 0.75  # how alike a misspelt label must be (difflib's ratio) to be taken for it
 _SHORTEST_PREFIX = 4  # "hosp" for "Hospital or health", when no other label starts so
 _LIST_SEPARATORS = re.compile(r"\s*(?:,|;|&|\+|\band\b|\ba\b|\n)\s*", re.IGNORECASE)  # Welsh "a" is "and"
@@ -285,6 +286,8 @@ class ReportEngine:
         for action, words in _WORDS.items():
             if typed in words and self._word_applies(action, state, step):
                 return [Answer(action, step=state.step)]
+            if typed in words and step is not None and step.options == "feedback" and action in _YES_NO:
+                return [Answer(Action.PICK, _YES_NO[action], step.key)]  # "yes": tell me what changes
         if step is not None and step.kind is Kind.TEXT:
             return []
         labels = self._labels(state, today)

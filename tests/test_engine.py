@@ -194,6 +194,9 @@ def test_typed_skip_back_and_cancel_mean_what_they_say(engine):
     at_stopped = walk(engine, *TYPICAL[:10])
     skipped = engine.advance(at_stopped.state, text("skip"), today=TODAY)
     assert skipped.state.step == "feedback" and "stopped" not in skipped.state.answers
+    at_feedback = walk(engine, *TYPICAL[:11])
+    assert engine.advance(at_feedback.state, text("Yes"), today=TODAY).state.answers["feedback"] == "yes"
+    assert engine.advance(at_feedback.state, text("no"), today=TODAY).state.answers["feedback"] == "no"
     submitted = engine.advance(walk(engine, *TYPICAL).state, text("submit"), today=TODAY)
     assert submitted.outcome is Outcome.SUBMITTED
 

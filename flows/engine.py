@@ -5,8 +5,6 @@ with any problem as a code.
 """
 
 import copy
-import difflib
-import re
 from collections import Counter
 from datetime import date, time, timedelta
 from typing import Any
@@ -25,8 +23,9 @@ from flows.draft import (
     Turn,
 )
 from flows.lists import Grade, Lists, Option
-from flows.masking import Identifier, Masked, mask
-from flows.messages import ENGLISH, _, day, ngettext, speaking
+from flows.masked_note import hidden_kinds, masked_note
+from flows.masking import Identifier, mask
+from flows.messages import ENGLISH, _, day, speaking
 from flows.report_flow import REPORT_FLOW, Kind, Step
 from flows.report_prompts import (
     CONFIRM_CANCEL,
@@ -42,38 +41,10 @@ from flows.report_prompts import (
     spoken,
     when_value,
 )
+from flows.typed import LIST_SEPARATORS, WORDS, YES_NO, closest, plain
 
 TEXT_LIMIT = 1000
 MIN_TEXT = 3
-
-_FOUND = {
-    Identifier.URL: M.FOUND_URL,
-    Identifier.EMAIL: M.FOUND_EMAIL,
-    Identifier.NHS: M.FOUND_NHS,
-    Identifier.NI: M.FOUND_NI,
-    Identifier.DOB: M.FOUND_DOB,
-    Identifier.POSTCODE: M.FOUND_POSTCODE,
-    Identifier.PHONE: M.FOUND_PHONE,
-    Identifier.CASE: M.FOUND_CASE,
-    Identifier.ADDRESS: M.FOUND_ADDRESS,
-    Identifier.NAME: M.FOUND_NAME,
-}
-
-# Typed words that mean a button, beside its label, in English and Welsh; and where each applies.
-_WORDS = {
-    Action.BACK: ("back", "go back", "previous", "yn ôl", "yn ol", "nôl", "nol", "n ôl"),
-    Action.SKIP: ("skip", "pass", "none", "n/a", "hepgor", "dim"),
-    Action.CANCEL: ("cancel", "stop", "quit", "canslo", "diddymu"),
-    Action.DONE: ("done", "finished", "that's all", "gorffen", "wedi gorffen", "dyna ni"),
-    Action.SUBMIT: ("submit", "send", "send it", "cyflwyno", "anfon"),
-    Action.YES: ("yes", "y", "ie", "do"),
-    Action.NO: ("no", "n", "na", "naddo"),
-}
-_YES_NO = {Action.YES: "yes", Action.NO: "no"}  # the feedback question's codes
-_FUZZY = 0.75  # how alike a misspelt label must be (difflib's ratio) to be taken for it
-_SHORTEST_PREFIX = 4  # "hosp" for "Hospital or health", when no other label starts so
-_LIST_SEPARATORS = re.compile(r"\s*(?:,|;|&|\+|\band\b|\ba\b|\n)\s*", re.IGNORECASE)  # Welsh "a" is "and"
-_WORDS_AROUND = 3  # words of context shown either side of a masked part
 
 
 class ReportEngine:
@@ -280,14 +251,14 @@ class ReportEngine:
         """Returns the taps typed text stands for: a word such as "skip" or "back" where it
         applies, a button's label (in the reporter's language or English), with `fuzzy` a close
         misspelling or a unique start of one, and for a multi-select a list of labels."""
-        typed, step = _plain(text), self._steps.get(state.step)
+        typed, step = plain(text), self._steps.get(state.step)
         if not typed:
             return []
-        for action, words in _WORDS.items():
+        for action, words in WORDS.items():
             if typed in words and self._word_applies(action, state, step):
                 return [Answer(action, step=state.step)]
-            if typed in words and step is not None and step.options == "feedback" and action in _YES_NO:
-                return [Answer(Action.PICK, _YES_NO[action], step.key)]  # "yes": tell me what changes
+            if typed in words and step is not None and step.options == "feedback" and action in YES_NO:
+                return [Answer(Action.PICK, YES_NO[action], step.key)]  # "yes": tell me what changes
         if step is not None and step.kind is Kind.TEXT:
             return []
         labels = self._labels(state, today)
@@ -297,13 +268,13 @@ class ReportEngine:
             return exact[:1]
         if not fuzzy:
             return []
-        found = _closest(typed, labels)
+        found = closest(typed, labels)
         return [found] if found else []
 
     def _typed_list(self, state: DraftState, step: Step, typed: str, labels: list[tuple[str, Answer]]) -> list[Answer]:
         """Returns a typed list of a multi-select's labels as taps on each, then Done."""
         toggles = [(label, a) for label, a in labels if a.action is Action.TOGGLE]
-        picked = [_closest(_plain(part), toggles) for part in _LIST_SEPARATORS.split(typed) if _plain(part)]
+        picked = [closest(plain(part), toggles) for part in LIST_SEPARATORS.split(typed) if plain(part)]
         if not picked or None in picked:
             return []
         chosen = set(state.codes(step.key))
@@ -319,7 +290,7 @@ class ReportEngine:
         labels = []
         for message in (shown, english):
             for button in message.options + message.controls:
-                labels.append((_plain(button.label), button.answer()))
+                labels.append((plain(button.label), button.answer()))
         return labels
 
     @staticmethod
@@ -352,6 +323,7 @@ class ReportEngine:
             notes = _choice_notes(option)
         elif step.kind is Kind.DATE and (when := _date_of(answer.value, today)) and when.day <= today:
             state.answers[step.key] = when.day.isoformat()
+            state.answers.pop("when_time", None)
         else:
             return self._refuse(state, today, Problem.STALE_BUTTON)
         noted = _(M.NOTED).format(field=_(step.field), answer=self.prompts.describe(state, step))
@@ -439,24 +411,6 @@ def _form_answers(step: Step, value: Any) -> list[Answer]:
             return [Answer(Action.TEXT, str(value))]
 
 
-def _plain(text: str) -> str:
-    """Returns text as typed labels are compared: lower case, without symbols or extra spaces."""
-    text = text.casefold().replace("’", "'")
-    return " ".join(re.sub(r"[^\w\s'/-]", " ", text).split())
-
-
-def _closest(typed: str, labels: list[tuple[str, Answer]]) -> Answer | None:
-    """Returns the one button a typed label means: its start, or a close misspelling."""
-    by_label = dict(labels)
-    starting = {a for label, a in labels if len(typed) >= _SHORTEST_PREFIX and label.startswith(typed)}
-    if len(starting) == 1:
-        return starting.pop()
-    close = difflib.get_close_matches(typed, list(by_label), n=2, cutoff=_FUZZY)
-    if len(close) == 1 or (close and by_label[close[0]] == by_label[close[-1]]):
-        return by_label[close[0]]
-    return None
-
-
 def _date_of(value: str, today: date) -> When | None:
     """Returns the date a date button carries (today, yesterday, or a day and time)."""
     if value in (TODAY, YESTERDAY):
@@ -467,35 +421,3 @@ def _date_of(value: str, today: date) -> When | None:
 
 def _choice_notes(option: Option) -> list[str]:
     return [_(M.STATUTORY)] if isinstance(option, Grade) and option.statutory else []
-
-
-def masked_note(masked: Masked) -> str:
-    """Returns what was hidden, by kind, and only the parts of the text that changed."""
-    return _(M.MASKED).format(found=hidden_kinds(masked.found), parts=_changed_parts(masked.source, masked.text))
-
-
-def _changed_parts(before: str, after: str) -> str:
-    """Returns each changed part of the text, with a few words either side, as “…on [phone];…”."""
-    old, new = before.split(), after.split()
-    windows: list[list[int]] = []
-    for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        low, high = max(0, j1 - _WORDS_AROUND), min(len(new), max(j2, j1 + 1) + _WORDS_AROUND)
-        if windows and low <= windows[-1][1]:
-            windows[-1][1] = max(windows[-1][1], high)
-        else:
-            windows.append([low, high])
-    return " ".join(
-        f"“{'…' if low else ''}{' '.join(new[low:high])}{'…' if high < len(new) else ''}”" for low, high in windows
-    )
-
-
-def hidden_kinds(found: Counter[Identifier]) -> str:
-    """Returns the kinds of identifier masked, in words: "a name and 2 phone numbers"."""
-    parts = []
-    for kind, count in found.items():
-        parts.append(ngettext(_FOUND[kind], count).format(n=count))
-    if len(parts) == 1:
-        return parts[0]
-    return f"{', '.join(parts[:-1])} {_(M.AND)} {parts[-1]}"

@@ -176,7 +176,7 @@ EDITED = N_(
     "summary card before you Submit."
 )
 
-NEED_BUTTON = N_("Please tap one of the buttons.")
+NEED_BUTTON = N_("I couldn't match that to a button: tap one, or type its words.")
 NEED_ONE = N_("Please tap at least one, then Done.")
 NEED_WORDS = N_("Please type a few words.")
 TOO_LONG = N_("That is {length} characters; please keep it under {limit}. Nothing else was lost.")

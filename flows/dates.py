@@ -17,12 +17,35 @@ class DateProblem(StrEnum):
     UNREADABLE = "unreadable"
     FUTURE = "future"
     PAST = "past"
+    TOO_EARLY = "too_early"  # read, but before EARLIEST_YEAR
+    NO_SUCH_TIME = "no_such_time"  # "25:00", "13pm"
 
 
 @dataclass(frozen=True)
 class When:
     day: date
     at: time | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a typed date was read as: a date, or two to choose between, or why neither."""
+
+    when: When | None = None
+    problem: DateProblem | None = None
+    other: When | None = None  # the month-first reading of an ambiguous 03/04/2024
+    read_as: date | None = None  # the date a refused text named (too early), to say so
+    clock: str = ""  # the impossible time as typed
+
+
+# Times no clock shows: "25:00", "10:75", "13pm", "0am". Dots are left alone before a 24-hour
+# time, where "25.12" is a date.
+_CLOCK = re.compile(r"(?<![\d/.:-])(\d{1,2}):(\d{2})(?!\d)(?!\s*[ap]\.?m)", re.IGNORECASE)
+_TWELVE_HOUR = re.compile(r"(?<![\d/.:-])(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\b", re.IGNORECASE)
+# Day and month both 12 or under: read day first, as in the UK, unless that is long ago.
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\d/.-])")
+_ASK_WHICH_AFTER_DAYS = 60  # a recent day-first reading is what a UK reporter meant
+_ABOUT = re.compile(r"\b(?:around|roughly|approx(?:imately)?|approx\.|circa|c\.|ish|tua)\b", re.IGNORECASE)
 
 
 # Welsh ways of naming a day that dateparser does not read, as the English it does.
@@ -92,11 +115,48 @@ def parse_due(text: str, *, today: date) -> date | DateProblem:
 
 def parse_when(text: str, *, today: date) -> When | DateProblem:
     """Returns the date (and time, if one was typed) the text names, or why it cannot."""
+    reading = read_when(text, today=today)
+    return reading.when or reading.problem or DateProblem.UNREADABLE
+
+
+def read_when(text: str, *, today: date) -> Reading:
+    """Reads when something happened: the date and any time typed, both readings of an
+    ambiguous day and month, or why it cannot be taken (unreadable, future, too early, a time
+    no clock shows)."""
+    if clock := _impossible_time(text):
+        return Reading(problem=DateProblem.NO_SUCH_TIME, clock=clock)
+    text = _ABOUT.sub("about", text)
+    reading = _one_reading(text, today)
+    numeric = _NUMERIC_DATE.search(text)
+    if reading.when is None or numeric is None or (today - reading.when.day).days <= _ASK_WHICH_AFTER_DAYS:
+        return reading
+    first, separator, second, year = numeric.groups()
+    if first == second or int(first) > 12 or int(second) > 12:
+        return reading
+    swapped = separator.join([second, first] + ([year] if year else []))
+    other = _one_reading(text[: numeric.start()] + swapped + text[numeric.end() :], today).when
+    return Reading(when=reading.when, other=other) if other and other.day != reading.when.day else reading
+
+
+def _one_reading(text: str, today: date) -> Reading:
     data = _read(text, today=today, prefer="past")
-    if data.date_obj is None or data.date_obj.year < EARLIEST_YEAR:
-        return DateProblem.UNREADABLE
+    if data.date_obj is None:
+        return Reading(problem=DateProblem.UNREADABLE)
     day = data.date_obj.date()
+    if day.year < EARLIEST_YEAR:
+        return Reading(problem=DateProblem.TOO_EARLY, read_as=day)
     if day > today:
-        return DateProblem.FUTURE
+        return Reading(problem=DateProblem.FUTURE)
     at = data.date_obj.time().replace(second=0, microsecond=0) if data.period == "time" else None
-    return When(day, at)
+    return Reading(when=When(day, at))
+
+
+def _impossible_time(text: str) -> str:
+    """Returns a time in the text that no clock shows, as typed, or ''."""
+    for match in _CLOCK.finditer(text):
+        if int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            return match.group(0)
+    for match in _TWELVE_HOUR.finditer(text):
+        if not 1 <= int(match.group(1)) <= 12 or int(match.group(2) or 0) > 59:
+            return match.group(0)
+    return ""

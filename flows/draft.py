@@ -68,11 +68,13 @@ class Problem(StrEnum):
     FIRST_QUESTION = "first_question"
     DATE_UNREADABLE = "date_unreadable"
     DATE_FUTURE = "date_future"
+    DATE_TOO_EARLY = "date_too_early"
+    NO_SUCH_TIME = "no_such_time"
     TOO_LONG = "too_long"
 
 
 PROBLEM_TEXT = {
-    Problem.STALE_BUTTON: M.STALE_BUTTON,
+    Problem.STALE_BUTTON: M.WHERE_YOU_ARE,
     Problem.NEED_BUTTON: M.NEED_BUTTON,
     Problem.NEED_ONE: M.NEED_ONE,
     Problem.NEED_WORDS: M.NEED_WORDS,
@@ -80,6 +82,8 @@ PROBLEM_TEXT = {
     Problem.FIRST_QUESTION: M.FIRST_QUESTION,
     Problem.DATE_UNREADABLE: M.DATE_UNREADABLE,
     Problem.DATE_FUTURE: M.DATE_FUTURE,
+    Problem.DATE_TOO_EARLY: M.DATE_TOO_EARLY,  # with {date} and {year}
+    Problem.NO_SUCH_TIME: M.NO_SUCH_TIME,  # with {time}
     Problem.TOO_LONG: M.TOO_LONG,  # with {length} and {limit}
 }
 
@@ -108,6 +112,7 @@ class Filled:
     state: DraftState
     errors: dict[str, str]  # question key -> what is wrong with its answer
     notes: list[str]  # what the reporter should be told, e.g. what was masked
+    hidden: str = ""  # the kinds of identifier masked, in words ("a name and a phone number"), or ""
 
 
 @dataclass(frozen=True)

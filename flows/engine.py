@@ -11,7 +11,7 @@ from typing import Any
 
 from flows import messages as M
 from flows.chat import Action, Answer, Message
-from flows.dates import EARLIEST_YEAR, DateProblem, When, parse_when
+from flows.dates import EARLIEST_YEAR, DateProblem, When, read_when
 from flows.draft import (
     PROBLEM_TEXT,
     WANTS_A_CHOICE,
@@ -23,29 +23,28 @@ from flows.draft import (
     Turn,
 )
 from flows.lists import Grade, Lists, Option
+from flows.masked_note import hidden_kinds, masked_note
 from flows.masking import Identifier, mask
-from flows.messages import _, ngettext
+from flows.messages import ENGLISH, _, day, speaking
 from flows.report_flow import REPORT_FLOW, Kind, Step
-from flows.report_prompts import CONFIRM_CANCEL, SUMMARY, TODAY, TYPED, WEEK, YESTERDAY, Prompts
+from flows.report_prompts import (
+    CONFIRM_CANCEL,
+    MAYBE,
+    SUMMARY,
+    TODAY,
+    TYPED,
+    WEEK,
+    WHICH,
+    YESTERDAY,
+    Prompts,
+    read_when_value,
+    spoken,
+    when_value,
+)
+from flows.typed import LIST_SEPARATORS, WORDS, YES_NO, closest, plain
 
 TEXT_LIMIT = 1000
 MIN_TEXT = 3
-
-_FOUND = {
-    Identifier.URL: M.FOUND_URL,
-    Identifier.EMAIL: M.FOUND_EMAIL,
-    Identifier.NHS: M.FOUND_NHS,
-    Identifier.NI: M.FOUND_NI,
-    Identifier.DOB: M.FOUND_DOB,
-    Identifier.POSTCODE: M.FOUND_POSTCODE,
-    Identifier.PHONE: M.FOUND_PHONE,
-    Identifier.CASE: M.FOUND_CASE,
-    Identifier.ADDRESS: M.FOUND_ADDRESS,
-    Identifier.VEHICLE: M.FOUND_VEHICLE,
-    Identifier.HANDLE: M.FOUND_HANDLE,
-    Identifier.SCHOOL: M.FOUND_SCHOOL,
-    Identifier.NAME: M.FOUND_NAME,
-}
 
 
 class ReportEngine:
@@ -75,15 +74,22 @@ class ReportEngine:
         """Returns every answer, one field a line, as the summary card shows them."""
         return self.prompts.card(state)
 
-    def advance(self, state: DraftState, answer: Answer, *, today: date) -> Turn:
-        """Applies one answer to a copy of the draft and returns what to show next."""
+    def advance(self, state: DraftState, answer: Answer, *, today: date, words: bool = True) -> Turn:
+        """Applies one answer to a copy of the draft and returns what to show next. Typed text
+        that names a button ("home visit", "skip", "back") is taken as a tap on it, unless
+        `words` is off (a form's text box means only what it says)."""
         state = copy.deepcopy(state)
         current = state.step
+        if answer.action is Action.TEXT and words:
+            step = self._steps.get(current)
+            fuzzy = step is None or step.kind in (Kind.CHOICE, Kind.MULTI)
+            if taps := self._typed(state, answer.value, today, fuzzy=fuzzy):
+                return self._apply(state, taps, today)
         if answer.action is Action.CANCEL and current != CONFIRM_CANCEL:
             state.resume, state.step = current, CONFIRM_CANCEL
             return self._ask(state, today)
         if answer.step and answer.step != current:
-            return self._refuse(state, today, Problem.STALE_BUTTON)
+            return self._stale(state, answer, today)
         if current == CONFIRM_CANCEL:
             return self._confirm_cancel(state, answer, today)
         if current == SUMMARY:
@@ -112,11 +118,13 @@ class ReportEngine:
         Values are a date (ISO text) for the date, a code for a choice, a list of codes for a
         multi-select and text for free text; None or empty for an unanswered question.
         """
-        state, errors, notes = self.start(today=today).state, {}, []
+        state, errors, notes, found = self.start(today=today).state, {}, [], Counter[Identifier]()
         for step in REPORT_FLOW:
+            if step.kind is Kind.TEXT and values.get(step.key):
+                found += mask(str(values[step.key])).found
             turn = Turn(state)
             for answer in _form_answers(step, values.get(step.key)):
-                turn = self.advance(turn.state, answer, today=today)
+                turn = self.advance(turn.state, answer, today=today, words=False)
             if turn.state.step == step.key:
                 errors[step.key] = _form_error(step, turn)
                 state = copy.deepcopy(state)
@@ -126,7 +134,11 @@ class ReportEngine:
             else:
                 state = turn.state
                 notes += [m.text for m in turn.messages[:-1]]
-        return Filled(state, errors, notes)
+        return Filled(state, errors, notes, hidden_kinds(found) if found else "")
+
+    def statutory(self, grade: str) -> bool:
+        """Says whether a grade must also go through the statutory route."""
+        return any(g.statutory for g in self._lists.grades if g.code == grade)
 
     def content(self, state: DraftState) -> ReportContent:
         """Returns the finished report's fields, typed."""
@@ -148,37 +160,53 @@ class ReportEngine:
 
     def _answer_date(self, state: DraftState, step: Step, answer: Answer, today: date) -> Turn:
         if answer.action is Action.TEXT:
-            when = parse_when(answer.value, today=today)
-            if when is DateProblem.UNREADABLE:
-                return self._refuse(state, today, Problem.DATE_UNREADABLE)
-            if isinstance(when, DateProblem):  # in the future
-                return self._refuse(state, today, Problem.DATE_FUTURE)
-            return self._set_date(state, step, when, today)
+            return self._typed_date(state, step, answer.value, today)
         if answer.action is not Action.PICK:
             return self._refuse(state, today, Problem.NEED_BUTTON)
         if answer.value in (WEEK, TYPED):
             state.sub = answer.value
             return self._ask(state, today)
-        if answer.value in (TODAY, YESTERDAY):
-            day = today if answer.value == TODAY else today - timedelta(days=1)
-            return self._set_date(state, step, When(day), today)
-        try:
-            day = date.fromisoformat(answer.value)
-        except ValueError:
+        when = _date_of(answer.value, today)
+        if when is None:
             return self._refuse(state, today, Problem.STALE_BUTTON)
-        if day.year < EARLIEST_YEAR:
+        if when.day.year < EARLIEST_YEAR:
             return self._refuse(state, today, Problem.DATE_UNREADABLE)
-        if day > today:
+        if when.day > today:
             return self._refuse(state, today, Problem.DATE_FUTURE)
-        return self._set_date(state, step, When(day), today)
+        return self._set_date(state, step, when, today)
 
-    def _set_date(self, state: DraftState, step: Step, when: When, today: date) -> Turn:
+    def _typed_date(self, state: DraftState, step: Step, text: str, today: date) -> Turn:
+        """Reads a typed date; says what it was read as, or asks which of two was meant."""
+        reading = read_when(text, today=today)
+        match reading.problem:
+            case DateProblem.UNREADABLE:
+                if taps := self._typed(state, text, today, fuzzy=True):  # "yesterdy"
+                    return self._apply(state, taps, today)
+                return self._refuse(state, today, Problem.DATE_UNREADABLE)
+            case DateProblem.NO_SUCH_TIME:
+                return self._refuse(state, today, Problem.NO_SUCH_TIME, time=reading.clock)
+            case DateProblem.TOO_EARLY:
+                said = day(reading.read_as or today)
+                return self._refuse(state, today, Problem.DATE_TOO_EARLY, date=said, year=EARLIEST_YEAR)
+            case DateProblem.FUTURE:
+                return self._refuse(state, today, Problem.DATE_FUTURE)
+        assert reading.when is not None
+        if reading.other is not None:
+            state.sub = WHICH
+            state.answers[MAYBE] = [when_value(w.day, w.at) for w in (reading.when, reading.other)]
+            return self._ask(state, today)
+        fix = _(M.BUTTON_EDIT).format(field=_(M.FIELD_WHEN)) if state.editing else _(M.BUTTON_BACK)
+        echo = _(M.DATE_UNDERSTOOD).format(when=spoken(reading.when.day, reading.when.at, today=today), fix=fix)
+        return self._set_date(state, step, reading.when, today, [echo])
+
+    def _set_date(self, state: DraftState, step: Step, when: When, today: date, notes: list[str] | None = None) -> Turn:
+        state.answers.pop(MAYBE, None)
         state.answers[step.key] = when.day.isoformat()
         if when.at is None:
             state.answers.pop("when_time", None)
         else:
             state.answers["when_time"] = when.at.strftime("%H:%M")
-        return self._move_on(state, step, today)
+        return self._move_on(state, step, today, notes)
 
     def _answer_choice(self, state: DraftState, step: Step, answer: Answer, today: date) -> Turn:
         if answer.action is not Action.PICK:
@@ -187,8 +215,7 @@ class ReportEngine:
         if option is None:
             return self._refuse(state, today, Problem.STALE_BUTTON)
         state.answers[step.key] = option.code
-        notes = [_(M.STATUTORY)] if isinstance(option, Grade) and option.statutory else []
-        return self._move_on(state, step, today, notes)
+        return self._move_on(state, step, today, _choice_notes(option))
 
     def _answer_multi(self, state: DraftState, step: Step, answer: Answer, today: date) -> Turn:
         chosen = state.codes(step.key)
@@ -210,16 +237,97 @@ class ReportEngine:
         if answer.action is not Action.TEXT:
             return self._refuse(state, today, Problem.NEED_WORDS)
         text = answer.value.strip()
-        if len(text) > self._text_limit:
+        if len(text) > self._text_limit:  # what was typed; placeholders may make the kept text longer
             return self._refuse(state, today, Problem.TOO_LONG, length=len(text), limit=self._text_limit)
         masked = mask(text)
-        if len(masked.text) > self._text_limit:  # placeholders can make it longer
-            return self._refuse(state, today, Problem.TOO_LONG, length=len(masked.text), limit=self._text_limit)
         if len(masked.text.strip()) < MIN_TEXT:
             return self._refuse(state, today, Problem.NEED_WORDS)
         state.answers[step.key] = masked.text
-        notes = [_(M.MASKED).format(found=_describe(masked.found), text=masked.text)] if masked.found else []
-        return self._move_on(state, step, today, notes)
+        return self._move_on(state, step, today, [masked_note(masked)] if masked.found else [])
+
+    # Typed words for buttons, and taps on older messages.
+
+    def _typed(self, state: DraftState, text: str, today: date, *, fuzzy: bool) -> list[Answer]:
+        """Returns the taps typed text stands for: a word such as "skip" or "back" where it
+        applies, a button's label (in the reporter's language or English), with `fuzzy` a close
+        misspelling or a unique start of one, and for a multi-select a list of labels."""
+        typed, step = plain(text), self._steps.get(state.step)
+        if not typed:
+            return []
+        for action, words in WORDS.items():
+            if typed in words and self._word_applies(action, state, step):
+                return [Answer(action, step=state.step)]
+            if typed in words and step is not None and step.options == "feedback" and action in YES_NO:
+                return [Answer(Action.PICK, YES_NO[action], step.key)]  # "yes": tell me what changes
+        if step is not None and step.kind is Kind.TEXT:
+            return []
+        labels = self._labels(state, today)
+        if step is not None and step.kind is Kind.MULTI:  # one label or several, and that is all
+            return self._typed_list(state, step, text, labels)
+        if exact := [a for label, a in labels if label == typed]:
+            return exact[:1]
+        if not fuzzy:
+            return []
+        found = closest(typed, labels)
+        return [found] if found else []
+
+    def _typed_list(self, state: DraftState, step: Step, typed: str, labels: list[tuple[str, Answer]]) -> list[Answer]:
+        """Returns a typed list of a multi-select's labels as taps on each, then Done."""
+        toggles = [(label, a) for label, a in labels if a.action is Action.TOGGLE]
+        picked = [closest(plain(part), toggles) for part in LIST_SEPARATORS.split(typed) if plain(part)]
+        if not picked or None in picked:
+            return []
+        chosen = set(state.codes(step.key))
+        taps = [a for a in dict.fromkeys(picked) if a is not None and a.value not in chosen]
+        return [*taps, Answer(Action.DONE, step=step.key)]
+
+    def _labels(self, state: DraftState, today: date) -> list[tuple[str, Answer]]:
+        """Returns each button of the question, by its label plainly written, in the reporter's
+        language and in English."""
+        shown = self.prompt(state, today=today)
+        with speaking(ENGLISH):
+            english = self.prompt(state, today=today)
+        labels = []
+        for message in (shown, english):
+            for button in message.options + message.controls:
+                labels.append((plain(button.label), button.answer()))
+        return labels
+
+    @staticmethod
+    def _word_applies(action: Action, state: DraftState, step: Step | None) -> bool:
+        if state.step == CONFIRM_CANCEL:
+            return action in (Action.YES, Action.NO, Action.BACK)
+        if state.step == SUMMARY:
+            return action in (Action.SUBMIT, Action.BACK, Action.CANCEL)
+        if action is Action.DONE:
+            return step is not None and step.kind is Kind.MULTI
+        return action in (Action.BACK, Action.SKIP, Action.CANCEL)
+
+    def _apply(self, state: DraftState, taps: list[Answer], today: date) -> Turn:
+        turn = Turn(state)
+        for tap in taps:
+            turn = self.advance(turn.state, tap, today=today)
+            if turn.problem is not None:
+                break
+        return turn
+
+    def _stale(self, state: DraftState, answer: Answer, today: date) -> Turn:
+        """Takes a tap on an older copy of an answered question (its reply perhaps lost on the
+        way) as that question's answer; anything else shows the reporter where they are."""
+        step = self._steps.get(answer.step)
+        if step is None or answer.action is not Action.PICK or answer.step not in state.trail or state.sub:
+            return self._refuse(state, today, Problem.STALE_BUTTON)
+        notes: list[str] = []
+        if step.kind is Kind.CHOICE and (option := self._find(step, answer.value)) is not None:
+            state.answers[step.key] = option.code
+            notes = _choice_notes(option)
+        elif step.kind is Kind.DATE and (when := _date_of(answer.value, today)) and when.day <= today:
+            state.answers[step.key] = when.day.isoformat()
+            state.answers.pop("when_time", None)
+        else:
+            return self._refuse(state, today, Problem.STALE_BUTTON)
+        noted = _(M.NOTED).format(field=_(step.field), answer=self.prompts.describe(state, step))
+        return self._ask(state, today, noted, *notes)
 
     # Moving about the flow.
 
@@ -264,7 +372,7 @@ class ReportEngine:
     def _ask(self, state: DraftState, today: date, *notes: str) -> Turn:
         return Turn(state, [Message(note) for note in notes] + [self.prompt(state, today=today)])
 
-    def _refuse(self, state: DraftState, today: date, problem: Problem, **details: int) -> Turn:
+    def _refuse(self, state: DraftState, today: date, problem: Problem, **details: int | str) -> Turn:
         """Returns the same question again, after what was wrong with the answer."""
         turn = self._ask(state, today, _(PROBLEM_TEXT[problem]).format(**details))
         turn.problem = problem
@@ -303,10 +411,13 @@ def _form_answers(step: Step, value: Any) -> list[Answer]:
             return [Answer(Action.TEXT, str(value))]
 
 
-def _describe(found: Counter[Identifier]) -> str:
-    parts = []
-    for kind, count in found.items():
-        parts.append(ngettext(_FOUND[kind], count).format(n=count))
-    if len(parts) == 1:
-        return parts[0]
-    return f"{', '.join(parts[:-1])} {_(M.AND)} {parts[-1]}"
+def _date_of(value: str, today: date) -> When | None:
+    """Returns the date a date button carries (today, yesterday, or a day and time)."""
+    if value in (TODAY, YESTERDAY):
+        return When(today if value == TODAY else today - timedelta(days=1))
+    read = read_when_value(value)
+    return When(*read) if read else None
+
+
+def _choice_notes(option: Option) -> list[str]:
+    return [_(M.STATUTORY)] if isinstance(option, Grade) and option.statutory else []

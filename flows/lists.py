@@ -1,4 +1,7 @@
-"""The answer lists a reporter picks from: configurable settings, roles, factors, and the grades."""
+"""The answer lists a reporter picks from: configurable settings, roles, factors, and the grades.
+
+Labels are buttons on every platform: each, and its Welsh, is at most 28 characters, so that with a
+tick in front it still fits the 30 that Slack shows before cutting a label."""
 
 from dataclasses import dataclass, field
 
@@ -27,8 +30,8 @@ DEFAULT_WHERE = _options(
     ("referral", N_("Referral and intake")),
     ("assessment", N_("Assessment")),
     ("home_visit", N_("Home visit")),
-    ("strategy_meeting", N_("Strategy meeting or conference")),
-    ("long_term_case", N_("Long-term / family support case")),
+    ("strategy_meeting", N_("Strategy meeting/conference")),
+    ("long_term_case", N_("Long-term or family support")),
     ("case_transfer", N_("Case transfer or handover")),
     ("out_of_hours", N_("Out of hours (EDT)")),
     ("education", N_("School or education")),
@@ -57,15 +60,15 @@ DEFAULT_WHO = _options(
 )
 
 DEFAULT_FACTORS = _options(
-    ("thresholds", N_("Immediate harm over need / thresholds")),
-    ("information", N_("Access to information or records")),
-    ("inter_agency", N_("Communication between agencies")),
+    ("thresholds", N_("Harm over need / thresholds")),
+    ("information", N_("Access to information")),
+    ("inter_agency", N_("Inter-agency communication")),
     ("handover", N_("Case transfer or handover")),
-    ("drift", N_("Drift or optimism in a long-term case")),
+    ("drift", N_("Drift or optimism in a case")),
     ("workload", N_("Workload and time pressure")),
     ("supervision", N_("Supervision and support")),
     ("resources", N_("Resources not available")),
-    ("tools", N_("Assessment tools and procedures")),
+    ("tools", N_("Assessment tools, procedures")),
     ("other", N_("Other")),
 )
 
@@ -74,12 +77,10 @@ GRADES = (
     Grade("prevented", N_("Stopped before it happened"), "no harm — prevented", "none (prevented)"),
     Grade("no_harm", N_("Happened, no harm caused"), "no harm — not prevented", "none"),
     Grade("left_at_risk", N_("Harm: child left at risk"), "harm — false negative", "low / moderate", harm=True),
-    Grade(
-        "wrongly_judged", N_("Harm: family wrongly judged a risk"), "harm — false positive", "low / moderate", harm=True
-    ),
+    Grade("wrongly_judged", N_("Harm: family wrongly judged"), "harm — false positive", "low / moderate", harm=True),
     Grade(
         "severe",
-        N_("Life-threatening injury or death"),
+        N_("Life-threatening or death"),
         "life-threatening injury or death",
         "severe / death",
         harm=True,

@@ -105,15 +105,25 @@ ASK_WHEN = N_("When did it happen?")
 ASK_WHEN_DAY = N_("Which day?")
 ASK_WHEN_TYPED = N_("Type the date, e.g. 3/11 or last Tuesday.")
 ASK_WHERE = N_("Where did it happen?")
-ASK_WHO = N_("Who was involved? Tap all that apply, then Done.")
-ASK_WHAT = N_("What happened? One or two sentences, no names please.")
+ASK_WHO = N_("Who was involved?")
+ASK_WHAT = N_("What happened?")
 ASK_ACTION = N_("What was done straight away?")
 ASK_OUTCOME = N_("What was the outcome?")
-ASK_FACTORS = N_("What contributed? Tap all that apply, or Skip.")
-ASK_STOPPED = N_("What stopped it getting worse? (optional)")
+ASK_FACTORS = N_("What contributed?")
+ASK_STOPPED = N_("What stopped it getting worse?")
 ASK_FEEDBACK = N_("Shall I tell you what changes because of this report?")
-ASK_CHECK = N_("Please check your report:")
-CHECK_HINT = N_("Submit, or tap a field to change it.")
+ASK_CHECK = N_("Check your report, then Submit (✏ changes an answer):")
+# What a chat question adds to its words (a form shows the question alone).
+HINT_SOME = N_("Tap all that apply, then Done.")
+HINT_SOME_OPTIONAL = N_("Tap any that apply, then Done, or Skip.")
+HINT_WHAT = N_("One or two sentences, no names please.")
+HINT_OPTIONAL = N_("(optional)")
+# A form's examples, shown in its empty boxes.
+PLACEHOLDER_WHAT = N_("e.g. Referral sat unread for 3 days. No names")
+PLACEHOLDER_ACTION = N_("e.g. Rang the family and visited that day")
+PLACEHOLDER_STOPPED = N_("e.g. A teacher rang us too")
+PLACEHOLDER_CHOOSE = N_("Choose one")
+PLACEHOLDER_CHOOSE_SOME = N_("Choose all that apply")
 ASK_CONFIRM_CANCEL = N_("Cancel this report? Nothing will be kept.")
 
 FIELD_WHEN = N_("When")
@@ -141,7 +151,6 @@ BUTTON_EDIT = N_("✏ {field}")
 BUTTON_YES_CANCEL = N_("Yes, cancel")
 BUTTON_NO_CARRY_ON = N_("No, carry on")
 
-YOUR_REPORT = N_("Your near-miss report:")
 SUBMITTED = N_("Sent. Your reference is {reference}. Thank you: reports like yours keep children safe.")
 SUBMITTED_FEEDBACK = N_("I'll tell you what changes because of it.")
 SUBMITTED_NO_CONTACT = N_("No contact details were kept. Keep your reference to check progress.")
@@ -152,21 +161,38 @@ EXPIRED = N_(
 )
 STATUTORY = N_(
     "This must also go through the statutory route: follow your local safeguarding procedures "
-    "(serious case review). Tell your safeguarding lead today."
+    "(in England, a child safeguarding practice review; in Wales, a child practice review). "
+    "Tell your safeguarding lead today."
 )
-MASKED = N_("To protect identities I masked {found}: “{text}”.")
+MASKED = N_("To protect identities I hid {found}: {parts}")
+DATE_UNDERSTOOD = N_("Noted: {when}. Not right? Tap {fix}.")
+TIME_ABOUT = N_("{day}, about {time}")
+TIME_AM = N_("{time}am")
+TIME_PM = N_("{time}pm")
+ASK_WHICH_DATE = N_("Which did you mean?")
+NOTED = N_("Noted: {field}: {answer}.")
+EDITED = N_(
+    "I can't take changes to a message already sent. To change an answer, tap ✏ beside it on the "
+    "summary card before you Submit."
+)
 
-NEED_BUTTON = N_("Please tap one of the buttons.")
+NEED_BUTTON = N_("I couldn't match that to a button: tap one, or type its words.")
 NEED_ONE = N_("Please tap at least one, then Done.")
 NEED_WORDS = N_("Please type a few words.")
 TOO_LONG = N_("That is {length} characters; please keep it under {limit}. Nothing else was lost.")
 DATE_UNREADABLE = N_("I couldn't read that date. Try 3/11, yesterday or last Tuesday.")
 DATE_FUTURE = N_("That date is in the future. When did it happen?")
+DATE_TOO_EARLY = N_(
+    "That reads as {date}. This bot takes near misses from {year} on, while what they teach still "
+    "applies. When did it happen?"
+)
+NO_SUCH_TIME = N_("There is no {time} on a clock. Type the time as 14:30 or 2:30pm, or leave it out.")
 FORM_CHOOSE = N_("Please choose one.")
 FORM_CHOOSE_SOME = N_("Please choose at least one.")
-CANNOT_SKIP = N_("This question is needed for the report.")
+CANNOT_SKIP = N_("This question is required: the report needs an answer to it.")
 FIRST_QUESTION = N_("This is the first question.")
 STALE_BUTTON = N_("That button belongs to an earlier question. Here is where you are:")
+WHERE_YOU_ARE = N_("Here is where your report is:")
 TAPS_CROSSED = N_("Two taps arrived at once, so that one didn't count. Here is where you are:")
 NO_DRAFT = N_("There is no report in progress. Send {start} to start one.")
 TEXT_ONLY = N_(
@@ -176,7 +202,7 @@ TEXT_ONLY = N_(
 
 NOT_A_MEMBER = N_(
     "Sorry, this bot is only for teams that use nearmiss. "
-    "If you should have access, ask your manager for an invite code."
+    "If you should have access, ask your manager for an invite code and send {join} CODE."
 )
 PRIVATE_ONLY = N_("Reports are private: please message me directly, not in a group.")
 JOINED = N_("Welcome to {team}. Send {start} to report a near miss.")
@@ -209,6 +235,12 @@ COMMAND_LANGUAGE = N_("English or Cymraeg")
 MODAL_TITLE = N_("Near-miss report")
 MODAL_SUBMIT = N_("Submit")
 MODAL_CLOSE = N_("Cancel")
+REVIEW_TITLE = N_("Check what is kept")
+REVIEW_BACK = N_("Back")
+REVIEW_NOTE = N_(
+    "To protect identities I hid {found}. This is what will be kept: change it here if you need "
+    "to, then Submit. Back returns to your form."
+)
 HOME_TITLE = N_("Near-miss reporting")
 HOME_INTRO = N_(
     "Report a near miss in about two minutes. It is confidential: managers never see who "
@@ -222,7 +254,8 @@ SLACK_HELP = N_(
     "{command} – report a near miss on one screen\n"
     "{command} steps – the same, a question at a time in this chat\n"
     "{command} join CODE – join your team with its invite code\n"
-    "{command} status CODE – how your report is going, and what changed because of it\n\n"
+    "{command} status CODE – how your report is going, and what changed because of it "
+    "({command} status alone lists your reports)\n\n"
     "Reports are confidential: managers never see who reported. "
     "A child at risk now? Follow child protection procedures or call 999."
 )

@@ -1,6 +1,6 @@
 """What a reporter sees of the report flow: each question with its buttons, and the summary card."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from flows import messages as M
 from flows.chat import Action, Button, Message
@@ -11,9 +11,11 @@ from flows.report_flow import REPORT_FLOW, Kind, Step
 
 SUMMARY = "summary"
 CONFIRM_CANCEL = "cancel"
-WEEK, TYPED = "week", "typed"  # the date question's two follow-ups
+WEEK, TYPED, WHICH = "week", "typed", "which"  # the date question's follow-ups
+MAYBE = "when_maybe"  # the two readings of an ambiguous typed date, while the reporter chooses
 TODAY, YESTERDAY = "today", "yesterday"
 _DAYS_IN_WEEK_LIST = range(2, 7)
+_SHOWN_WHOLE, _OPENING_WORDS = 12, 8  # a typed answer longer than this shows its first words on the card
 
 
 class Prompts:
@@ -35,7 +37,7 @@ class Prompts:
                 step=CONFIRM_CANCEL,
             )
         step = self._steps[state.step]
-        question, options = _(step.question), tuple[Button, ...]()
+        question, options = self.question(step), tuple[Button, ...]()
         match step.kind:
             case Kind.DATE:
                 question, options = self._date_options(state, step, today)
@@ -64,7 +66,17 @@ class Prompts:
         accepts_text = step.kind is Kind.TEXT or step.kind is Kind.DATE
         return Message(question, options, tuple(controls), step.key, accepts_text)
 
+    @staticmethod
+    def question(step: Step) -> str:
+        """Returns a question as a chat asks it: the question, and how to answer it."""
+        return f"{_(step.question)} {_(step.hint)}" if step.hint else _(step.question)
+
     def _date_options(self, state: DraftState, step: Step, today: date) -> tuple[str, tuple[Button, ...]]:
+        if state.sub == WHICH:
+            return _(M.ASK_WHICH_DATE), tuple(
+                Button(Action.PICK, spoken(*(read_when_value(value) or (today, None)), today=today), step.key, value)
+                for value in state.codes(MAYBE)
+            )
         if state.sub == TYPED:
             return _(M.ASK_WHEN_TYPED), ()
         if state.sub == WEEK:
@@ -83,11 +95,24 @@ class Prompts:
         )
 
     def card(self, state: DraftState) -> str:
-        """Returns every answer, one field a line, as the summary card shows them."""
-        return "\n".join(f"{_(step.field)}: {self.describe(state, step)}" for step in REPORT_FLOW)
+        """Returns every answer, one field a line, as the summary card shows them. An optional
+        question left unanswered is left out (its ✏ button is still there), and a long typed
+        answer shows its first words: the reporter has just written it, the masking note showed
+        every part that changed, and its ✏ button shows it whole."""
+        shown = {
+            step: self.describe(state, step) for step in REPORT_FLOW if state.answers.get(step.key) or not step.optional
+        }
+        return "\n".join(
+            f"{_(step.field)}: {_opening(answer) if step.kind is Kind.TEXT else answer}"
+            for step, answer in shown.items()
+        )
+
+    def short_card(self, state: DraftState) -> str:
+        """Returns a finished report in one line: when, where and the outcome."""
+        return " · ".join(self.describe(state, self._steps[key]) for key in ("when", "where", "outcome"))
 
     def _summary(self, state: DraftState) -> Message:
-        lines = [_(M.ASK_CHECK), "", self.card(state), "", _(M.CHECK_HINT)]
+        lines = [_(M.ASK_CHECK), self.card(state)]
         edits = tuple(
             Button(Action.EDIT, _(M.BUTTON_EDIT).format(field=_(step.field)), SUMMARY, step.key) for step in REPORT_FLOW
         )
@@ -111,3 +136,34 @@ class Prompts:
         labels = {o.code: _(o.label) for o in self._lists.named(step.options)}
         codes = state.codes(step.key) if step.kind is Kind.MULTI else [state.text(step.key) or ""]
         return ", ".join(labels.get(code, code) for code in codes)
+
+
+def _opening(text: str) -> str:
+    """Returns a long text's first words, marked as cut; a short one whole."""
+    words = text.split()
+    return text if len(words) <= _SHOWN_WHOLE else " ".join(words[:_OPENING_WORDS]) + " …"
+
+
+def when_value(day: date, at: time | None) -> str:
+    """Returns a date, and a time if there is one, as a button carries it."""
+    return f"{day.isoformat()}T{at.strftime('%H:%M')}" if at else day.isoformat()
+
+
+def read_when_value(value: str) -> tuple[date, time | None] | None:
+    """Returns the date (and time) a date button carries, or None if it carries none."""
+    on, _t, at = value.partition("T")
+    try:
+        return date.fromisoformat(on), time.fromisoformat(at) if at else None
+    except ValueError:
+        return None
+
+
+def spoken(on: date, at: time | None = None, *, today: date) -> str:
+    """Returns a date as a person says it: "Tuesday 24 November, about 3pm" (with the year when
+    it is not this year's)."""
+    said = day(on, "EEEE d MMMM" if on.year == today.year else "EEEE d MMMM y")
+    if at is None:
+        return said
+    hour = at.hour % 12 or 12
+    clock = f"{hour}:{at.minute:02d}" if at.minute else f"{hour}"
+    return _(M.TIME_ABOUT).format(day=said, time=_(M.TIME_PM if at.hour >= 12 else M.TIME_AM).format(time=clock))

@@ -231,14 +231,14 @@ telegram = [{MEMBER}]
         await telegram_api.push(text_update(MEMBER, "Sent the plan over."))
         question = await _wait_for(telegram_api, "What was the outcome?", seen)
         for label, next_text in (
-            ("Stopped before it happened", "What contributed? Tap all that apply, or Skip."),
+            ("Stopped before it happened", "What contributed? Tap any that apply, then Done, or Skip."),
             ("Skip", "What stopped it getting worse? (optional)"),
             ("Skip", "Shall I tell you what changes because of this report?"),
             ("Don't contact me", None),
         ):
             seen = await _tap(telegram_api, question, label)
             question = await _wait_for(telegram_api, next_text, seen) if next_text else None
-        summary = await _wait_for(telegram_api, "Please check your report:", seen, prefix=True)
+        summary = await _wait_for(telegram_api, "Check your report, then Submit", seen, prefix=True)
         await _wait_for(
             telegram_api, "Sent. Your reference is NM-", await _tap(telegram_api, summary, "Submit"), prefix=True
         )

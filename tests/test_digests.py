@@ -65,10 +65,10 @@ async def test_a_digest_counts_by_grade_and_hides_small_counts(reporting, databa
     assert "Stopped before it happened: 4" in digest.text
     # 7 - 4 = 3 between two hidden grades: 1 and 2, or 2 and 1, so both can show "fewer than 3"
     assert "Harm: child left at risk: fewer than 3" in digest.text
-    assert "Life-threatening injury or death: fewer than 3" in digest.text
+    assert "Life-threatening or death: fewer than 3" in digest.text
     assert "waiting 3 days" in digest.text and "red" in digest.text and "amber" in digest.text
     assert "Workload and time pressure (5)" in digest.text
-    assert "Communication between agencies" not in digest.text  # "recurring (fewer than 3)" would be 2
+    assert "Inter-agency communication" not in digest.text  # "recurring (fewer than 3)" would be 2
     assert "Reporters still owed feedback: 7" in digest.text
     assert ": 1\n" not in digest.text and ": 2\n" not in digest.text
     trend, matrix = digest.charts

@@ -58,7 +58,7 @@ async def test_rotation_reaches_a_running_bot_and_old_pseudonyms_still_resolve(t
     moved_on = await reporting.answer(COLLEAGUE, today.answer())
     assert moved_on[-1].step == "where"
     stale = [b for b in started[-1].options if b.value == "today"][0]
-    assert (await reporting.answer(COLLEAGUE, stale.answer()))[0].text.startswith("That button belongs")
+    assert (await reporting.answer(COLLEAGUE, stale.answer()))[0].text.startswith("Here is where your report is")
     assert rows["reports"][0]["pseudonym_key_id"] == key_id(old.pseudonym_key)
 
 

@@ -76,10 +76,10 @@ async def test_themes_status_links_root_cause_and_actions_in_chat(telegram_api, 
     card = (await manager.say(f"/open {first}"))[-1]
 
     await manager.tap("Themes", card)
-    await manager.tap("Communication between agencies")
+    await manager.tap("Inter-agency communication")
     await manager.tap("Workload")  # the reporter's factor, preselected: now off
     done = await manager.tap("Done")
-    assert "Communication between agencies" in done[0]["text"]
+    assert "Inter-agency communication" in done[0]["text"]
     assert (await report(database, first)).themes == ["inter_agency"]
 
     await manager.tap("Link a report", card)
@@ -142,7 +142,7 @@ async def test_a_harm_graded_report_alerts_the_lead_at_once(telegram_api, bot, c
         await chat.tap(label)
     await chat.say("The child was sent home with nobody checking the address.")
     await chat.say("Called the family the next morning.")
-    graded = await chat.tap("Life-threatening injury or death")
+    graded = await chat.tap("Life-threatening or death")
     assert "statutory route" in " ".join(m["text"] for m in graded)
     await chat.tap("Skip")
     await chat.tap("Skip")

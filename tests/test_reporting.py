@@ -88,19 +88,19 @@ async def test_buttons_only_work_for_the_reporter_and_draft_they_were_given_to(r
     ]
     for answer in forged:
         replies = await reporting.answer(REPORTER, answer)
-        assert replies[0].text == M.STALE_BUTTON and replies[-1].step == "when"
+        assert replies[0].text == M.WHERE_YOU_ARE and replies[-1].step == "when"
 
     colleague = Sender("telegram", "2002", "2002")
     await reporting.start(colleague)
     stolen = await reporting.answer(colleague, today)
-    assert stolen[0].text == M.STALE_BUTTON, "another reporter's button does nothing on my draft"
+    assert stolen[0].text == M.WHERE_YOU_ARE, "another reporter's button does nothing on my draft"
 
     cancel_confirm = await reporting.answer(REPORTER, Answer(Action.CANCEL))
     [yes] = [b for b in cancel_confirm[-1].options if b.action is Action.YES]
     await reporting.answer(REPORTER, yes.answer())
     await reporting.start(REPORTER)
     leftover = await reporting.answer(REPORTER, today)
-    assert leftover[0].text == M.STALE_BUTTON, "a button from a cancelled draft does nothing on the next"
+    assert leftover[0].text == M.WHERE_YOU_ARE, "a button from a cancelled draft does nothing on the next"
     rows = await all_rows(database)
     assert all(d["state"]["trail"] == [] for d in rows["drafts"])
 

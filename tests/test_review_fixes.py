@@ -30,8 +30,11 @@ def test_every_data_file_the_masker_reads_is_packaged():
 
 def test_slack_mentions_and_links_are_plain_text_then_masked():
     typed = plain_text("Told <@U024BE7LH> &amp; <https://x.invalid/a|the policy> in <#C01|general>")
-    assert typed == "Told @U024BE7LH & https://x.invalid/a in #general"
-    assert mask(typed).text == "Told [handle] & [link] in #general"
+    assert typed == "Told @U024BE7LH & the policy in #general", "a link keeps the words shown for it"
+    assert mask(typed).text == "Told [handle] & the policy in #general"
+    emailed = plain_text("Mum on <mailto:jo.smith@example.org|jo.smith@example.org> or <https://x.invalid/b>")
+    assert emailed == "Mum on jo.smith@example.org or https://x.invalid/b"
+    assert mask(emailed).text == "Mum on [email] or [link]", "not mailto:[email]"
 
 
 async def test_the_sweep_goes_on_past_a_draft_whose_contact_cannot_be_opened(database, keys, settings, clock):

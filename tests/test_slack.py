@@ -4,6 +4,7 @@ to a fake Slack server, on SQLite and PostgreSQL."""
 import asyncio
 import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ from bot.services.front import Front
 from bot.services.reporting import Reporting
 from flows import messages as M
 from flows.lists import DEFAULT_WHERE
-from tests.fakes.forms import GOOD_FORM
+from tests.fakes.forms import GOOD_FORM, MASKED_FORM, as_shown
 from tests.fakes.slack import TEAM, FakeSlack, FakeSlackAPI
 from tests.helpers import all_rows, cy, stored_text
 
@@ -56,6 +57,11 @@ async def said(api: FakeSlackAPI, user: str, text: str, seen: int = 0, timeout: 
                 return message
         await asyncio.sleep(0.02)
     raise AssertionError(f"the app never said {text!r}; it said {[m['text'] for m in api.dm(user)]}")
+
+
+def typed(text: str, ts: str, user: str = MEMBER) -> dict:
+    """Returns a message typed in the app's direct messages, as Slack's event carries it."""
+    return {"type": "message", "channel_type": "im", "channel": "D0DM", "user": user, "text": text, "ts": ts}
 
 
 async def open_modal(slack: FakeSlack, user: str = MEMBER) -> dict:
@@ -108,10 +114,12 @@ async def test_a_submitted_form_is_stored_pseudonymously_and_summarised(slack, d
     status, body = await slack.interact(slack.submission(MEMBER, view, GOOD_FORM))
 
     assert status == 200 and not body  # an empty acknowledgement closes the modal
-    ack = await said(slack.api, MEMBER, "Sent. Your reference is NM-")
-    texts = [m["text"] for m in slack.api.dm(MEMBER)]
-    assert texts[0].startswith("Your near-miss report:") and "Where: Case transfer or handover" in texts[0]
-    assert any("I masked a phone number" in t for t in texts)
+    ack = await said(slack.api, MEMBER, "Sent.")
+    await asyncio.sleep(0.1)
+    assert [m["text"] for m in slack.api.dm(MEMBER)] == [ack["text"]], "one direct message"
+    assert ack["text"].startswith("Sent. Your reference is NM-")
+    assert ack["text"].endswith("Fri 20 Nov 2026 · Case transfer or handover · Harm: child left at risk")
+    assert len(ack["text"].split()) <= 40
     rows = await all_rows(database)
     [report], [contact] = rows["reports"], rows["contacts"]
     assert report["reference"] in ack["text"]
@@ -119,7 +127,42 @@ async def test_a_submitted_form_is_stored_pseudonymously_and_summarised(slack, d
     assert report["involved"] == ["child", "social_worker"] and report["grade"] == "left_at_risk"
     assert json.loads(keys.open(contact["key_id"], contact["ciphertext"]))["chat"] == MEMBER
     everything = await stored_text(database)
-    assert MEMBER not in everything and "900123" not in everything
+    assert MEMBER not in everything
+
+
+async def test_masked_text_is_shown_in_the_form_before_anything_is_stored(slack, database):
+    view = await open_modal(slack)
+    status, body = await slack.interact(slack.submission(MEMBER, view, MASKED_FORM))
+
+    pushed = json.loads(body)
+    assert status == 200 and pushed["response_action"] == "push", "the form's Back returns to it as it was"
+    review = pushed["view"]
+    assert review["close"]["text"] == "Back" and review["submit"]["text"] == "Submit"
+    assert review["blocks"][0]["text"]["text"].startswith("To protect identities I hid a phone number.")
+    kept = as_shown(review)
+    assert kept["what"]["value"] == "Case moved teams; the new worker's number [phone] was never given."
+    assert all(rows == [] for rows in (await all_rows(database)).values()), "nothing stored yet"
+
+    kept["what"]["value"] = "Case moved teams; the new worker's number was never passed on."
+    status, body = await slack.interact(slack.submission(MEMBER, {**review, "id": "V0REVIEW"}, kept))
+    assert status == 200 and json.loads(body) == {"response_action": "clear"}
+    await said(slack.api, MEMBER, "Sent. Your reference is NM-")
+    [report] = (await all_rows(database))["reports"]
+    assert report["what"] == "Case moved teams; the new worker's number was never passed on."
+    assert (report["setting"], report["involved"]) == ("case_transfer", ["child", "social_worker"])
+    assert "900123" not in await stored_text(database)
+
+
+async def test_the_form_speaks_as_a_form(slack):
+    view = await open_modal(slack)
+
+    inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    labels = [b["label"]["text"] for b in inputs.values()]
+    assert not any("Tap" in label or "Skip" in label or "(optional)" in label for label in labels)
+    assert inputs["what"]["element"]["placeholder"]["text"].startswith("e.g. ")
+    assert inputs["stopped"]["element"]["placeholder"]["text"].startswith("e.g. ")
+    options = [o["text"]["text"] for b in inputs.values() for o in b["element"].get("options", [])]
+    assert options and all(len(text) <= 28 for text in options), "a tick and the label fit Slack's 30"
 
 
 async def test_field_errors_come_back_to_the_modal_and_nothing_is_stored(slack, database):
@@ -205,28 +248,10 @@ async def test_the_step_by_step_flow_in_a_direct_message(slack, database):
     await slack.interact(slack.tap(MEMBER, toggled, "Done ✔"))
     await said(api, MEMBER, "What happened?")
     seen = len(api.dm(MEMBER))
-    await slack.event(
-        {
-            "type": "message",
-            "channel_type": "im",
-            "channel": "D0DM",
-            "user": MEMBER,
-            "text": "School raised a concern by email that sat unread for a week.",
-            "ts": "1.1",
-        }
-    )
+    await slack.event(typed("School raised a concern by email that sat unread for a week.", "1.1"))
     await said(api, MEMBER, "What was done straight away?", seen)
     seen = len(api.dm(MEMBER))
-    await slack.event(
-        {
-            "type": "message",
-            "channel_type": "im",
-            "channel": "D0DM",
-            "user": MEMBER,
-            "text": "Visited the same day.",
-            "ts": "1.2",
-        }
-    )
+    await slack.event(typed("Visited the same day.", "1.2"))
     outcome = await said(api, MEMBER, "What was the outcome?", seen)
     await slack.interact(slack.tap(MEMBER, outcome, "Happened, no harm caused"))
     factors = await said(api, MEMBER, "What contributed?")
@@ -235,11 +260,11 @@ async def test_the_step_by_step_flow_in_a_direct_message(slack, database):
     await slack.interact(slack.tap(MEMBER, stopped, "Skip"))
     feedback = await said(api, MEMBER, "Shall I tell you")
     await slack.interact(slack.tap(MEMBER, feedback, "Don't contact me"))
-    summary = await said(api, MEMBER, "Please check your report:")
+    summary = await said(api, MEMBER, "Check your report, then Submit")
     await slack.interact(slack.tap(MEMBER, summary, "Submit"))
     await said(api, MEMBER, "Sent. Your reference is NM-")
     card = api.messages[summary["ts"]]
-    assert card["text"].startswith("Please check your report:") and len(card["blocks"]) == 1, (
+    assert card["text"].startswith("Check your report, then Submit") and len(card["blocks"]) == 1, (
         "the card stays, its buttons gone, with the reference below"
     )
 
@@ -361,12 +386,14 @@ async def test_typed_text_cannot_mention_the_channel_or_fake_a_link(slack):
     sneaky = GOOD_FORM | {
         "what": {"type": "plain_text_input", "value": "<!channel> see <https://evil.invalid|the policy> & *this*"}
     }
-    await slack.interact(slack.submission(MEMBER, view, sneaky))
+    _status, body = await slack.interact(slack.submission(MEMBER, view, sneaky))
+    review = json.loads(body)["view"]
+    assert all(b["text"]["type"] == "plain_text" for b in review["blocks"] if b["type"] == "section")
+    await slack.interact(slack.submission(MEMBER, {**review, "id": "V0REVIEW"}, as_shown(review)))
     await said(slack.api, MEMBER, "Sent. Your reference is NM-")
 
     posts = [c.params for c in slack.api.calls if c.method == "chat.postMessage"]
-    card = posts[0]
-    assert "<!channel>" not in card["text"] and "&lt;!channel&gt;" in card["text"]
+    assert not any("<!channel>" in p["text"] for p in posts)
     assert all(
         block["text"]["type"] == "plain_text" for p in posts for block in p["blocks"] if block["type"] == "section"
     )
@@ -417,10 +444,73 @@ async def test_the_app_home_offers_cymraeg_and_then_the_form_and_replies_are_in_
     view = await open_modal(slack)
     assert view["title"]["text"] == cy(M.MODAL_TITLE)
     await slack.interact(slack.submission(MEMBER, view, GOOD_FORM))
-    card = await said(slack.api, MEMBER, cy(M.YOUR_REPORT))
+    card = await said(slack.api, MEMBER, cy(M.SUBMITTED).split("{")[0])
     assert cy(label(DEFAULT_WHERE, "case_transfer")) in card["text"]
     assert [row["language"] for row in (await all_rows(database))["language_choices"]] == ["cy"]
 
 
 def label(options, code: str) -> str:
     return next(o.label for o in options if o.code == code)
+
+
+async def test_a_typed_answer_in_the_dm_takes_the_buttons_off_its_question(slack):
+    api = slack.api
+    await slack.command(MEMBER, "steps")
+    when = await said(api, MEMBER, "When did it happen?")
+    await slack.interact(slack.tap(MEMBER, when, "Yesterday"))
+    where = await said(api, MEMBER, "Where did it happen?")
+    await slack.interact(slack.tap(MEMBER, where, "Home visit"))
+    who = await said(api, MEMBER, "Who was involved?")
+    await slack.interact(slack.tap(MEMBER, who, "Police"))
+    await slack.interact(slack.tap(MEMBER, api.messages[who["ts"]], "Done ✔"))
+    what = await said(api, MEMBER, "What happened?")
+    assert len(what["blocks"]) == 2, "Back and Cancel while it waits"
+    await slack.event(typed("skip", "4.1"))
+    await said(api, MEMBER, "This question is required", len(api.dm(MEMBER)) - 1)
+    seen = len(api.dm(MEMBER))
+    await slack.event(typed("Police were not told; mum is on <mailto:jo@example.org|jo@example.org>.", "4.2"))
+    await said(api, MEMBER, "What was done straight away?", seen)
+
+    live = [m["text"] for m in api.dm(MEMBER) if any(b["type"] == "actions" for b in m["blocks"])]
+    assert live == ["What was done straight away?"], "one live question"
+    assert any(m["text"].startswith("To protect identities I hid an email address:") for m in api.dm(MEMBER))
+
+
+async def test_a_stranger_is_told_how_to_join_once(slack, database):
+    for _attempt in range(3):
+        status, _body = await slack.command(STRANGER)
+        assert status == 200
+    await said(slack.api, STRANGER, "Sorry, this bot is only for teams")
+    await asyncio.sleep(0.2)
+
+    [refusal] = slack.api.dm(STRANGER)
+    assert refusal["text"].endswith("ask your manager for an invite code and send /nearmiss join CODE.")
+    assert all(rows == [] for rows in (await all_rows(database)).values())
+
+
+def test_the_manifest_hint_names_every_word_a_reporter_types():
+    manifest = (Path(__file__).parent.parent / "slack-manifest.yaml").read_text()
+    [hint] = [line.split(":", 1)[1] for line in manifest.splitlines() if line.strip().startswith("usage_hint:")]
+    assert all(word in hint for word in ("steps", "join CODE", "status", "help"))
+
+
+async def test_an_edited_dm_is_answered_with_how_to_change_an_answer_and_the_apps_own_edits_are_not(slack):
+    await slack.command(MEMBER, "steps")
+    await said(slack.api, MEMBER, "When did it happen?")
+    seen = len(slack.api.dm(MEMBER))
+    for changed in (
+        {"user": "U0BOT", "bot_id": "B0BOT", "text": "Where did it happen?"},
+        {"user": MEMBER, "text": "x"},
+    ):
+        await slack.event(
+            {
+                "type": "message",
+                "subtype": "message_changed",
+                "channel_type": "im",
+                "channel": "D0DM",
+                "message": changed,
+            }
+        )
+    await said(slack.api, MEMBER, "I can't take changes to a message already sent.", seen)
+    await asyncio.sleep(0.2)
+    assert len(slack.api.dm(MEMBER)) == seen + 1, "the app's own edit got no reply"

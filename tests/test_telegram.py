@@ -13,10 +13,11 @@ from bot.app.config import TelegramSettings
 from bot.app.scheduler import sweep_drafts
 from bot.app.services import vocabularies
 from bot.services.reporting import Reporting
+from flows import messages as M
 from flows.chat import Action, Button, Message
 from tests.conftest import INVITE, MEMBER, Chat, start_bot
 from tests.fakes.telegram import buttons, callback_update, text_update
-from tests.helpers import all_rows, answer_typical_report, file_typical_report, stored_text
+from tests.helpers import all_rows, answer_typical_report, cy, file_typical_report, stored_text
 
 
 def _sqlite_file(settings) -> Path | None:
@@ -102,16 +103,16 @@ async def test_back_skip_and_edit_from_the_summary(chat):
     await chat.say("Rebooked for the next day.")
     await chat.tap("Happened, no harm caused")
     skipped = await chat.tap("Skip")
-    assert skipped[-1]["text"] == "What stopped it getting worse? (optional)"
+    assert skipped[-1]["text"] == "What stopped it getting worse? (optional)", "said optional once"
     await chat.tap("Skip")
     summary = await chat.tap("Don't contact me")
-    assert "Where: Home visit" in summary[-1]["text"] and "Factors: —" in summary[-1]["text"]
+    assert "Where: Home visit" in summary[-1]["text"] and "Factors" not in summary[-1]["text"]
     assert "When: Thu 19 Nov 2026" in summary[-1]["text"]
 
     await chat.tap("✏ Where")
     edited = await chat.tap("Assessment")
     assert "Where: Assessment" in edited[-1]["text"]
-    assert "Please check your report" in edited[-1]["text"]
+    assert edited[-1]["text"].startswith("Check your report, then Submit")
     done = await chat.tap("Submit")
     assert "NM-" in done[-1]["text"]
 
@@ -190,14 +191,19 @@ async def test_the_life_threatening_grade_points_to_the_statutory_route(chat):
     replies = await chat.tap("Life-threatening")
 
     assert "statutory route" in replies[0]["text"]
+    assert "in England, a child safeguarding practice review; in Wales, a child practice review" in replies[0]["text"]
+    assert "serious case review" not in replies[0]["text"]
+    assert "yn Lloegr, adolygiad ymarfer diogelu plant; yng Nghymru, adolygiad ymarfer plant" in cy(M.STATUTORY)
     assert replies[-1]["text"].startswith("What contributed?")
 
 
-async def test_a_stranger_is_refused_politely_and_nothing_is_stored(telegram_api, bot, database):
+async def test_a_stranger_is_told_how_to_join_once_and_nothing_is_stored(telegram_api, bot, database):
     stranger = Chat(telegram_api, bot[1], 5550123)
-    for attempt in ("/report", "hello?", "/cancel"):
-        replies = await stranger.say(attempt)
-        assert replies[-1]["text"].startswith("Sorry, this bot is only for teams that use nearmiss.")
+    [refusal] = await stranger.say("/report")
+    assert refusal["text"].startswith("Sorry, this bot is only for teams that use nearmiss.")
+    assert refusal["text"].endswith("ask your manager for an invite code and send /start CODE.")
+    for attempt in ("hello?", "/cancel", "/report"):
+        assert await stranger.say(attempt) == [], "told once, not once per attempt"
 
     rows = await all_rows(database)
     assert all(table == [] for table in rows.values())
@@ -319,7 +325,7 @@ async def test_forged_callback_data_changes_nothing(chat, database):
         "ok|summary||AAAAAAAA",
     ):
         replies = await chat.send_raw(callback_update(MEMBER, question, forged))
-        assert replies[0]["text"] == "That button belongs to an earlier question. Here is where you are:"
+        assert replies[0]["text"] == "Here is where your report is:"
     [draft] = (await all_rows(database))["drafts"]
     assert draft["state"]["answers"] == {} and draft["state"]["step"] == "when"
 
@@ -381,7 +387,7 @@ async def test_webhook_mode_accepts_only_the_secret_token(telegram_api, settings
         await asyncio.sleep(0.2)  # give a wrongly applied second delivery time to show itself
         questions = [m["text"] for m in telegram_api.sent_to(MEMBER)]
         assert questions.count("Where did it happen?") == 1
-        assert "That button belongs to an earlier question. Here is where you are:" not in questions
+        assert "Here is where your report is:" not in questions
     finally:
         await adapter.stop()
 

@@ -29,6 +29,8 @@ from bot.adapters.slack_views import (
     message_blocks,
     modal_values,
     report_modal,
+    review_modal,
+    review_values,
 )
 from bot.adapters.vocabularies import slack
 from bot.adapters.webserver import serve
@@ -36,10 +38,8 @@ from bot.app.config import SlackSettings
 from bot.services.front import Front
 from bot.services.platform import Limits, SendFailed
 from bot.services.sender import Sender
-from flows import messages as M
 from flows.chat import Message
 from flows.commands import Command
-from flows.messages import _
 from flows.triage import keeps_buttons, shown_in_place
 
 log = logging.getLogger(__name__)
@@ -91,14 +91,15 @@ def _question_text(message: dict[str, Any]) -> str:
 
 
 _MENTION = re.compile(r"<([@#!])([^>|]+)(?:\|([^>]*))?>")
-_LINK = re.compile(r"<([^@#!][^>|]*)(?:\|[^>]*)?>")
+_LINK = re.compile(r"<([^@#!][^>|]*)(?:\|([^>]*))?>")
 
 
 def plain_text(text: str) -> str:
     """Returns what a person typed in Slack, without Slack's markup: a mention becomes @id (which
-    masking then hides), a link its address, and &amp; &lt; &gt; their characters."""
+    masking then hides), a link the words shown for it (Slack turns a typed email or address into
+    a link labelled as typed), and &amp; &lt; &gt; their characters."""
     text = _MENTION.sub(lambda m: f"{m.group(1)}{m.group(3) or m.group(2)}", text)
-    text = _LINK.sub(lambda m: m.group(1), text)
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1).removeprefix("mailto:"), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
@@ -136,6 +137,7 @@ class SlackAdapter:
         )
         self._socket: AsyncSocketModeHandler | None = None
         self._newest = NewestMessages()
+        self._awaiting_text: dict[str, tuple[str, str, str]] = {}  # chat -> a question with buttons that takes typing
         self._http: web.AppRunner | None = None
         self.http_port: int | None = None
         self._register()
@@ -145,6 +147,7 @@ class SlackAdapter:
         app.command(self._settings.command)(self._on_command)
         app.shortcut(Ids.SHORTCUT)(self._on_shortcut)
         app.view(Ids.MODAL)(self._on_submit)
+        app.view(Ids.REVIEW)(self._on_review)
         app.action(re.compile(f"^{Ids.FLOW_BUTTON}-"))(self._on_flow_button)
         app.action(Ids.HOME_MODAL)(self._on_home_form)
         app.action(Ids.HOME_STEPS)(self._on_home_steps)
@@ -187,6 +190,10 @@ class SlackAdapter:
         """Posts one message, with its buttons, in the user's direct messages with the app."""
         posted = await self.client.chat_postMessage(channel=chat_id, **self.render(message))
         self._newest.posted(chat_id, posted["ts"])
+        if message.options or message.controls:
+            self._awaiting_text.pop(chat_id, None)
+            if message.accepts_text:
+                self._awaiting_text[chat_id] = posted["channel"], posted["ts"], message.text
 
     async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
         """Posts one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
@@ -216,7 +223,8 @@ class SlackAdapter:
 
     async def _open_form(self, sender: Sender, trigger_id: str) -> None:
         if not await self._front.may_report(sender):
-            await self.send(sender.chat_id, Message(_(M.NOT_A_MEMBER)))
+            async with self._front.languages.speaking_to(sender):
+                await self._send_all(sender.chat_id, self._front.reporting.reporters.refuse(sender))
             return
         reporting = self._front.reporting
         async with self._front.languages.speaking_to(sender):
@@ -247,13 +255,32 @@ class SlackAdapter:
         await self._open_form(_sender(body["user"]["id"], _team_of(body)), body["trigger_id"])
 
     async def _on_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        """Stores a submitted form, or returns field errors so nothing typed is lost."""
+        """Stores a submitted form, or returns field errors so nothing typed is lost, or shows
+        what was masked before anything is stored."""
         sender = _sender(body["user"]["id"], _team_of(body), event=f"view:{view['id']}")
-        result = await self._front.form(sender, modal_values(view))
+        values = modal_values(view)
+        result = await self._front.form(sender, values)
         if result.errors:
             await ack(response_action="errors", errors=result.errors)
+        elif result.review is not None:
+            async with self._front.languages.speaking_to(sender):
+                review = review_modal(result.review, result.review_note, values)
+            await ack(response_action="push", view=review)  # its Back returns to the form as it was
+        else:
+            await ack()
+            await self._send_all(sender.chat_id, result.messages)
+
+    async def _on_review(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """Stores a form whose masked text the reporter has checked, and closes the form."""
+        sender = _sender(body["user"]["id"], _team_of(body), event=f"view:{view['id']}")
+        result = await self._front.form(sender, review_values(view), reviewed=True)
+        if result.errors:
+            shown = {b.get("block_id") for b in view.get("blocks", []) if b.get("type") == "input"}
+            first = next(iter(shown), None)
+            errors = {key if key in shown else first: text for key, text in result.errors.items()}
+            await ack(response_action="errors", errors={k: v for k, v in errors.items() if k})
             return
-        await ack()
+        await ack(response_action="clear")
         await self._send_all(sender.chat_id, result.messages)
 
     async def _on_flow_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -297,8 +324,24 @@ class SlackAdapter:
         sender = _sender(event.get("user", ""), _team_of(body), event=_event_key("event", body.get("event_id")))
         if event.get("subtype") == "file_share" or event.get("files"):
             await self._send_all(sender.chat_id, await self._front.not_text(sender))
+        elif event.get("subtype") == "message_changed":
+            # A reporter's own edit changes nothing: tell them how to change an answer. The
+            # app's own edits (a question giving way to the next) come back here too: skip them.
+            changed = event.get("message") or {}
+            if changed.get("user") and not changed.get("bot_id"):
+                edited = _sender(changed["user"], _team_of(body), event=_event_key("event", body.get("event_id")))
+                await self._send_all(edited.chat_id, await self._front.edited(edited))
         elif not event.get("subtype") and event.get("text"):
-            await self._send_all(sender.chat_id, await self._front.text(sender, plain_text(event["text"])))
+            replies = await self._front.text(sender, plain_text(event["text"]))
+            await self._answered_by_typing(sender.chat_id, replies)
+            await self._send_all(sender.chat_id, replies)
+
+    async def _answered_by_typing(self, chat_id: str, replies: list[Message]) -> None:
+        """Takes the buttons off the question a typed answer answered, so none are left live."""
+        if not replies or replies[-1].retry or chat_id not in self._awaiting_text:
+            return
+        channel, ts, question = self._awaiting_text.pop(chat_id)
+        await self.client.chat_update(channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question))
 
     async def _on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """Shows the reporter their own reports, found through their pseudonym."""
@@ -317,7 +360,7 @@ class SlackAdapter:
         member = await self._front.may_report(sender)
         reports = await self._front.own_reports(sender) if member else []
         async with self._front.languages.speaking_to(sender):
-            view = home_view(reports, member=member)
+            view = home_view(reports, member=member, refusal=self._front.reporting.reporters.not_a_member(PLATFORM))
         await self.client.views_publish(user_id=sender.user_id, view=view)
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:

@@ -48,6 +48,7 @@ TEXT_LIMIT = 4096  # characters in one Telegram message
 # What a private chat takes (/join is Slack's: Telegram joins with /start CODE).
 COMMANDS = tuple(command for command in Command if command is not Command.JOIN)
 REPLY_RETRY_WAITS = (0.5, 2.0)  # seconds before each new try of a reply the network lost
+UPDATES = ["message", "edited_message", "callback_query"]
 
 # Replies go through Bot.do_api_request (see TelegramAdapter._call), which would warn each time
 # that a typed method exists.
@@ -111,6 +112,7 @@ class TelegramAdapter:
         self.application = builder.build()
         self._webhook: web.AppRunner | None = None
         self._newest = NewestMessages()
+        self._awaiting_text: dict[int, int] = {}  # chat -> a question with buttons that takes typing
         self.webhook_port: int | None = None
         self._register()
 
@@ -124,6 +126,7 @@ class TelegramAdapter:
         incoming = private & filters.UpdateType.MESSAGE
         add(MessageHandler(incoming & filters.TEXT & ~filters.COMMAND, self._on_text))
         add(MessageHandler(incoming & ~filters.TEXT, self._on_other))
+        add(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, self._on_edited))
         self.application.add_error_handler(self._on_error)
 
     async def _set_commands(self) -> None:
@@ -146,9 +149,7 @@ class TelegramAdapter:
         await self._set_commands()
         await self.application.start()
         if self._settings.mode == "polling":
-            await self.application.updater.start_polling(
-                allowed_updates=["message", "callback_query"], drop_pending_updates=False
-            )
+            await self.application.updater.start_polling(allowed_updates=UPDATES, drop_pending_updates=False)
         else:
             await self._start_webhook()
         log.info("telegram bot started (%s)", self._settings.mode)
@@ -169,7 +170,7 @@ class TelegramAdapter:
         await self.application.bot.set_webhook(
             url=self._settings.webhook_url,
             secret_token=self._settings.webhook_secret.get_secret_value(),
-            allowed_updates=["message", "callback_query"],
+            allowed_updates=UPDATES,
         )
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
@@ -196,13 +197,19 @@ class TelegramAdapter:
         *parts, last = split_text(message.text, self.limits.text)
         for part in parts:
             await self._send_text(int(chat_id), part, None)
-        await self._send_text(int(chat_id), last, keyboard(message))
+        markup = keyboard(message)
+        sent = await self._send_text(int(chat_id), last, markup)
+        if markup is not None:
+            self._awaiting_text.pop(int(chat_id), None)
+            if message.accepts_text:
+                self._awaiting_text[int(chat_id)] = sent["message_id"]
 
-    async def _send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    async def _send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> Any:
         sent = await self._with_retries(
             lambda: self._call("sendMessage", chat_id=chat_id, text=text, reply_markup=markup)
         )
         self._newest.posted(str(chat_id), str(sent["message_id"]))
+        return sent
 
     @staticmethod
     async def _with_retries(call: Callable[[], Awaitable[Any]]) -> Any:
@@ -257,8 +264,21 @@ class TelegramAdapter:
         await self._reply(update, [Message(_(M.PRIVATE_ONLY))])
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Hands typed text to the front."""
-        await self._reply(update, await self._front.text(_sender(update, context), update.effective_message.text))
+        """Hands typed text to the front; the question it answered loses its buttons, so none
+        are left live above the next."""
+        replies = await self._front.text(_sender(update, context), update.effective_message.text)
+        chat = update.effective_chat.id
+        if replies and not replies[-1].retry and chat in self._awaiting_text:
+            try:
+                message_id = self._awaiting_text.pop(chat)
+                await _ignore_unchanged(self._call("editMessageReplyMarkup", chat_id=chat, message_id=message_id))
+            except BadRequest as error:
+                log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
+        await self._reply(update, replies)
+
+    async def _on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Says that an edited message changes nothing, and how to change an answer."""
+        await self._reply(update, await self._front.edited(_sender(update, context)))
 
     async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Declines photos, voice notes, files and contact cards without keeping them."""

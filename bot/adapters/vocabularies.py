@@ -4,7 +4,7 @@ from flows import messages as M
 from flows.commands import Command, Vocabularies, Vocabulary
 
 TELEGRAM = Vocabulary(
-    spellings={command: f"/{command}" for command in Command},
+    spellings={command: f"/{command}" for command in Command} | {Command.JOIN: "/start"},  # /start CODE joins
     help=M.HELP,
 )
 TERMINAL = TELEGRAM  # the demo speaks as the Telegram bot does

@@ -71,11 +71,16 @@ class Front:
             async with self.languages.speaking_to(sender):
                 return await self.reporting.not_text(sender)
 
-    async def form(self, sender: Sender, values: dict[str, object]) -> FormResult:
-        """Stores a report answered on one screen, or says what to correct."""
+    async def form(self, sender: Sender, values: dict[str, object], *, reviewed: bool = False) -> FormResult:
+        """Stores a report answered on one screen, or says what to correct, or what was masked."""
         with self._metrics.handling(sender.platform, "form"):
             async with self.languages.speaking_to(sender):
-                return await self.reporting.submit_form(sender, values)
+                return await self.reporting.submit_form(sender, values, reviewed=reviewed)
+
+    async def edited(self, sender: Sender) -> list[Message]:
+        """Says that a message already sent cannot be changed, and how to change an answer."""
+        async with self.languages.speaking_to(sender):
+            return [Message(_(M.EDITED))]
 
     async def may_report(self, sender: Sender) -> bool:
         return await self.reporting.is_member(sender)

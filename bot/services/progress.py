@@ -56,7 +56,7 @@ class Progress:
         async with self._database.unit() as session:
             team = await reporters.team(session, sender)
             if team is None:
-                return [Message(_(M.NOT_A_MEMBER))]
+                return reporters.refuse(sender)
             report = await report_store.report_with_reference(session, reference=reference)
             if report is None or report.team != team:
                 await reporters.limiter.hit(self._status_misses, "status-miss", pseudonym)

@@ -1,7 +1,8 @@
 """Who a reporter is to nearmiss: their pseudonyms under every loaded key, their team, their
 burst limit, and the words their platform uses. Shared by the reporter-side services."""
 
-from datetime import date, datetime
+from collections import OrderedDict
+from datetime import date, datetime, timedelta
 
 import limits
 from limits.aio.storage import MemoryStorage
@@ -18,6 +19,9 @@ from flows.messages import _
 from storage import report_store
 from storage.keys import Keys, KeySource, Pseudonym, in_force
 
+REFUSAL_EVERY = timedelta(days=1)  # a stranger is told how to join once in this time
+_REFUSED_MOST = 10_000  # strangers remembered, in memory: the longest-ago forgotten first
+
 
 class Reporters:
     def __init__(self, *, keys: Keys | KeySource, settings: Settings, vocabularies: Vocabularies, clock: Clock) -> None:
@@ -30,6 +34,7 @@ class Reporters:
         # reporter's hits to a thread each time it expires them, costing more than an update.
         self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
         self._limit = limits.parse(settings.limits.per_reporter)
+        self._refused: OrderedDict[str, datetime] = OrderedDict()  # pseudonym -> when told
 
     async def within_limit(self, sender: Sender) -> bool:
         """Counts one event against the sender's burst limit; says whether it is within it."""
@@ -65,6 +70,20 @@ class Reporters:
     def word(self, platform: str, command: Command) -> str:
         """Returns what a person on this platform sends for a command."""
         return self._vocabularies[platform][command]
+
+    def not_a_member(self, platform: str) -> str:
+        """Returns what someone in no team is told: who the bot is for, and how to join."""
+        return _(M.NOT_A_MEMBER).format(join=self.word(platform, Command.JOIN))
+
+    def refuse(self, sender: Sender) -> list[Message]:
+        """Returns the refusal for someone in no team: once a day, so that trying again does not
+        bring the same message each time (remembered in memory only, by pseudonym)."""
+        who, now = self.pseudonym(sender).value, self.clock()
+        told = self._refused.pop(who, None)
+        self._refused[who] = told if told is not None and now - told < REFUSAL_EVERY else now
+        if len(self._refused) > _REFUSED_MOST:
+            self._refused.popitem(last=False)
+        return [] if self._refused[who] is told else [Message(self.not_a_member(sender.platform))]
 
     def help(self, platform: str) -> Message:
         words = self._vocabularies[platform]

@@ -28,7 +28,7 @@ from flows.commands import Command, Vocabularies, language_picker
 from flows.draft import DraftState, Outcome, ReportContent
 from flows.engine import ReportEngine
 from flows.messages import _
-from flows.report_flow import REPORT_FLOW
+from flows.report_flow import REPORT_FLOW, Kind
 from storage import report_store
 from storage.database import Database
 from storage.keys import Keys, KeySource, Pseudonym
@@ -41,10 +41,13 @@ FORM_PROBLEM_FIELD = REPORT_FLOW[-1].key  # a form's last question, by its submi
 
 @dataclass(frozen=True)
 class FormResult:
-    """A one-screen report: what to correct (nothing stored), or what to tell the reporter."""
+    """A one-screen report: what to correct (nothing stored), what was masked for the reporter to
+    check before anything is stored, or what to tell the reporter once it is."""
 
     errors: dict[str, str]
     messages: list[Message]
+    review: dict[str, str] | None = None  # the typed answers as they would be kept, by question
+    review_note: str = ""  # what was hidden, and what to do
 
 
 Work = Callable[[Sender], Awaitable[list[Message]]]
@@ -123,16 +126,21 @@ class Reporting:
 
     async def where_am_i(self, sender: Sender) -> list[Message]:
         """Shows the question the reporter's draft is waiting on, after a button that meant nothing."""
-        return [Message(_(M.STALE_BUTTON)), *await self._guarded(sender, self._where_am_i)]
+        return [Message(_(M.WHERE_YOU_ARE)), *await self._guarded(sender, self._where_am_i)]
 
-    async def submit_form(self, sender: Sender, values: dict[str, Any]) -> FormResult:
-        """Stores a report answered on one screen, or returns what to correct, keeping nothing."""
+    async def submit_form(self, sender: Sender, values: dict[str, Any], *, reviewed: bool = False) -> FormResult:
+        """Stores a report answered on one screen, or returns what to correct, keeping nothing.
+        Where anything was masked, the text as it would be kept comes back first for the reporter
+        to check (unless they have just `reviewed` it)."""
         if not await self.reporters.within_limit(sender):
             return FormResult({FORM_PROBLEM_FIELD: _(M.SLOW_DOWN)}, [])
         now = self._clock()
         filled = self._engine.fill(values, today=self.reporters.today(now))
         if filled.errors:
             return FormResult(filled.errors, [])
+        if filled.hidden and not reviewed:
+            kept = {step.key: filled.state.text(step.key) or "" for step in REPORT_FLOW if step.kind is Kind.TEXT}
+            return FormResult({}, [], review=kept, review_note=_(M.REVIEW_NOTE).format(found=filled.hidden))
         reporter = self.reporters.pseudonym(sender)
         try:
             async with self._database.unit() as session:
@@ -154,8 +162,10 @@ class Reporting:
         except (DBAPIError, ConnectionError, TimeoutError) as error:
             log.error("database unavailable: %s", error.__class__.__name__)
             return FormResult({FORM_PROBLEM_FIELD: _(M.BUSY)}, [])
-        card = Message(f"{_(M.YOUR_REPORT)}\n\n{self._engine.card(filled.state)}")
-        return FormResult({}, [card, *(Message(note) for note in filled.notes), acknowledgement])
+        # One message: the reference, the report in a line, and the statutory route if it applies.
+        statutory = [_(M.STATUTORY)] if self._engine.statutory(content.grade) else []
+        text = "\n\n".join([acknowledgement.text, self._engine.prompts.short_card(filled.state), *statutory])
+        return FormResult({}, [Message(text)])
 
     # Inside one unit of work each.
 
@@ -215,7 +225,7 @@ class Reporting:
             state = DraftState.from_json(draft.state)
             if not genuine(self.reporters.keys(), answer, reporter, draft.id):
                 prompt = self._engine.prompt(state, today=self.reporters.today(now))
-                return self._signed([Message(_(M.STALE_BUTTON)), prompt], reporter, draft.id)
+                return self._signed([Message(_(M.WHERE_YOU_ARE)), prompt], reporter, draft.id)
             turn = self._engine.advance(state, answer, today=self.reporters.today(now))
             if turn.outcome is Outcome.CANCELLED:
                 await report_store.delete_draft(session, draft=draft)
@@ -290,7 +300,7 @@ class Reporting:
         now, reporter = self._clock(), self.reporters.pseudonym(sender)
         async with self._database.unit() as session:
             if await self.reporters.team(session, sender) is None:
-                return [Message(_(M.NOT_A_MEMBER))]
+                return self.reporters.refuse(sender)
             draft = await self._open_draft(session, sender)
             if await self._expire_if_idle(session, draft):
                 return [self.reporters.expired(sender.platform)]
@@ -301,7 +311,7 @@ class Reporting:
         """Returns the sender's team; refuses a stranger, and a redelivery with nothing to say."""
         team = await self.reporters.team(session, sender)
         if team is None:
-            raise Refused([Message(_(M.NOT_A_MEMBER))])
+            raise Refused(self.reporters.refuse(sender))
         if not await first_delivery(session, sender, now):
             raise Refused([])
         return team

@@ -31,6 +31,7 @@ from tests.fakes.proxy import ConnectProxy, self_signed
 from tests.fakes.teams import (
     APP_ID,
     APP_PASSWORD,
+    MESSAGE_LIMIT,
     OTHER_TENANT,
     TENANT,
     FakeTeams,
@@ -38,7 +39,7 @@ from tests.fakes.teams import (
     TeamsClient,
     User,
 )
-from tests.helpers import TYPICAL_WHAT, all_rows, cy, stored_text
+from tests.helpers import TYPICAL_WHAT, all_rows, answer_typical_report, cy, stored_text
 from tests.test_cli import write_config
 from tests.test_operations import Running
 
@@ -174,18 +175,45 @@ async def test_a_report_step_by_step_keeps_one_live_question(client, adapter, da
 
 
 async def submit_form(client: TeamsClient, adapter: TeamsAdapter, user: User, values: dict) -> tuple[int, dict]:
+    """Fills in the form card and submits it, and the check of what was masked if one follows."""
     seen = len(client.teams.chat(user))
     assert await client.say(user, "form") == 200
     card = client.teams.chat(user)[seen]
     assert card.card["body"][1]["type"] == "Input.Date"
     answered = await client.submit(user, card, values)
+    if "nm-review" in json.dumps(answered[1]):
+        answered = await client.submit(user, client.teams.chat(user)[seen], {}, verb="nm-review")
     await adapter.replies_sent()
     return answered
 
 
+async def test_what_was_masked_is_checked_before_anything_is_stored(client, adapter, database, fake_teams):
+    seen = len(fake_teams.chat(MEMBER))
+    await client.say(MEMBER, "form")
+    status, answer = await client.submit(MEMBER, fake_teams.chat(MEMBER)[seen], GOOD_FORM)
+    check = fake_teams.chat(MEMBER)[seen]
+    assert status == 200 and "I hid a phone number" in check.text
+    [kept] = [e for e in check.card["body"] if e.get("id") == "what"]
+    assert "[phone]" in kept["value"] and "07700 900123" not in json.dumps(answer)
+    assert (await all_rows(database))["reports"] == []
+
+    await client.submit(MEMBER, check, {}, verb="nm-back")  # back to the form, its text as kept
+    form = fake_teams.chat(MEMBER)[seen]
+    inputs = {e["id"]: e.get("value") for e in form.card["body"] if e.get("id")}
+    assert inputs["what"] == kept["value"] and inputs["who"] == "social_worker,child"
+    assert "07700 900123" not in json.dumps(form.card)
+    await client.submit(MEMBER, form, {"what": GOOD_FORM["what"]})
+    check = fake_teams.chat(MEMBER)[seen]
+    await client.submit(MEMBER, check, {"what": "Case moved teams; the number was never given."}, verb="nm-review")
+    await adapter.replies_sent()
+    [report] = (await all_rows(database))["reports"]
+    assert report["what"] == "Case moved teams; the number was never given." and report["setting"] == "case_transfer"
+    assert "Sent. Your reference" in fake_teams.chat(MEMBER)[seen].text
+
+
 async def test_the_whole_report_on_one_card(client, adapter, database):
     status, answer = await submit_form(client, adapter, MEMBER, GOOD_FORM)
-    assert status == 200 and "Your near-miss report" in " ".join(b.get("text", "") for b in answer["value"]["body"])
+    assert status == 200 and "Sent. Your reference" in " ".join(b.get("text", "") for b in answer["value"]["body"])
     sent = await client.said(MEMBER, "Sent. Your reference")
     assert re.search(r"NM-\w{4}-\w{4}", sent.text)
     rows = await all_rows(database)
@@ -317,12 +345,12 @@ async def test_a_reply_survives_a_rate_limit_or_a_server_error_and_arrives_once(
 
 
 async def test_a_card_action_is_answered_in_time_when_sending_is_slow(client, adapter, fake_teams):
-    seen = len(fake_teams.chat(MEMBER))
-    await client.say(MEMBER, "form")
-    card = fake_teams.chat(MEMBER)[seen]
+    chat = Chat(client, adapter, MEMBER)
+    await answer_typical_report(chat)
     fake_teams.fail("send", 429, retry_after=2)  # the reference waits; the card action must not
+    summary = next(s for s in reversed(fake_teams.chat(MEMBER)) if any("Submit" in t for t in s.buttons))
     started = time.monotonic()
-    status, _answer = await client.submit(MEMBER, card, GOOD_FORM)
+    status, _answer = await client.tap(MEMBER, summary, "Submit")
     assert status == 200 and time.monotonic() - started < 1.5
     await adapter.replies_sent(timeout=10)
     [acknowledged] = [s for s in fake_teams.chat(MEMBER) if "Sent. Your reference" in s.text]
@@ -403,12 +431,14 @@ async def test_feedback_reaches_the_reporter_after_a_restart_and_the_channel_hea
 
         clock.now = datetime(2026, 12, 14, 9, 30, tzinfo=UTC)
         assert await digests.run("north")
-        assert await outbox.drain() == 2
-        digest = await client.said(MANAGER, "Near-miss digest for North locality")
-        chart = next(s for s in fake_teams.chat(MANAGER) if any(b["type"] == "Image" for b in s.card["body"]))
-        image = next(b for b in chart.card["body"] if b["type"] == "Image")
-        assert image["url"].startswith("data:image/png;base64,") and image["altText"]
-        assert digest
+        assert await outbox.drain() == 3  # the digest, and its two charts
+        assert await client.said(MANAGER, "Near-miss digest for North locality")
+        charts = [s for s in fake_teams.chat(MANAGER) if any(b["type"] == "Image" for b in s.card["body"])]
+        assert len(charts) == 2
+        for chart in charts:
+            [image] = [b for b in chart.card["body"] if b["type"] == "Image"]
+            assert image["url"].startswith("data:image/png;base64,") and image["altText"]
+            assert len(json.dumps(chart.activity)) < MESSAGE_LIMIT
     finally:
         await restarted.stop()
 
@@ -514,3 +544,25 @@ msteams = ["{MEMBER.aad}"]
     # The signing keys, the bot's token and the reply: all through the proxy's tunnels.
     assert len(proxy.tunnels) >= 3 and set(proxy.tunnels) == {f"127.0.0.1:{teams.port}"}
     assert ("POST", "/login/" + TENANT + "/oauth2/v2.0/token") in teams.calls
+
+
+async def test_a_typed_answer_leaves_no_live_buttons_and_an_edit_is_answered(client, adapter, fake_teams):
+    chat = Chat(client, adapter, MEMBER)
+    await chat.say("report")
+    for label in ("Today", "Home visit", "Police", "Done"):
+        await chat.tap(label)
+    asked = client.last(MEMBER)
+    assert "What happened?" in asked.text and asked.buttons
+    await chat.say("Police were not told about the visit.")
+    answered = next(s for s in fake_teams.chat(MEMBER) if s.id == asked.id)
+    assert "What happened?" in answered.text and not answered.buttons
+    assert "What was done straight away?" in client.last(MEMBER).text
+
+    edit = fake_teams.activity(
+        MEMBER,
+        "messageUpdate",
+        text="Police were told.",
+        channelData={"tenant": {"id": TENANT}, "eventType": "editMessage"},
+    )
+    status, _body = await fake_teams.post(client.endpoint, edit)
+    assert status == 200 and client.last(MEMBER).text == M.EDITED

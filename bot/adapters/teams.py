@@ -28,6 +28,7 @@ from microsoft_teams.api.activities.conversation.conversation_update import Conv
 from microsoft_teams.api.activities.install_update.add import InstalledActivity
 from microsoft_teams.api.activities.invoke.adaptive_card.action import AdaptiveCardInvokeActivity
 from microsoft_teams.api.activities.message.message import MessageActivity, MessageActivityInput
+from microsoft_teams.api.activities.message.message_update import MessageUpdateActivity
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
 from microsoft_teams.api.auth.credentials import TokenCredentials
 from microsoft_teams.api.clients.conversation.params import CreateConversationParams
@@ -42,7 +43,19 @@ from microsoft_teams.cards import AdaptiveCard
 
 from bot.adapters.in_turn import InTurn
 from bot.adapters.newest import NewestMessages
-from bot.adapters.teams_cards import BUTTON_FIELD, FORM_VERB, answered_card, form_card, form_values, message_card
+from bot.adapters.teams_cards import (
+    BACK_VERB,
+    BUTTON_FIELD,
+    FORM_VERB,
+    REVIEW_VERB,
+    answered_card,
+    form_card,
+    form_values,
+    message_card,
+    review_card,
+    reviewed_values,
+    typed_values,
+)
 from bot.adapters.vocabularies import TEAMS
 from bot.adapters.webserver import serve
 from bot.app.config import MsTeamsSettings
@@ -249,6 +262,7 @@ class TeamsAdapter:
         self._later: set[asyncio.Task] = set()
         self._shown: OrderedDict[str, str] = OrderedDict()  # the text of cards lately sent, by id
         self._greeted: set[str] = set()  # chats greeted since start
+        self._awaiting_text: dict[str, str] = {}  # chat: its question with buttons that takes typing
         self._register()
 
     def _register(self) -> None:
@@ -256,6 +270,7 @@ class TeamsAdapter:
         self.app.on_card_action(self._on_card_action)
         self.app.on_install_add(self._on_install)
         self.app.on_conversation_update(self._on_added)
+        self.app.on_edit_message(self._on_edited)
 
     # Lifecycle.
 
@@ -291,6 +306,10 @@ class TeamsAdapter:
             sent = await self._post(conversation, service_url, message_card(replace(message, text=last)))
         self._newest.posted(chat_id, sent)
         self._remember(sent, last)
+        if message.options or message.controls:
+            self._awaiting_text.pop(chat_id, None)
+            if message.accepts_text:
+                self._awaiting_text[chat_id] = sent
 
     async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
         """Sends one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
@@ -431,7 +450,29 @@ class TeamsAdapter:
             if _has_files(activity):
                 await self._send_all(sender.chat_id, await self._front.not_text(sender))
             elif text := typed_text(activity):
-                await self._send_all(sender.chat_id, await self._on_text(sender, text))
+                replies = await self._on_text(sender, text)
+                if replies and not replies[-1].retry:
+                    await self._answered(sender.chat_id)
+                await self._send_all(sender.chat_id, replies)
+
+    async def _answered(self, chat_id: str) -> None:
+        """Takes the buttons off the question that typed text answered, so none are left live."""
+        card_id = self._awaiting_text.pop(chat_id, None)
+        question = self._shown.get(card_id or "")
+        if card_id is None or question is None:
+            return
+        conversation, service_url = self._address(chat_id)
+        update = MessageActivityInput(id=card_id).add_card(answered_card(question))
+        try:
+            await self.app.send(conversation, update, service_url=service_url)
+        except (httpx.HTTPStatusError, httpx.TransportError) as error:
+            log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
+
+    async def _on_edited(self, ctx: ActivityContext[MessageUpdateActivity]) -> None:
+        """Says that an edited message changes nothing, and how to change an answer."""
+        if self._ours(ctx.activity) and ctx.activity.conversation.conversation_type == "personal":
+            sender = _sender(ctx.activity)
+            await self._send_all(sender.chat_id, await self._front.edited(sender))
 
     async def _on_text(self, sender: Sender, text: str) -> list[Message]:
         """A command word (alone, or with a code) is a command; anything else is an answer."""
@@ -466,7 +507,11 @@ class TeamsAdapter:
         data = action.data or {}
         work: Callable[[], Awaitable[Acted]]
         if action.verb == FORM_VERB:
-            work = lambda: self._submitted(sender, data)  # noqa: E731
+            work = lambda: self._submitted(sender, form_values(data))  # noqa: E731
+        elif action.verb == REVIEW_VERB:
+            work = lambda: self._submitted(sender, reviewed_values(data), reviewed=True)  # noqa: E731
+        elif action.verb == BACK_VERB:
+            work = lambda: self._back_to_form(sender, typed_values(data))  # noqa: E731
         else:
             work = lambda: self._tapped(sender, activity.reply_to_id or "", data.get(BUTTON_FIELD))  # noqa: E731
 
@@ -511,18 +556,25 @@ class TeamsAdapter:
         question = self._shown.get(card_id)
         return Acted(answered_card(question) if question else TAKEN, messages)
 
-    async def _submitted(self, sender: Sender, data: dict[str, Any]) -> "Acted":
-        """Stores a submitted form card, or shows it again with each problem under its field."""
-        values = form_values(data)
-        result = await self._front.form(sender, values)
-        if result.errors:
-            reporting = self._front.reporting
-            async with self._front.languages.speaking_to(sender):
+    async def _submitted(self, sender: Sender, values: dict[str, Any], *, reviewed: bool = False) -> "Acted":
+        """Stores a submitted form card; or shows it again with each problem under its field; or,
+        where anything was masked, shows the text as it would be kept, to check before storing."""
+        result = await self._front.form(sender, values, reviewed=reviewed)
+        reporting = self._front.reporting
+        async with self._front.languages.speaking_to(sender):
+            if result.errors:
                 return Acted(form_card(reporting.lists, reporting.today(), typed=values, problems=result.errors))
+            if result.review is not None:
+                return Acted(review_card(result.review, result.review_note, values))
         if not result.messages:
             return Acted(TAKEN)
         first, *rest = result.messages
         return Acted(message_card(first), rest)
+
+    async def _back_to_form(self, sender: Sender, values: dict[str, Any]) -> "Acted":
+        reporting = self._front.reporting
+        async with self._front.languages.speaking_to(sender):
+            return Acted(form_card(reporting.lists, reporting.today(), typed=values))
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ Markdown: what people typed is escaped so it cannot make a link or a heading."""
 
 import base64
 import io
+import json
 import re
 from datetime import date
 from typing import Any
@@ -35,6 +36,9 @@ BLOCK_LIMIT = 2000  # characters in one TextBlock: a card of many short blocks r
 SHORT_LABEL = 20  # labels up to this long sit two to a row, as on Telegram
 FLOW_VERB = "nm"  # a flow or manager button: data {"nm": the encoded button}
 FORM_VERB = "nm-form"  # the one-card report's Submit: data holds the inputs by question key
+REVIEW_VERB = "nm-review"  # Submit on the masked text's check: data holds the form's choices too
+BACK_VERB = "nm-back"  # Back from that check to the form, as it was
+REVIEW_LIMIT = 3000  # characters in a box of kept text, which placeholders may lengthen
 BUTTON_FIELD = "nm"
 IMAGE_BUDGET = 15_000  # bytes of PNG in a card: as base64, with the text, inside Teams' 28 KB
 _MARKDOWN = re.compile(r"([\\`*_\[\]])|^([#>+-])", re.MULTILINE)
@@ -134,17 +138,72 @@ def form_card(lists: Lists, today: date, typed: dict[str, Any] | None = None, pr
     return AdaptiveCard(version="1.5", body=body)
 
 
+def review_card(review: dict[str, str], note: str, values: dict[str, Any]) -> AdaptiveCard:
+    """Returns the check of a form's typed answers as they would be kept, masked, before anything
+    is stored: each in a box to change, Submit, and Back to the form (its text as kept). The other
+    answers ride in Submit's data; nothing is kept meanwhile."""
+    body: list[CardElement] = _blocks(note)
+    for step in REPORT_FLOW:
+        if step.kind is Kind.TEXT and review.get(step.key):
+            body.append(
+                TextInput(
+                    id=step.key,
+                    label=_(step.question),
+                    value=review[step.key],
+                    is_multiline=True,
+                    max_length=REVIEW_LIMIT,
+                )
+            )
+    chosen = {s.key: values.get(s.key) for s in REPORT_FLOW if s.kind is not Kind.TEXT}
+    submit = ExecuteAction(
+        title=_(M.MODAL_SUBMIT),
+        verb=REVIEW_VERB,
+        data={"chosen": json.dumps(chosen)},
+        style="positive",
+        associated_inputs="auto",
+    )
+    # Back carries the text as kept, never as typed: the card stays in the chat's history.
+    kept = values | {key: text for key, text in review.items() if text}
+    back = ExecuteAction(
+        title=_(M.REVIEW_BACK), verb=BACK_VERB, data={"typed": json.dumps(kept)}, associated_inputs="none"
+    )
+    body.append(ActionSet(actions=[submit, back]))
+    return AdaptiveCard(version="1.5", body=body)
+
+
+def reviewed_values(data: dict[str, Any]) -> dict[str, Any]:
+    """Returns the answers of a checked form: the choices it carried and the boxes as they are."""
+    chosen = _loaded(data.get("chosen"))
+    return {
+        step.key: chosen.get(step.key) if step.kind is not Kind.TEXT else _text(data.get(step.key))
+        for step in REPORT_FLOW
+    }
+
+
+def typed_values(data: dict[str, Any]) -> dict[str, Any]:
+    """Returns the form's answers carried by Back (its text as it would be kept)."""
+    return _loaded(data.get("typed"))
+
+
+def _loaded(carried: Any) -> dict[str, Any]:
+    try:
+        found = json.loads(carried) if isinstance(carried, str) else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _text(raw: Any) -> str | None:
+    return (raw.strip() or None) if isinstance(raw, str) else None
+
+
 def form_values(data: dict[str, Any]) -> dict[str, Any]:
     """Returns a submitted form card's inputs by question key, in the engine's form: several
     choices as a list, an empty field as None."""
     values: dict[str, Any] = {}
     for step in REPORT_FLOW:
-        raw = data.get(step.key)
-        text = raw.strip() if isinstance(raw, str) else ""
-        if step.kind is Kind.MULTI:
-            values[step.key] = [code for code in text.split(",") if code]
-        else:
-            values[step.key] = text or None
+        text = _text(data.get(step.key)) or ""
+        values[step.key] = [code for code in text.split(",") if code] if step.kind is Kind.MULTI else text or None
     return values
 
 

@@ -406,10 +406,17 @@ class TeamsClient:
         button = next(b for t, b in card.buttons.items() if title in t)
         return await self.act(user, card, button["verb"], button.get("data") or {})
 
-    async def submit(self, user: User, card: Sent, values: dict[str, Any]) -> tuple[int, Any]:
-        """Submits a form card with these inputs (the client sends the action's data and inputs)."""
-        submit = next(a for a in card.buttons.values() if a["verb"] == "nm-form")
-        return await self.act(user, card, submit["verb"], (submit.get("data") or {}) | values)
+    async def submit(self, user: User, card: Sent, values: dict[str, Any], verb: str = "nm-form") -> tuple[int, Any]:
+        """Presses a card's button of this verb with the card's inputs as shown, changed by `values`
+        (a client sends the action's data and, for Submit, every input's value)."""
+        action = next(a for a in card.buttons.values() if a["verb"] == verb)
+        shown = {
+            e["id"]: e.get("value", "")
+            for e in _elements(card.card.get("body") or [])
+            if e.get("type", "").startswith("Input.")
+        }
+        inputs = shown | values if action.get("associatedInputs", "auto") == "auto" else {}
+        return await self.act(user, card, verb, (action.get("data") or {}) | inputs)
 
     async def said(self, user: User, text: str, *, after: int = 0, timeout: float = 10) -> Sent:
         """Waits for a message in the person's chat, after the first `after`, containing `text`."""

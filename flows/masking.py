@@ -133,7 +133,7 @@ _POSTCODE = re.compile(
     re.IGNORECASE,
 )
 _MONTH = rf"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|{welsh.MONTHS})"
-_DAY = r"\d{1,2}(?:st|nd|rd|th|af|il|ydd|edd|fed|ed|eg|ain)?"  # 3rd; Welsh 1af, 2il, 3ydd, 9fed, 14eg, 23ain
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th|af|il|ydd|edd|fed|ed|eg|ain)?|{welsh.ORDINALS})"  # 3rd; Welsh 1af, 2il, 14eg
 _YEAR = r"(?:\d{4}|['’]\d{2})"
 _DATE = (
     rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}"
@@ -187,12 +187,13 @@ _WELSH_TOWN = rf"(?:,\s+{_WELSH_WORD}(?:\s+(?:ar\s+)?{_WELSH_WORD})?(?=[\s,.]|$)
 _WELSH_STREET = rf"(?:['’]r)?\s+(?:(?:y|yr)\s+)?{_WELSH_NAMED}{_WELSH_TOWN}"
 _WELSH_ADDRESS = (
     rf"(?:{_FLAT}|{_WELSH_NAMED},\s+)?\d{{1,4}}[a-z]?,?\s+(?:{welsh.STREETS}|{welsh.NUMBERED_STREETS}){_WELSH_STREET}"
-    rf"|(?:{_FLAT})?(?:{_WELSH_NAMED},\s+)?(?:{welsh.STREETS}){_WELSH_STREET}"
+    rf"|(?:(?:{_FLAT})?(?:{_WELSH_NAMED},\s+)?(?:{welsh.STREETS})|{_FLAT}(?:{welsh.NUMBERED_STREETS})){_WELSH_STREET}"
 )
 # In Welsh text only, a house number before a word of the land and a name: "15 Ael y Bryn", "30
 # Dôl Afon", "Fflat 2, 10 Cae Gwyn", and in lower case with "y": "8 pen y maes".
 _WELSH_PLACE_ADDRESS = re.compile(
     rf"\b(?:{_FLAT})?\d{{1,4}}[a-z]?,?\s+(?:{welsh.PLACE_NOUNS}){_WELSH_STREET}"
+    rf"|\b{_FLAT}(?:{welsh.PLACE_NOUNS}){_WELSH_STREET}"  # "Fflat 11, Llys Eifion, Porthmadog"
     rf"|\b\d{{1,4}}[a-z]?\s+(?i:{welsh.PLACE_NOUNS})\s+(?:y|yr)\s+[a-zà-ÿŵŷ'’-]+\b"
 )
 _ADDRESS = re.compile(
@@ -345,7 +346,8 @@ def _dates_of_birth(text: str, names: list[tuple[int, int]]) -> Iterator[Span]:
             or _BIRTH_BEFORE.search(text[max(0, start - 80) : start])
             or _BIRTH_AFTER.match(text[end:])
         ):
-            yield Span(start, end, Identifier.DOB)
+            births.append(Span(start, end, Identifier.DOB))
+            yield births[-1]
 
 
 def _handles(text: str) -> Iterator[Span]:

@@ -146,10 +146,15 @@ PLACE_NOUNS = (
     r"|Bro|Tan|Gallt|Ffridd|Gwel|Min|Llain|Tyddyn"
 )
 MONTH_NAMES = frozenset(MONTHS.split("|"))
-BIRTH_WORDS = r"(?:ganwyd|ganed|aned)(?: ar)?(?: yr)?|dyddiad geni|geni|d\.\s?g\.?|dg|g\.(?=\s*\d)|pen-?blwydd"
+# Days written as ordinal words: "y pedwerydd ar hugain o Fehefin", "yr unfed ar ddeg o Fai".
+ORDINALS = (
+    r"(?:cyntaf|unfed|ail|trydydd|pedwerydd|pumed|chweched|seithfed|wythfed|nawfed|degfed|deuddegfed|pymthegfed"
+    r"|deunawfed|ugeinfed)(?: ar (?:ddeg|bymtheg|hugain))?(?: ar hugain)?"
+)
+BIRTH_WORDS = r"(?:ganwyd|ganed|aned|anwyd)(?: ar)?(?: yr)?|dyddiad geni|geni|d\.\s?g\.?|dg|g\.(?=\s*\d)|pen-?blwydd"
 # Words after a date of birth that bring in another record of it: "DG: 5.9.2012, mae'r llythyr
 # yn deud 9.5.2012".
-RECORD_WORDS = r"ond|deud|dweud|dangos|nodi|cofnod|cofnodi|cofnodwyd|meddai"
+RECORD_WORDS = r"ond|deud|dweud|dangos|nodi|cofnod|cofnodi|cofnodwyd|meddai|cywir|anghywir"
 # Words for a National Insurance number: "rhif YG y tad", "rhif yswiriant gwladol".
 NI_WORDS = r"(?:rhif\s+)?YG|yswiriant gwladol"
 # The article or a possessive and one word between such a word and the number: "y tad", "ei mam".

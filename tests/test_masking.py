@@ -198,6 +198,11 @@ def test_text_under_a_right_to_left_override_is_read_as_shown(typed, secret):
         ("plentyn a aned ar yr 11eg o Fawrth 2014 wedi symud", Identifier.DOB, "Fawrth 2014"),
         ("dyddiad geni 13eg Ionawr 2010 ar y ffurflen", Identifier.DOB, "Ionawr 2010"),
         ("DG: 3.4.2015 ond mae'r ysgol yn deud 4.3.2015 ar eu system", Identifier.DOB, "4.3.2015"),
+        ("Ganwyd Gethin ar y trydydd ar hugain o Fai 2016, meddai'r fam", Identifier.DOB, "Fai 2016"),
+        ("Fe anwyd hi ar 2 Medi 2019 yn Ysbyty Gwynedd", Identifier.DOB, "2019"),
+        ("DG: 3 Mai 2012 ar hen ffurflen y feddygfa ers y dechrau, a'r un cywir yw 5 Mai 2012", Identifier.DOB, "5 M"),
+        ("wedi symud i Fflat 6, Llys Gwynfa, Bangor ers mis", Identifier.ADDRESS, "Fflat"),
+        ("wedi symud i Fflat 3, Bryn Haul ers y Pasg", Identifier.ADDRESS, "Fflat"),
         # an NI number in any prefix after "rhif YG" and whose it is
         ("rhif YG y fam QQ 98 76 54 A wedi'i anfon i'r ysgol", Identifier.NI, "98 76"),
         # names that start a Welsh sentence or follow a Welsh cue, in any case

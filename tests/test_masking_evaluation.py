@@ -21,8 +21,9 @@ STRUCTURED = (Identifier.PHONE, Identifier.EMAIL, Identifier.POSTCODE, Identifie
 # measured names 0.926, structured 0.927, precision 0.980) passes since rules written after seeing
 # its misses, so its pass says little: only a new blind set measures them (docs/languages.md).
 BELOW_TARGET = {
-    "identifiers-cy-fifth.txt": "Welsh, a fifth set written blind (215 sentences), never tuned on: dates of birth "
-    "32 of 38, structured 0.939, names recall 0.966 precision 0.889, precision overall 0.944 (issue 19)",
+    "identifiers-cy-fifth.txt": "Welsh, a fifth set written blind (215 sentences), tuned on only for two date "
+    "rules: dates of birth 32 of 38, structured 0.939, names recall 0.966 precision 0.889, precision overall "
+    "0.944 (issue 19)",
     "identifiers-cy-fourth.txt": "Welsh, a fourth set written blind (231 sentences): dates of birth 19 of 22, "
     "structured 0.976, names 0.955 / 0.993, precision 0.996; first measured, before tuning on it, names 0.95 / 0.92, "
     "structured 0.93, precision 0.94 (issue 19)",

@@ -108,7 +108,9 @@ _NI = re.compile(
 # After "NI", "NINO" or "national insurance", anything in NI shape, whatever its prefix.
 _NI_CUED = re.compile(
     r"\b(?:NI|NINO|N\.I\.|national insurance)(?:\s*(?:no|number|num|#))?\.?\s*[:#-]?\s*(?:is\s+|was\s+)?"
-    r"(?P<ni>[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}(?:\s?[A-Z])?)\b",
+    r"(?P<ni>[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}(?:\s?[A-Z])?)\b"
+    # Welsh: "rhif YG y tad QQ 12 34 56 C", "rhif Yswiriant Gwladol: ..."
+    rf"|\b(?:{welsh.NI_WORDS})\s*[:#-]?\s*{welsh.NI_OWNER}(?P<welsh>[A-Z]{{2}}\s?\d{{2}}\s?\d{{2}}\s?\d{{2}}(?:\s?[A-Z])?)\b",
     re.IGNORECASE,
 )
 _SYSTEMS = (
@@ -131,7 +133,7 @@ _POSTCODE = re.compile(
     re.IGNORECASE,
 )
 _MONTH = rf"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|{welsh.MONTHS})"
-_DAY = r"\d{1,2}(?:st|nd|rd|th|af|il|ydd|edd|fed|ed|ain)?"  # 3rd; Welsh 1af, 2il, 3ydd, 9fed, 23ain
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th|af|il|ydd|edd|fed|ed|eg|ain)?|{welsh.ORDINALS})"  # 3rd; Welsh 1af, 2il, 14eg
 _YEAR = r"(?:\d{4}|['’]\d{2})"
 _DATE = (
     rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}"
@@ -163,7 +165,8 @@ _BIRTH_AFTER = re.compile(
     r"^[^.!?\n]{0,20}\b(?:d\.?o\.?b|date of birth|birthday|dyddiad geni|ddyddiad geni)\b", re.IGNORECASE
 )
 _ANOTHER_RECORD = re.compile(
-    r"^[^.!?\n]{0,60}\b(?:but|whereas|while|other|has|have|had|gives|records?|recorded|shows|lists?|states)\b[^.!?\n]{0,30}$"
+    r"^[^.!?\n]{0,60}\b(?:but|whereas|while|other|has|have|had|gives|records?|recorded|shows|lists?|states"
+    rf"|{welsh.RECORD_WORDS})\b[^.!?\n]{{0,30}}$"
 )
 _AFTER_NAME = re.compile(r"^[\s,(]{0,3}$")
 _STREET = (
@@ -175,16 +178,23 @@ _STREET = (
 _BUILDING = r"(?:[A-Z][a-z]+\s+){1,2}(?:Court|House|Tower|Heights|Lodge|Mansions|Point|Buildings|Cottage|Farm)"
 _NUMBERED_STREET = rf"\d{{1,4}}[a-z]?(?:-\d{{1,4}}[a-z]?)?,?\s+(?:[a-z'’-]+\s+){{0,3}}(?i:{_STREET})\b"
 _TOWN_AFTER = r"(?:,\s+[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b(?!\s+[a-z]))?"  # "27 Commercial Street, Pontypool"
-_FLAT = r"(?i:flat|fflat|apartment|apt|unit|room|pitch|caravan|no\.|ystafell|llain|plot)\s*\d+(?:/\d+)?[a-z]?,?\s+"
+_FLAT = r"(?i:flat|fflat|apartment|apt|unit|room|pitch|caravan|no\.|ystafell|llain|plot)\s*\d+(?:/\d+)?[a-zA-Z]?,?\s+"
 # Welsh streets name their kind first: "14 Heol y Parc, Caerfyrddin", "Lôn Las, Pwllheli",
 # "3 Rhodfa'r Môr", "Tŷ Gwyn, 6 Maes y Llan", "Ystafell 14, Gwesty'r Llew, Stryd Fawr".
-_WELSH_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:(?!\d)[\w'’-])*"
+_WELSH_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:(?!\d)[\w'’-])*+(?!\d)"  # a whole word, not the "CF" of "CF24"
 _WELSH_NAMED = rf"{_WELSH_WORD}(?:\s+(?:(?:y|yr)\s+)?{_WELSH_WORD}){{0,2}}"  # "Bwthyn y Ddôl", "Cae Garw"
 _WELSH_TOWN = rf"(?:,\s+{_WELSH_WORD}(?:\s+(?:ar\s+)?{_WELSH_WORD})?(?=[\s,.]|$))?"  # "Pen-y-bont ar Ogwr"
 _WELSH_STREET = rf"(?:['’]r)?\s+(?:(?:y|yr)\s+)?{_WELSH_NAMED}{_WELSH_TOWN}"
 _WELSH_ADDRESS = (
     rf"(?:{_FLAT}|{_WELSH_NAMED},\s+)?\d{{1,4}}[a-z]?,?\s+(?:{welsh.STREETS}|{welsh.NUMBERED_STREETS}){_WELSH_STREET}"
-    rf"|(?:{_FLAT})?(?:{_WELSH_NAMED},\s+)?(?:{welsh.STREETS}){_WELSH_STREET}"
+    rf"|(?:(?:{_FLAT})?(?:{_WELSH_NAMED},\s+)?(?:{welsh.STREETS})|{_FLAT}(?:{welsh.NUMBERED_STREETS})){_WELSH_STREET}"
+)
+# In Welsh text only, a house number before a word of the land and a name: "15 Ael y Bryn", "30
+# Dôl Afon", "Fflat 2, 10 Cae Gwyn", and in lower case with "y": "8 pen y maes".
+_WELSH_PLACE_ADDRESS = re.compile(
+    rf"\b(?:{_FLAT})?\d{{1,4}}[a-z]?,?\s+(?:{welsh.PLACE_NOUNS}){_WELSH_STREET}"
+    rf"|\b{_FLAT}(?:{welsh.PLACE_NOUNS}){_WELSH_STREET}"  # "Fflat 11, Llys Eifion, Porthmadog"
+    rf"|\b\d{{1,4}}[a-z]?\s+(?i:{welsh.PLACE_NOUNS})\s+(?:y|yr)\s+[a-zà-ÿŵŷ'’-]+\b"
 )
 _ADDRESS = re.compile(
     # "Fflat 3, 8 Stryd Fawr, Bangor", "Bryn Awel, Lôn Las, Pwllheli", "5 Cilgant y Dderwen"
@@ -336,7 +346,8 @@ def _dates_of_birth(text: str, names: list[tuple[int, int]]) -> Iterator[Span]:
             or _BIRTH_BEFORE.search(text[max(0, start - 80) : start])
             or _BIRTH_AFTER.match(text[end:])
         ):
-            yield Span(start, end, Identifier.DOB)
+            births.append(Span(start, end, Identifier.DOB))
+            yield births[-1]
 
 
 def _handles(text: str) -> Iterator[Span]:
@@ -367,7 +378,10 @@ def _schools(text: str) -> Iterator[Span]:
         start, end = match.span()
         if match[0][:1].islower():  # "bishop carrow rc high", not "to bishop carrow rc high"
             start = end - len(_NOT_SCHOOL_START_LOWER.sub("", match[0], count=1))
-        elif not match[0].startswith(("Ysgol", "Cylch", "Meithrinfa", "Coleg")):
+        elif match[0].startswith(("Ysgol", "Cylch", "Meithrinfa", "Coleg")):
+            if all(w.lower() in welsh.INSTITUTIONS_BEFORE for w in match[0].split()):
+                continue  # "yr Ysgol Gynradd": the kind of school, not one school
+        else:
             if leading := _NOT_SCHOOL_START.match(match[0]):
                 start += leading.end()
             if not _SCHOOL_WORDS.sub("", text[start:end]).strip(" &'’-"):
@@ -393,6 +407,7 @@ def find(text: str) -> list[Span]:
         _spans(_CASE, text, Identifier.CASE, accept=_case_reference),
         _schools(text),
         _spans(_ADDRESS, text, Identifier.ADDRESS),
+        _spans(_WELSH_PLACE_ADDRESS, text, Identifier.ADDRESS) if welsh.in_welsh(text) else (),
         (Span(start, end, Identifier.NAME) for start, end in names),
     )
     taken: list[Span] = []

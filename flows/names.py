@@ -10,7 +10,6 @@ from functools import cache
 from pathlib import Path
 
 from flows import welsh
-from flows.messages import WELSH, language
 from flows.name_words import (
     ACRONYMS,
     COLOURS,
@@ -39,7 +38,8 @@ _LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ"
 _TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}\u0300-\u036f'’-]*")
 _WELSH_ACCENTS = set("âêîôûŵŷ")  # "Tŷ", "Môn" are Welsh words, not Ty or Mon
 _UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d"})
-_AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed|ain)?\s+$")
+_AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed|eg|ain)?\s+$")
+_AGE_AFTER = re.compile(r"\s*\(\d{1,2}\)")  # "Mêl (5)"
 _WELSH_ENCLITIC = re.compile(r"['’](?:i|r|n|w|m|u|ch)$")  # efo'i, gyda'r, ei'n
 _WELSH_N = re.compile(r"['’]n$")  # "Nia'n": Nia is
 _ENCLITIC = re.compile(r"['’](?:s|n)$")  # Grace's, and Welsh "Nia'n" (Nia is)
@@ -78,6 +78,13 @@ def gazetteer() -> dict[str, float]:
 def home_names() -> frozenset[str]:
     """Returns the names common in the UK or Ireland."""
     return frozenset(name for name, (_zipf, home) in _entries().items() if home)
+
+
+@cache
+def welsh_words() -> frozenset[str]:
+    """Returns the Welsh names that are also everyday Welsh words (eira, snow; haf, summer)."""
+    lines = WELSH_NAMES.read_text().splitlines()
+    return frozenset(line.split()[0] for line in lines if line.endswith(" word") and not line.startswith("#"))
 
 
 @cache
@@ -122,7 +129,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
     previous_was_name = False
     named: list[bool] = []
     institutional = _institutional_runs(tokens, text)
-    in_welsh = language() == WELSH or welsh.looks_welsh(text)  # a Welsh speaker's, or Welsh text
+    in_welsh = welsh.in_welsh(text)
     welsh_institutional = _welsh_institutional_runs(tokens, text) if in_welsh else set()
     for index, (start, end, word) in enumerate(tokens):
         if index in institutional:
@@ -139,8 +146,10 @@ def find_names(text: str) -> list[tuple[int, int]]:
             next_char=text[end : end + 2].strip()[:1],
             sentence_start=bool(_SENTENCE_END.search(text[:start])),
             follows_name=previous_was_name,
+            spaced=bool(index) and text[tokens[index - 1][1] : start] == " ",
             and_after_name=before in ("and", "&") and index > 1 and named[index - 2],
             after_number=bool(_AFTER_NUMBER.search(text[max(0, start - 6) : start])),
+            age_after=bool(_AGE_AFTER.match(text, end)),
             in_welsh_institution=index in welsh_institutional,
             welsh=in_welsh,
         )
@@ -210,10 +219,12 @@ class _Context:
     next_char: str  # the first character after the word and any space
     sentence_start: bool
     follows_name: bool
+    spaced: bool = True  # only a space between it and the word before
     and_after_name: bool = False  # "summer and grace"
     before2: str = ""  # the word two before, lower case
     following2: str = ""  # the word two after, lower case
     after_number: bool = False  # "3 Mai": a month, not Mai
+    age_after: bool = False  # "Mêl (5)": an age in brackets follows
     in_welsh_institution: bool = False  # "Ysgol Gynradd Bryn Teg"
     welsh: bool = False  # the text reads as Welsh: the Welsh rules apply
 
@@ -247,13 +258,24 @@ def _everyday(lower: str) -> bool:
     return bare in welsh.EVERYDAY or bare.split("-")[0] in welsh.EVERYDAY
 
 
+def _cued(c: _Context) -> bool:
+    """Says whether the word before is one that names a person after it, in English or Welsh."""
+    return c.before in CUES or (c.welsh and c.spaced and c.before in welsh.CUES)
+
+
 def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
     """Says whether Welsh text shows a word is no name: an everyday word, a family word, a month
-    after "mis" or a day, a school's or a day's name, a town as mutation wrote it."""
+    after "mis" or a day, a school's or a day's name, a town as mutation wrote it, a name that is
+    a Welsh word in lower case without a cue ("eira trwm"), a lower-case compound that is not
+    all names ("cham-drin"), a regulation before its number ("Reg 26")."""
     return (
         lower in welsh.NEVER_NAMES
+        or lower in welsh.CUES
+        or (word.islower() and lower in welsh_words() and not (_cued(c) or c.before in TITLES))
+        or (word.islower() and "-" in lower and not all(_word_zipf(p) for p in lower.split("-") if p))
+        or (lower in welsh.BEFORE_NUMBERS and c.next_char.isdigit())
         or lower in welsh.INSTITUTIONS_BEFORE
-        or (_everyday(lower) and (word[:1].islower() or c.sentence_start))
+        or (_everyday(lower) and (word[:1].islower() or c.sentence_start or c.before in welsh.CUES))
         or (lower in welsh.MONTH_NAMES and (c.before in ("mis", "fis") or c.after_number))
         or c.before in welsh.NOT_AFTER
         or c.in_welsh_institution
@@ -311,18 +333,20 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         # starts a sentence with a known surname after it ("Filmon Tesfay says...").
         if not capitalised or possessive:
             return False
+        if c.welsh and c.age_after:
+            return True  # "roedd Mêl (5) wedi cerdded"
         if c.sentence_start:
             return _known_follower(c.following)
         if re.search(r"['’]s$", word) and c.before in SPEECH:
             return True  # "said Nevaeh's NHS number"
         followed = not c.welsh and c.next_char.isalpha() and _known_follower(c.following, below=_NAME_LIKE)
-        return c.follows_name or c.before in CUES or followed  # "for Rebin Ahmadi"
+        return c.follows_name or _cued(c) or followed  # "for Rebin Ahmadi", "y babi Nova"
     if possessive:  # "Chloes school", "barteks phone": the apostrophe left out
         return zipf < (_UNCOMMON_WORD if capitalised else _RARE_WORD + 0.5)
-    if c.before in CUES:
+    if _cued(c):
         return capitalised or zipf < _UNCOMMON_WORD
-    if c.follows_name:
-        return capitalised or zipf < _LOWER_SURNAME
+    if c.follows_name:  # in Welsh text, a known name straight after a name is its surname: "kayleigh jones"
+        return capitalised or zipf < _LOWER_SURNAME or (c.welsh and c.spaced)
     if not capitalised:
         if (c.before in ("to", "with") and c.before2 in MET) or (c.and_after_name and zipf < _UNCOMMON_WORD):
             return True  # "spoke to jade", "met with tom", "summer and grace"
@@ -332,7 +356,13 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
             return zipf < _UNCOMMON_WORD  # "kelly's ex"
         following = _word_zipf(c.following)
         rare_pair = following is not None and following < _NAME_LIKE
-        return zipf < _RARE_WORD or (zipf < _NAME_LIKE and (after in PERSON_VERBS or rare_pair))
+        # Starting a Welsh sentence: "dion wedi torri", "chloe dob ...", "nia (HV) yn poeni".
+        welsh_cue = (
+            c.welsh
+            and c.sentence_start
+            and (after in ("wedi", *NAME_FOLLOWERS) or (c.next_char == "(" and after in ROLES))
+        )
+        return zipf < _RARE_WORD or (zipf < _NAME_LIKE and (after in PERSON_VERBS or rare_pair or welsh_cue))
     if not c.sentence_start:
         return True
     if zipf < _NAME_LIKE and (_unaccented(lower.removesuffix("'s")) in home_names() or zipf < _RARE_WORD):
@@ -348,6 +378,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     return (
         after in PERSON_VERBS
         or after in NAME_FOLLOWERS
+        or (c.welsh and after in welsh.FOLLOWERS)  # "Tyler wedi gadael"
         or c.next_char in ("(", ",")
         or c.next_char.isdigit()
         or re.search(r"['’]s$", word) is not None

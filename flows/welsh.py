@@ -5,6 +5,8 @@ mutated forms), months, birth words and street words."""
 
 import re
 
+from flows.messages import WELSH, language
+
 # Common Welsh words, and words of social work written in Welsh, that are never a person's
 # name, though many are names or surnames somewhere else (Mae, Roedd, Ar, Ail, Tu, Gael...).
 # English names that are also Welsh words (Dan, Tim, Pam) are left out: they stay names.
@@ -53,6 +55,19 @@ i â a ag gyda gydag efo hefo wrth gan at am o dan dros drwy trwy heb hyd ei ap 
 """.split()
 )
 PATRONYMIC = frozenset({"ap", "ab"})
+# Words before a word that make it a person's name, as "called" or "mum" do in English: "gwelwyd
+# rhys", "y babi Nova", "mam Tyler".
+CUES = frozenset(
+    """
+gwelwyd welwyd enw babi baban mab fab merch ferch brawd frawd chwaer mam fam tad dad llysdad
+llysfam ffrind
+""".split()
+)
+# Words after a name at the start of a Welsh sentence that show it is someone: "Tyler wedi
+# gadael", "Ibrahim ganwyd...", "Jessica ac Oliver".
+FOLLOWERS = frozenset({"wedi", "ddim", "heb", "ganwyd", "ganed", "ac"})
+# Words that cite a regulation or a section before its number, never a name: "asesiad Reg 26".
+BEFORE_NUMBERS = frozenset({"reg", "regs", "rheoliad", "adran", "para", "paragraff", "sec"})
 
 # A mutated first letter and what it may have been: Ddafydd, Fethan (Bethan) or Fererid
 # (Mererid), Chatrin, Thomos, Phedr, Lŷr (Llŷr), Rodri (Rhodri), Gatrin (Catrin), Domos
@@ -124,8 +139,26 @@ MONTHS = (
     r"|fedi|hydref|tachwedd|dachwedd|rhagfyr"
 )
 NUMBERED_STREETS = r"Llys|Parc"  # street words only after a house number: "Llys Teulu" is the family court
+# Words of the land that name many Welsh streets and closes, read as an address only after a
+# house number in Welsh text: "15 Ael y Bryn", "30 Dôl Afon", "10 Cae Gwyn", "8 pen y maes".
+PLACE_NOUNS = (
+    r"Ael|Bron|Bryn|Cae|Dôl|Dol|Erw|Glan|Gwaun|Waun|Llys|Maes|Nant|Pant|Parc|Pen|Rhes|Teras|Tir|Tŷ|Ty|Cwm|Coed"
+    r"|Bro|Tan|Gallt|Ffridd|Gwel|Min|Llain|Tyddyn"
+)
 MONTH_NAMES = frozenset(MONTHS.split("|"))
-BIRTH_WORDS = r"ganwyd(?: ar)?|ganed(?: ar)?|dyddiad geni|geni|d\.\s?g\.?|dg|g\.(?=\s*\d)|pen-?blwydd"
+# Days written as ordinal words: "y pedwerydd ar hugain o Fehefin", "yr unfed ar ddeg o Fai".
+ORDINALS = (
+    r"(?:cyntaf|unfed|ail|trydydd|pedwerydd|pumed|chweched|seithfed|wythfed|nawfed|degfed|deuddegfed|pymthegfed"
+    r"|deunawfed|ugeinfed)(?: ar (?:ddeg|bymtheg|hugain))?(?: ar hugain)?"
+)
+BIRTH_WORDS = r"(?:ganwyd|ganed|aned|anwyd)(?: ar)?(?: yr)?|dyddiad geni|geni|d\.\s?g\.?|dg|g\.(?=\s*\d)|pen-?blwydd"
+# Words after a date of birth that bring in another record of it: "DG: 5.9.2012, mae'r llythyr
+# yn deud 9.5.2012".
+RECORD_WORDS = r"ond|deud|dweud|dangos|nodi|cofnod|cofnodi|cofnodwyd|meddai|cywir|anghywir"
+# Words for a National Insurance number: "rhif YG y tad", "rhif yswiriant gwladol".
+NI_WORDS = r"(?:rhif\s+)?YG|yswiriant gwladol"
+# The article or a possessive and one word between such a word and the number: "y tad", "ei mam".
+NI_OWNER = r"(?:(?:y|yr|ei|eu)\s+[\w'’]+\s+)?"
 STREETS = (
     r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Ystad|Allt|Rhiw"
     r"|Fferm|Bwthyn|Safle"
@@ -154,3 +187,8 @@ def looks_welsh(text: str) -> bool:
     words = _WORD.findall(text.lower())
     found = {w for w in words if w in _WELSH_MARKERS or (len(w) > 5 and w.endswith(_WELSH_ENDINGS))}
     return len(found) >= 2
+
+
+def in_welsh(text: str) -> bool:
+    """Says whether the Welsh rules apply: the person chose Cymraeg, or the text reads as Welsh."""
+    return language() == WELSH or looks_welsh(text)

@@ -183,3 +183,60 @@ def test_text_under_a_right_to_left_override_is_read_as_shown(typed, secret):
     masked = mask(typed)
     assert sum(masked.found.values()) == 1
     assert secret not in masked.text and "\u202e" not in masked.text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "secret"),
+    [
+        # a house number before a Welsh word of the land and a name, or "y" and a word in lower case
+        ("Mae'r teulu wedi symud i 7 Erw Las ers mis Mawrth", Identifier.ADDRESS, "Erw Las"),
+        ("Roedd y llythyr wedi mynd i 22 Nant y Pandy, nid i'r tŷ newydd", Identifier.ADDRESS, "Pandy"),
+        ("hen gyfeiriad 3 bryn y wawr ar y system, dim wedi newid", Identifier.ADDRESS, "wawr"),
+        # a street after a flat whose number has a capital letter, and before a postcode
+        ("Fflat 7C, 4 Stryd y Castell LL55 2AB ydi'r cyfeiriad newydd", Identifier.ADDRESS, "Castell"),
+        # Welsh ordinals, "a aned ar yr ..." and a second record of the date after "ond" or "deud"
+        ("plentyn a aned ar yr 11eg o Fawrth 2014 wedi symud", Identifier.DOB, "Fawrth 2014"),
+        ("dyddiad geni 13eg Ionawr 2010 ar y ffurflen", Identifier.DOB, "Ionawr 2010"),
+        ("DG: 3.4.2015 ond mae'r ysgol yn deud 4.3.2015 ar eu system", Identifier.DOB, "4.3.2015"),
+        ("Ganwyd Gethin ar y trydydd ar hugain o Fai 2016, meddai'r fam", Identifier.DOB, "Fai 2016"),
+        ("Fe anwyd hi ar 2 Medi 2019 yn Ysbyty Gwynedd", Identifier.DOB, "2019"),
+        ("DG: 3 Mai 2012 ar hen ffurflen y feddygfa ers y dechrau, a'r un cywir yw 5 Mai 2012", Identifier.DOB, "5 M"),
+        ("wedi symud i Fflat 6, Llys Gwynfa, Bangor ers mis", Identifier.ADDRESS, "Fflat"),
+        ("wedi symud i Fflat 3, Bryn Haul ers y Pasg", Identifier.ADDRESS, "Fflat"),
+        # an NI number in any prefix after "rhif YG" and whose it is
+        ("rhif YG y fam QQ 98 76 54 A wedi'i anfon i'r ysgol", Identifier.NI, "98 76"),
+        # names that start a Welsh sentence or follow a Welsh cue, in any case
+        ("Connor wedi gadael y lleoliad heb ddeud wrth neb", Identifier.NAME, "Connor"),
+        ("ethan wedi methu'r cyfarfod eto ddoe", Identifier.NAME, "ethan"),
+        ("gwelwyd osian tu allan i'r siop ar ôl iddi nosi", Identifier.NAME, "osian"),
+        ("y babi Zephyrine yn cael ei ryddhau heddiw heb gynllun", Identifier.NAME, "Zephyrine"),
+        ("roedd Brithwen (7) wedi cerdded adref ar ei phen ei hun", Identifier.NAME, "Brithwen"),
+        ("megan (HV) yn poeni am bwysau'r babi ers wythnos", Identifier.NAME, "megan"),
+    ],
+)
+def test_welsh_addresses_dates_of_birth_ni_numbers_and_names_are_masked(text, kind, secret):
+    masked = mask(text)
+    assert masked.found[kind] >= 1, masked.text
+    assert secret not in masked.text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("roedd haf poeth eleni a'r plant wedi bod allan bob dydd", "haf poeth"),
+        ("mae'r tŷ yn y glyn wrth ymyl yr afon, dim ffens", "glyn"),
+        ("dim asesiad Reg 24 wedi'i wneud cyn i'r plant symud", "Reg 24"),
+        ("roedd hi'n sôn am ei cham-drin gan y tad", "cham-drin"),
+        ("yr Ysgol Gynradd wedi ffonio'r tîm ddoe", "Ysgol Gynradd"),
+        ("babi Nadolig oedd hi, ond dim cynllun geni wedi'i wneud", "Nadolig"),
+        ("adroddiad person coll wedi mynd i'r heddlu anghywir", "coll"),
+        ("mae 2 gae yn y fferm a 3 cae arall", "3 cae arall"),
+    ],
+)
+def test_everyday_welsh_words_are_left_alone(text, kept):
+    assert kept in mask(text).text
+
+
+def test_welsh_address_and_name_rules_stay_out_of_english():
+    assert mask("We bought 3 Coed Mawr tickets for the trip.").found[Identifier.ADDRESS] == 0
+    assert "Reg" not in mask("Reg 24 rang the office about it.").text  # in English, Reg stays a name

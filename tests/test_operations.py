@@ -113,7 +113,13 @@ async def get(url: str) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize(
-    ("signum", "log_format"), [(signal.SIGTERM, "text"), (signal.SIGINT, "json")], ids=["SIGTERM-text", "SIGINT-json"]
+    ("database_url", "signum", "log_format"),
+    [
+        ("sqlite", signal.SIGTERM, "text"),
+        pytest.param("postgres", signal.SIGINT, "json", marks=pytest.mark.postgres),
+    ],
+    ids=["sqlite-SIGTERM-text", "postgres-SIGINT-json"],
+    indirect=["database_url"],  # each database once: the signals and log formats are what vary
 )
 async def test_telegram_serves_while_slack_is_unreachable_and_a_signal_stops_it_at_once(
     tmp_path, telegram_api, database_url, key_env, signum, log_format
@@ -206,7 +212,16 @@ takeover_seconds = 1"""
                 await second.kill()
 
 
-@pytest.mark.parametrize(("no_proxy", "proxied"), [("", True), ("127.0.0.1", False)], ids=["proxied", "no_proxy"])
+@pytest.mark.parametrize(
+    ("database_url", "no_proxy", "proxied"),
+    [
+        ("sqlite", "", True),
+        pytest.param("postgres", "", True, marks=pytest.mark.postgres),
+        ("sqlite", "127.0.0.1", False),
+    ],
+    ids=["sqlite-proxied", "postgres-proxied", "sqlite-no_proxy"],
+    indirect=["database_url"],
+)
 async def test_every_platform_client_goes_through_https_proxy_unless_no_proxy_names_the_host(
     tmp_path, database_url, key_env, no_proxy, proxied
 ):

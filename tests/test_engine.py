@@ -237,8 +237,8 @@ def test_the_masking_note_names_the_kinds_and_shows_only_what_changed(engine):
     said = "We met at the office first. Mum said call her on 07700 900123 and her NI is QQ 12 34 56 C today."
     turn = engine.advance(at_what.state, text(said), today=TODAY)
     note = turn.messages[0].text
-    assert note.startswith("To protect identities I hid a phone number")
-    assert note.endswith(": “…call her on [phone] and her NI…”") and "name" not in note
+    assert note.startswith("To protect identities I hid a phone number and a National Insurance number")
+    assert note.endswith(": “…call her on [phone] and her NI is [NI number] today.”") and "name" not in note
     assert not note.endswith("”.")
 
 

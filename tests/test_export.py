@@ -35,17 +35,17 @@ SETTING = {
 WHO = {"child": "Child or young person", "parent_carer": "Parent or carer", "police": "Police", "health": "Health"}
 FACTOR = {
     "handover": "Case transfer or handover",
-    "inter_agency": "Communication between agencies",
+    "inter_agency": "Inter-agency communication",
     "workload": "Workload and time pressure",
-    "information": "Access to information or records",
+    "information": "Access to information",
     "supervision": "Supervision and support",
 }
 GRADE = {
     "prevented": "Stopped before it happened",
     "no_harm": "Happened, no harm caused",
     "left_at_risk": "Harm: child left at risk",
-    "wrongly_judged": "Harm: family wrongly judged a risk",
-    "severe": "Life-threatening injury or death",
+    "wrongly_judged": "Harm: family wrongly judged",
+    "severe": "Life-threatening or death",
 }
 BAND = {"green": "green: very low", "yellow": "yellow: low", "amber": "amber: moderate", "red": "red: high"}
 CONSEQUENCE = {1: "None", 2: "Low", 3: "Moderate", 4: "Severe", 5: "Death"}

@@ -75,6 +75,10 @@ class Keys:
         """Returns the ids of every key loaded, current and retired."""
         return {key_id(k) for k in (self.pseudonym_key, *self.retired_pseudonym_keys)} | set(self._contact_keys)
 
+    def recipient(self, address: str) -> str:
+        """Returns a keyed hash of a chat address: who a queued message is for, not where."""
+        return hmac.new(self.pseudonym_key, b"nearmiss-recipient\x1f" + address.encode(), hashlib.sha256).hexdigest()
+
     def sign(self, text: str) -> str:
         """Returns a short signature of text (48 bits), for buttons the bot hands out."""
         mac = self._button_mac.copy()

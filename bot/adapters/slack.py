@@ -180,10 +180,15 @@ class SlackAdapter:
         posted = await self.client.chat_postMessage(channel=chat_id, **self.render(message))
         self._newest.posted(chat_id, posted["ts"])
 
-    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
-        """Posts one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
+    async def deliver(
+        self, chat_id: str, text: str, image: bytes | None = None, *, reply: Message | None = None
+    ) -> None:
+        """Posts one message from the outbox (a reply with its buttons); a refusal becomes
+        SendFailed, saying whether to retry."""
         try:
-            if image is None:
+            if reply is not None:
+                await self.send(chat_id, reply)
+            elif image is None:
                 await self.client.chat_postMessage(channel=chat_id, **self.render(Message(text)))
             else:
                 opened = await self.client.conversations_open(users=chat_id)
@@ -197,9 +202,17 @@ class SlackAdapter:
         except (aiohttp.ClientError, TimeoutError):
             raise SendFailed() from None
 
-    async def _send_all(self, chat_id: str, messages: list[Message]) -> None:
-        for message in messages:
-            await self.send(chat_id, message)
+    async def _send_all(self, sender: Sender, messages: list[Message]) -> None:
+        """Sends a reply; what cannot be sent now (after the client's own retries) goes to the
+        outbox, which sends it later."""
+        sent = 0
+        try:
+            for message in messages:
+                await self.send(sender.chat_id, message)
+                sent += 1
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("a reply could not be sent (%s); the outbox will send it", type(error).__name__)
+        await self._front.settle(sender, messages, sent)
 
     async def _open_form(self, sender: Sender, trigger_id: str) -> None:
         if not await self._front.may_report(sender):
@@ -226,7 +239,7 @@ class SlackAdapter:
             await ack(text=ANSWERED_IN_ACK[command].join(m.text for m in replies))
         else:
             await ack()
-            await self._send_all(sender.chat_id, await self._front.command(sender, command, rest))
+            await self._send_all(sender, await self._front.command(sender, command, rest))
 
     async def _on_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """The global shortcut opens the one-screen form."""
@@ -241,7 +254,7 @@ class SlackAdapter:
             await ack(response_action="errors", errors=result.errors)
             return
         await ack()
-        await self._send_all(sender.chat_id, result.messages)
+        await self._send_all(sender, result.messages)
 
     async def _on_flow_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         """Applies a tapped button. A reply that stands in for the question (the next question, a
@@ -258,13 +271,20 @@ class SlackAdapter:
         question = _question_text(body.get("message") or {})
         prompt = messages[-1]
         if shown_in_place(answer, messages, tapped_is_newest=self._newest.is_newest(sender.chat_id, ts)):
-            await self.client.chat_update(channel=channel, ts=ts, **self.render(prompt))
-            return
+            try:
+                await self.client.chat_update(channel=channel, ts=ts, **self.render(prompt))
+                await self._front.settle(sender, messages, len(messages))
+                return
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:  # send it anew
+                log.warning("could not show the reply in the tapped message: %s", type(error).__name__)
         if channel and ts and not keeps_buttons(answer, prompt):
-            await self.client.chat_update(
-                channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question)
-            )
-        await self._send_all(sender.chat_id, messages)
+            try:
+                await self.client.chat_update(
+                    channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question)
+                )
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:  # only looks: the reply follows
+                log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
+        await self._send_all(sender, messages)
 
     async def _on_home_form(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """The App Home's report button opens the one-screen form."""
@@ -275,7 +295,7 @@ class SlackAdapter:
         """The App Home's step-by-step button starts the flow in the app's direct messages."""
         await ack()
         sender = _sender(body["user"]["id"], _team_of(body), event=_event_key("action", body.get("trigger_id")))
-        await self._send_all(sender.chat_id, await self._front.command(sender, Command.REPORT))
+        await self._send_all(sender, await self._front.command(sender, Command.REPORT))
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """Takes text typed in the app's direct messages as the answer to the current question."""
@@ -283,9 +303,9 @@ class SlackAdapter:
             return
         sender = _sender(event.get("user", ""), _team_of(body), event=_event_key("event", body.get("event_id")))
         if event.get("subtype") == "file_share" or event.get("files"):
-            await self._send_all(sender.chat_id, await self._front.not_text(sender))
+            await self._send_all(sender, await self._front.not_text(sender))
         elif not event.get("subtype") and event.get("text"):
-            await self._send_all(sender.chat_id, await self._front.text(sender, plain_text(event["text"])))
+            await self._send_all(sender, await self._front.text(sender, plain_text(event["text"])))
 
     async def _on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """Shows the reporter their own reports, found through their pseudonym."""

@@ -219,10 +219,15 @@ class TelegramAdapter:
                 log.warning("a reply met %s; trying again in %gs", type(error).__name__, wait)
                 await asyncio.sleep(wait)
 
-    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
-        """Sends one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
+    async def deliver(
+        self, chat_id: str, text: str, image: bytes | None = None, *, reply: Message | None = None
+    ) -> None:
+        """Sends one message from the outbox (a reply with its buttons); a refusal becomes
+        SendFailed, saying whether to retry."""
         try:
-            if image is None:
+            if reply is not None:
+                await self.send(chat_id, reply)
+            elif image is None:
                 await self.application.bot.send_message(int(chat_id), text)
             else:
                 await self.application.bot.send_photo(int(chat_id), image, caption=text[:CAPTION_LIMIT])
@@ -239,9 +244,16 @@ class TelegramAdapter:
         Message from every answer, the keyboard just sent included: a sixth of the bot's CPU."""
         return await self.application.bot.do_api_request(method, api_kwargs=params)
 
-    async def _reply(self, update: Update, messages: list[Message]) -> None:
-        for message in messages:
-            await self.send(str(update.effective_chat.id), message)
+    async def _reply(self, sender: Sender, messages: list[Message]) -> None:
+        """Sends a reply; what cannot be sent now goes to the outbox, which sends it later."""
+        sent = 0
+        try:
+            for message in messages:
+                await self.send(sender.chat_id, message)
+                sent += 1
+        except TelegramError as error:
+            log.warning("a reply could not be sent (%s); the outbox will send it", type(error).__name__)
+        await self._front.settle(sender, messages, sent)
 
     # Handlers: each turns one update into a call on the front, then renders the reply.
 
@@ -250,19 +262,22 @@ class TelegramAdapter:
         message = update.effective_message
         word = (message.text or "").split()[0].lstrip("/").split("@")[0].lower() if message else ""
         argument = context.args[0] if context.args else ""
-        await self._reply(update, await self._front.command(_sender(update, context), Command(word), argument))
+        sender = _sender(update, context)
+        await self._reply(sender, await self._front.command(sender, Command(word), argument))
 
     async def _on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Points anyone who asks in a group to a private chat, so no report is made in front of others."""
-        await self._reply(update, [Message(_(M.PRIVATE_ONLY))])
+        await self._reply(_sender(update, context), [Message(_(M.PRIVATE_ONLY))])
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Hands typed text to the front."""
-        await self._reply(update, await self._front.text(_sender(update, context), update.effective_message.text))
+        sender = _sender(update, context)
+        await self._reply(sender, await self._front.text(sender, update.effective_message.text))
 
     async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Declines photos, voice notes, files and contact cards without keeping them."""
-        await self._reply(update, await self._front.not_text(_sender(update, context)))
+        sender = _sender(update, context)
+        await self._reply(sender, await self._front.not_text(sender))
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Applies a tapped button. A reply that stands in for the question (the next question, a
@@ -271,11 +286,12 @@ class TelegramAdapter:
         query = update.callback_query
         try:
             await query.answer()
-        except BadRequest:
-            pass  # too old to acknowledge; the tap is still applied
+        except TelegramError as error:  # too old to acknowledge, or a blip: the tap is still applied
+            log.warning("could not acknowledge a tap: %s", type(error).__name__)
         if query.message is None or update.effective_chat.type != "private":
             return
-        tapped = await self._front.tap(_sender(update, context), query.data)
+        sender = _sender(update, context)
+        tapped = await self._front.tap(sender, query.data)
         answer, messages = tapped.answer, tapped.messages
         if not messages:
             return  # a redelivery, applied before
@@ -286,15 +302,16 @@ class TelegramAdapter:
                 await self._with_retries(
                     lambda: _ignore_unchanged(self._call("editMessageText", **_where(query), **self.render(prompt)))
                 )
+                await self._front.settle(sender, messages, len(messages))
                 return
-            except (BadRequest, NetworkError) as error:  # too old to edit, or the network: send it anew
+            except TelegramError as error:  # too old to edit, or the network: send it anew
                 log.warning("could not show the reply in the tapped message: %s", type(error).__name__)
         if not keeps_buttons(answer, prompt):
             try:
                 await _ignore_unchanged(self._call("editMessageReplyMarkup", **_where(query)))
-            except BadRequest as error:
+            except TelegramError as error:  # only looks: the reply matters, and follows
                 log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
-        await self._reply(update, messages)
+        await self._reply(sender, messages)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Only the kind of error: exception texts can carry message text or SQL parameters.

@@ -41,8 +41,8 @@ async def serve(services: Services, stop: asyncio.Event, *, scheduler_enabled: b
         for adapter in adapters.values():
             await adapter.start()
             started.append(adapter)
+        services.outbox.adapters = adapters  # every worker sends what it queues, at once
         if scheduler is not None:
-            services.outbox.adapters = adapters
             start_scheduler(scheduler, services)
         log.info("nearmiss running%s; stop with Ctrl-C", "" if scheduler else " (no scheduler)")
         await stop.wait()

@@ -67,6 +67,10 @@ class Front:
         async with self.languages.speaking_to(sender):
             return await self.reporting.submit_form(sender, values)
 
+    async def settle(self, sender: Sender, messages: list[Message], sent: int) -> None:
+        """Takes what the adapter could not send of a reply to the outbox (see `Replies.settle`)."""
+        await self.reporting.replies.settle(sender, messages, sent)
+
     async def may_report(self, sender: Sender) -> bool:
         return await self.reporting.is_member(sender)
 

@@ -41,5 +41,8 @@ class Platform(Protocol):
     async def send(self, chat_id: str, message: Message) -> None:
         """Replies in a conversation: the message rendered with its buttons, in parts if long."""
 
-    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
-        """Sends one message from the outbox; raises SendFailed saying whether to retry."""
+    async def deliver(
+        self, chat_id: str, text: str, image: bytes | None = None, *, reply: Message | None = None
+    ) -> None:
+        """Sends one message from the outbox (a reply that could not be sent at once, with its
+        buttons, as `send` would); raises SendFailed saying whether to retry."""

@@ -17,6 +17,7 @@ from bot.services.alerts import queue_alert, submission_alert
 from bot.services.button_signing import genuine, signed
 from bot.services.languages import Languages
 from bot.services.progress import Progress
+from bot.services.replies import Replies, keep
 from bot.services.reporters import Reporters
 from bot.services.sender import Refused, Sender, first_delivery
 from flows import messages as M
@@ -65,6 +66,7 @@ class Reporting:
         self.reporters = Reporters(keys=keys, settings=settings, vocabularies=vocabularies, clock=clock)
         self.progress = Progress(database=database, reporters=self.reporters, settings=settings)
         self.languages = Languages(database=database, reporters=self.reporters, settings=settings)
+        self.replies = Replies(database=database, keys=keys, clock=clock)
         self.lists = settings.lists.to_lists()
         self._engine = ReportEngine(self.lists)
         self._idle = timedelta(hours=settings.drafts.expire_after_hours)
@@ -143,6 +145,15 @@ class Reporting:
                     now=now,
                     address=sender.address() if content.wants_feedback else None,
                 )
+                card = Message(f"{_(M.YOUR_REPORT)}\n\n{self._engine.card(filled.state)}")
+                notes = [Message(note) for note in filled.notes]
+                messages = await keep(
+                    session,
+                    keys=self.reporters.keys(),
+                    sender=sender,
+                    messages=[card, *notes, acknowledgement],
+                    now=now,
+                )
         except Refused as refused:
             return FormResult({}, refused.messages)
         except IntegrityError:
@@ -150,8 +161,7 @@ class Reporting:
         except (DBAPIError, ConnectionError, TimeoutError) as error:
             log.error("database unavailable: %s", error.__class__.__name__)
             return FormResult({FORM_PROBLEM_FIELD: _(M.BUSY)}, [])
-        card = Message(f"{_(M.YOUR_REPORT)}\n\n{self._engine.card(filled.state)}")
-        return FormResult({}, [card, *(Message(note) for note in filled.notes), acknowledgement])
+        return FormResult({}, messages)
 
     # Inside one unit of work each.
 
@@ -227,6 +237,10 @@ class Reporting:
                         draft=draft,
                     )
                 )
+                # The reference is kept with the report, so it reaches the reporter whatever
+                # happens to the live reply.
+                messages = self._signed(turn.messages, reporter, draft.id)
+                return await keep(session, keys=self.reporters.keys(), sender=sender, messages=messages, now=now)
             else:
                 await report_store.save_draft(
                     session, draft=draft, state=turn.state.to_json(), now=now, expires_at=now + self._idle

@@ -1,0 +1,160 @@
+"""Replies that reach the reporter whatever the platform does: through the real adapters against
+the fake servers with their failure injection, on SQLite and PostgreSQL. A failed cosmetic call
+(taking buttons off, acknowledging a tap) stops nothing; a reply the platform would not take is
+sent by the outbox once it recovers, with its buttons; a report's reference is kept with the
+report, so a crash between storing it and replying does not lose it."""
+
+import asyncio
+
+import pytest
+
+from bot.adapters.slack import SlackAdapter
+from bot.app.services import vocabularies
+from bot.services.front import Front
+from bot.services.outbox_sender import OutboxSender
+from bot.services.replies import HOLD
+from bot.services.reporting import Reporting
+from bot.services.sender import Sender
+from flows.chat import decode_button
+from tests.conftest import MEMBER
+from tests.fakes.forms import GOOD_FORM
+from tests.fakes.slack import FakeSlack
+from tests.fakes.telegram import buttons
+from tests.helpers import all_rows, answer_typical_report
+from tests.test_slack import MEMBER as SLACK_MEMBER
+from tests.test_slack import (
+    SECRET,
+    open_modal,
+    said,
+    slack_settings,  # noqa: F401  (a fixture)
+)
+
+REFERENCE = "Your reference is NM-"
+DOWN = 3  # failures in a row: more than the live reply's own tries
+
+
+def references(telegram_api) -> list[dict]:
+    return [m for m in telegram_api.sent_to(MEMBER) if REFERENCE in m["text"]]
+
+
+async def test_a_failed_call_taking_the_buttons_off_does_not_lose_the_reference(chat, telegram_api, outbox, clock):
+    await answer_typical_report(chat)
+    telegram_api.fail("editMessageReplyMarkup", 502, "Bad Gateway", times=DOWN)
+
+    replies = await chat.tap("Submit")
+
+    assert [REFERENCE in m["text"] for m in replies] == [True]
+    clock.advance(seconds=HOLD.total_seconds() + 1)
+    assert await outbox.drain() == 0, "the reference kept with the report is not sent again"
+    assert len(references(telegram_api)) == 1
+
+
+async def test_a_tap_whose_acknowledgement_fails_is_still_applied(chat, telegram_api, database):
+    await chat.say("/report")
+    telegram_api.fail("answerCallbackQuery", 502, "Bad Gateway")
+
+    replies = await chat.tap("Yesterday")
+
+    assert [m["text"].startswith("Where did it happen?") for m in replies] == [True]
+    [draft] = (await all_rows(database))["drafts"]
+    assert draft["state"]["answers"]["when"]
+
+
+async def test_a_reference_the_bot_api_would_not_take_is_sent_once_it_recovers(chat, telegram_api, outbox):
+    await answer_typical_report(chat)
+    telegram_api.fail("sendMessage", 502, "Bad Gateway", times=DOWN)
+
+    assert await chat.tap("Submit") == []
+
+    assert await outbox.drain() == 1
+    assert await outbox.drain() == 0
+    [reference] = references(telegram_api)
+    assert reference["text"].startswith("Sent. Your reference is NM-")
+
+
+async def test_the_next_question_lost_to_an_outage_comes_later_with_buttons_that_work(chat, telegram_api, outbox):
+    await chat.say("/report")
+    telegram_api.fail("editMessageText", 502, "Bad Gateway", times=DOWN)
+    telegram_api.fail("sendMessage", 502, "Bad Gateway", times=DOWN)
+
+    assert await chat.tap("Yesterday") == []
+
+    assert await outbox.drain() == 1
+    where = chat.last
+    assert where["text"].startswith("Where did it happen?") and buttons(where)
+    assert [m["text"].startswith("Who was involved?") for m in await chat.tap("Home visit", where)] == [True]
+
+
+async def test_a_reference_survives_a_crash_between_storing_the_report_and_replying(
+    chat, telegram_api, reporting, outbox, clock, database
+):
+    await answer_typical_report(chat)
+    [submit] = [b for b in buttons(chat.last_keyboard) if "Submit" in b["text"]]
+    sender = Sender("telegram", str(MEMBER), str(MEMBER), event="999000:crashed")
+
+    # The report is stored, and the process dies before the live reply is sent.
+    replies = await reporting.answer(sender, decode_button(submit["callback_data"]))
+    assert [REFERENCE in m.text for m in replies] == [True] and references(telegram_api) == []
+    assert len((await all_rows(database))["reports"]) == 1
+
+    assert await outbox.drain() == 0, "held for the live reply a little while"
+    clock.advance(seconds=HOLD.total_seconds())
+    assert await outbox.drain() == 1
+    assert [m["text"] for m in references(telegram_api)] == [replies[0].text]
+
+
+async def test_replies_to_one_person_arrive_in_the_order_they_were_queued(chat, telegram_api, outbox):
+    await chat.say("/report")
+    telegram_api.fail("editMessageText", 502, "Bad Gateway", times=DOWN)
+    telegram_api.fail("sendMessage", 502, "Bad Gateway", times=DOWN)
+    await chat.tap("Yesterday")  # lost: the outbox has "Where did it happen?"
+    telegram_api.fail("sendMessage", 502, "Bad Gateway", times=DOWN)
+    await chat.say("/help")  # lost too, after it
+
+    telegram_api.fail("sendMessage", 502, "Bad Gateway", times=DOWN)  # the first fails again
+    assert await outbox.drain() == 0, "the second waits for the first"
+    texts = [m["text"] for m in telegram_api.sent_to(MEMBER)]
+    assert "Where did it happen?" not in texts
+
+
+@pytest.fixture
+async def slack_bot(slack_settings, database, keys, clock, slack_api):  # noqa: F811
+    reporting = Reporting(
+        database=database, keys=keys, settings=slack_settings, vocabularies=vocabularies(slack_settings), clock=clock
+    )
+    adapter = SlackAdapter(slack_settings.slack, Front(reporting))
+    await adapter.start()
+    outbox = OutboxSender(database=database, keys=keys, clock=clock, per_second=1000)
+    outbox.adapters = {"slack": adapter}
+    yield FakeSlack(f"http://127.0.0.1:{adapter.http_port}/slack/events", SECRET, slack_api), outbox
+    await adapter.stop()
+
+
+async def test_slack_a_reference_the_web_api_would_not_take_is_sent_once_it_recovers(slack_bot):
+    slack, outbox = slack_bot
+    view = await open_modal(slack)
+    slack.api.fail("chat.postMessage", 500, times=3)  # the client's own three tries
+
+    status, _body = await slack.interact(slack.submission(SLACK_MEMBER, view, GOOD_FORM))
+    assert status == 200
+
+    sent = 0
+    for _wait in range(200):  # until the live reply gives up and hands it over
+        if sent := await outbox.drain():
+            break
+        await asyncio.sleep(0.05)
+    assert sent == 3  # the card, the masking note and the reference, in that order
+    texts = [m["text"] for m in slack.api.dm(SLACK_MEMBER)]
+    assert texts[-1].startswith("Sent. Your reference is NM-") and len(texts) == 3
+
+
+async def test_slack_a_failed_call_taking_the_buttons_off_does_not_lose_the_next_question(slack_bot):
+    slack, _outbox = slack_bot
+    await slack.command(SLACK_MEMBER, "steps")
+    when = await said(slack.api, SLACK_MEMBER, "When did it happen?")
+    await slack.command(SLACK_MEMBER, "help")  # the question is no longer the newest: its buttons go
+    slack.api.fail("chat.update", 500, times=3)
+
+    await slack.interact(slack.tap(SLACK_MEMBER, when, "Yesterday"))
+
+    await said(slack.api, SLACK_MEMBER, "Where did it happen?")

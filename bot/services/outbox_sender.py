@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 3600  # seconds: a message failing for days is still tried every hour
 STILL_FAILING = 8  # attempts after which each retry is logged as a warning
+# A claim's life: renewed every third of it while its sender lives, so a dead sender's messages
+# are taken over by another within this.
+LEASE = timedelta(seconds=15)
 RECORD_WAITS = (0.2, 1.0, 3.0)  # seconds before each new try at recording a message sent
 
 
@@ -74,7 +77,7 @@ class OutboxSender:
         keys: Keys | KeySource,
         clock: Callable[[], datetime] = utcnow,
         per_second: float = 20,
-        lease: timedelta = timedelta(seconds=15),
+        lease: timedelta = LEASE,
         batch: int = 50,
     ) -> None:
         self._database = database
@@ -153,8 +156,7 @@ class OutboxSender:
                     log.error("outbox message %d could not be handled: %s", message.id, type(error).__name__)
                     if message.recipient is not None:
                         stuck.add(message.recipient)
-                finally:
-                    batch.claims.pop(message.id, None)
+                batch.claims.pop(message.id, None)  # done with, unless stopped mid-send
         finally:
             heartbeat.cancel()
             left = [m for m in messages if m.id in batch.claims]

@@ -137,7 +137,9 @@ async def _open(settings: Settings):
     keys = KeySource(settings.keys.file)
     database = await _database(settings)
     async with database.unit() as session:
-        missing = await report_store.key_ids_in_use(session) - keys.keys.known_ids()
+        in_use = await report_store.key_ids_in_use(session)
+    keys.require(in_use)
+    missing = in_use - keys.keys.known_ids()
     if missing:
         await database.close()
         raise KeyProblem(

@@ -219,7 +219,7 @@ class Reporting:
             if await self._expire_if_idle(session, draft):
                 return [self.reporters.expired(sender.platform)]
             state = DraftState.from_json(draft.state)
-            if not genuine(self.reporters.keys(), answer, reporter, draft.id):
+            if not genuine(self.reporters.keys(), answer, self.reporters.pseudonyms(sender), draft.id):
                 prompt = self._engine.prompt(state, today=self.reporters.today(now))
                 return self._signed([Message(_(M.STALE_BUTTON)), prompt], reporter, draft.id)
             turn = self._engine.advance(state, answer, today=self.reporters.today(now))

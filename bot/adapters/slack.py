@@ -153,6 +153,7 @@ class SlackAdapter:
     # Lifecycle.
 
     async def start(self) -> None:
+        await self.client.auth_test()  # a rejected token stops the start, not the first reply
         if self._settings.mode == "socket":
             self._socket = AsyncSocketModeHandler(self.app, self._settings.app_token.get_secret_value())
             await self._socket.connect_async()

@@ -16,7 +16,7 @@ from bot.services.replies import HOLD
 from bot.services.reporting import Reporting
 from bot.services.sender import Sender
 from flows.chat import decode_button
-from tests.conftest import MEMBER
+from tests.conftest import MEMBER, Chat, start_bot
 from tests.fakes.forms import GOOD_FORM
 from tests.fakes.slack import FakeSlack
 from tests.fakes.telegram import buttons
@@ -158,3 +158,55 @@ async def test_slack_a_failed_call_taking_the_buttons_off_does_not_lose_the_next
     await slack.interact(slack.tap(SLACK_MEMBER, when, "Yesterday"))
 
     await said(slack.api, SLACK_MEMBER, "Where did it happen?")
+
+
+@pytest.fixture
+async def impatient_chat(settings, reporting, telegram_api, outbox):
+    """A chat with a bot that waits half a second for the Bot API's answers."""
+    telegram = settings.telegram.model_copy(update={"timeout_seconds": 0.5})
+    adapter, processed = await start_bot(settings.model_copy(update={"telegram": telegram}), reporting)
+    outbox.adapters = {"telegram": adapter}
+    yield Chat(telegram_api, processed, MEMBER)
+    await adapter.stop()
+
+
+async def test_a_message_the_bot_api_sends_but_answers_late_is_not_sent_twice(impatient_chat, telegram_api):
+    chat = impatient_chat
+    await chat.say("/report")
+    await chat.tap("Yesterday")
+    await chat.tap("Home visit")
+    await chat.tap("Police")
+    await chat.tap("Done")
+    telegram_api.answer_late("editMessageReplyMarkup", 1)
+    telegram_api.answer_late("sendMessage", 1)
+
+    await chat.say("A typed answer, its reply answered late.")
+
+    asked = [m for m in telegram_api.sent_to(MEMBER) if m["text"].startswith("What was done straight away?")]
+    assert len(asked) == 1
+
+
+async def test_an_edit_the_bot_api_answers_late_is_tried_again_and_shown_once(impatient_chat, telegram_api):
+    chat = impatient_chat
+    await chat.say("/report")
+    telegram_api.answer_late("editMessageText", 1)
+
+    await chat.tap("Yesterday")
+
+    assert [m["text"].startswith("Where did it happen?") for m in telegram_api.sent_to(MEMBER)][-1:] == [True]
+    assert sum(m["text"].startswith("Where did it happen?") for m in telegram_api.sent_to(MEMBER)) == 1
+
+
+async def test_a_reference_answered_late_arrives_at_least_once(impatient_chat, telegram_api, outbox, clock):
+    chat = impatient_chat
+    await answer_typical_report(chat)
+    telegram_api.answer_late("sendMessage", 1)
+
+    await chat.tap("Submit")
+    assert len(references(telegram_api)) == 1, "not sent again at once"
+
+    clock.advance(seconds=HOLD.total_seconds())
+    await outbox.drain()
+    # The documented window (docs/delivery.md): a reference whose sending was not confirmed is
+    # sent again from the outbox after its hold, so it may arrive twice but never not at all.
+    assert len(references(telegram_api)) == 2

@@ -206,14 +206,14 @@ class SlackAdapter:
     async def _send_all(self, sender: Sender, messages: list[Message]) -> None:
         """Sends a reply; what cannot be sent now (after the client's own retries) goes to the
         outbox, which sends it later."""
-        sent = 0
+        sent, unsent = [], list(messages)
         try:
-            for message in messages:
-                await self.send(sender.chat_id, message)
-                sent += 1
+            while unsent:
+                await self.send(sender.chat_id, unsent[0])
+                sent.append(unsent.pop(0))
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             log.warning("a reply could not be sent (%s); the outbox will send it", type(error).__name__)
-        await self._front.settle(sender, messages, sent)
+        await self._front.settle(sender, sent=sent, unsent=unsent)
 
     async def _open_form(self, sender: Sender, trigger_id: str) -> None:
         if not await self._front.may_report(sender):
@@ -274,7 +274,7 @@ class SlackAdapter:
         if shown_in_place(answer, messages, tapped_is_newest=self._newest.is_newest(sender.chat_id, ts)):
             try:
                 await self.client.chat_update(channel=channel, ts=ts, **self.render(prompt))
-                await self._front.settle(sender, messages, len(messages))
+                await self._front.settle(sender, sent=messages, unsent=[])
                 return
             except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:  # send it anew
                 log.warning("could not show the reply in the tapped message: %s", type(error).__name__)

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -100,7 +100,7 @@ class TelegramAdapter:
             .base_url(base)
             .base_file_url(base.removesuffix("/bot") + "/file/bot")
             .concurrent_updates(PerChatOrder(settings.max_concurrent_updates))
-            .request(AiohttpRequest(settings.max_concurrent_updates))
+            .request(AiohttpRequest(settings.max_concurrent_updates, settings.timeout_seconds))
             .get_updates_request(AiohttpRequest(1))
         )
         if settings.flood_limits:
@@ -200,19 +200,26 @@ class TelegramAdapter:
 
     async def _send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
         sent = await self._with_retries(
-            lambda: self._call("sendMessage", chat_id=chat_id, text=text, reply_markup=markup)
+            lambda: self._call("sendMessage", chat_id=chat_id, text=text, reply_markup=markup), sends=True
         )
         self._newest.posted(str(chat_id), str(sent["message_id"]))
 
     @staticmethod
-    async def _with_retries(call: Callable[[], Awaitable[Any]]) -> Any:
+    async def _with_retries(call: Callable[[], Awaitable[Any]], *, sends: bool = False) -> Any:
         """Makes a reply's call, trying again after a network error or a Bot API server error, so
-        that a reply such as a report's reference or the next question is not lost to a blip."""
+        that a reply such as a report's reference or the next question is not lost to a blip. A
+        call that `sends` a new message is not tried again after a timeout: the Bot API had it,
+        and has most likely sent it (an edit is tried again: doing it twice shows it once)."""
         for wait in (*REPLY_RETRY_WAITS, None):
             try:
                 return await call()
             except BadRequest:
                 raise  # a NetworkError to PTB, but trying again cannot mend it
+            except TimedOut:
+                if sends or wait is None:
+                    raise
+                log.warning("a reply met TimedOut; trying again in %gs", wait)
+                await asyncio.sleep(wait)
             except NetworkError as error:  # timeouts and 5xx too
                 if wait is None:
                     raise
@@ -245,15 +252,21 @@ class TelegramAdapter:
         return await self.application.bot.do_api_request(method, api_kwargs=params)
 
     async def _reply(self, sender: Sender, messages: list[Message]) -> None:
-        """Sends a reply; what cannot be sent now goes to the outbox, which sends it later."""
-        sent = 0
-        try:
-            for message in messages:
-                await self.send(sender.chat_id, message)
-                sent += 1
-        except TelegramError as error:
-            log.warning("a reply could not be sent (%s); the outbox will send it", type(error).__name__)
-        await self._front.settle(sender, messages, sent)
+        """Sends a reply; what cannot be sent now goes to the outbox, which sends it later. A
+        message the Bot API took and did not confirm in time is not sent again (see
+        docs/delivery.md), except that a reference kept in the outbox still goes after its hold."""
+        sent, unsent = [], list(messages)
+        while unsent:
+            try:
+                await self.send(sender.chat_id, unsent[0])
+                sent.append(unsent.pop(0))
+            except TimedOut:
+                log.warning("a reply was not confirmed in time; it is not sent again")
+                unsent.pop(0)
+            except TelegramError as error:
+                log.warning("a reply could not be sent (%s); the outbox will send it", type(error).__name__)
+                break
+        await self._front.settle(sender, sent=sent, unsent=unsent)
 
     # Handlers: each turns one update into a call on the front, then renders the reply.
 
@@ -302,7 +315,7 @@ class TelegramAdapter:
                 await self._with_retries(
                     lambda: _ignore_unchanged(self._call("editMessageText", **_where(query), **self.render(prompt)))
                 )
-                await self._front.settle(sender, messages, len(messages))
+                await self._front.settle(sender, sent=messages, unsent=[])
                 return
             except TelegramError as error:  # too old to edit, or the network: send it anew
                 log.warning("could not show the reply in the tapped message: %s", type(error).__name__)

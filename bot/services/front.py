@@ -67,9 +67,9 @@ class Front:
         async with self.languages.speaking_to(sender):
             return await self.reporting.submit_form(sender, values)
 
-    async def settle(self, sender: Sender, messages: list[Message], sent: int) -> None:
+    async def settle(self, sender: Sender, *, sent: list[Message], unsent: list[Message]) -> None:
         """Takes what the adapter could not send of a reply to the outbox (see `Replies.settle`)."""
-        await self.reporting.replies.settle(sender, messages, sent)
+        await self.reporting.replies.settle(sender, sent=sent, unsent=unsent)
 
     async def may_report(self, sender: Sender) -> bool:
         return await self.reporting.is_member(sender)

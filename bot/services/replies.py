@@ -53,12 +53,13 @@ class Replies:
     def __init__(self, *, database: Database, keys: Keys | KeySource, clock: Callable[[], datetime] = utcnow) -> None:
         self._database, self._keys, self._clock = database, keys, clock
 
-    async def settle(self, sender: Sender, messages: list[Message], sent: int) -> None:
-        """Records what the live path did with a reply: the first `sent` messages reached the
-        person (a copy kept in the outbox is not sent again), and the outbox sends the rest, in
-        order. Costs nothing when everything was sent and nothing was kept."""
-        receipts = [m.receipt for m in messages[:sent] if m.receipt]
-        rest = messages[sent:]
+    async def settle(self, sender: Sender, *, sent: list[Message], unsent: list[Message]) -> None:
+        """Records what the live path did with a reply: `sent` reached the person (a copy kept
+        in the outbox is not sent again), and the outbox sends `unsent`, in order. A message in
+        neither list (not confirmed in time) is left as it was. Costs nothing when everything
+        was sent and nothing was kept."""
+        receipts = [m.receipt for m in sent if m.receipt]
+        rest = unsent
         if not (receipts or rest):
             return
         now = self._clock()

@@ -16,9 +16,10 @@ from bot.services.replies import HOLD
 from bot.services.reporting import Reporting
 from bot.services.sender import Sender
 from flows.chat import decode_button
+from storage import outbox_store
 from tests.conftest import MEMBER, Chat, start_bot
 from tests.fakes.forms import GOOD_FORM
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import SCOPE_OF, FakeSlack, manifest_scopes
 from tests.fakes.telegram import buttons
 from tests.helpers import all_rows, answer_typical_report
 from tests.test_slack import MEMBER as SLACK_MEMBER
@@ -210,3 +211,50 @@ async def test_a_reference_answered_late_arrives_at_least_once(impatient_chat, t
     # The documented window (docs/delivery.md): a reference whose sending was not confirmed is
     # sent again from the outbox after its hold, so it may arrive twice but never not at all.
     assert len(references(telegram_api)) == 2
+
+
+async def queue_for_slack(database, keys, clock, *, image: bytes | None = None) -> None:
+    async with database.unit() as session:
+        await outbox_store.enqueue(
+            session,
+            keys=keys,
+            key="digest:north",
+            address={"platform": "slack", "chat": "C0POSTS"},
+            text="This week's digest.",
+            image=image,
+            now=clock(),
+        )
+
+
+async def given_up(database) -> bool:
+    [row] = (await all_rows(database))["outbox"]
+    return row["failed_at"] is not None and row["address"] is None
+
+
+@pytest.mark.parametrize("refusal", ["not_in_channel", "channel_not_found", "missing_scope"])
+async def test_slack_a_permanent_refusal_gives_the_message_up_at_once_naming_why(
+    slack_bot, database, keys, clock, caplog, refusal
+):
+    slack, outbox = slack_bot
+    await queue_for_slack(database, keys, clock)
+    slack.api.refuse("chat.postMessage", refusal)
+
+    assert await outbox.drain() == 0
+    assert await given_up(database)
+    assert any(r.levelname == "WARNING" and refusal in r.getMessage() for r in caplog.records)
+
+
+async def test_slack_a_scope_the_app_was_not_granted_is_named_and_the_chart_given_up(
+    slack_bot, database, keys, clock, caplog
+):
+    slack, outbox = slack_bot
+    slack.api.scopes = manifest_scopes() - {"files:write"}  # installed from an older manifest
+    await queue_for_slack(database, keys, clock, image=b"\x89PNG chart")
+
+    assert await outbox.drain() == 0
+    assert await given_up(database)
+    assert any("missing_scope (needs files:write)" in r.getMessage() for r in caplog.records)
+
+
+def test_the_manifest_asks_for_every_scope_the_code_calls_need():
+    assert set(SCOPE_OF.values()) <= manifest_scopes()

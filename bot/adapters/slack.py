@@ -62,6 +62,10 @@ WORDS = {
 # Replies given in the command's acknowledgement (seen only by the user), joined this way.
 ANSWERED_IN_ACK = {Command.HELP: "\n\n", Command.STATUS: "\n", Command.JOIN: "\n"}
 UNDELIVERABLE = {
+    "missing_scope",  # the app was installed without a scope it needs: see slack-manifest.yaml
+    "not_in_channel",
+    "restricted_action",
+    "token_revoked",
     "channel_not_found",
     "user_not_found",
     "account_inactive",
@@ -199,7 +203,11 @@ class SlackAdapter:
         except SlackApiError as error:
             if error.response.status_code == 429:
                 raise SendFailed(retry_after=float(error.response.headers.get("Retry-After", 30))) from None
-            raise SendFailed(permanent=error.response.get("error") in UNDELIVERABLE) from None
+            code = error.response.get("error", "")
+            needed = error.response.get("needed")
+            raise SendFailed(
+                permanent=code in UNDELIVERABLE, reason=f"{code} (needs {needed})" if needed else code
+            ) from None
         except (aiohttp.ClientError, TimeoutError):
             raise SendFailed() from None
 

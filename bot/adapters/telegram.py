@@ -241,8 +241,8 @@ class TelegramAdapter:
         except RetryAfter as error:
             wait = error.retry_after
             raise SendFailed(retry_after=wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from None
-        except (Forbidden, BadRequest, ValueError):
-            raise SendFailed(permanent=True) from None  # blocked, or no such chat: retrying cannot help
+        except (Forbidden, BadRequest, ValueError) as error:  # blocked, or no such chat: retrying cannot help
+            raise SendFailed(permanent=True, reason=type(error).__name__ + f": {error}"[:120]) from None
         except TelegramError:
             raise SendFailed() from None
 

@@ -253,7 +253,7 @@ class OutboxSender:
         permanent = isinstance(error, KeyProblem) or (isinstance(error, SendFailed) and error.permanent)
         async with self._database.unit() as session:
             if permanent:
-                log.warning("outbox message %d undeliverable: %s", message_id, type(error).__name__)
+                log.warning("outbox message %d given up, it cannot be delivered: %s", message_id, _cause(error))
                 await outbox_store.give_up(session, message_id=message_id, now=now)
                 return
             retry_after = error.retry_after if isinstance(error, SendFailed) else None
@@ -267,7 +267,7 @@ class OutboxSender:
                 message_id,
                 delay,
                 attempts,
-                type(error).__name__,
+                _cause(error),
             )
             await outbox_store.retry_at(session, message_id=message_id, when=now + timedelta(seconds=delay))
 
@@ -280,3 +280,10 @@ class OutboxSender:
 
     def _keys(self) -> Keys:
         return in_force(self._key_source)
+
+
+def _cause(error: Exception) -> str:
+    """Names why a send failed: the platform's reason when it gave one, else the kind of error
+    (never its text, which can carry the message)."""
+    reason = str(error) if isinstance(error, SendFailed | KeyProblem) else ""
+    return f"{type(error).__name__}: {reason}" if reason else type(error).__name__

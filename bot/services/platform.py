@@ -19,8 +19,8 @@ class Limits:
 class SendFailed(Exception):
     """A platform refused a message: try again later (after `retry_after` if it said), or never."""
 
-    def __init__(self, *, retry_after: float | None = None, permanent: bool = False) -> None:
-        super().__init__("permanent" if permanent else f"retry after {retry_after}")
+    def __init__(self, *, retry_after: float | None = None, permanent: bool = False, reason: str = "") -> None:
+        super().__init__(reason or ("permanent" if permanent else f"retry after {retry_after}"))
         self.retry_after, self.permanent = retry_after, permanent
 
 

@@ -104,20 +104,6 @@ async def test_a_reference_survives_a_crash_between_storing_the_report_and_reply
     assert [m["text"] for m in references(telegram_api)] == [replies[0].text]
 
 
-async def test_replies_to_one_person_arrive_in_the_order_they_were_queued(chat, telegram_api, outbox):
-    await chat.say("/report")
-    telegram_api.fail("editMessageText", 502, "Bad Gateway", times=DOWN)
-    telegram_api.fail("sendMessage", 502, "Bad Gateway", times=DOWN)
-    await chat.tap("Yesterday")  # lost: the outbox has "Where did it happen?"
-    telegram_api.fail("sendMessage", 502, "Bad Gateway", times=DOWN)
-    await chat.say("/help")  # lost too, after it
-
-    telegram_api.fail("sendMessage", 502, "Bad Gateway", times=DOWN)  # the first fails again
-    assert await outbox.drain() == 0, "the second waits for the first"
-    texts = [m["text"] for m in telegram_api.sent_to(MEMBER)]
-    assert "Where did it happen?" not in texts
-
-
 @pytest.fixture
 async def slack_bot(slack_settings, database, keys, clock, slack_api):  # noqa: F811
     reporting = Reporting(

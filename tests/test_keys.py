@@ -21,17 +21,16 @@ from tests.test_reporting import walk_to_summary
 COLLEAGUE = Sender("telegram", "5550177", "5550177")  # joined by invite code, so known only by pseudonym
 
 
+def reporting_on(keys: KeySource, database, settings, clock) -> Reporting:
+    """Returns the reporting service on keys read from a key file, as `nearmiss run` has them."""
+    return Reporting(database=database, keys=keys, settings=settings, vocabularies=vocabularies(settings), clock=clock)
+
+
 async def test_rotation_reaches_a_running_bot_and_old_pseudonyms_still_resolve(tmp_path, database, settings, clock):
     path = tmp_path / "nearmiss.keys"
     create_key_file(path)
     old = load_keys(path, environ={})
-    reporting = Reporting(
-        database=database,
-        keys=KeySource(path, environ={}),
-        settings=settings,
-        vocabularies=vocabularies(settings),
-        clock=clock,
-    )
+    reporting = reporting_on(KeySource(path, environ={}), database, settings, clock)
     await reporting.join(COLLEAGUE, INVITE)
     summary = await walk_to_summary(reporting, COLLEAGUE)
     feedback = [b for b in summary[-1].options if b.value == "feedback"][0]
@@ -120,13 +119,7 @@ name = "Demo"
 async def test_a_button_on_screen_survives_a_key_rotation(tmp_path, database, settings, clock, telegram_api):
     path = tmp_path / "nearmiss.keys"
     create_key_file(path)
-    reporting = Reporting(
-        database=database,
-        keys=KeySource(path, environ={}),
-        settings=settings,
-        vocabularies=vocabularies(settings),
-        clock=clock,
-    )
+    reporting = reporting_on(KeySource(path, environ={}), database, settings, clock)
     adapter, processed = await start_bot(settings, reporting)
     try:
         chat = Chat(telegram_api, processed, MEMBER)
@@ -145,9 +138,7 @@ async def test_a_wrong_key_file_swapped_in_while_running_is_refused(tmp_path, da
     path = tmp_path / "nearmiss.keys"
     create_key_file(path)
     source = KeySource(path, environ={})
-    reporting = Reporting(
-        database=database, keys=source, settings=settings, vocabularies=vocabularies(settings), clock=clock
-    )
+    reporting = reporting_on(source, database, settings, clock)
     await reporting.join(COLLEAGUE, INVITE)
     summary = await walk_to_summary(reporting, COLLEAGUE)
     await reporting.answer(COLLEAGUE, [b for b in summary[-1].controls if b.action is Action.SUBMIT][0].answer())

@@ -3,7 +3,6 @@ and what to do, exit code 2, and no secret anywhere in what it prints, whichever
 was rejected."""
 
 import asyncio
-import os
 import sqlite3
 
 import pytest
@@ -13,7 +12,7 @@ from bot.app.startup import Redactor, explain
 from tests.conftest import MEMBER
 from tests.fakes.slack import FakeSlackAPI
 from tests.fakes.telegram import FakeBotAPI
-from tests.test_cli import NEARMISS, write_config
+from tests.test_cli import _start_run, write_config
 
 TEAM = f'[[teams]]\nid = "north"\nname = "North"\n[teams.members]\ntelegram = [{MEMBER}]\n'
 TOKEN = "7744556:AAH-secret-token-that-must-never-be-printed"
@@ -23,16 +22,7 @@ APP_TOKEN = "xapp-1-app-token-never-printed"
 
 async def started(tmp_path, config_body: str, env: dict[str, str]) -> tuple[int, str]:
     """Runs `nearmiss run` until it gives up; returns its exit code and all it printed."""
-    config = write_config(tmp_path / "config.toml", config_body)
-    process = await asyncio.create_subprocess_exec(
-        NEARMISS,
-        "run",
-        "--config",
-        str(config),
-        env={**os.environ, **env},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await _start_run(write_config(tmp_path / "config.toml", config_body), env)
     try:
         stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     finally:

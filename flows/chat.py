@@ -1,7 +1,8 @@
 """What the bot and a person exchange, on any platform: answers in, messages with buttons out."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Action(StrEnum):
@@ -54,6 +55,7 @@ class Message:
     accepts_text: bool = False
     retry: bool = False  # "please try again": the question and its buttons stay as they were
     edit: bool = False  # shown in place of the message whose button was tapped
+    receipt: str = ""  # the outbox key of a reply kept with the change that caused it, until delivered
 
 
 _SEPARATOR = "|"
@@ -74,3 +76,20 @@ def decode_button(data: str | None) -> Answer | None:
     except ValueError:
         return None
     return Answer(action, parts[2], parts[1], parts[3])
+
+
+def message_body(message: Message) -> dict[str, Any]:
+    """Returns what a message carries besides its text, as JSON, to be sent later as it is."""
+    body = asdict(message)
+    del body["text"], body["edit"], body["receipt"]
+    return body
+
+
+def message_from_body(text: str, body: dict[str, Any]) -> Message:
+    """Returns a message kept by `message_body`, buttons and all."""
+
+    def buttons(kept: list[dict[str, Any]]) -> tuple[Button, ...]:
+        return tuple(Button(**{**button, "action": Action(button["action"])}) for button in kept)
+
+    fields = {**body, "options": buttons(body.get("options", [])), "controls": buttons(body.get("controls", []))}
+    return Message(text, **fields)

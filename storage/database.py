@@ -23,6 +23,7 @@ from storage.models import Base
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 QUEUED = "outbox_queued"  # session.info flag: this unit of work queued outbox messages
+MIGRATION_LOCK = 0x6E6D6967  # PostgreSQL advisory lock id that serialises migrations ("nmig")
 
 
 class Database:
@@ -53,8 +54,13 @@ class Database:
 
     async def migrate(self, revision: str = "head") -> None:
         """Brings the schema up to the newest migration (or to the one named)."""
-        async with self.engine.begin() as connection:
-            await connection.run_sync(_upgrade, revision)
+        async with self.engine.connect() as connection:
+            await connection.run_sync(_migrate, command.upgrade, revision)
+
+    async def downgrade(self, revision: str) -> None:
+        """Takes the schema back to an older migration, keeping every row it still has room for."""
+        async with self.engine.connect() as connection:
+            await connection.run_sync(_migrate, command.downgrade, revision)
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[AsyncSession]:
@@ -126,11 +132,29 @@ def _sqlite_pragmas(lock_timeout: float) -> Callable[[DBAPIConnection, Connectio
     return on_connect
 
 
-def _upgrade(connection: Connection, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["connection"] = connection
-    command.upgrade(config, revision)
+def _migrate(connection: Connection, step: Callable[[Config, str], None], revision: str) -> None:
+    """Runs Alembic's upgrade or downgrade in one transaction: on PostgreSQL one process at a
+    time (others wait, then find the work done); on SQLite with foreign keys off, checked after."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A column dropped or altered on SQLite rebuilds its table: dropping the old table with
+        # foreign keys on would delete every row that refers to it (contacts, links).
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    else:
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+    try:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        step(config, revision)
+        if sqlite and (dangling := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+            raise RuntimeError(f"migrating to {revision} would leave {len(dangling)} rows pointing at nothing")
+        connection.commit()
+    finally:
+        connection.rollback()  # nothing left after a commit; all of it after a failure
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def libpq_address(url: URL) -> URL:

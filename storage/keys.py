@@ -51,13 +51,17 @@ class Keys:
     retired_pseudonym_keys: tuple[bytes, ...] = ()
     retired_contact_keys: tuple[bytes, ...] = ()
     _contact_keys: dict[str, bytes] = field(init=False, compare=False)
-    _button_mac: "hmac.HMAC" = field(init=False, compare=False)  # keyed once; copied for each button
+    # By pseudonym key id: keyed once, copied for each button; retired keys still check old buttons.
+    _button_macs: dict[str, "hmac.HMAC"] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         every = (self.contact_key, *self.retired_contact_keys)
         object.__setattr__(self, "_contact_keys", {key_id(k): k for k in every})
-        button_key = hmac.new(self.pseudonym_key, b"nearmiss-buttons", hashlib.sha256).digest()
-        object.__setattr__(self, "_button_mac", hmac.new(button_key, digestmod=hashlib.sha256))
+        macs = {}
+        for key in (self.pseudonym_key, *self.retired_pseudonym_keys):
+            button_key = hmac.new(key, b"nearmiss-buttons", hashlib.sha256).digest()
+            macs[key_id(key)] = hmac.new(button_key, digestmod=hashlib.sha256)
+        object.__setattr__(self, "_button_macs", macs)
 
     def __repr__(self) -> str:
         return "Keys(***)"
@@ -75,9 +79,14 @@ class Keys:
         """Returns the ids of every key loaded, current and retired."""
         return {key_id(k) for k in (self.pseudonym_key, *self.retired_pseudonym_keys)} | set(self._contact_keys)
 
-    def sign(self, text: str) -> str:
-        """Returns a short signature of text (48 bits), for buttons the bot hands out."""
-        mac = self._button_mac.copy()
+    def recipient(self, address: str) -> str:
+        """Returns a keyed hash of a chat address: who a queued message is for, not where."""
+        return hmac.new(self.pseudonym_key, b"nearmiss-recipient\x1f" + address.encode(), hashlib.sha256).hexdigest()
+
+    def sign(self, text: str, *, with_key: str | None = None) -> str:
+        """Returns a short signature of text (48 bits), for buttons the bot hands out: with the
+        current pseudonym key's button key, or the one named (a retired key checks old buttons)."""
+        mac = self._button_macs[with_key or key_id(self.pseudonym_key)].copy()
         mac.update(text.encode())
         return base64.urlsafe_b64encode(mac.digest()[:6]).decode()
 
@@ -189,6 +198,14 @@ class KeySource:
         self._stamp = self._file_stamp()
         self._keys = load_keys(path, environ)
         self._checked = time.monotonic()
+        self._needed: set[str] = set()
+        if path is not None and path.exists() and path.stat().st_mode & 0o077:
+            log.warning("key file %s can be read by others (mode %o): chmod 600 it", path, path.stat().st_mode & 0o777)
+
+    def require(self, key_ids: set[str]) -> None:
+        """Names the keys the stored data needs, as found at start: a key file changed while
+        running is taken only if it still has them, and the keys in force now."""
+        self._needed = set(key_ids)
 
     def _file_stamp(self) -> tuple[int, int] | None:
         try:
@@ -205,10 +222,21 @@ class KeySource:
         stamp = self._file_stamp()
         if stamp is not None and stamp != self._stamp:
             try:
-                self._keys, self._stamp = load_keys(self._path, self._environ), stamp
-            except KeyProblem as problem:  # a half-written or broken file: keep the keys in force
-                log.error("key file changed but cannot be used: %s", problem)
+                self._keys, self._stamp = self._checked_keys(), stamp
+            except KeyProblem as problem:  # a half-written, broken or wrong file: keep the keys in force
+                log.error("key file changed but cannot be used, the keys in force stay: %s", problem)
         return self._keys
+
+    def _checked_keys(self) -> Keys:
+        loaded = load_keys(self._path, self._environ)
+        in_force = {key_id(self._keys.pseudonym_key), key_id(self._keys.contact_key)}
+        missing = (self._needed | in_force) - loaded.known_ids()
+        if missing:
+            raise KeyProblem(
+                f"it lacks key(s) {', '.join(sorted(missing))} that stored data needs: is it the right key file? "
+                "(`nearmiss keys rotate` keeps the old keys)"
+            )
+        return loaded
 
 
 def in_force(source: "Keys | KeySource") -> Keys:

@@ -244,3 +244,8 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # gave up: kept for a person to see
+    # A keyed hash of the address: one person's messages are sent in the order they were queued.
+    recipient: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)  # a reply's buttons, to send it as it was
+
+    __table_args__ = (Index("ix_outbox_recipient_id", "recipient", "id"),)

@@ -5,15 +5,22 @@ import json
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.database import QUEUED, insert_new
 from storage.keys import Keys
 from storage.models import OutboxMessage
 
 PENDING = (OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))  # neither sent nor given up
-WIPED = {"address": None, "address_key_id": None, "text": "", "image": None}  # a done message keeps no words
+WIPED = {
+    "address": None,
+    "address_key_id": None,
+    "text": "",
+    "image": None,
+    "body": None,
+}  # a done message keeps no words
 
 
 async def enqueue(
@@ -25,9 +32,13 @@ async def enqueue(
     text: str,
     now: datetime,
     image: bytes | None = None,
+    body: dict[str, Any] | None = None,
+    due_at: datetime | None = None,
 ) -> None:
-    """Queues one message to a sealed address, once per idempotency key."""
-    address_key_id, sealed = keys.seal(json.dumps(address, sort_keys=True))
+    """Queues one message to a sealed address, once per idempotency key; `body` keeps a reply's
+    buttons, and `due_at` holds it back (for the live reply to send first)."""
+    plain_address = json.dumps(address, sort_keys=True)
+    address_key_id, sealed = keys.seal(plain_address)
     await insert_new(
         session,
         OutboxMessage,
@@ -38,8 +49,10 @@ async def enqueue(
         address=sealed,
         text=text,
         image=image,
+        body=body,
+        recipient=keys.recipient(plain_address),
         created_at=now,
-        due_at=now,
+        due_at=due_at or now,
         attempts=0,
     )
     session.info[QUEUED] = True
@@ -53,15 +66,25 @@ async def claim(
     limit: int,
     platforms: list[str],
 ) -> list[OutboxMessage]:
-    """Returns up to `limit` due messages, claimed for `lease`: another sender skips them, and
-    if this one dies they fall due again when the lease ends."""
+    """Returns up to `limit` due messages, oldest first, claimed for `lease`: another sender
+    skips them, and if this one dies they fall due again when the lease ends. A message waits
+    while an earlier one to the same person is claimed elsewhere or waiting for a retry, so one
+    person's messages arrive in the order they were queued."""
+    earlier = aliased(OutboxMessage)
+    behind_another = exists().where(
+        earlier.recipient == OutboxMessage.recipient,
+        earlier.id < OutboxMessage.id,
+        earlier.sent_at.is_(None),
+        earlier.failed_at.is_(None),
+        earlier.due_at > now,
+    )
     rows = list(
         await session.scalars(
             select(OutboxMessage)
-            .where(*PENDING, OutboxMessage.due_at <= now, OutboxMessage.platform.in_(platforms))
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .where(*PENDING, OutboxMessage.due_at <= now, OutboxMessage.platform.in_(platforms), ~behind_another)
+            .order_by(OutboxMessage.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one sender and ignores it
+            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer and ignores it
         )
     )
     for row in rows:
@@ -82,6 +105,28 @@ async def renew(session: AsyncSession, *, message_id: int, attempts: int, until:
         ),
     )
     return result.rowcount == 1
+
+
+async def release(session: AsyncSession, *, message_id: int, attempts: int, now: datetime) -> None:
+    """Lets go of a claim this sender will not use, so the message is due again at once."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.attempts == attempts, *PENDING)
+        .values(due_at=now)
+    )
+
+
+async def release_replies(session: AsyncSession, *, keys: list[str], now: datetime) -> None:
+    """Makes replies held for the live path due at once: it could not send them."""
+    await session.execute(update(OutboxMessage).where(OutboxMessage.key.in_(keys), *PENDING).values(due_at=now))
+    session.info[QUEUED] = True
+
+
+async def replies_sent(session: AsyncSession, *, keys: list[str], now: datetime) -> None:
+    """Records replies held for the live path as sent by it, and wipes them."""
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.key.in_(keys), *PENDING).values(sent_at=now, **WIPED)
+    )
 
 
 async def mark_sent(session: AsyncSession, *, message_id: int, now: datetime) -> None:

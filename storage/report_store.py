@@ -265,7 +265,10 @@ async def key_ids_in_use(session: AsyncSession) -> set[str]:
     """Returns the ids of every key that some stored row depends on."""
     pseudonym_ids = await session.scalars(select(Report.pseudonym_key_id).distinct())
     contact_ids = await session.scalars(select(Contact.key_id).distinct())
-    return set(pseudonym_ids) | set(contact_ids)
+    queued_ids = await session.scalars(
+        select(OutboxMessage.address_key_id).where(OutboxMessage.address_key_id.is_not(None)).distinct()
+    )
+    return set(pseudonym_ids) | set(contact_ids) | {key for key in queued_ids if key}
 
 
 async def purge(session: AsyncSession, *, contacts_before: datetime, closed_before: datetime | None) -> None:

@@ -7,12 +7,17 @@ two senders at once on PostgreSQL share the work without sending anything twice.
 import asyncio
 from datetime import timedelta
 
+import asyncpg
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from bot.adapters.telegram import TelegramAdapter
+from bot.app.runner import serve
+from bot.app.services import Services
 from bot.services.front import Front
-from bot.services.outbox_sender import OutboxSender
+from bot.services.outbox_sender import LEASE, OutboxSender
+from flows.clock import utcnow
 from storage import outbox_store as queue
 from storage.database import Database
 from storage.models import OutboxMessage
@@ -37,16 +42,20 @@ def sender(database, keys, clock, adapter) -> OutboxSender:
     return sender
 
 
-async def queue_one(database, keys, clock, key="alert:1") -> None:
+async def queue_one(database, keys, clock, key="alert:1", chat: int = LEAD, text: str = LATER["text"]) -> None:
     async with database.unit() as session:
         await queue.enqueue(
             session,
             keys=keys,
             key=key,
-            address={"platform": "telegram", "chat": str(LEAD)},
-            text=LATER["text"],
+            address={"platform": "telegram", "chat": str(chat)},
+            text=text,
             now=clock(),
         )
+
+
+def sent_to_leads(telegram_api, leads: int) -> int:
+    return sum(len(telegram_api.sent_to(LEAD + n)) for n in range(leads))
 
 
 async def row(database) -> OutboxMessage:
@@ -147,10 +156,10 @@ async def test_a_batch_outlasting_its_lease_on_a_slow_platform_is_not_sent_twice
                 assert await sender.drain() == 2  # another sender takes the two left
 
     first.adapters = {"telegram": SlowTelegram()}
-    for n in range(5):
-        await queue_one(database, keys, clock, key=f"alert:{n}")
+    for n in range(5):  # to five leads: one person's messages are sent in turn, by one sender
+        await queue_one(database, keys, clock, key=f"alert:{n}", chat=LEAD + n)
     assert await first.drain() == 3
-    assert len(telegram_api.sent_to(LEAD)) == 5
+    assert sent_to_leads(telegram_api, 5) == 5
 
 
 async def test_a_message_never_sent_keeps_its_address_no_longer_than_a_contact(database, keys, clock, housekeeping):
@@ -187,8 +196,8 @@ async def test_two_senders_on_postgresql_never_send_a_message_twice(
 ):
     if database.engine.dialect.name != "postgresql":
         pytest.skip("SQLite runs one sender by design; two at once is a PostgreSQL set-up")
-    for n in range(300):
-        await queue_one(database, keys, clock, key=f"alert:{n}")
+    for n in range(300):  # to 30 leads: one person's messages are sent in turn, by one sender
+        await queue_one(database, keys, clock, key=f"alert:{n}", chat=LEAD + n % 30)
     senders, databases = [], [Database(database_url) for _ in range(2)]
     for own_database in databases:  # as two processes would: their own connections and Bot API clients
         adapter = TelegramAdapter(settings.telegram.model_copy(update={"flood_limits": False}), Front(reporting))
@@ -203,6 +212,135 @@ async def test_two_senders_on_postgresql_never_send_a_message_twice(
             await sender.adapters["telegram"].application.shutdown()
             await own_database.close()
     assert sum(counts) == 300 and min(counts) > 0, counts
-    assert len(telegram_api.sent_to(LEAD)) == 300
+    assert sent_to_leads(telegram_api, 30) == 300
     async with database.unit() as session:
         assert set(await session.scalars(select(OutboxMessage.attempts))) == {1}
+
+
+class Held:
+    """The real adapter, with each send held until the test lets it go."""
+
+    def __init__(self, adapter) -> None:
+        self.adapter, self.started, self.go = adapter, asyncio.Event(), asyncio.Event()
+
+    async def deliver(self, *args, **kwargs) -> None:
+        self.started.set()
+        await self.go.wait()
+        await self.adapter.deliver(*args, **kwargs)
+
+
+async def test_a_dead_senders_claim_is_taken_over_within_seconds(telegram_api, database, keys, clock, adapter, sender):
+    await queue_one(database, keys, clock)
+    dead = OutboxSender(database=database, keys=keys, clock=clock, per_second=1000)
+    held = Held(adapter)
+    dead.adapters = {"telegram": held}
+    dying = asyncio.create_task(dead.drain())
+    await held.started.wait()  # it claimed the message, and is killed while sending (nothing renews it)
+
+    assert await sender.drain() == 0
+    clock.advance(seconds=LEASE.total_seconds())
+    assert timedelta(seconds=30) >= LEASE
+    assert await sender.drain() == 1
+    dying.cancel()
+    assert len(telegram_api.sent_to(LEAD)) == 1
+
+
+async def test_a_live_sender_keeps_its_claim_while_a_slow_send_lasts(
+    telegram_api, database, keys, clock, adapter, sender
+):
+    await queue_one(database, keys, clock)
+    slow = OutboxSender(database=database, keys=keys, clock=clock, per_second=1000, lease=timedelta(seconds=0.3))
+    held = Held(adapter)
+    slow.adapters = {"telegram": held}
+    sending = asyncio.create_task(slow.drain())
+    await held.started.wait()
+
+    clock.advance(seconds=1)  # the first lease is long gone
+    await asyncio.sleep(0.3)  # but the sender renewed it
+    assert await sender.drain() == 0
+    held.go.set()
+    assert await sending == 1
+    assert len(telegram_api.sent_to(LEAD)) == 1
+
+
+async def test_a_stopped_sender_lets_go_of_its_batch_at_once(telegram_api, database, keys, clock, adapter, sender):
+    for n in range(3):
+        await queue_one(database, keys, clock, key=f"alert:{n}", chat=LEAD + n)
+    stopped = OutboxSender(database=database, keys=keys, clock=clock, per_second=1000)
+    held = Held(adapter)
+    stopped.adapters = {"telegram": held}
+    stopping = asyncio.create_task(stopped.drain())
+    await held.started.wait()
+    stopping.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await stopping
+
+    assert await sender.drain() == 3  # at once, not when the lease ends
+    assert sent_to_leads(telegram_api, 3) == 3
+
+
+async def test_a_database_dropped_mid_batch_holds_back_nothing_and_sends_nothing_twice(
+    telegram_api, database, keys, clock, adapter, sender
+):
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to drop a connection")
+    for n in range(5):
+        await queue_one(database, keys, clock, key=f"alert:{n}", chat=LEAD + n)
+
+    class Dropping:  # the real adapter; after the second send the server drops every connection
+        sent = 0
+
+        async def deliver(self, *args) -> None:
+            await adapter.deliver(*args)
+            self.sent += 1
+            if self.sent == 2:
+                await drop_connections(database)
+
+    sender.adapters = {"telegram": Dropping()}
+    assert await sender.drain() == 5
+    clock.advance(minutes=10)
+    assert await sender.drain() == 0
+    assert [len(telegram_api.sent_to(LEAD + n)) for n in range(5)] == [1] * 5
+
+
+async def drop_connections(database: Database) -> None:
+    admin = await asyncpg.connect(make_url(database.engine.url).set(drivername="postgresql").render_as_string(False))
+    try:
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            database.engine.url.database,
+        )
+    finally:
+        await admin.close()
+
+
+async def test_one_persons_messages_go_in_the_order_queued_even_after_a_failure(
+    telegram_api, database, keys, clock, sender
+):
+    for n in range(3):
+        await queue_one(database, keys, clock, key=f"note:{n}", text=f"note {n}")
+    await queue_one(database, keys, clock, key="other", chat=LEAD + 1)
+    telegram_api.fail("sendMessage", 502, "Bad Gateway")  # the first note
+
+    assert await sender.drain() == 1  # someone else's message is not held back
+    assert telegram_api.sent_to(LEAD) == [] and len(telegram_api.sent_to(LEAD + 1)) == 1
+    clock.advance(minutes=1)
+    assert await sender.drain() == 3
+    assert [m["text"] for m in telegram_api.sent_to(LEAD)] == ["note 0", "note 1", "note 2"]
+
+
+async def test_a_worker_without_the_scheduler_sends_what_it_queues_at_once(settings, database, keys, telegram_api):
+    services = Services.build(settings, database, keys)
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(services, stop, scheduler_enabled=False))
+    try:
+        for _wait in range(100):  # until the bot is polling
+            if any(c.method == "getUpdates" for c in telegram_api.calls):
+                break
+            await asyncio.sleep(0.05)
+        await queue_one(database, keys, utcnow)
+        await asyncio.wait_for(telegram_api.next_change(LEAD, timeout=5), 5)
+        assert [m["text"] for m in telegram_api.sent_to(LEAD)] == [LATER["text"]]
+    finally:
+        stop.set()
+        await running

@@ -16,7 +16,7 @@ from bot.services.reporting import Reporting
 from flows import messages as M
 from flows.lists import DEFAULT_WHERE
 from tests.fakes.forms import GOOD_FORM, MASKED_FORM, as_shown
-from tests.fakes.slack import TEAM, FakeSlack, FakeSlackAPI
+from tests.fakes.slack import TEAM, Call, FakeSlack, FakeSlackAPI
 from tests.helpers import all_rows, cy, stored_text
 
 MEMBER = "U0MEMBER7Q"
@@ -204,12 +204,13 @@ async def test_forged_or_stale_signatures_are_refused_and_store_nothing(slack, d
     body = slack.interaction_body(slack.submission(MEMBER, view, GOOD_FORM))
     forged = slack.sign(body) | {"X-Slack-Signature": "v0=" + "0" * 64}
     stale = slack.sign(body, timestamp=int(time.time()) - 6 * 60)
+    at_start = list(slack.api.calls)  # the token's check
 
     for headers in (forged, stale, {}):
         status, _text = await slack.post(body, "application/x-www-form-urlencoded", headers)
         assert status == 401
     assert all(rows == [] for rows in (await all_rows(database)).values())
-    assert slack.api.calls == []
+    assert slack.api.calls == at_start == [Call("auth.test", {})]
 
 
 async def test_a_stranger_gets_a_polite_refusal_and_no_form(slack, database):

@@ -566,3 +566,16 @@ async def test_a_typed_answer_leaves_no_live_buttons_and_an_edit_is_answered(cli
     )
     status, _body = await fake_teams.post(client.endpoint, edit)
     assert status == 200 and client.last(MEMBER).text == M.EDITED
+
+
+async def test_a_reply_the_connector_keeps_refusing_goes_to_the_outbox_with_its_buttons(
+    client, adapter, outbox, fake_teams
+):
+    fake_teams.fail("send", 503, times=3)  # the first try and both retries
+    assert await client.say(MEMBER, "report") == 200
+    assert not any("When did it happen?" in s.text for s in fake_teams.chat(MEMBER))
+    assert await outbox.drain() == 2  # the report's start, and its first question
+    question = await client.said(MEMBER, "When did it happen?")
+    assert "Yesterday" in question.buttons
+    status, _answer = await client.tap(MEMBER, question, "Yesterday")
+    assert status == 200 and "Where did it happen?" in client.last(MEMBER).text

@@ -63,6 +63,10 @@ WORDS = {
 # Replies given in the command's acknowledgement (seen only by the user), joined this way.
 ANSWERED_IN_ACK = {Command.HELP: "\n\n", Command.STATUS: "\n", Command.JOIN: "\n"}
 UNDELIVERABLE = {
+    "missing_scope",  # the app was installed without a scope it needs: see slack-manifest.yaml
+    "not_in_channel",
+    "restricted_action",
+    "token_revoked",
     "channel_not_found",
     "user_not_found",
     "account_inactive",
@@ -159,6 +163,7 @@ class SlackAdapter:
     # Lifecycle.
 
     async def start(self) -> None:
+        await self.client.auth_test()  # a rejected token stops the start, not the first reply
         if self._settings.mode == "socket":
             self._socket = AsyncSocketModeHandler(self.app, self._settings.app_token.get_secret_value())
             # Asked here, where an unreachable Slack raises for the runner to try again later: the
@@ -195,10 +200,15 @@ class SlackAdapter:
             if message.accepts_text:
                 self._awaiting_text[chat_id] = posted["channel"], posted["ts"], message.text
 
-    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
-        """Posts one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
+    async def deliver(
+        self, chat_id: str, text: str, image: bytes | None = None, *, reply: Message | None = None
+    ) -> None:
+        """Posts one message from the outbox (a reply with its buttons); a refusal becomes
+        SendFailed, saying whether to retry."""
         try:
-            if image is None:
+            if reply is not None:
+                await self.send(chat_id, reply)
+            elif image is None:
                 await self.client.chat_postMessage(channel=chat_id, **self.render(Message(text)))
             else:
                 opened = await self.client.conversations_open(users=chat_id)
@@ -213,18 +223,30 @@ class SlackAdapter:
         except SlackApiError as error:
             if error.response.status_code == 429:
                 raise SendFailed(retry_after=float(error.response.headers.get("Retry-After", 30))) from None
-            raise SendFailed(permanent=error.response.get("error") in UNDELIVERABLE) from None
+            code = error.response.get("error", "")
+            needed = error.response.get("needed")
+            raise SendFailed(
+                permanent=code in UNDELIVERABLE, reason=f"{code} (needs {needed})" if needed else code
+            ) from None
         except (aiohttp.ClientError, TimeoutError):
             raise SendFailed() from None
 
-    async def _send_all(self, chat_id: str, messages: list[Message]) -> None:
-        for message in messages:
-            await self.send(chat_id, message)
+    async def _send_all(self, sender: Sender, messages: list[Message]) -> None:
+        """Sends a reply; what cannot be sent now (after the client's own retries) goes to the
+        outbox, which sends it later."""
+        sent, unsent = [], list(messages)
+        try:
+            while unsent:
+                await self.send(sender.chat_id, unsent[0])
+                sent.append(unsent.pop(0))
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("a reply could not be sent (%s); the outbox will send it", type(error).__name__)
+        await self._front.settle(sender, sent=sent, unsent=unsent)
 
     async def _open_form(self, sender: Sender, trigger_id: str) -> None:
         if not await self._front.may_report(sender):
             async with self._front.languages.speaking_to(sender):
-                await self._send_all(sender.chat_id, self._front.reporting.reporters.refuse(sender))
+                await self._send_all(sender, self._front.reporting.reporters.refuse(sender))
             return
         reporting = self._front.reporting
         async with self._front.languages.speaking_to(sender):
@@ -247,7 +269,7 @@ class SlackAdapter:
             await ack(text=ANSWERED_IN_ACK[command].join(m.text for m in replies))
         else:
             await ack()
-            await self._send_all(sender.chat_id, await self._front.command(sender, command, rest))
+            await self._send_all(sender, await self._front.command(sender, command, rest))
 
     async def _on_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """The global shortcut opens the one-screen form."""
@@ -268,7 +290,7 @@ class SlackAdapter:
             await ack(response_action="push", view=review)  # its Back returns to the form as it was
         else:
             await ack()
-            await self._send_all(sender.chat_id, result.messages)
+            await self._send_all(sender, result.messages)
 
     async def _on_review(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         """Stores a form whose masked text the reporter has checked, and closes the form."""
@@ -281,7 +303,7 @@ class SlackAdapter:
             await ack(response_action="errors", errors={k: v for k, v in errors.items() if k})
             return
         await ack(response_action="clear")
-        await self._send_all(sender.chat_id, result.messages)
+        await self._send_all(sender, result.messages)
 
     async def _on_flow_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         """Applies a tapped button. A reply that stands in for the question (the next question, a
@@ -298,13 +320,20 @@ class SlackAdapter:
         question = _question_text(body.get("message") or {})
         prompt = messages[-1]
         if shown_in_place(answer, messages, tapped_is_newest=self._newest.is_newest(sender.chat_id, ts)):
-            await self.client.chat_update(channel=channel, ts=ts, **self.render(prompt))
-            return
+            try:
+                await self.client.chat_update(channel=channel, ts=ts, **self.render(prompt))
+                await self._front.settle(sender, sent=messages, unsent=[])
+                return
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:  # send it anew
+                log.warning("could not show the reply in the tapped message: %s", type(error).__name__)
         if channel and ts and not keeps_buttons(answer, prompt):
-            await self.client.chat_update(
-                channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question)
-            )
-        await self._send_all(sender.chat_id, messages)
+            try:
+                await self.client.chat_update(
+                    channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question)
+                )
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:  # only looks: the reply follows
+                log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
+        await self._send_all(sender, messages)
 
     async def _on_home_form(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """The App Home's report button opens the one-screen form."""
@@ -315,7 +344,7 @@ class SlackAdapter:
         """The App Home's step-by-step button starts the flow in the app's direct messages."""
         await ack()
         sender = _sender(body["user"]["id"], _team_of(body), event=_event_key("action", body.get("trigger_id")))
-        await self._send_all(sender.chat_id, await self._front.command(sender, Command.REPORT))
+        await self._send_all(sender, await self._front.command(sender, Command.REPORT))
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """Takes text typed in the app's direct messages as the answer to the current question."""
@@ -323,18 +352,18 @@ class SlackAdapter:
             return
         sender = _sender(event.get("user", ""), _team_of(body), event=_event_key("event", body.get("event_id")))
         if event.get("subtype") == "file_share" or event.get("files"):
-            await self._send_all(sender.chat_id, await self._front.not_text(sender))
+            await self._send_all(sender, await self._front.not_text(sender))
         elif event.get("subtype") == "message_changed":
             # A reporter's own edit changes nothing: tell them how to change an answer. The
             # app's own edits (a question giving way to the next) come back here too: skip them.
             changed = event.get("message") or {}
             if changed.get("user") and not changed.get("bot_id"):
                 edited = _sender(changed["user"], _team_of(body), event=_event_key("event", body.get("event_id")))
-                await self._send_all(edited.chat_id, await self._front.edited(edited))
+                await self._send_all(edited, await self._front.edited(edited))
         elif not event.get("subtype") and event.get("text"):
             replies = await self._front.text(sender, plain_text(event["text"]))
             await self._answered_by_typing(sender.chat_id, replies)
-            await self._send_all(sender.chat_id, replies)
+            await self._send_all(sender, replies)
 
     async def _answered_by_typing(self, chat_id: str, replies: list[Message]) -> None:
         """Takes the buttons off the question a typed answer answered, so none are left live."""

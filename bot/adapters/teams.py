@@ -311,19 +311,25 @@ class TeamsAdapter:
             if message.accepts_text:
                 self._awaiting_text[chat_id] = sent
 
-    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
-        """Sends one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
+    async def deliver(
+        self, chat_id: str, text: str, image: bytes | None = None, *, reply: Message | None = None
+    ) -> None:
+        """Sends one message from the outbox (a reply with its buttons, as `send` would); a refusal
+        becomes SendFailed, saying whether to retry."""
         try:
             conversation, service_url = await self._conversation_for(chat_id)
-            card = message_card(Message(text), image=image, alt_text=text[:200])
+            card = message_card(reply) if reply is not None else message_card(Message(text), image, alt_text=text[:200])
             async with self._sending.turn(conversation):
                 await self._wait_turn(conversation)
-                await self.app.send(conversation, _activity(card), service_url=service_url)
+                sent = await self.app.send(conversation, _activity(card), service_url=service_url)
+            if reply is not None:
+                self._newest.posted(chat_id, sent.id)
+                self._remember(sent.id, reply.text)
         except httpx.HTTPStatusError as error:
             status = error.response.status_code
             if status == 429:
                 raise SendFailed(retry_after=_retry_after(error.response)) from None
-            raise SendFailed(permanent=status in (400, 403, 404, 413)) from None
+            raise SendFailed(permanent=status in (400, 403, 404, 413), reason=f"HTTP {status}") from None
         except (httpx.TransportError, TokenRefused):
             raise SendFailed() from None
 
@@ -392,15 +398,23 @@ class TeamsAdapter:
         while len(self._shown) > SHOWN_KEPT:
             self._shown.popitem(last=False)
 
-    async def _send_all(self, chat_id: str, messages: list[Message]) -> None:
-        for message in messages:
-            await self.send(chat_id, message)
+    async def _send_all(self, sender: Sender, messages: list[Message]) -> None:
+        """Sends a reply; what cannot be sent now goes to the outbox, which sends it later."""
+        sent, unsent = [], list(messages)
+        while unsent:
+            try:
+                await self.send(sender.chat_id, unsent[0])
+                sent.append(unsent.pop(0))
+            except (httpx.HTTPStatusError, httpx.TransportError, TokenRefused) as error:
+                log.warning("a reply could not be sent (%s); the outbox will send it", type(error).__name__)
+                break
+        await self._front.settle(sender, sent=sent, unsent=unsent)
 
-    def _later_send(self, chat_id: str, messages: list[Message]) -> None:
+    def _later_send(self, sender: Sender, messages: list[Message]) -> None:
         """Sends replies after a card action has been answered, in order, so the answer is quick."""
         if not messages:
             return
-        task = asyncio.ensure_future(self._send_all(chat_id, messages))
+        task = asyncio.ensure_future(self._send_all(sender, messages))
         self._later.add(task)
         task.add_done_callback(self._finished)
 
@@ -436,7 +450,7 @@ class TeamsAdapter:
             if sender.chat_id in self._greeted:
                 return
             self._greeted.add(sender.chat_id)
-            await self._send_all(sender.chat_id, await self._front.command(sender, Command.START))
+            await self._send_all(sender, await self._front.command(sender, Command.START))
 
     async def _on_message(self, ctx: ActivityContext[MessageActivity]) -> None:
         activity = ctx.activity
@@ -444,16 +458,16 @@ class TeamsAdapter:
             return
         sender = _sender(activity)
         if activity.conversation.conversation_type != "personal":
-            await self._send_all(sender.chat_id, [Message(_(M.PRIVATE_ONLY))])
+            await self._send_all(sender, [Message(_(M.PRIVATE_ONLY))])
             return
         async with self._handling.turn(sender.chat_id):
             if _has_files(activity):
-                await self._send_all(sender.chat_id, await self._front.not_text(sender))
+                await self._send_all(sender, await self._front.not_text(sender))
             elif text := typed_text(activity):
                 replies = await self._on_text(sender, text)
                 if replies and not replies[-1].retry:
                     await self._answered(sender.chat_id)
-                await self._send_all(sender.chat_id, replies)
+                await self._send_all(sender, replies)
 
     async def _answered(self, chat_id: str) -> None:
         """Takes the buttons off the question that typed text answered, so none are left live."""
@@ -472,7 +486,7 @@ class TeamsAdapter:
         """Says that an edited message changes nothing, and how to change an answer."""
         if self._ours(ctx.activity) and ctx.activity.conversation.conversation_type == "personal":
             sender = _sender(ctx.activity)
-            await self._send_all(sender.chat_id, await self._front.edited(sender))
+            await self._send_all(sender, await self._front.edited(sender))
 
     async def _on_text(self, sender: Sender, text: str) -> list[Message]:
         """A command word (alone, or with a code) is a command; anything else is an answer."""
@@ -487,7 +501,7 @@ class TeamsAdapter:
 
     async def _open_form(self, sender: Sender) -> None:
         if not await self._front.may_report(sender):
-            await self._send_all(sender.chat_id, [Message(_(M.NOT_A_MEMBER))])
+            await self._send_all(sender, [Message(_(M.NOT_A_MEMBER))])
             return
         reporting = self._front.reporting
         async with self._front.languages.speaking_to(sender):
@@ -526,7 +540,8 @@ class TeamsAdapter:
             async with self._front.languages.speaking_to(sender):
                 return AdaptiveCardActionMessageResponse(value=_(M.WORKING))
         acted = task.result()
-        self._later_send(sender.chat_id, acted.messages)
+        await self._front.settle(sender, sent=acted.shown, unsent=[])
+        self._later_send(sender, acted.messages)
         if isinstance(acted.answer, str):
             return AdaptiveCardActionMessageResponse(value=acted.answer)
         return AdaptiveCardActionCardResponse(value=acted.answer)
@@ -536,8 +551,8 @@ class TeamsAdapter:
             log.error("a card action failed: %s", "cancelled" if task.cancelled() else type(task.exception()).__name__)
             return
         acted = task.result()
-        shown = [Message(acted.answer)] if isinstance(acted.answer, str) and acted.answer != TAKEN else []
-        self._later_send(sender.chat_id, shown + acted.messages)
+        note = [Message(acted.answer)] if isinstance(acted.answer, str) and acted.answer != TAKEN else []
+        self._later_send(sender, acted.shown + note + acted.messages)
 
     async def _tapped(self, sender: Sender, card_id: str, value: Any) -> "Acted":
         """Applies a tap: returns what shows in place of the tapped card, and what follows it."""
@@ -548,7 +563,7 @@ class TeamsAdapter:
         prompt = messages[-1]
         if shown_in_place(answer, messages, tapped_is_newest=self._newest.is_newest(sender.chat_id, card_id)):
             self._remember(card_id, prompt.text)
-            return Acted(message_card(prompt))
+            return Acted(message_card(prompt), shown=[prompt])
         if keeps_buttons(answer, prompt):
             if len(messages) == 1 and prompt.retry:  # "please try again": a note, the card as it was
                 return Acted(prompt.text)
@@ -569,7 +584,7 @@ class TeamsAdapter:
         if not result.messages:
             return Acted(TAKEN)
         first, *rest = result.messages
-        return Acted(message_card(first), rest)
+        return Acted(message_card(first), rest, shown=[first])
 
     async def _back_to_form(self, sender: Sender, values: dict[str, Any]) -> "Acted":
         reporting = self._front.reporting
@@ -584,6 +599,7 @@ class Acted:
 
     answer: AdaptiveCard | str
     messages: list[Message] = field(default_factory=list)
+    shown: list[Message] = field(default_factory=list)  # engine messages shown in the tapped card's place
 
 
 def _activity(card: AdaptiveCard) -> MessageActivityInput:

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -101,7 +101,7 @@ class TelegramAdapter:
             .base_url(base)
             .base_file_url(base.removesuffix("/bot") + "/file/bot")
             .concurrent_updates(PerChatOrder(settings.max_concurrent_updates))
-            .request(AiohttpRequest(settings.max_concurrent_updates))
+            .request(AiohttpRequest(settings.max_concurrent_updates, settings.timeout_seconds))
             .get_updates_request(AiohttpRequest(1))
         )
         if settings.flood_limits:
@@ -206,38 +206,50 @@ class TelegramAdapter:
 
     async def _send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> Any:
         sent = await self._with_retries(
-            lambda: self._call("sendMessage", chat_id=chat_id, text=text, reply_markup=markup)
+            lambda: self._call("sendMessage", chat_id=chat_id, text=text, reply_markup=markup), sends=True
         )
         self._newest.posted(str(chat_id), str(sent["message_id"]))
         return sent
 
     @staticmethod
-    async def _with_retries(call: Callable[[], Awaitable[Any]]) -> Any:
+    async def _with_retries(call: Callable[[], Awaitable[Any]], *, sends: bool = False) -> Any:
         """Makes a reply's call, trying again after a network error or a Bot API server error, so
-        that a reply such as a report's reference or the next question is not lost to a blip."""
+        that a reply such as a report's reference or the next question is not lost to a blip. A
+        call that `sends` a new message is not tried again after a timeout: the Bot API had it,
+        and has most likely sent it (an edit is tried again: doing it twice shows it once)."""
         for wait in (*REPLY_RETRY_WAITS, None):
             try:
                 return await call()
             except BadRequest:
                 raise  # a NetworkError to PTB, but trying again cannot mend it
+            except TimedOut:
+                if sends or wait is None:
+                    raise
+                log.warning("a reply met TimedOut; trying again in %gs", wait)
+                await asyncio.sleep(wait)
             except NetworkError as error:  # timeouts and 5xx too
                 if wait is None:
                     raise
                 log.warning("a reply met %s; trying again in %gs", type(error).__name__, wait)
                 await asyncio.sleep(wait)
 
-    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
-        """Sends one message from the outbox; a refusal becomes SendFailed, saying whether to retry."""
+    async def deliver(
+        self, chat_id: str, text: str, image: bytes | None = None, *, reply: Message | None = None
+    ) -> None:
+        """Sends one message from the outbox (a reply with its buttons); a refusal becomes
+        SendFailed, saying whether to retry."""
         try:
-            if image is None:
+            if reply is not None:
+                await self.send(chat_id, reply)
+            elif image is None:
                 await self.application.bot.send_message(int(chat_id), text)
             else:
                 await self.application.bot.send_photo(int(chat_id), image, caption=text[:CAPTION_LIMIT])
         except RetryAfter as error:
             wait = error.retry_after
             raise SendFailed(retry_after=wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from None
-        except (Forbidden, BadRequest, ValueError):
-            raise SendFailed(permanent=True) from None  # blocked, or no such chat: retrying cannot help
+        except (Forbidden, BadRequest, ValueError) as error:  # blocked, or no such chat: retrying cannot help
+            raise SendFailed(permanent=True, reason=type(error).__name__ + f": {error}"[:120]) from None
         except TelegramError:
             raise SendFailed() from None
 
@@ -246,9 +258,22 @@ class TelegramAdapter:
         Message from every answer, the keyboard just sent included: a sixth of the bot's CPU."""
         return await self.application.bot.do_api_request(method, api_kwargs=params)
 
-    async def _reply(self, update: Update, messages: list[Message]) -> None:
-        for message in messages:
-            await self.send(str(update.effective_chat.id), message)
+    async def _reply(self, sender: Sender, messages: list[Message]) -> None:
+        """Sends a reply; what cannot be sent now goes to the outbox, which sends it later. A
+        message the Bot API took and did not confirm in time is not sent again (see
+        docs/delivery.md), except that a reference kept in the outbox still goes after its hold."""
+        sent, unsent = [], list(messages)
+        while unsent:
+            try:
+                await self.send(sender.chat_id, unsent[0])
+                sent.append(unsent.pop(0))
+            except TimedOut:
+                log.warning("a reply was not confirmed in time; it is not sent again")
+                unsent.pop(0)
+            except TelegramError as error:
+                log.warning("a reply could not be sent (%s); the outbox will send it", type(error).__name__)
+                break
+        await self._front.settle(sender, sent=sent, unsent=unsent)
 
     # Handlers: each turns one update into a call on the front, then renders the reply.
 
@@ -257,32 +282,36 @@ class TelegramAdapter:
         message = update.effective_message
         word = (message.text or "").split()[0].lstrip("/").split("@")[0].lower() if message else ""
         argument = context.args[0] if context.args else ""
-        await self._reply(update, await self._front.command(_sender(update, context), Command(word), argument))
+        sender = _sender(update, context)
+        await self._reply(sender, await self._front.command(sender, Command(word), argument))
 
     async def _on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Points anyone who asks in a group to a private chat, so no report is made in front of others."""
-        await self._reply(update, [Message(_(M.PRIVATE_ONLY))])
+        await self._reply(_sender(update, context), [Message(_(M.PRIVATE_ONLY))])
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Hands typed text to the front; the question it answered loses its buttons, so none
         are left live above the next."""
-        replies = await self._front.text(_sender(update, context), update.effective_message.text)
+        sender = _sender(update, context)
+        replies = await self._front.text(sender, update.effective_message.text)
         chat = update.effective_chat.id
         if replies and not replies[-1].retry and chat in self._awaiting_text:
             try:
                 message_id = self._awaiting_text.pop(chat)
                 await _ignore_unchanged(self._call("editMessageReplyMarkup", chat_id=chat, message_id=message_id))
-            except BadRequest as error:
+            except (BadRequest, NetworkError) as error:  # cosmetic: never stops the reply
                 log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
-        await self._reply(update, replies)
+        await self._reply(sender, replies)
 
     async def _on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Says that an edited message changes nothing, and how to change an answer."""
-        await self._reply(update, await self._front.edited(_sender(update, context)))
+        sender = _sender(update, context)
+        await self._reply(sender, await self._front.edited(sender))
 
     async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Declines photos, voice notes, files and contact cards without keeping them."""
-        await self._reply(update, await self._front.not_text(_sender(update, context)))
+        sender = _sender(update, context)
+        await self._reply(sender, await self._front.not_text(sender))
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Applies a tapped button. A reply that stands in for the question (the next question, a
@@ -291,11 +320,12 @@ class TelegramAdapter:
         query = update.callback_query
         try:
             await query.answer()
-        except BadRequest:
-            pass  # too old to acknowledge; the tap is still applied
+        except TelegramError as error:  # too old to acknowledge, or a blip: the tap is still applied
+            log.warning("could not acknowledge a tap: %s", type(error).__name__)
         if query.message is None or update.effective_chat.type != "private":
             return
-        tapped = await self._front.tap(_sender(update, context), query.data)
+        sender = _sender(update, context)
+        tapped = await self._front.tap(sender, query.data)
         answer, messages = tapped.answer, tapped.messages
         if not messages:
             return  # a redelivery, applied before
@@ -306,15 +336,16 @@ class TelegramAdapter:
                 await self._with_retries(
                     lambda: _ignore_unchanged(self._call("editMessageText", **_where(query), **self.render(prompt)))
                 )
+                await self._front.settle(sender, sent=messages, unsent=[])
                 return
-            except (BadRequest, NetworkError) as error:  # too old to edit, or the network: send it anew
+            except TelegramError as error:  # too old to edit, or the network: send it anew
                 log.warning("could not show the reply in the tapped message: %s", type(error).__name__)
         if not keeps_buttons(answer, prompt):
             try:
                 await _ignore_unchanged(self._call("editMessageReplyMarkup", **_where(query)))
-            except BadRequest as error:
+            except TelegramError as error:  # only looks: the reply matters, and follows
                 log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
-        await self._reply(update, messages)
+        await self._reply(sender, messages)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Only the kind of error: exception texts can carry message text or SQL parameters.

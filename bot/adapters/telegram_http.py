@@ -17,13 +17,13 @@ _DEFAULT = type(BaseRequest.DEFAULT_NONE)
 class AiohttpRequest(BaseRequest):
     """Sends PTB's requests through one aiohttp session with up to `connections` kept open."""
 
-    def __init__(self, connections: int) -> None:
-        self._connections = connections
+    def __init__(self, connections: int, timeout: float = TIMEOUT) -> None:
+        self._connections, self._timeout = connections, timeout
         self._session: aiohttp.ClientSession | None = None
 
     @property
     def read_timeout(self) -> float:
-        return TIMEOUT
+        return self._timeout
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
@@ -51,13 +51,15 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("this AiohttpRequest is not initialized")
         uploads = bool(request_data and request_data.contains_files)
         timeout = aiohttp.ClientTimeout(
-            total=_given(write_timeout, MEDIA_TIMEOUT if uploads else TIMEOUT) + _given(read_timeout, TIMEOUT),
-            connect=_given(connect_timeout, TIMEOUT),
+            total=_given(write_timeout, MEDIA_TIMEOUT if uploads else 0) + _given(read_timeout, self._timeout),
+            connect=_given(connect_timeout, self._timeout),
         )
         try:
             async with self._session.request(method, url, data=_body(request_data), timeout=timeout) as response:
                 return response.status, await response.read()
-        except TimeoutError as error:
+        except aiohttp.ConnectionTimeoutError as error:  # never reached the Bot API: safe to try again
+            raise NetworkError(f"aiohttp.{type(error).__name__}") from error
+        except TimeoutError as error:  # sent, and not answered in time: it may well have been done
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error

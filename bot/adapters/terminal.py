@@ -76,8 +76,10 @@ class TerminalAdapter:
     async def send(self, chat_id: str, message: Message) -> None:
         self._write(self.render(message))
 
-    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
-        self._write(text)
+    async def deliver(
+        self, chat_id: str, text: str, image: bytes | None = None, *, reply: Message | None = None
+    ) -> None:
+        self._write(text if reply is None else self.render(reply))
 
 
 async def converse(

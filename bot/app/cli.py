@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app.config import ConfigProblem, DatabaseSettings, KeySettings, Settings, TeamSettings, load_settings
+from bot.app.startup import REDACTOR, StartupProblem, explain, protect_logs
 from storage.backup import BackupProblem
 from storage.keys import (
     CONTACT_ENV,
@@ -31,11 +32,16 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(args.verbose)
     try:
         return asyncio.run(args.command(args)) or 0
-    except (ConfigProblem, KeyProblem, BackupProblem) as problem:
-        print(f"nearmiss: {problem}", file=sys.stderr)
+    except (ConfigProblem, KeyProblem, BackupProblem, StartupProblem) as problem:
+        print(f"nearmiss: {REDACTOR.redact(str(problem))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # one line, what is wrong and what to do; never a secret
+        if args.verbose:
+            log.error("nearmiss stopped", exc_info=error)
+        print(f"nearmiss: {explain(error)}", file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -193,8 +199,12 @@ def _configure_logging(verbose: bool, style: str = "text") -> None:
 async def _database(settings: Settings):
     from storage.database import Database
 
-    database = Database(settings.database.url, pool_size=settings.database.pool_size)
-    await database.migrate()
+    protect_logs(settings)
+    try:
+        database = Database(settings.database.url, pool_size=settings.database.pool_size)
+        await database.migrate()
+    except Exception as error:
+        raise StartupProblem(explain(error, settings)) from None
     return database
 
 
@@ -204,9 +214,12 @@ async def _open(settings: Settings):
     from storage import report_store
 
     keys = KeySource(settings.keys.file)
+    protect_logs(settings, keys.keys)
     database = await _database(settings)
     async with database.unit() as session:
-        missing = await report_store.key_ids_in_use(session) - keys.keys.known_ids()
+        in_use = await report_store.key_ids_in_use(session)
+    keys.require(in_use)
+    missing = in_use - keys.keys.known_ids()
     if missing:
         await database.close()
         raise KeyProblem(

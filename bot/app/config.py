@@ -71,6 +71,9 @@ class TelegramSettings(_Section):
     webhook_path: str = "/telegram"
     webhook_secret: SecretStr = SecretStr("")
     max_concurrent_updates: int = Field(64, ge=1)
+    # How long to wait for the Bot API to answer a call. A message sent and not answered in time
+    # is not sent again at once (it has most likely arrived; see docs/delivery.md).
+    timeout_seconds: float = Field(10.0, gt=0)
     # Keep within Telegram's flood limits (about 30 messages a second); off only against a
     # local test server.
     flood_limits: bool = True

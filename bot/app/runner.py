@@ -57,6 +57,7 @@ async def serve(services: Services, stop: asyncio.Event, *, scheduler_enabled: b
         services.metrics.platform_up.labels(name).set(0)
     ops = await start_ops(services, readiness) if services.settings.ops.port is not None else None
     connected: dict[str, Platform] = {}  # the outbox sends only through these
+    services.outbox.adapters = connected  # every worker sends what it queues, at once, as platforms connect
     tasks = [
         asyncio.create_task(_keep_connecting(adapter, connected, services, readiness)) for adapter in adapters.values()
     ]
@@ -108,7 +109,6 @@ async def _schedule(
     while True:
         await leadership.acquire()
         scheduler = build_scheduler(services, adapters)
-        services.outbox.adapters = connected
         start_scheduler(scheduler, services)
         readiness.scheduler = "held"
         services.metrics.leader.set(1)
@@ -117,7 +117,6 @@ async def _schedule(
             await leadership.lost()
         finally:
             scheduler.shutdown(wait=False)
-            services.outbox.adapters = {}
             readiness.scheduler = "waiting"
             services.metrics.leader.set(0)
             leadership.release()

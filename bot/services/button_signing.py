@@ -17,13 +17,16 @@ def signed(keys: Keys, messages: list[Message], reporter: Pseudonym, draft_id: s
     return [replace(m, options=sign(m.options), controls=sign(m.controls)) for m in messages]
 
 
-def genuine(keys: Keys, answer: Answer, reporter: Pseudonym, draft_id: str) -> bool:
-    """Says whether a tapped button was handed out to this reporter for this draft."""
+def genuine(keys: Keys, answer: Answer, reporter: list[Pseudonym], draft_id: str) -> bool:
+    """Says whether a tapped button was handed out to this reporter for this draft: under the
+    current keys, or under retired ones (a button on screen survives a key rotation)."""
     if answer.action in TYPED_ACTIONS and not answer.token:
         return True
-    expected = _token(keys, reporter, draft_id, answer.action, answer.step, answer.value)
-    return hmac.compare_digest(expected, answer.token)
+    return any(
+        hmac.compare_digest(_token(keys, pseudonym, draft_id, answer.action, answer.step, answer.value), answer.token)
+        for pseudonym in reporter
+    )
 
 
 def _token(keys: Keys, reporter: Pseudonym, draft_id: str, action: str, step: str, value: str) -> str:
-    return keys.sign("\x1f".join((reporter.value, draft_id, action, step, value)))
+    return keys.sign("\x1f".join((reporter.value, draft_id, action, step, value)), with_key=reporter.key_id)

@@ -82,6 +82,10 @@ class Front:
         async with self.languages.speaking_to(sender):
             return [Message(_(M.EDITED))]
 
+    async def settle(self, sender: Sender, *, sent: list[Message], unsent: list[Message]) -> None:
+        """Takes what the adapter could not send of a reply to the outbox (see `Replies.settle`)."""
+        await self.reporting.replies.settle(sender, sent=sent, unsent=unsent)
+
     async def may_report(self, sender: Sender) -> bool:
         return await self.reporting.is_member(sender)
 

@@ -19,8 +19,8 @@ class Limits:
 class SendFailed(Exception):
     """A platform refused a message: try again later (after `retry_after` if it said), or never."""
 
-    def __init__(self, *, retry_after: float | None = None, permanent: bool = False) -> None:
-        super().__init__("permanent" if permanent else f"retry after {retry_after}")
+    def __init__(self, *, retry_after: float | None = None, permanent: bool = False, reason: str = "") -> None:
+        super().__init__(reason or ("permanent" if permanent else f"retry after {retry_after}"))
         self.retry_after, self.permanent = retry_after, permanent
 
 
@@ -42,5 +42,8 @@ class Platform(Protocol):
     async def send(self, chat_id: str, message: Message) -> None:
         """Replies in a conversation: the message rendered with its buttons, in parts if long."""
 
-    async def deliver(self, chat_id: str, text: str, image: bytes | None = None) -> None:
-        """Sends one message from the outbox; raises SendFailed saying whether to retry."""
+    async def deliver(
+        self, chat_id: str, text: str, image: bytes | None = None, *, reply: Message | None = None
+    ) -> None:
+        """Sends one message from the outbox (a reply that could not be sent at once, with its
+        buttons, as `send` would); raises SendFailed saying whether to retry."""

@@ -59,10 +59,11 @@ class Reporters:
     def every_pseudonym(self, sender: Sender) -> list[str]:
         """Returns the sender's pseudonyms under every loaded key: rows made before a rotation
         are still theirs."""
-        every = self.keys().every_pseudonym(
-            platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id
-        )
-        return [p.value for p in every]
+        return [p.value for p in self.pseudonyms(sender)]
+
+    def pseudonyms(self, sender: Sender) -> list[Pseudonym]:
+        """Returns the sender's pseudonyms, with their keys' ids: the current one first."""
+        return self.keys().every_pseudonym(platform=sender.platform, workspace=sender.workspace, user_id=sender.user_id)
 
     def keys(self) -> Keys:
         return in_force(self._key_source)

@@ -19,6 +19,7 @@ from bot.services.button_signing import genuine, signed
 from bot.services.languages import Languages
 from bot.services.metrics import Metrics
 from bot.services.progress import Progress
+from bot.services.replies import Replies, keep
 from bot.services.reporters import Reporters
 from bot.services.sender import Refused, Sender, first_delivery
 from flows import messages as M
@@ -72,6 +73,7 @@ class Reporting:
         self.reporters = Reporters(keys=keys, settings=settings, vocabularies=vocabularies, clock=clock)
         self.progress = Progress(database=database, reporters=self.reporters, settings=settings)
         self.languages = Languages(database=database, reporters=self.reporters, settings=settings)
+        self.replies = Replies(database=database, keys=keys, clock=clock)
         self.lists = settings.lists.to_lists()
         self._engine = ReportEngine(self.lists)
         self._idle = timedelta(hours=settings.drafts.expire_after_hours)
@@ -155,6 +157,12 @@ class Reporting:
                     now=now,
                     address=sender.address() if content.wants_feedback else None,
                 )
+                # One message: the reference, the report in a line, and the statutory route if it applies.
+                statutory = [_(M.STATUTORY)] if self._engine.statutory(content.grade) else []
+                text = "\n\n".join([acknowledgement.text, self._engine.prompts.short_card(filled.state), *statutory])
+                messages = await keep(
+                    session, keys=self.reporters.keys(), sender=sender, messages=[Message(text)], now=now
+                )
         except Refused as refused:
             return FormResult({}, refused.messages)
         except IntegrityError:
@@ -162,10 +170,7 @@ class Reporting:
         except (DBAPIError, ConnectionError, TimeoutError) as error:
             log.error("database unavailable: %s", error.__class__.__name__)
             return FormResult({FORM_PROBLEM_FIELD: _(M.BUSY)}, [])
-        # One message: the reference, the report in a line, and the statutory route if it applies.
-        statutory = [_(M.STATUTORY)] if self._engine.statutory(content.grade) else []
-        text = "\n\n".join([acknowledgement.text, self._engine.prompts.short_card(filled.state), *statutory])
-        return FormResult({}, [Message(text)])
+        return FormResult({}, messages)
 
     # Inside one unit of work each.
 
@@ -223,7 +228,7 @@ class Reporting:
             if await self._expire_if_idle(session, draft):
                 return [self.reporters.expired(sender.platform)]
             state = DraftState.from_json(draft.state)
-            if not genuine(self.reporters.keys(), answer, reporter, draft.id):
+            if not genuine(self.reporters.keys(), answer, self.reporters.pseudonyms(sender), draft.id):
                 prompt = self._engine.prompt(state, today=self.reporters.today(now))
                 return self._signed([Message(_(M.WHERE_YOU_ARE)), prompt], reporter, draft.id)
             turn = self._engine.advance(state, answer, today=self.reporters.today(now))
@@ -241,6 +246,10 @@ class Reporting:
                         draft=draft,
                     )
                 )
+                # The reference is kept with the report, so it reaches the reporter whatever
+                # happens to the live reply.
+                messages = self._signed(turn.messages, reporter, draft.id)
+                return await keep(session, keys=self.reporters.keys(), sender=sender, messages=messages, now=now)
             else:
                 await report_store.save_draft(
                     session, draft=draft, state=turn.state.to_json(), now=now, expires_at=now + self._idle

@@ -7,10 +7,12 @@ import json
 import ssl
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
+import yaml
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
@@ -18,6 +20,20 @@ from bot.adapters.webserver import serve
 
 TEAM = "T0NEARMISS"
 BOT_USER = "U0BOT"
+MANIFEST = Path(__file__).parents[2] / "slack-manifest.yaml"
+# The bot scope each Web API method the app calls needs, as Slack's method pages list them.
+SCOPE_OF = {
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "conversations.open": "im:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+}
+
+
+def manifest_scopes() -> frozenset[str]:
+    """Returns the bot scopes slack-manifest.yaml asks for: what an installed app is granted."""
+    return frozenset(yaml.safe_load(MANIFEST.read_text())["oauth_config"]["scopes"]["bot"])
 
 
 @dataclass
@@ -33,6 +49,7 @@ class FakeSlackAPI:
     views: list[dict[str, Any]] = field(default_factory=list)  # opened or published, with their ids
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # uploaded, by file id
     tls: ssl.SSLContext | None = None  # serve HTTPS (and secure websockets) with it
+    scopes: frozenset[str] = field(default_factory=manifest_scopes)  # granted: a call needing another is refused
 
     def __post_init__(self) -> None:
         self._ts = itertools.count(1)
@@ -43,6 +60,7 @@ class FakeSlackAPI:
         self._sockets: list[web.WebSocketResponse] = []
         self.acks: dict[str, dict[str, Any]] = {}  # Socket Mode acknowledgements, by envelope id
         self._failures: dict[str, list[int]] = {}  # HTTP statuses the next calls of a method get
+        self._refusals: dict[str, list[str]] = {}  # Slack error codes the next calls of a method get
         self._envelopes = itertools.count(1)
 
     async def start(self) -> None:
@@ -70,6 +88,10 @@ class FakeSlackAPI:
         """Makes the next calls of a method fail with an HTTP status, as Slack's servers can."""
         self._failures.setdefault(method, []).extend([status] * times)
 
+    def refuse(self, method: str, error: str, *, times: int = 1) -> None:
+        """Makes the next calls of a method answer `ok: false` with a Slack error code."""
+        self._refusals.setdefault(method, []).extend([error] * times)
+
     async def _record(self, method: str, params: dict[str, Any]) -> None:
         async with self._changed:
             self.calls.append(Call(method, params))
@@ -87,6 +109,13 @@ class FakeSlackAPI:
                     {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
                 )
             return web.Response(status=status, text="upstream failure")
+        needed = SCOPE_OF.get(method)
+        if needed is not None and needed not in self.scopes:
+            return web.json_response(
+                {"ok": False, "error": "missing_scope", "needed": needed, "provided": ",".join(sorted(self.scopes))}
+            )
+        if self._refusals.get(method):
+            return web.json_response({"ok": False, "error": self._refusals[method].pop(0)})
         if request.content_type == "application/json":
             params = await request.json()
         else:

@@ -40,6 +40,7 @@ class FakeBotAPI:
         self._by_chat: dict[int, list[int]] = {}
         self._chat_changed: dict[int, asyncio.Event] = {}
         self._failures: dict[str, list[tuple[int, str, int | None]]] = {}
+        self._late: dict[str, list[float]] = {}  # seconds the next calls of a method answer late
         self.confirmed_offset = 0
 
     # Serving.
@@ -71,7 +72,10 @@ class FakeBotAPI:
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return _error(404, "Not Found: method not found")
-        return await handler(params)
+        response = await handler(params)
+        if self._late.get(method):
+            await asyncio.sleep(self._late[method].pop(0))  # done, and said late
+        return response
 
     # Bot API methods.
 
@@ -149,6 +153,10 @@ class FakeBotAPI:
     def fail(self, method: str, code: int, description: str, *, times: int = 1, retry_after: int | None = None) -> None:
         """Makes the next calls of a method fail as Telegram would."""
         self._failures.setdefault(method, []).extend([(code, description, retry_after)] * times)
+
+    def answer_late(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Makes the next calls of a method take effect at once but answer `seconds` later."""
+        self._late.setdefault(method, []).extend([seconds] * times)
 
     # What tests do as Telegram users.
 

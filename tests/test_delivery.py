@@ -130,9 +130,9 @@ async def test_slack_a_reference_the_web_api_would_not_take_is_sent_once_it_reco
         if sent := await outbox.drain():
             break
         await asyncio.sleep(0.05)
-    assert sent == 3  # the card, the masking note and the reference, in that order
+    assert sent == 1  # the one direct message after a form: the reference and the report in a line
     texts = [m["text"] for m in slack.api.dm(SLACK_MEMBER)]
-    assert texts[-1].startswith("Sent. Your reference is NM-") and len(texts) == 3
+    assert texts[-1].startswith("Sent. Your reference is NM-") and len(texts) == 1
 
 
 async def test_slack_a_failed_call_taking_the_buttons_off_does_not_lose_the_next_question(slack_bot):

@@ -13,7 +13,7 @@ from storage.database import Database
 from storage.models import Base
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
-DROPPED_BY_0003 = {"language_choices", "scheduled_posts"}  # made by 0004 and 0005
+DROPPED_BY_0003 = {"language_choices", "scheduled_posts", "status_changes"}  # made by 0004, 0005 and 0006
 
 REPORT = dict(
     team="north",
@@ -72,6 +72,7 @@ ROWS = {
     "manager_sessions": [dict(manager="m" * 64, report_id="r2", awaiting="", data={}, updated_at=NOW)],
     "scheduled_posts": [dict(kind="digest", team="north", due_at=NOW, ran_at=NOW)],
     "outbox": [dict(key="alert:r1", platform="telegram", text="t", created_at=NOW, due_at=NOW, attempts=0)],
+    "status_changes": [dict(report_id="r1", status="triaged", at=NOW)],
 }
 
 

@@ -3,7 +3,6 @@ Framework token issuer in, Bot Connector calls out to a local fake, on SQLite an
 
 import io
 import json
-import logging
 import re
 import time
 import zipfile
@@ -11,7 +10,6 @@ from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
-from pydantic import SecretStr
 
 from bot.adapters.teams import TeamsAdapter
 from bot.adapters.teams_package import package
@@ -21,7 +19,6 @@ from bot.app.services import vocabularies
 from bot.services.front import Front
 from bot.services.managing import Managing
 from bot.services.outbox_sender import OutboxSender
-from bot.services.platform import SendFailed
 from bot.services.reporting import Reporting
 from bot.services.scheduled_posts import LEARNING, Digests
 from flows import messages as M
@@ -42,6 +39,7 @@ from tests.fakes.teams import (
 from tests.helpers import TYPICAL_WHAT, all_rows, answer_typical_report, cy, stored_text
 from tests.test_cli import write_config
 from tests.test_operations import Running
+from tests.test_startup import one_line, started
 
 MEMBER = User("7d5e1c2a-0b9f-4e31-a6d4-51c0ffee0001")
 STRANGER = User("7d5e1c2a-0b9f-4e31-a6d4-51c0ffee0002")
@@ -443,23 +441,28 @@ async def test_feedback_reaches_the_reporter_after_a_restart_and_the_channel_hea
         await restarted.stop()
 
 
-async def test_a_wrong_app_secret_is_never_logged_and_the_message_waits(
-    settings, database, keys, clock, fake_teams, caplog
+async def test_a_wrong_app_secret_stops_nearmiss_run_with_one_line_and_is_never_printed(
+    tmp_path, database_url, key_env, fake_teams
 ):
-    wrong = settings.msteams.model_copy(update={"app_password": SecretStr("not-the-secret-7Q")})
-    adapter = TeamsAdapter(wrong, front(settings, database, keys, clock))
-    await adapter.start()
-    try:
-        chat = json.dumps(
-            {"c": MEMBER.conversation, "s": fake_teams.service_url}, sort_keys=True, separators=(",", ":")
-        )
-        with caplog.at_level(logging.DEBUG):
-            with pytest.raises(SendFailed) as failed:
-                await adapter.deliver(chat, "a note")
-        assert not failed.value.permanent
-        assert "not-the-secret-7Q" not in caplog.text and APP_PASSWORD not in caplog.text
-    finally:
-        await adapter.stop()
+    body = f"""
+[database]
+url = "{database_url}"
+[msteams]
+app_id = "{APP_ID}"
+app_password = "not-the-secret-7Q"
+tenant_id = "{TENANT}"
+port = 0
+service_url = "{fake_teams.service_url}"
+login_url = "{fake_teams.login_url}"
+openid_metadata_url = "{fake_teams.openid_metadata_url}"
+[[teams]]
+id = "north"
+name = "North"
+"""
+    code, printed = await started(tmp_path, body, key_env)
+    assert code == 2
+    assert "Entra refused the Teams bot's credentials" in one_line(printed)
+    assert "not-the-secret-7Q" not in printed and APP_PASSWORD not in printed
 
 
 def test_the_app_package_is_built_for_this_bot_with_its_commands_in_english_and_welsh(tmp_path, monkeypatch):

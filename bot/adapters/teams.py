@@ -238,13 +238,14 @@ class TeamsAdapter:
         self._settings = settings
         self._front = front
         self._server = AiohttpServer()
+        self._credentials = ClientCredentials(settings)
         cloud = with_overrides(
             PUBLIC, login_endpoint=settings.login_url, openid_metadata_url=settings.openid_metadata_url
         )
         self.app = App(
             client_id=settings.app_id,
             tenant_id=settings.tenant_id,
-            token=ClientCredentials(settings),
+            token=self._credentials,
             http_server_adapter=self._server,
             messaging_endpoint=settings.path,
             service_url=settings.service_url,
@@ -275,6 +276,8 @@ class TeamsAdapter:
     # Lifecycle.
 
     async def start(self) -> None:
+        """Checks the bot's credentials with Entra (a wrong secret is said at once), then listens."""
+        await self._credentials(self.app.cloud.bot_scope)
         await self.app.initialize()
         self._runner, self.port = await serve(self._server.app, self._settings.listen, self._settings.port)
         log.info("teams bot listening on %s:%s%s", self._settings.listen, self.port, self._settings.path)

@@ -16,6 +16,7 @@ from bot.app.config import ConfigProblem
 from bot.app.ops import Readiness, start_ops
 from bot.app.scheduler import build_scheduler, start_scheduler
 from bot.app.services import Services
+from bot.app.startup import StartupProblem, credentials_refused, explain
 from bot.services.platform import Platform
 from flows import names
 from storage.leadership import Leadership
@@ -66,7 +67,7 @@ async def serve(services: Services, stop: asyncio.Event, *, scheduler_enabled: b
         tasks.append(asyncio.create_task(_schedule(services, adapters, connected, leadership, readiness)))
     log.info("nearmiss running%s; stop with Ctrl-C", "" if scheduler_enabled else " (no scheduler)")
     try:
-        await stop.wait()
+        await _until_stopped(stop, tasks)
     finally:
         log.info("stopping")
         for task in tasks:
@@ -77,6 +78,21 @@ async def serve(services: Services, stop: asyncio.Event, *, scheduler_enabled: b
             await ops.cleanup()
 
 
+async def _until_stopped(stop: asyncio.Event, tasks: list[asyncio.Task]) -> None:
+    """Waits for `stop`; a platform that refused nearmiss's credentials ends the wait with its
+    error, since no retry can mend it."""
+    stopping = asyncio.create_task(stop.wait())
+    pending: set[asyncio.Task] = {stopping, *tasks}
+    try:
+        while not stopping.done():
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done - {stopping}:
+                if not task.cancelled() and task.exception() is not None:
+                    raise task.exception()
+    finally:
+        stopping.cancel()
+
+
 async def _keep_connecting(
     adapter: Platform, connected: dict[str, Platform], services: Services, readiness: Readiness
 ) -> None:
@@ -85,6 +101,9 @@ async def _keep_connecting(
         try:
             await adapter.start()
         except Exception as error:  # any failure to connect is tried again; only its kind is logged
+            if credentials_refused(error):
+                await _stop(adapter)
+                raise StartupProblem(explain(error)) from None
             wait = RETRY_WAITS[min(attempt, len(RETRY_WAITS)) - 1]
             log.warning(
                 "%s could not connect (try %d: %s); trying again in %ds", adapter.name, attempt, _kind(error), wait

@@ -84,6 +84,18 @@ def _secret_fields(value: Any) -> Iterable[SecretStr]:
             yield from _secret_fields(item)
 
 
+# Slack's answers that mean the credentials themselves are wrong: no retry can mend them.
+SLACK_REFUSALS = {"invalid_auth", "not_authed", "not_allowed_token_type", "token_revoked", "account_inactive"}
+
+
+def credentials_refused(error: BaseException) -> bool:
+    """Says whether a platform refused nearmiss's credentials (not merely could not be reached)."""
+    kind = type(error).__name__
+    if kind == "SlackApiError":
+        return bool(getattr(error, "response", {}).get("error", "") in SLACK_REFUSALS)
+    return kind in ("InvalidToken", "TokenRefused")
+
+
 def explain(error: BaseException, settings: Settings | None = None) -> str:
     """Returns one line saying what stopped nearmiss and what to do about it."""
     where = _database_place(settings)
@@ -92,6 +104,11 @@ def explain(error: BaseException, settings: Settings | None = None) -> str:
     kind = type(error).__name__
     if kind == "InvalidToken":
         return "the Telegram Bot API refused the token: check [telegram] token (NEARMISS_TELEGRAM_TOKEN), base_url"
+    if kind == "TokenRefused":
+        return (
+            "Entra refused the Teams bot's credentials: check [msteams] app_id, tenant_id and "
+            "app_password (NEARMISS_MSTEAMS_APP_PASSWORD)"
+        )
     if kind in ("NetworkError", "TimedOut"):
         return "cannot reach the Telegram Bot API: check the network and [telegram] base_url, then start again"
     if kind == "SlackApiError":

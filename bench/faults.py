@@ -52,7 +52,7 @@ ANSWERS = (
     ("What contributed?", "tap", "Skip"),
     ("What stopped it getting worse?", "tap", "Skip"),
     ("Shall I tell you", "tap", "Don't contact me"),
-    ("Please check your report:", "tap", "Submit"),
+    ("Check your report", "tap", "Submit"),
 )
 # Seconds from the start: (what, how long)
 FAULTS = (

@@ -149,12 +149,21 @@ async def _run(url: str, users: int, keys: dict, think: float) -> tuple[float, d
                 *(_report(client, _user(i), latencies, think, start=len(REPORT) * think) for i in range(users))
             )
             assert teams.throttled == 0, "the bot went over Teams' rate for a conversation"
-            return time.perf_counter() - began, latencies
+            seconds = time.perf_counter() - began
+            bot_cpu = _cpu_seconds(process.pid)
+            print(f"    bot CPU {bot_cpu:.1f} s, this process (users, fake Teams) {time.process_time():.1f} s", flush=True)
+            return seconds, latencies
         finally:
             if process.returncode is None:
                 process.terminate()
             await process.wait()
             teams.stop()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """Returns the CPU time a process has used, user and system, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _summary(latencies: list[float]) -> str:

@@ -63,7 +63,7 @@ REPORT = (  # what each reporter does, and the start of the answer that shows it
     ("tap", "Stopped before it happened", "What contributed?"),
     ("tap", "Skip", "What stopped it getting worse?"),
     ("tap", "Skip", "Shall I tell you"),
-    ("tap", "Don't contact me", "Please check your report:"),
+    ("tap", "Don't contact me", "Check your report"),
     ("tap", "✅ Submit", "Sent."),
 )
 

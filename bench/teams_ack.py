@@ -151,7 +151,8 @@ async def _run(url: str, users: int, keys: dict, think: float) -> tuple[float, d
             assert teams.throttled == 0, "the bot went over Teams' rate for a conversation"
             seconds = time.perf_counter() - began
             bot_cpu = _cpu_seconds(process.pid)
-            print(f"    bot CPU {bot_cpu:.1f} s, this process (users, fake Teams) {time.process_time():.1f} s", flush=True)
+            mine = time.process_time()
+            print(f"    bot CPU {bot_cpu:.1f} s, this process (users, fake Teams) {mine:.1f} s", flush=True)
             return seconds, latencies
         finally:
             if process.returncode is None:

@@ -16,7 +16,6 @@ import base64
 import os
 import random
 import secrets
-import statistics
 import sys
 import tempfile
 import time
@@ -28,11 +27,10 @@ from cryptography.fernet import Fernet
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.slack_ack import _free_port  # noqa: E402
+from bench.slack_ack import MISSED, _free_port, _summary  # noqa: E402
 from bench.telegram_throughput import NEARMISS, REPORT, scratch_database  # noqa: E402
 from tests.fakes.teams import APP_ID, APP_PASSWORD, TENANT, FakeTeams, TeamsClient, User  # noqa: E402
 
-MISSED = float("inf")  # not answered within Teams' 5 s
 FORM = {
     "when": "2026-11-20",
     "where": "case_transfer",
@@ -165,12 +163,6 @@ def _cpu_seconds(pid: int) -> float:
     """Returns the CPU time a process has used, user and system, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _summary(latencies: list[float]) -> str:
-    ordered = sorted(latencies)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return f"{statistics.median(ordered) * 1000:>7.0f}{p99 * 1000:>7.0f}{ordered.count(MISSED):>7}"
 
 
 async def main() -> None:

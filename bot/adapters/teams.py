@@ -320,14 +320,14 @@ class TeamsAdapter:
         """Sends one message from the outbox (a reply with its buttons, as `send` would); a refusal
         becomes SendFailed, saying whether to retry."""
         try:
+            if reply is not None:
+                await self.send(chat_id, reply)
+                return
             conversation, service_url = await self._conversation_for(chat_id)
-            card = message_card(reply) if reply is not None else message_card(Message(text), image, alt_text=text[:200])
+            card = message_card(Message(text), image, alt_text=text[:200])
             async with self._sending.turn(conversation):
                 await self._wait_turn(conversation)
-                sent = await self.app.send(conversation, _activity(card), service_url=service_url)
-            if reply is not None:
-                self._newest.posted(chat_id, sent.id)
-                self._remember(sent.id, reply.text)
+                await self.app.send(conversation, _activity(card), service_url=service_url)
         except httpx.HTTPStatusError as error:
             status = error.response.status_code
             if status == 429:

@@ -1,6 +1,7 @@
 """The Teams adapter through Microsoft's Teams SDK over HTTP: activities signed by a local Bot
 Framework token issuer in, Bot Connector calls out to a local fake, on SQLite and PostgreSQL."""
 
+import bisect
 import io
 import json
 import re
@@ -11,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from PIL import Image
 
-from bot.adapters.teams import TeamsAdapter
+from bot.adapters.teams import CONVERSATION_RATE, Pace, TeamsAdapter
 from bot.adapters.teams_package import package
 from bot.app.cli import main
 from bot.app.config import ConfigProblem, DatabaseSettings, MsTeamsSettings, Settings, TeamSettings
@@ -127,7 +128,7 @@ def outbox(adapter, database, keys, clock) -> OutboxSender:
 
 @pytest.fixture
 def client(adapter, fake_teams) -> TeamsClient:
-    return TeamsClient(fake_teams, f"http://127.0.0.1:{adapter.port}/api/messages")
+    return TeamsClient(fake_teams, f"http://127.0.0.1:{adapter.port}/api/messages", adapter.replies_sent)
 
 
 class Chat:
@@ -364,6 +365,19 @@ async def test_long_texts_go_in_parts_within_the_card_size_and_a_burst_within_th
     assert len(sent) == 3 + 8 and sum(len(s.text) for s in sent[:3]) >= 15000
     assert fake_teams.throttled == 0
     assert sent[-1].at - sent[0].at >= 1.0  # eleven messages to one chat took more than a second
+
+
+def test_the_pace_keeps_every_window_of_teams_rate_over_a_minute_of_sending():
+    pace = Pace(CONVERSATION_RATE)
+    sent = [now + pace.take("chat", now) for now in (n / 1000 for n in range(300))]  # a burst of 300
+
+    def most_within(seconds: float) -> int:
+        return max(bisect.bisect_left(sent, began + seconds) - i for i, began in enumerate(sent))
+
+    assert sent == sorted(sent)
+    assert (most_within(1), most_within(2), most_within(30)) == (6, 7, 59)
+    assert sent[2 * 59] < 65  # and no slower than the windows make it
+    assert pace.take("another chat", 65) == 0
 
 
 async def test_a_manager_triages_in_teams_and_the_lead_is_alerted(client, adapter, outbox, fake_teams, database):

@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,9 +21,6 @@ from typing import Any
 import aiohttp
 import httpx
 from aiohttp import web
-from limits import parse_many
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
 from microsoft_teams.api.activities.conversation.conversation_update import ConversationUpdateActivity
 from microsoft_teams.api.activities.install_update.add import InstalledActivity
 from microsoft_teams.api.activities.invoke.adaptive_card.action import AdaptiveCardInvokeActivity
@@ -77,8 +74,8 @@ INVOKE_BUDGET = 4.0  # seconds a card action may take before it is answered: Tea
 REPLY_RETRY_WAITS = (0.5, 2.0)  # seconds before each new try of a reply lost to a server error
 LONGEST_WAIT = 10.0  # the longest Retry-After a reply waits for; longer is left to the outbox
 # Teams' limits on one bot's messages to one conversation (7 a second, 8 in two, 60 in thirty),
-# less one for the time a request takes to arrive.
-CONVERSATION_RATE = parse_many("6 per 1 second; 7 per 2 seconds; 59 per 30 seconds")
+# less one for the time a request takes to arrive: (messages, seconds).
+CONVERSATION_RATE = ((6, 1.0), (7, 2.0), (59, 30.0))
 # What people type for each command, in English and Welsh (a word alone, or with a code).
 WORDS = {
     "report": Command.REPORT,
@@ -256,11 +253,11 @@ class TeamsAdapter:
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
         self._newest = NewestMessages()
-        self._rate = MovingWindowRateLimiter(MemoryStorage())
+        self._pace = Pace(CONVERSATION_RATE)
         self._handling = InTurn()  # by conversation: one person's taps and messages in turn
         self._sending = InTurn()  # by conversation: one person's replies in order
         self._chats: dict[str, str] = {}  # a person's Entra id: the personal chat made to reach them
-        self._later: set[asyncio.Task] = set()
+        self._sending_later: set[asyncio.Task] = set()
         self._shown: OrderedDict[str, str] = OrderedDict()  # the text of cards lately sent, by id
         self._greeted: set[str] = set()  # chats greeted since start
         self._awaiting_text: dict[str, str] = {}  # chat: its question with buttons that takes typing
@@ -288,9 +285,9 @@ class TeamsAdapter:
             await self._runner.cleanup()
 
     async def replies_sent(self, timeout: float = INVOKE_BUDGET) -> None:
-        """Waits for the replies that follow answered card actions to be sent."""
-        while self._later:
-            await asyncio.wait(set(self._later), timeout=timeout)
+        """Waits for the replies that follow answered requests to be sent."""
+        while self._sending_later:
+            await asyncio.wait(set(self._sending_later), timeout=timeout)
 
     # Sending.
 
@@ -362,15 +359,9 @@ class TeamsAdapter:
         return self._chats[chat_id], self._settings.service_url
 
     async def _wait_turn(self, conversation: str) -> None:
-        """Waits until one more message to the conversation is within Teams' rate, and counts it."""
-        while True:
-            stats = [await self._rate.get_window_stats(limit, conversation) for limit in CONVERSATION_RATE]
-            full = [s.reset_time - time.time() for s in stats if s.remaining == 0]
-            if not full:
-                break
-            await asyncio.sleep(max(*full, 0.01))
-        for limit in CONVERSATION_RATE:
-            await self._rate.hit(limit, conversation)
+        """Waits until one more message to the conversation is within Teams' rate."""
+        if wait := self._pace.take(conversation, time.monotonic()):
+            await asyncio.sleep(wait)
 
     async def _post(self, conversation: str, service_url: str, card: AdaptiveCard) -> str:
         """Posts a card as a reply, trying again after a server error or a short rate limit, so a
@@ -414,15 +405,18 @@ class TeamsAdapter:
         await self._front.settle(sender, sent=sent, unsent=unsent)
 
     def _later_send(self, sender: Sender, messages: list[Message]) -> None:
-        """Sends replies after a card action has been answered, in order, so the answer is quick."""
-        if not messages:
-            return
-        task = asyncio.ensure_future(self._send_all(sender, messages))
-        self._later.add(task)
+        if messages:
+            self._later(self._send_all(sender, messages))
+
+    def _later(self, sending: Awaitable[None]) -> None:
+        """Sends replies once the request that caused them has been answered, so the answer is
+        quick; one conversation's replies still go in order (see send)."""
+        task = asyncio.ensure_future(sending)
+        self._sending_later.add(task)
         task.add_done_callback(self._finished)
 
     def _finished(self, task: asyncio.Task) -> None:
-        self._later.discard(task)
+        self._sending_later.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("a reply could not be sent: %s", type(task.exception()).__name__)
 
@@ -468,9 +462,13 @@ class TeamsAdapter:
                 await self._send_all(sender, await self._front.not_text(sender))
             elif text := typed_text(activity):
                 replies = await self._on_text(sender, text)
-                if replies and not replies[-1].retry:
-                    await self._answered(sender.chat_id)
-                await self._send_all(sender, replies)
+                if replies:
+                    self._later(self._reply_to_text(sender, replies))
+
+    async def _reply_to_text(self, sender: Sender, replies: list[Message]) -> None:
+        if not replies[-1].retry:
+            await self._answered(sender.chat_id)
+        await self._send_all(sender, replies)
 
     async def _answered(self, chat_id: str) -> None:
         """Takes the buttons off the question that typed text answered, so none are left live."""
@@ -593,6 +591,31 @@ class TeamsAdapter:
         reporting = self._front.reporting
         async with self._front.languages.speaking_to(sender):
             return Acted(form_card(reporting.lists, reporting.today(), typed=values))
+
+
+class Pace:
+    """Sliding windows over the times of each conversation's recent messages.
+
+    Not the `limits` library, which the per-reporter limit uses: its in-memory moving window
+    starts a thread to expire entries, which at 200 users cost more than this whole class."""
+
+    def __init__(self, windows: tuple[tuple[int, float], ...]) -> None:
+        self._windows = windows
+        self._longest = max(seconds for _count, seconds in windows)
+        self._sent: dict[str, deque[float]] = {}
+        self._tidy_at = 1000  # conversations kept before those quiet for a window are dropped
+
+    def take(self, key: str, now: float) -> float:
+        """Books the conversation's next message at the first moment every window allows; returns
+        how long until then (0: now)."""
+        times = self._sent.setdefault(key, deque(maxlen=max(count for count, _seconds in self._windows)))
+        latest = [times[-1]] if times else []
+        at = max([now, *latest] + [times[-count] + seconds for count, seconds in self._windows if len(times) >= count])
+        times.append(at)
+        if len(self._sent) > self._tidy_at:
+            self._sent = {k: booked for k, booked in self._sent.items() if booked[-1] > now - self._longest}
+            self._tidy_at = max(1000, 2 * len(self._sent))
+        return at - now
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,21 @@ from storage.keys import (
 log = logging.getLogger("nearmiss")
 
 
+def _run_loop(command: Coroutine[Any, Any, int | None]) -> int | None:
+    """Runs a command on uvloop, a faster event loop than asyncio's own: at 200 Teams users it
+    roughly halves the time to answer a card action (docs/benchmarks.md)."""
+    if sys.platform == "win32":
+        return asyncio.run(command)
+    import uvloop
+
+    return uvloop.run(command)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging(args.verbose)
     try:
-        return asyncio.run(args.command(args)) or 0
+        return _run_loop(args.command(args)) or 0
     except (ConfigProblem, KeyProblem, BackupProblem, StartupProblem) as problem:
         print(f"nearmiss: {REDACTOR.redact(str(problem))}", file=sys.stderr)
         return 2

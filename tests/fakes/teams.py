@@ -15,6 +15,7 @@ import ssl
 import threading
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -374,6 +375,8 @@ class TeamsClient:
 
     teams: FakeTeams
     endpoint: str
+    # In-process tests: waits until the bot has sent what a message caused (it answers first).
+    replies_sent: Callable[[], Awaitable[None]] | None = None
 
     async def install(self, user: User) -> int:
         status, _body = await self.teams.post(
@@ -383,6 +386,8 @@ class TeamsClient:
 
     async def say(self, user: User, text: str, **fields) -> int:
         status, _body = await self.teams.post(self.endpoint, self.teams.activity(user, text=text, **fields))
+        if self.replies_sent is not None:
+            await self.replies_sent()
         return status
 
     async def act(self, user: User, card: Sent, verb: str, data: dict[str, Any]) -> tuple[int, Any]:

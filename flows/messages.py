@@ -16,6 +16,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -54,7 +55,13 @@ DAY, DAY_MONTH, WEEKDAY_DAY, WEEKDAY_DAY_YEAR = "d MMM y", "d MMM", "EEE d MMM",
 
 def day(when: date, pattern: str = DAY) -> str:
     """Returns a date as people read it, in the language being spoken."""
-    return format_date(when, pattern, locale=_language.get())
+    return format_date(when, pattern, locale=_locale(_language.get()))
+
+
+@cache
+def _locale(code: str) -> Locale:
+    # Babel reads a locale's data again for every Locale made: one for each language, kept.
+    return Locale.parse(code)
 
 
 def language() -> str:

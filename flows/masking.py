@@ -219,6 +219,7 @@ _ADDRESS = re.compile(
     rf"|Rd|Ave)\b"
     rf"(?!\s+(?i:surgery|school|station|clinic|practice|centre|health|children'?s|home|academy|hospital|nursery))",
 )
+_POSTCODE_NEXT = re.compile(rf"[\s,]{{0,3}}(?:{_POSTCODE.pattern})", re.IGNORECASE)
 _PHONE_MIN_DIGITS = 10
 _O_FOR_ZERO = re.compile(r"(?<![A-Za-z])[\dOo]*\d[\dOo]*(?![A-Za-z])")  # "07700 9OO123"
 
@@ -350,6 +351,16 @@ def _dates_of_birth(text: str, names: list[tuple[int, int]]) -> Iterator[Span]:
             yield births[-1]
 
 
+def _place_addresses(text: str) -> Iterator[Span]:
+    """Addresses named by a word of the land ("4 Bryn Awel"): in Welsh text, or in any text when
+    a Welsh town or a postcode follows ("1 Bron y De, Pwllheli LL53 5AB")."""
+    in_welsh = welsh.in_welsh(text)
+    for match in _WELSH_PLACE_ADDRESS.finditer(text):
+        town = match[0].rpartition(",")[2].strip().lower()
+        if in_welsh or town in welsh.TOWNS or _POSTCODE_NEXT.match(text, match.end()):
+            yield Span(*match.span(), Identifier.ADDRESS)
+
+
 def _handles(text: str) -> Iterator[Span]:
     for span in _spans(_HANDLE, text, Identifier.HANDLE):
         handle = text[span.start : span.end]
@@ -407,7 +418,7 @@ def find(text: str) -> list[Span]:
         _spans(_CASE, text, Identifier.CASE, accept=_case_reference),
         _schools(text),
         _spans(_ADDRESS, text, Identifier.ADDRESS),
-        _spans(_WELSH_PLACE_ADDRESS, text, Identifier.ADDRESS) if welsh.in_welsh(text) else (),
+        _place_addresses(text),
         (Span(start, end, Identifier.NAME) for start, end in names),
     )
     taken: list[Span] = []

@@ -39,12 +39,17 @@ _TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}\u0300-\u036f'’-]*")
 _WELSH_ACCENTS = set("âêîôûŵŷ")  # "Tŷ", "Môn" are Welsh words, not Ty or Mon
 _UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d"})
 _AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed|eg|ain)?\s+$")
-_AGE_AFTER = re.compile(r"\s*\(\d{1,2}\)")  # "Mêl (5)"
 _WELSH_ENCLITIC = re.compile(r"['’](?:i|r|n|w|m|u|ch)$")  # efo'i, gyda'r, ei'n
 _WELSH_N = re.compile(r"['’]n$")  # "Nia'n": Nia is
 _ENCLITIC = re.compile(r"['’](?:s|n)$")  # Grace's, and Welsh "Nia'n" (Nia is)
 _CONTRACTION = re.compile(r"n['’]t$|['’](?:re|ll|ve|d|m)$")
-_SENTENCE_END = re.compile(r"[.!?:;\n]\s*$|^\s*$")
+_SENTENCE_END = re.compile(r"(?:[.!?:;\n]|^)\s*[\"“‘'(]?\s*$")  # and an opening quote: 'nodyn: "Mae'r...'
+# An age after a name in Welsh: "(5)", "(9 oed)", "yn 2 oed".
+_AGE_AFTER = re.compile(r"\s*\(\d{1,2}(?:\s*oed)?\)|\s+yn\s+\d{1,2}\s+oed\b")
+# A date of birth's word after a name and a comma or bracket: "Teilo Huws, DG 3 Mai 2015".
+_BIRTH_AFTER = re.compile(
+    r"\s*[,(|*•–-]\s*(?:dob|d\.o\.b|date of birth|dg|d\.g|dyddiad geni|ganwyd|ganed|g\.(?=\s*\d))(?!\w)", re.IGNORECASE
+)
 _SURNAME_SHAPE = re.compile(r"^(?:O['’][A-Z]|Mc[A-Z]|Mac[A-Z])[a-z]+$|^o['’][a-z]{3,}$")
 _PREFIX = re.compile(r"^(?:Mc|Mac|O['’]|o['’])")
 
@@ -131,6 +136,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
     institutional = _institutional_runs(tokens, text)
     in_welsh = welsh.in_welsh(text)
     welsh_institutional = _welsh_institutional_runs(tokens, text) if in_welsh else set()
+    before_birth = _before_birth_words(tokens, text)
     for index, (start, end, word) in enumerate(tokens):
         if index in institutional:
             previous_was_name = False
@@ -142,7 +148,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             before=before,
             before2=tokens[index - 2][2].lower() if index > 1 else "",
             following=following,
-            following2=tokens[index + 2][2].lower() if index + 2 < len(tokens) else "",
+            following2=tokens[index + 2][2] if index + 2 < len(tokens) else "",
             next_char=text[end : end + 2].strip()[:1],
             sentence_start=bool(_SENTENCE_END.search(text[:start])),
             follows_name=previous_was_name,
@@ -152,6 +158,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             age_after=bool(_AGE_AFTER.match(text, end)),
             in_welsh_institution=index in welsh_institutional,
             welsh=in_welsh,
+            before_birth=index in before_birth,
         )
         length = _name_length(word, context)
         if length:
@@ -178,6 +185,23 @@ def _with_first_names(
                 spans.append((start, end))
                 taken.add(start)
     return sorted(spans)
+
+
+def _before_birth_words(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
+    """Returns the indexes of two or three capitalised words, one space apart, or of one known
+    name, before a comma or bracket and a date of birth's word: "Teilo Huws, DG ...", "Ava (DOB
+    ...)", but not "Name, DOB and address"."""
+    found: set[int] = set()
+    for index, (_start, end, word) in enumerate(tokens):
+        if word[:1].isupper() and _BIRTH_AFTER.match(text, end):
+            run = [index]
+            while len(run) < 3 and run[-1] > 0 and tokens[run[-1] - 1][2][:1].isupper():
+                if text[tokens[run[-1] - 1][1] : tokens[run[-1]][0]] != " ":
+                    break
+                run.append(run[-1] - 1)
+            if len(run) > 1 or _word_zipf(word) is not None:
+                found.update(run)
+    return found
 
 
 def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
@@ -222,11 +246,12 @@ class _Context:
     spaced: bool = True  # only a space between it and the word before
     and_after_name: bool = False  # "summer and grace"
     before2: str = ""  # the word two before, lower case
-    following2: str = ""  # the word two after, lower case
+    following2: str = ""  # the word two after, as written
     after_number: bool = False  # "3 Mai": a month, not Mai
-    age_after: bool = False  # "Mêl (5)": an age in brackets follows
+    age_after: bool = False  # "Mêl (5)", "Mai yn 2 oed": an age follows
     in_welsh_institution: bool = False  # "Ysgol Gynradd Bryn Teg"
     welsh: bool = False  # the text reads as Welsh: the Welsh rules apply
+    before_birth: bool = False  # one of up to three capitalised words before "DOB", "DG"
 
 
 def _name_length(word: str, context: _Context) -> int:
@@ -260,7 +285,7 @@ def _everyday(lower: str) -> bool:
 
 def _cued(c: _Context) -> bool:
     """Says whether the word before is one that names a person after it, in English or Welsh."""
-    return c.before in CUES or (c.welsh and c.spaced and c.before in welsh.CUES)
+    return c.before in CUES or (c.welsh and c.spaced and welsh.names_after(c.before))
 
 
 def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
@@ -275,7 +300,8 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or (word.islower() and "-" in lower and not all(_word_zipf(p) for p in lower.split("-") if p))
         or (lower in welsh.BEFORE_NUMBERS and c.next_char.isdigit())
         or lower in welsh.INSTITUTIONS_BEFORE
-        or (_everyday(lower) and (word[:1].islower() or c.sentence_start or c.before in welsh.CUES))
+        or (_everyday(lower) and (word[:1].islower() or c.sentence_start or welsh.names_after(c.before)))
+        or welsh.inflected_verb(lower)
         or (lower in welsh.MONTH_NAMES and (c.before in ("mis", "fis") or c.after_number))
         or c.before in welsh.NOT_AFTER
         or c.in_welsh_institution
@@ -299,6 +325,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         or (after in INSTITUTIONS and c.next_char != "(")  # but "Dawn (team manager)"
         or (c.before, lower) in NEVER_PAIRS
         or (lower, after) in NEVER_PAIRS
+        or (after in TITLES and c.next_char.isalpha())  # "Annwyl Mr Evans", "Dear Mrs Khan"
     ):
         return False
     if c.before in TITLES:
@@ -310,6 +337,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if word.isupper() and len(word) >= 4:
         zipf = _word_zipf(word)
         return zipf is not None and zipf < _NAME_LIKE  # a surname in capitals: "OKONKWO family"
+    if c.before_birth and word[:1].isupper() and _ENCLITIC.sub("", lower).rstrip("'’") not in ROLES | places():
+        return True
     bare = _ENCLITIC.sub("", word)
     if any(not _name_case(part) for part in bare.split("-") if part):
         return False  # an acronym or odd casing: ID, GP, NINo
@@ -319,28 +348,30 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if capitalised and lower in places():
         return False
     zipf = _word_zipf(word)
+    if c.welsh and c.age_after and capitalised:
+        return True  # "roedd Mêl (5) wedi cerdded", "Mai yn 2 oed"
     if c.welsh and zipf is None and capitalised and len(word) >= 3 and c.before in welsh.MUTATING:
         # "i Ddafydd", "â Chatrin", "ap Gwilym": a known name as mutation wrote it; or any name
         # with a known surname after it ("i Semhar Tesfay").
         if (
             c.before in welsh.PATRONYMIC
             or any(_word_zipf(base) is not None for base in welsh.unmutated(word))
-            or _known_follower(c.following)
+            or _known_follower(c.following, in_welsh=True)
         ):
             return True
+    if c.welsh and zipf is None and capitalised and _mutated_name(word):
+        return True  # "wedi ffonio Ddafydd": no Welsh word starts so unmutated
     if zipf is None:
         # Not a known name: only a capitalised word straight after a name or a cue, or one that
         # starts a sentence with a known surname after it ("Filmon Tesfay says...").
         if not capitalised or possessive:
             return False
-        if c.welsh and c.age_after:
-            return True  # "roedd Mêl (5) wedi cerdded"
         if c.sentence_start:
-            return _known_follower(c.following)
+            return (c.next_char.isalpha() and _known_follower(c.following, in_welsh=c.welsh)) or _welsh_pair(c)
         if re.search(r"['’]s$", word) and c.before in SPEECH:
             return True  # "said Nevaeh's NHS number"
         followed = not c.welsh and c.next_char.isalpha() and _known_follower(c.following, below=_NAME_LIKE)
-        return c.follows_name or _cued(c) or followed  # "for Rebin Ahmadi", "y babi Nova"
+        return c.follows_name or _cued(c) or followed or _welsh_pair(c)  # "for Rebin Ahmadi", "y babi Nova"
     if possessive:  # "Chloes school", "barteks phone": the apostrophe left out
         return zipf < (_UNCOMMON_WORD if capitalised else _RARE_WORD + 0.5)
     if _cued(c):
@@ -372,25 +403,47 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
             after in PERSON_VERBS
             or _known_follower(c.following)
             or (c.next_char == "(" and after in ROLES)  # "Bill (grandad)", "Dawn (team manager)"
-            or (after == "the" and c.following2 in CUES)  # "Rich the stepdad"
-            or (after == "from" and c.following2 == "the")  # "Mark from the YOT"
+            or (after == "the" and c.following2.lower() in CUES)  # "Rich the stepdad"
+            or (after == "from" and c.following2.lower() == "the")  # "Mark from the YOT"
         )
     return (
         after in PERSON_VERBS
         or after in NAME_FOLLOWERS
         or (c.welsh and after in welsh.FOLLOWERS)  # "Tyler wedi gadael"
-        or c.next_char in ("(", ",")
+        or _welsh_pair(c)
+        or c.next_char in ("(", ",", "–", "—")
         or c.next_char.isdigit()
         or re.search(r"['’]s$", word) is not None
         or _known_follower(c.following)
     )
 
 
-def _known_follower(word: str, below: float = 9.0) -> bool:
+def _known_follower(word: str, below: float = 9.0, in_welsh: bool = False) -> bool:
     """Says whether the word after is a capitalised known name ("Filmon Tesfay"), not a day or
-    a month ("On Monday"), and rarer as a word than `below`."""
+    a month ("On Monday"), nor in Welsh an everyday word ("o Ddeddf Plant"), and rarer as a word
+    than `below`."""
     zipf = _word_zipf(word)
-    return word[:1].isupper() and word.lower() not in NEVER and zipf is not None and zipf < below
+    everyday = in_welsh and _everyday(word.lower())
+    return word[:1].isupper() and word.lower() not in NEVER and not everyday and zipf is not None and zipf < below
+
+
+def _mutated_name(word: str) -> bool:
+    """Says whether a word is a name of the home lists as an aspirate mutation or a soft "Dd"
+    wrote it (Thomos, Chatrin, Phedr, Ddafydd): no unmutated word starts so."""
+    return word.startswith(("Dd", "Ch", "Th", "Ph")) and any(
+        base.lower() in home_names() for base in welsh.unmutated(word)[:1]
+    )
+
+
+def _welsh_pair(c: _Context) -> bool:
+    """Says whether the words after show a Welsh person: "Mali a Thomos" (and a name, as the
+    aspirate mutation may write it), "Dôn a'r babi", "Ceri a'i phartner" (and a family word)."""
+    if not c.welsh:
+        return False
+    after, second = c.following.lower(), c.following2
+    if after in ("a", "ac") and second[:1].isupper():
+        return _known_follower(second, in_welsh=True) or _mutated_name(second)
+    return after in welsh.AND_THEIR and second.lower() in welsh.FAMILY
 
 
 def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

@@ -36,6 +36,7 @@ trefniant gwybodaeth wybodaeth penwythnos gwaith swydd staff shifft galwad alwad
 gwiriadau gwiriad penderfyniad gorchymyn llys barnwr cyfreithiwr tu allan mewnol brys rota daro
 taro atal aml yna dewis dewi'r llety olwyn dal cais gais sy sy'n clo chlo bara fara hanes tan
 gwnaeth gar addas chais eleni galan calan bo nôl
+eni ngeni dost tost sâl bachgen fachgen hogyn hogan geneth crwt croten ynghylch annwyl
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -61,6 +62,19 @@ CUES = frozenset(
     """
 gwelwyd welwyd enw babi baban mab fab merch ferch brawd frawd chwaer mam fam tad dad llysdad
 llysfam ffrind
+""".split()
+)
+# Verbs after which the next word is their subject or object, mostly someone: "meddai Siân",
+# "ganwyd Ffredi", and any inflected past ("dywedodd Ianto", "ffoniais Gethin"), see names_after.
+SUBJECT_VERBS = frozenset({"meddai", "medd", "ebe", "ganwyd", "ganed", "anwyd", "aned", "gwelwyd"})
+# "a'r", "a'i" and the like before a family word show the word before them was a person: "Dôn a'r
+# babi", "Ceri a'i phartner", "Osian efo'i frawd".
+AND_THEIR = frozenset({"a'r", "a'i", "a'u", "a’r", "a’i", "a’u", "efo'i", "gyda'i", "efo’i", "gyda’i"})
+FAMILY = frozenset(
+    """
+babi fabi baban plant blant phlant plentyn mab fab merch ferch brawd frawd chwaer chwiorydd partner bartner
+phartner gŵr ŵr gwraig wraig cariad gariad chariad nain taid mam fam tad dad thad teulu deulu efeilliaid
+ffrind ffrindiau llysdad llysfam mam-gu tad-cu mamgu tadcu
 """.split()
 )
 # Words after a name at the start of a Welsh sentence that show it is someone: "Tyler wedi
@@ -136,7 +150,7 @@ TOWNS_MUTATED = frozenset(
 
 MONTHS = (
     r"ionawr|chwefror|mawrth|fawrth|ebrill|mai|fai|mehefin|fehefin|gorffennaf|orffennaf|awst|medi"
-    r"|fedi|hydref|tachwedd|dachwedd|rhagfyr"
+    r"|fedi|hydref|tachwedd|dachwedd|rhagfyr|ragfyr"  # and as "o" softens them: o Fawrth, o Ragfyr
 )
 NUMBERED_STREETS = r"Llys|Parc"  # street words only after a house number: "Llys Teulu" is the family court
 # Words of the land that name many Welsh streets and closes, read as an address only after a
@@ -174,17 +188,33 @@ hefyd felly neu wrth drwy eich sydd fydd bydd cael gael gwneud dweud deud ffonio
 tîm ei eu ac ar ôl yno ers fod dwi mewn hi'n o'n ni'n y yng ym wedi'i wedi'u i'w rhif newydd hen
 ffurflen cyfeiriad teulu gofalwr gofalwyr heno neithiwr ddoe heddiw lleoliad efo'r gyda'r ffôn ffon
 drws neb ateb diweddaru gyfeiriad cyswllt ymweliad sylwi dau ddau dair tri aeth daeth wnaeth cafodd
-gafodd ysgol gynradd uwchradd gyfun feithrin dydd gŵyl
+gafodd ysgol gynradd uwchradd gyfun feithrin dydd gŵyl drwg babi fflat llythyr wythnos pnawn hwn hon hyn
+yma iddo iddi
 """.split()
 )
 _WELSH_ENDINGS = ("wyd", "iad", "iaeth", "odd", "asom", "ais")  # anfonwyd, asesiad, ffoniodd
 _WORD = re.compile(r"[\w'’]+")
+_ENCLITIC = re.compile(r"(?<=\w\w)['’](?:r|n|i|u|w)$")
+
+
+def inflected_verb(word: str) -> bool:
+    """Says whether a lower-case word is a Welsh verb in the past: "dywedodd", "ffoniais"."""
+    return len(word) > 5 and word.endswith(("odd", "ais")) and word not in _NOT_PAST
+
+
+_NOT_PAST = frozenset({"adrodd", "rhodd", "ymgais", "anrhodd"})  # to report, a gift, an attempt
+
+
+def names_after(word: str) -> bool:
+    """Says whether a (lower-case) word names a person after it: a cue ("mam", "babi") or a
+    verb whose subject or object follows ("meddai", "dywedodd", "ffoniais", "ganwyd")."""
+    return word in CUES or word in SUBJECT_VERBS or inflected_verb(word)
 
 
 def looks_welsh(text: str) -> bool:
     """Says whether text reads as Welsh: two or more words common in Welsh and rare in English,
     or with a Welsh ending."""
-    words = _WORD.findall(text.lower())
+    words = [_ENCLITIC.sub("", w) for w in _WORD.findall(text.lower())]  # "mae'r" is "mae"
     found = {w for w in words if w in _WELSH_MARKERS or (len(w) > 5 and w.endswith(_WELSH_ENDINGS))}
     return len(found) >= 2
 

@@ -212,6 +212,23 @@ def test_text_under_a_right_to_left_override_is_read_as_shown(typed, secret):
         ("y babi Zephyrine yn cael ei ryddhau heddiw heb gynllun", Identifier.NAME, "Zephyrine"),
         ("roedd Brithwen (7) wedi cerdded adref ar ei phen ei hun", Identifier.NAME, "Brithwen"),
         ("megan (HV) yn poeni am bwysau'r babi ers wythnos", Identifier.NAME, "megan"),
+        # the subject or object after a Welsh verb in the past, "meddai" or "ganwyd"
+        ("dywedodd Elidyr wrth yr athrawes fod ei dad yn ei daro", Identifier.NAME, "Elidyr"),
+        ("ffoniais Gwerful ddwywaith ond doedd dim ateb", Identifier.NAME, "Gwerful"),
+        ("ganwyd Brochwel yn gynnar ac roedd y fydwraig yn poeni", Identifier.NAME, "Brochwel"),
+        # a name as the aspirate mutation or a soft "Dd" writes it, with no preposition before it
+        ("roedd y gweithiwr wedi gweld Ddilys yn y dre", Identifier.NAME, "Ddilys"),
+        # a name that is also a Welsh word, with an age after it, or with another name after "a"
+        ("Haf yn 4 oed ac yn aros efo'i nain ers y Pasg", Identifier.NAME, "Haf"),
+        ("Alaw a Thegid wedi colli'r bws i'r ysgol eto", Identifier.NAME, "Alaw"),
+        ("Alaw a Thegid wedi colli'r bws i'r ysgol eto", Identifier.NAME, "Thegid"),
+        # a word before "a'r", "a'i" and a family word
+        ("Cybi a'i bartner wedi symud i fflat heb ddeud wrth neb", Identifier.NAME, "Cybi"),
+        # a name before a date of birth's word, and a name before a dash
+        ("nodyn trosglwyddo: Celynin Prydderch, DG 3 Chwefror 2016, heb gynllun", Identifier.NAME, "Celynin"),
+        ("Mason – dim cyswllt efo'r tîm ers mis Ionawr", Identifier.NAME, "Mason"),
+        # every month as "o" softens it
+        ("ganwyd hi ar yr 8fed o Ragfyr 2019 yn Ysbyty Gwynedd", Identifier.DOB, "2019"),
     ],
 )
 def test_welsh_addresses_dates_of_birth_ni_numbers_and_names_are_masked(text, kind, secret):
@@ -231,10 +248,33 @@ def test_welsh_addresses_dates_of_birth_ni_numbers_and_names_are_masked(text, ki
         ("babi Nadolig oedd hi, ond dim cynllun geni wedi'i wneud", "Nadolig"),
         ("adroddiad person coll wedi mynd i'r heddlu anghywir", "coll"),
         ("mae 2 gae yn y fferm a 3 cae arall", "3 cae arall"),
+        ("roedd ei grys gwyn yn fudr bob dydd", "gwyn"),
+        ("neb wedi adrodd dan adran 47 er bod y pryder yn glir", "dan"),
+        ("Annwyl Mrs Rowlands, diolch am eich llythyr", "Annwyl"),
+        ("o dan adran 20 o Ddeddf Plant 1989 mae'r cais", "Ddeddf Plant"),
+        ("meddai'r fam: \"Mae'r plentyn yn iawn efo fi\"", "Mae'r"),
+        ("Rhif yr achos ar y ffurflen. Ynghylch: Megan Rowlands a'i brawd", "Ynghylch"),
+        ("lleithder drwg yn y fflat, babi efo asthma", "babi efo"),
     ],
 )
 def test_everyday_welsh_words_are_left_alone(text, kept):
     assert kept in mask(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Mum has moved to 12 Bryn Eithin, Bangor with the baby", "Eithin"),
+        ("New address on the form: 3 Cae Mawr LL57 4BB, not passed on", "Cae Mawr"),
+    ],
+)
+def test_an_address_named_by_a_welsh_word_of_the_land_is_masked_in_english_before_a_town_or_postcode(text, secret):
+    masked = mask(text)
+    assert masked.found[Identifier.ADDRESS] == 1 and secret not in masked.text
+
+
+def test_a_possessive_role_before_a_date_of_birth_is_no_name():
+    assert mask("Dad's D.O.B. 11/11/1985").text == "Dad's D.O.B. [date of birth]"
 
 
 def test_welsh_address_and_name_rules_stay_out_of_english():

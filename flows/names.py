@@ -43,12 +43,19 @@ _WELSH_ENCLITIC = re.compile(r"['’](?:i|r|n|w|m|u|ch)$")  # efo'i, gyda'r, ei'
 _WELSH_N = re.compile(r"['’]n$")  # "Nia'n": Nia is
 _ENCLITIC = re.compile(r"['’](?:s|n)$")  # Grace's, and Welsh "Nia'n" (Nia is)
 _CONTRACTION = re.compile(r"n['’]t$|['’](?:re|ll|ve|d|m)$")
-_SENTENCE_END = re.compile(r"(?:[.!?:;\n]|^)\s*[\"“‘'(]?\s*$")  # and an opening quote: 'nodyn: "Mae'r...'
+# The end of a sentence or the start of a bulleted item, and an opening quote: 'nodyn: "Mae'r...'
+_SENTENCE_END = re.compile(r"(?:[.!?:;\n•|*]|^|\s[–-])\s*[\"“‘'(]?\s*$")
 # An age after a name in Welsh: "(5)", "(9 oed)", "yn 2 oed".
 _AGE_AFTER = re.compile(r"\s*\(\d{1,2}(?:\s*oed)?\)|\s+yn\s+\d{1,2}\s+oed\b")
+# A form's label: a capitalised word and a lower-case one before a colon ("Dyddiad geni:", "Cod
+# post:"), or an abbreviation before one ("Cyf.:").
+_LABEL_AFTER = re.compile(r"\.:|\s+[a-zà-ÿŵŷ]+\s*:(?!\d)")
+_ITEM_START = re.compile(r"(?:^|[.!?:;\n•|*–-])\s*$")
+_PLACE_PARTICLE = re.compile(r"-(?:y|yr|ar|yn|['’]r)-")  # a place's name: "Pen-y-bont", "Tal-y-bont"
 # A date of birth's word after a name and a comma or bracket: "Teilo Huws, DG 3 Mai 2015".
 _BIRTH_AFTER = re.compile(
-    r"\s*[,(|*•–-]\s*(?:dob|d\.o\.b|date of birth|dg|d\.g|dyddiad geni|ganwyd|ganed|g\.(?=\s*\d))(?!\w)", re.IGNORECASE
+    r"\s*[,(|*•–-]\s*(?:dob|d\.o\.b|date of birth|dg|d\.g|dyddiad geni|ganwyd|ganed|g)\.?(?!\w)(?=\W{0,3}\d)",
+    re.IGNORECASE,
 )
 _SURNAME_SHAPE = re.compile(r"^(?:O['’][A-Z]|Mc[A-Z]|Mac[A-Z])[a-z]+$|^o['’][a-z]{3,}$")
 _PREFIX = re.compile(r"^(?:Mc|Mac|O['’]|o['’])")
@@ -159,6 +166,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             in_welsh_institution=index in welsh_institutional,
             welsh=in_welsh,
             before_birth=index in before_birth,
+            label=_is_label(word, text, start, end),
         )
         length = _name_length(word, context)
         if length:
@@ -185,6 +193,16 @@ def _with_first_names(
                 spans.append((start, end))
                 taken.add(start)
     return sorted(spans)
+
+
+def _is_label(word: str, text: str, start: int, end: int) -> bool:
+    """Says whether a capitalised word starting a line, a sentence or a bulleted item begins a
+    form's label: "- Dyddiad geni: ...", "• Cyf.: ...", but not "Tyler said: ...", "Siân meddai: ..."."""
+    label = _LABEL_AFTER.match(text, end)
+    if not (word[:1].isupper() and label and _ITEM_START.search(text, 0, start)):
+        return False
+    second = label[0].strip(" .:").lower()
+    return not (second in PERSON_VERBS or second in SPEECH or second in welsh.PERSON_AFTER or welsh.names_after(second))
 
 
 def _before_birth_words(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
@@ -252,6 +270,7 @@ class _Context:
     in_welsh_institution: bool = False  # "Ysgol Gynradd Bryn Teg"
     welsh: bool = False  # the text reads as Welsh: the Welsh rules apply
     before_birth: bool = False  # one of up to three capitalised words before "DOB", "DG"
+    label: bool = False  # the first word of a form's label: "Dyddiad geni:"
 
 
 def _name_length(word: str, context: _Context) -> int:
@@ -292,7 +311,11 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
     """Says whether Welsh text shows a word is no name: an everyday word, a family word, a month
     after "mis" or a day, a school's or a day's name, a town as mutation wrote it, a name that is
     a Welsh word in lower case without a cue ("eira trwm"), a lower-case compound that is not
-    all names ("cham-drin"), a regulation before its number ("Reg 26")."""
+    all names ("cham-drin"), a regulation before its number ("Reg 26"), a saint ("Dewi Sant"), a
+    title ("Seren yr Wythnos"), a name that is a word starting a sentence with a word after it
+    that no person would have ("Eira trwm", "Awel gref")."""
+    word_name = word[:1].isupper() and lower in welsh_words()
+    after_word = c.following.lower()
     return (
         lower in welsh.NEVER_NAMES
         or lower in welsh.CUES
@@ -306,7 +329,29 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or c.before in welsh.NOT_AFTER
         or c.in_welsh_institution
         or (word[:1].isupper() and lower in welsh.TOWNS_MUTATED and _word_zipf(word) is None)
+        or after_word in ("sant", "santes")
+        or c.before.endswith(("'r", "’r"))  # after the article: "Heddlu'r De"
+        or (
+            (word_name or _word_zipf(word) is None)
+            and after_word in ("y", "yr")
+            and c.following2[:1].isupper()  # a title or a body: "Seren yr Wythnos", "Panel y Plant"
+        )
+        or (
+            word_name
+            and c.sentence_start
+            and c.next_char.isalpha()
+            and c.following.islower()
+            and not (after_word in welsh.PERSON_AFTER or after_word in PERSON_VERBS or welsh.inflected_verb(after_word))
+            and not (after_word in ("y", "yr") and _role(c.following2))  # "Bryn y llystad"
+            and not _welsh_pair(c)  # "Seren a'i brawd"
+        )
     )
+
+
+def _role(word: str) -> bool:
+    """Says whether a word names what someone is to a child: "llystad", "gweithiwr", "foster"."""
+    lower = word.lower()
+    return lower in ROLES or lower in welsh.FAMILY or lower in welsh.CUES or lower in welsh.ROLES
 
 
 def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
@@ -326,6 +371,9 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         or (c.before, lower) in NEVER_PAIRS
         or (lower, after) in NEVER_PAIRS
         or (after in TITLES and c.next_char.isalpha())  # "Annwyl Mr Evans", "Dear Mrs Khan"
+        or c.label  # "Dyddiad geni: ...", "Cod post: ...", "Cyf.: ..."
+        or _PLACE_PARTICLE.search(lower) is not None  # "Pen-y-bont", "Betws-y-Coed"
+        or (lower == "storm" and c.following[:1].isupper())  # "Storm Darragh"
     ):
         return False
     if c.before in TITLES:
@@ -391,7 +439,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         welsh_cue = (
             c.welsh
             and c.sentence_start
-            and (after in ("wedi", *NAME_FOLLOWERS) or (c.next_char == "(" and after in ROLES))
+            and (after in ("wedi", "yn", *NAME_FOLLOWERS) or (c.next_char == "(" and after in ROLES))
         )
         return zipf < _RARE_WORD or (zipf < _NAME_LIKE and (after in PERSON_VERBS or rare_pair or welsh_cue))
     if not c.sentence_start:
@@ -409,7 +457,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     return (
         after in PERSON_VERBS
         or after in NAME_FOLLOWERS
-        or (c.welsh and after in welsh.FOLLOWERS)  # "Tyler wedi gadael"
+        or (c.welsh and (after in welsh.FOLLOWERS or welsh.inflected_verb(after)))  # "Tyler wedi", "Siân ddeudodd"
         or _welsh_pair(c)
         or c.next_char in ("(", ",", "–", "—")
         or c.next_char.isdigit()

@@ -36,13 +36,13 @@ trefniant gwybodaeth wybodaeth penwythnos gwaith swydd staff shifft galwad alwad
 gwiriadau gwiriad penderfyniad gorchymyn llys barnwr cyfreithiwr tu allan mewnol brys rota daro
 taro atal aml yna dewis dewi'r llety olwyn dal cais gais sy sy'n clo chlo bara fara hanes tan
 gwnaeth gar addas chais eleni galan calan bo nôl
-eni ngeni dost tost sâl bachgen fachgen hogyn hogan geneth crwt croten ynghylch annwyl
+eni ngeni dost tost sâl bachgen fachgen hogyn hogan geneth crwt croten ynghylch annwyl mi fe
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
 NEVER_NAMES = frozenset(
     """
-mam nain taid tad dad babi baban mamgu tadcu plentyn plant athrawes
+mam nain taid tad dad babi baban mamgu tadcu mam-gu tad-cu dad-cu plentyn plant athrawes anti
 """.split()
 )
 # Words before a capitalised word that make it no person: a day's, a saint's or a storm's name,
@@ -77,9 +77,36 @@ phartner gŵr ŵr gwraig wraig cariad gariad chariad nain taid mam fam tad dad t
 ffrind ffrindiau llysdad llysfam mam-gu tad-cu mamgu tadcu
 """.split()
 )
+# What someone is to a child, after a name and "y": "Bryn y llystad", "Gwen y gweithiwr cymdeithasol".
+ROLES = frozenset(
+    """
+gweithiwr weithiwr athro athrawes rheolwr gofalwr ofalwr nyrs meddyg fydwraig ymwelydd swyddog
+cynghorydd cyfieithydd bachgen hogyn hogan llystad llysfam
+""".split()
+)
 # Words after a name at the start of a Welsh sentence that show it is someone: "Tyler wedi
 # gadael", "Ibrahim ganwyd...", "Jessica ac Oliver".
-FOLLOWERS = frozenset({"wedi", "ddim", "heb", "ganwyd", "ganed", "ac"})
+FOLLOWERS = frozenset({"wedi", "ddim", "heb", "ganwyd", "ganed", "ac", "meddai", "medd"})
+# Lower-case words after a sentence's first word that a person may have: a name that is also a
+# word ("Eira", "Awel") is a name there only before one of them ("Eira wedi", "Awel yn 6 oed"),
+# not before an adjective ("Eira trwm", "Awel gref").
+PERSON_AFTER = FOLLOWERS | {
+    "yn",
+    "a",
+    "oedd",
+    "sy",
+    "sydd",
+    "yw",
+    "ydy",
+    "ydi",
+    "efo",
+    "gyda",
+    "hefyd",
+    "fod",
+    "bod",
+    "dim",
+}
+PERSON_AFTER |= {"di", "'di", "wedi'i", "wedi'u", "sy'n", "wnaeth", "ddaeth", "aeth", "gafodd", "fu", "fydd", "meddai"}
 # Words that cite a regulation or a section before its number, never a name: "asesiad Reg 26".
 BEFORE_NUMBERS = frozenset({"reg", "regs", "rheoliad", "adran", "para", "paragraff", "sec"})
 
@@ -115,14 +142,27 @@ def unmutated(word: str) -> list[str]:
     return candidates
 
 
-# Kinds of place that come before their name: "Ysgol Gynradd Bryn Teg", "Cylch Meithrin Pen y
-# Bryn", "Meithrinfa Seren Fach", "Canolfan Deulu...".
-INSTITUTIONS_BEFORE = frozenset(
+def mutated_forms(words: frozenset[str]) -> frozenset[str]:
+    """Returns the lower-case words as each mutation may write them: "caerdydd" as "gaerdydd",
+    "nghaerdydd", "chaerdydd"; "capel" as "gapel", "nghapel"."""
+    return frozenset(
+        mutated.lower() + word[len(base) :]
+        for word in words
+        for mutated, base in _MUTATIONS
+        if word.startswith(base.lower())
+    )
+
+
+# Kinds of place or body that come before their name, and as mutation writes them: "Ysgol
+# Gynradd Bryn Teg", "Cylch Meithrin Pen y Bryn", "yng Nghapel Salem", "i Heddlu Dyfed-Powys",
+# "Cyngor Gwynedd", "o Fwrdd Iechyd ...".
+_INSTITUTIONS = frozenset(
     """
 ysgol gynradd uwchradd gyfun feithrin meithrin meithrinfa cylch coleg canolfan ysbyty meddygfa
-capel eglwys neuadd clinig uned cartref santes sant
+capel eglwys neuadd clinig uned cartref santes sant heddlu cyngor bwrdd prifysgol llywodraeth
 """.split()
 )
+INSTITUTIONS_BEFORE = _INSTITUTIONS | mutated_forms(_INSTITUTIONS)
 # The little words inside such a name: "Pen y Bryn", "Bro Taf", "Cwm Aur".
 NAME_JOINERS = frozenset({"y", "yr", "'r", "ar", "a"})
 
@@ -140,13 +180,7 @@ rhuthun rhyl tredegar treffynnon trefynwy tyddewi wrecsam
 )
 # Towns as mutation writes them: "i Gaerdydd", "yng Nghaerdydd", "ym Mangor"; a mutated form
 # that is a name somewhere (Mae, from Bae) is not kept.
-TOWNS_MUTATED = frozenset(
-    word.lower()
-    for town in TOWNS
-    for mutated, base in _MUTATIONS
-    if town.startswith(base.lower())
-    for word in (mutated.lower() + town[len(base) :],)
-)
+TOWNS_MUTATED = mutated_forms(TOWNS)
 
 MONTHS = (
     r"ionawr|chwefror|mawrth|fawrth|ebrill|mai|fai|mehefin|fehefin|gorffennaf|orffennaf|awst|medi"
@@ -189,7 +223,7 @@ tîm ei eu ac ar ôl yno ers fod dwi mewn hi'n o'n ni'n y yng ym wedi'i wedi'u i
 ffurflen cyfeiriad teulu gofalwr gofalwyr heno neithiwr ddoe heddiw lleoliad efo'r gyda'r ffôn ffon
 drws neb ateb diweddaru gyfeiriad cyswllt ymweliad sylwi dau ddau dair tri aeth daeth wnaeth cafodd
 gafodd ysgol gynradd uwchradd gyfun feithrin dydd gŵyl drwg babi fflat llythyr wythnos pnawn hwn hon hyn
-yma iddo iddi
+yma iddo iddi dyddiad geni
 """.split()
 )
 _WELSH_ENDINGS = ("wyd", "iad", "iaeth", "odd", "asom", "ais")  # anfonwyd, asesiad, ffoniodd

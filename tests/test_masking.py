@@ -227,6 +227,11 @@ def test_text_under_a_right_to_left_override_is_read_as_shown(typed, secret):
         # a name before a date of birth's word, and a name before a dash
         ("nodyn trosglwyddo: Celynin Prydderch, DG 3 Chwefror 2016, heb gynllun", Identifier.NAME, "Celynin"),
         ("Mason – dim cyswllt efo'r tîm ers mis Ionawr", Identifier.NAME, "Mason"),
+        # a name that is also a word, before "y" and what the person is, or "a'i" and a family word
+        ("Bryn y llystad wedi dod yn ôl i'r tŷ neithiwr", Identifier.NAME, "Bryn"),
+        ("Seren a'i brawd wedi cael eu gadael adref", Identifier.NAME, "Seren"),
+        # a name before a Welsh verb in the past, "meddai" or "ddeudodd"
+        ('Tyler meddai: "dwi ddim yn mynd nôl"', Identifier.NAME, "Tyler"),
         # every month as "o" softens it
         ("ganwyd hi ar yr 8fed o Ragfyr 2019 yn Ysbyty Gwynedd", Identifier.DOB, "2019"),
     ],
@@ -255,6 +260,20 @@ def test_welsh_addresses_dates_of_birth_ni_numbers_and_names_are_masked(text, ki
         ("meddai'r fam: \"Mae'r plentyn yn iawn efo fi\"", "Mae'r"),
         ("Rhif yr achos ar y ffurflen. Ynghylch: Megan Rowlands a'i brawd", "Ynghylch"),
         ("lleithder drwg yn y fflat, babi efo asthma", "babi efo"),
+        # a form's labels, a saint, a place with "-y-", a chapel or a police force as mutation writes it
+        ("- Dyddiad geni: 05/06/2017 - Cod post: LL55 1AA - Cyf.: 4471", "Dyddiad geni: [date of birth] - Cod"),
+        ("roedd hi ar ward Dewi Sant dros nos", "Dewi Sant"),
+        ("symudodd y teulu o Dal-y-bont i Ben-y-groes", "Dal-y-bont i Ben-y-groes"),
+        ("cyfarfod yng Nghapel Bethel am 2 efo'r teulu", "Nghapel Bethel"),
+        ("aeth y ffeil i Heddlu Dyfed-Powys yn lle'r tîm", "Heddlu Dyfed-Powys"),
+        ("Dywedodd Heddlu'r De nad oedd neb ar gael", "Heddlu'r De"),
+        # a name that is also a word, starting a sentence before a word no person would have
+        ("Eira mawr dros y penwythnos, ymweliadau wedi'u canslo", "Eira mawr"),
+        ("Awel gref ar y traeth a'r plant heb siacedi", "Awel gref"),
+        ("roedd sticer Seren y Dydd ar ei siwmper", "Seren y Dydd"),
+        ("Storm Bert wedi torri'r trydan yn y cartref", "Storm Bert"),
+        ("Mi ffoniodd y fam ddwywaith cyn cinio", "Mi ffoniodd"),
+        ("Mae'r ysgol wedi ffonio Mam-gu a Dad-cu", "Mam-gu a Dad-cu"),
     ],
 )
 def test_everyday_welsh_words_are_left_alone(text, kept):

@@ -158,7 +158,7 @@ _BIRTH_WORDS = rf"d\.?o\.?b\.?|date of birth|born|birthday|aged?|{_DOCUMENT_WORD
 _BIRTH_BEFORE = re.compile(
     rf"\b(?:{_BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,30}}$"
     rf"|\b(?:{_DOCUMENT_WORDS})\b[^.!?\n]{{0,50}}$"
-    rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,60}}$",
+    rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,100}}$",
     re.IGNORECASE,
 )
 _BIRTH_AFTER = re.compile(
@@ -344,7 +344,7 @@ def _dates_of_birth(text: str, names: list[tuple[int, int]]) -> Iterator[Span]:
         if (
             after_name
             or conflicting
-            or _BIRTH_BEFORE.search(text[max(0, start - 80) : start])
+            or _BIRTH_BEFORE.search(text[max(0, start - 120) : start])
             or _BIRTH_AFTER.match(text[end:])
         ):
             births.append(Span(start, end, Identifier.DOB))

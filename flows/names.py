@@ -331,6 +331,7 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or (word[:1].isupper() and lower in welsh.TOWNS_MUTATED and _word_zipf(word) is None)
         or after_word in ("sant", "santes")
         or c.before.endswith(("'r", "’r"))  # after the article: "Heddlu'r De"
+        or (word.islower() and c.before in ("yn", "'n", "mor", "rhy"))  # an adjective: "yn wael", "mor dda"
         or (
             (word_name or _word_zipf(word) is None)
             and after_word in ("y", "yr")
@@ -394,7 +395,10 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if _SURNAME_SHAPE.match(word.split("-")[0]):
         return True
     if capitalised and lower in places():
-        return False
+        # A surname that is also a place (Shannon, Preston) is someone in Welsh only when what is
+        # around it says so: "Shannon wedi rhedeg", "gwelwyd Preston", but not a Welsh town.
+        welsh_person = c.welsh and lower not in welsh.TOWNS
+        return welsh_person and ((c.sentence_start and after in welsh.FOLLOWERS) or _cued(c))
     zipf = _word_zipf(word)
     if c.welsh and c.age_after and capitalised:
         return True  # "roedd Mêl (5) wedi cerdded", "Mai yn 2 oed"
@@ -409,6 +413,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
             return True
     if c.welsh and zipf is None and capitalised and _mutated_name(word):
         return True  # "wedi ffonio Ddafydd": no Welsh word starts so unmutated
+    if c.welsh and zipf is None and capitalised and c.before in welsh.MUTATING and welsh.name_shaped(word):
+        return True  # "i Lynwen", "at Glanwyn": a name as Welsh names end
     if zipf is None:
         # Not a known name: only a capitalised word straight after a name or a cue, or one that
         # starts a sentence with a known surname after it ("Filmon Tesfay says...").
@@ -429,6 +435,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if not capitalised:
         if (c.before in ("to", "with") and c.before2 in MET) or (c.and_after_name and zipf < _UNCOMMON_WORD):
             return True  # "spoke to jade", "met with tom", "summer and grace"
+        if c.welsh and zipf < _NAME_LIKE and _met_in_welsh(word, c):
+            return True  # "gweld ellis", "siarad efo rhys", "roedd nia'n crio"
         if c.before in DETERMINERS or c.before in MODALS:
             return False  # "the will", "can't cope"
         if re.search(r"['’]s$", word):
@@ -481,6 +489,15 @@ def _mutated_name(word: str) -> bool:
     return word.startswith(("Dd", "Ch", "Th", "Ph")) and any(
         base.lower() in home_names() for base in welsh.unmutated(word)[:1]
     )
+
+
+def _met_in_welsh(word: str, c: _Context) -> bool:
+    """Says whether a lower-case known name is someone by the Welsh around it: after a verb of
+    meeting ("gweld ellis", "siarad efo rhys"), or with "'n" after it, not after the article
+    ("roedd nia'n crio", but "y babi'n")."""
+    met = c.before in welsh.MET or (c.before in welsh.MUTATING and c.before2 in welsh.MET)
+    enclitic = _WELSH_N.search(word) is not None and len(word) > 4  # not "ro'n i'n"
+    return met or (enclitic and c.before not in ("y", "yr"))
 
 
 def _welsh_pair(c: _Context) -> bool:

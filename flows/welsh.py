@@ -36,7 +36,7 @@ trefniant gwybodaeth wybodaeth penwythnos gwaith swydd staff shifft galwad alwad
 gwiriadau gwiriad penderfyniad gorchymyn llys barnwr cyfreithiwr tu allan mewnol brys rota daro
 taro atal aml yna dewis dewi'r llety olwyn dal cais gais sy sy'n clo chlo bara fara hanes tan
 gwnaeth gar addas chais eleni galan calan bo nôl
-eni ngeni dost tost sâl bachgen fachgen hogyn hogan geneth crwt croten ynghylch annwyl mi fe
+eni ngeni dost tost sâl bachgen fachgen hogyn hogan geneth crwt croten ynghylch annwyl mi fe bob
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -56,6 +56,9 @@ i â a ag gyda gydag efo hefo wrth gan at am o dan dros drwy trwy heb hyd ei ap 
 """.split()
 )
 PATRONYMIC = frozenset({"ap", "ab"})
+# Verbs of meeting someone, after which (or after "efo", "gyda", "â" after them) a name is
+# expected: "gweld ellis", "siarad efo rhys".
+MET = frozenset({"gweld", "weld", "ffonio", "ffonies", "siarad", "cwrdd", "gwrdd", "cyfarfod", "holi", "ymweld"})
 # Words before a word that make it a person's name, as "called" or "mum" do in English: "gwelwyd
 # rhys", "y babi Nova", "mam Tyler".
 CUES = frozenset(
@@ -223,7 +226,7 @@ tîm ei eu ac ar ôl yno ers fod dwi mewn hi'n o'n ni'n y yng ym wedi'i wedi'u i
 ffurflen cyfeiriad teulu gofalwr gofalwyr heno neithiwr ddoe heddiw lleoliad efo'r gyda'r ffôn ffon
 drws neb ateb diweddaru gyfeiriad cyswllt ymweliad sylwi dau ddau dair tri aeth daeth wnaeth cafodd
 gafodd ysgol gynradd uwchradd gyfun feithrin dydd gŵyl drwg babi fflat llythyr wythnos pnawn hwn hon hyn
-yma iddo iddi dyddiad geni
+yma iddo iddi dyddiad geni siarad gweld weld ro'n fam nain taid bob
 """.split()
 )
 _WELSH_ENDINGS = ("wyd", "iad", "iaeth", "odd", "asom", "ais")  # anfonwyd, asesiad, ffoniodd
@@ -239,6 +242,12 @@ def inflected_verb(word: str) -> bool:
 _NOT_PAST = frozenset({"adrodd", "rhodd", "ymgais", "anrhodd"})  # to report, a gift, an attempt
 
 
+def name_shaped(word: str) -> bool:
+    """Says whether a capitalised word ends as many Welsh names do, in -wen or -wyn (Lynwen,
+    Glanwyn), and is long enough not to be a town's name (Tywyn)."""
+    return len(word) >= 6 and word.lower().endswith(("wen", "wyn")) and word.lower() not in TOWNS_MUTATED
+
+
 def names_after(word: str) -> bool:
     """Says whether a (lower-case) word names a person after it: a cue ("mam", "babi") or a
     verb whose subject or object follows ("meddai", "dywedodd", "ffoniais", "ganwyd")."""
@@ -248,7 +257,8 @@ def names_after(word: str) -> bool:
 def looks_welsh(text: str) -> bool:
     """Says whether text reads as Welsh: two or more words common in Welsh and rare in English,
     or with a Welsh ending."""
-    words = [_ENCLITIC.sub("", w) for w in _WORD.findall(text.lower())]  # "mae'r" is "mae"
+    words = _WORD.findall(text.lower())
+    words += [_ENCLITIC.sub("", w) for w in words]  # "mae'r" is "mae"
     found = {w for w in words if w in _WELSH_MARKERS or (len(w) > 5 and w.endswith(_WELSH_ENDINGS))}
     return len(found) >= 2
 

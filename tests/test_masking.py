@@ -232,6 +232,19 @@ def test_text_under_a_right_to_left_override_is_read_as_shown(typed, secret):
         ("Seren a'i brawd wedi cael eu gadael adref", Identifier.NAME, "Seren"),
         # a name before a Welsh verb in the past, "meddai" or "ddeudodd"
         ('Tyler meddai: "dwi ddim yn mynd nôl"', Identifier.NAME, "Tyler"),
+        # a known name in lower case after a verb of meeting, or with "'n" after it
+        ("bore 'ma wedi siarad efo rhys am y cynllun", Identifier.NAME, "rhys"),
+        ("roedd nia'n crio ar ôl y cyswllt efo'i thad", Identifier.NAME, "nia"),
+        # a surname that is also a place, starting a Welsh sentence before "wedi"
+        ("Shannon wedi rhedeg o'r cartref eto neithiwr", Identifier.NAME, "Shannon"),
+        # an unknown word ending as Welsh names do, after a preposition
+        ("wedi rhoi nodyn i Rhianwen am y peth ddoe", Identifier.NAME, "Rhianwen"),
+        # a Welsh birth word reaches further in a long Welsh sentence
+        (
+            "ganwyd y babi, yn ôl y llythyr a gyrhaeddodd gan y fydwraig bythefnos yn hwyr, ar 03/09/2021",
+            Identifier.DOB,
+            "2021",
+        ),
         # every month as "o" softens it
         ("ganwyd hi ar yr 8fed o Ragfyr 2019 yn Ysbyty Gwynedd", Identifier.DOB, "2019"),
     ],
@@ -274,6 +287,10 @@ def test_welsh_addresses_dates_of_birth_ni_numbers_and_names_are_masked(text, ki
         ("Storm Bert wedi torri'r trydan yn y cartref", "Storm Bert"),
         ("Mi ffoniodd y fam ddwywaith cyn cinio", "Mi ffoniodd"),
         ("Mae'r ysgol wedi ffonio Mam-gu a Dad-cu", "Mam-gu a Dad-cu"),
+        # an adjective after "yn", "bob" (every) after a name, a contracted "roeddwn"
+        ("mae'r tywydd yn wael heddiw a'r ffyrdd ar gau", "yn wael"),
+        ("roedd y staff yn ffonio gwen bob dydd", "bob dydd"),
+        ("ro'n i'n siarad efo'r fam", "ro'n i'n siarad efo'r fam"),
     ],
 )
 def test_everyday_welsh_words_are_left_alone(text, kept):

@@ -4,6 +4,7 @@ schools and nurseries named after their kind ("Ysgol Gynradd Bryn Teg"), towns (
 mutated forms), months, birth words and street words."""
 
 import re
+from functools import lru_cache
 
 from flows.messages import WELSH, language
 
@@ -254,6 +255,7 @@ def names_after(word: str) -> bool:
     return word in CUES or word in SUBJECT_VERBS or inflected_verb(word)
 
 
+@lru_cache(maxsize=64)  # asked of the same text by the names and the address rules
 def looks_welsh(text: str) -> bool:
     """Says whether text reads as Welsh: two or more words common in Welsh and rare in English,
     or with a Welsh ending."""

@@ -145,7 +145,7 @@ _BARE_DATE = rf"\d{{1,2}}\.\s\d{{1,2}}\.\s\d{{4}}|\d{{1,2}} \d{{1,2}} (?:19|20)\
 _DOB = re.compile(
     rf"(?:\b(?:d\.?o\.?b|date of birth|born(?: on| in)?|birthday(?: is)?|b\.|aged? \d{{1,2}}\W*(?:born|dob)?"
     rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS}))"
-    rf"\s*[:\-(]?\s*(?:(?:is|was|as|on|on the|the)\s+)?)"
+    rf"\s*[:\-(]?\s*(?:(?:is|was|as|on|on the|the|{welsh.BIRTH_FILLERS})\s+)?)"
     rf"(?P<date>(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:{_DATE}|{_MONTH},? \d{{4}}|{_BARE_DATE}))"
     rf"|\b(?:d\.?o\.?b\.?|born)\s*:?\s*(?:in\s+)?(?P<year>(?:19|20)\d{{2}})\b(?![/.-]\d)"  # "born in 2012"
     rf"|(?P<before>{_DATE})\b(?=\s*[,(]?\s*(?:so |now |\()?\s*(?:is |aged? )?\d{{1,2}}\s*(?:now|years?|yrs?|yo|y/o|\)))",  # noqa: E501
@@ -194,6 +194,7 @@ _WELSH_ADDRESS = (
 _WELSH_PLACE_ADDRESS = re.compile(
     rf"\b(?:{_FLAT})?\d{{1,4}}[a-z]?,?\s+(?:{welsh.PLACE_NOUNS}){_WELSH_STREET}"
     rf"|\b{_FLAT}(?:{welsh.PLACE_NOUNS}){_WELSH_STREET}"  # "Fflat 11, Llys Eifion, Porthmadog"
+    rf"|\b(?:{welsh.STREETS_MUTATED}){_WELSH_STREET}"  # "ym Mwthyn y Ddôl, Llanuwchllyn"
     rf"|\b\d{{1,4}}[a-z]?\s+(?i:{welsh.PLACE_NOUNS})\s+(?:y|yr)\s+[a-zà-ÿŵŷ'’-]+\b"
 )
 _ADDRESS = re.compile(

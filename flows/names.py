@@ -283,6 +283,7 @@ def _name_length(word: str, context: _Context) -> int:
         and word.endswith("s")
         and word.lower() not in welsh.EVERYDAY
         and word.lower() not in places()
+        and word.lower() not in TITLES  # "Miss", "Mrs": no "Mis'", "Mr'"
         and _is_name(word[:-1], context, possessive=True)
     ):
         return len(word) - 1

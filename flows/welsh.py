@@ -203,7 +203,13 @@ ORDINALS = (
     r"(?:cyntaf|unfed|ail|trydydd|pedwerydd|pumed|chweched|seithfed|wythfed|nawfed|degfed|deuddegfed|pymthegfed"
     r"|deunawfed|ugeinfed)(?: ar (?:ddeg|bymtheg|hugain))?(?: ar hugain)?"
 )
-BIRTH_WORDS = r"(?:ganwyd|ganed|aned|anwyd)(?: ar)?(?: yr)?|dyddiad geni|geni|d\.\s?g\.?|dg|g\.(?=\s*\d)|pen-?blwydd"
+# "Geni" and "pen-blwydd" as mutation writes them too: "cafodd ei eni", "ei ben-blwydd", "ei phen-blwydd".
+BIRTH_WORDS = (
+    r"(?:ganwyd|ganed|aned|anwyd)(?: ar)?(?: yr)?|dyddiad geni|geni|eni|ngeni|d\.\s?g\.?|dg|g\.(?=\s*\d)"
+    r"|(?:p|b|ph|mh)en-?blwydd"
+)
+# Words between a birth word and the date: "ganwyd ym mis Awst 2014", "ei ben-blwydd yw ...".
+BIRTH_FILLERS = r"ym mis|ym|yn|yw|ydy|ydi|oedd"
 # Words after a date of birth that bring in another record of it: "DG: 5.9.2012, mae'r llythyr
 # yn deud 9.5.2012".
 RECORD_WORDS = r"ond|deud|dweud|dangos|nodi|cofnod|cofnodi|cofnodwyd|meddai|cywir|anghywir"
@@ -214,6 +220,11 @@ NI_OWNER = r"(?:(?:y|yr|ei|eu)\s+[\w'’]+\s+)?"
 STREETS = (
     r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Ystad|Allt|Rhiw"
     r"|Fferm|Bwthyn|Safle"
+)
+# The same street words as mutation writes them after "i", "yng", "ym": "ym Mwthyn y Ddôl", "yng
+# Nghilgant y Dderwen", "i Faes y Llan".
+STREETS_MUTATED = "|".join(
+    sorted(w.capitalize() for w in mutated_forms(frozenset(w.lower() for w in STREETS.split("|"))))
 )
 
 

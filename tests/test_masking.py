@@ -245,6 +245,12 @@ def test_text_under_a_right_to_left_override_is_read_as_shown(typed, secret):
             Identifier.DOB,
             "2021",
         ),
+        # "geni" and "pen-blwydd" as mutation writes them, and "ym mis" before the date
+        ("cafodd ei eni ar 12 Hydref 2017 yn yr ysbyty", Identifier.DOB, "2017"),
+        ("mae ei phen-blwydd yn 3 Ionawr 2012 ond does neb yn cofio", Identifier.DOB, "2012"),
+        ("bachgen a anwyd ym mis Awst 2014 yn Wrecsam", Identifier.DOB, "2014"),
+        # a Welsh street word as mutation writes it, in Welsh text
+        ("mae'r teulu'n byw ym Mwthyn y Ddôl, Llanuwchllyn ers y gaeaf", Identifier.ADDRESS, "Ddôl"),
         # every month as "o" softens it
         ("ganwyd hi ar yr 8fed o Ragfyr 2019 yn Ysbyty Gwynedd", Identifier.DOB, "2019"),
     ],
@@ -291,6 +297,7 @@ def test_welsh_addresses_dates_of_birth_ni_numbers_and_names_are_masked(text, ki
         ("mae'r tywydd yn wael heddiw a'r ffyrdd ar gau", "yn wael"),
         ("roedd y staff yn ffonio gwen bob dydd", "bob dydd"),
         ("ro'n i'n siarad efo'r fam", "ro'n i'n siarad efo'r fam"),
+        ("yr athrawes, Miss Nia Wyn, wedi sylwi ar y cleisiau", "Miss [name]"),
     ],
 )
 def test_everyday_welsh_words_are_left_alone(text, kept):

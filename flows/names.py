@@ -331,6 +331,8 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or c.in_welsh_institution
         or (word[:1].isupper() and lower in welsh.TOWNS_MUTATED and _word_zipf(word) is None)
         or after_word in ("sant", "santes")
+        or _WELSH_ENCLITIC.sub("", after_word) == "cymru"  # a body: "Hafan Cymru", "Gofal Cymdeithasol Cymru"
+        or (_word_zipf(word) is None and c.following[:1].isupper() and _everyday(after_word))  # "Comisiynydd Plant"
         or c.before.endswith(("'r", "’r"))  # after the article: "Heddlu'r De"
         or (word.islower() and c.before in ("yn", "'n", "mor", "rhy"))  # an adjective: "yn wael", "mor dda"
         or (

@@ -170,7 +170,7 @@ INSTITUTIONS_BEFORE = _INSTITUTIONS | mutated_forms(_INSTITUTIONS)
 # The little words inside such a name: "Pen y Bryn", "Bro Taf", "Cwm Aur".
 NAME_JOINERS = frozenset({"y", "yr", "'r", "ar", "a"})
 
-# Towns and cities of Wales named by one word (a word here is a place, not a person), and their
+# Towns, cities and regions of Wales named by one word (a word here is a place, not a person), and their
 # mutated forms; towns of two words are left to the masker's address patterns.
 TOWNS = frozenset(
     """
@@ -179,7 +179,7 @@ bala bangor caerdydd caerffili caerfyrddin caergybi caerllion caernarfon cas-gwe
 conwy crughywel cwmbran cwmbrân dinbych dinbych-y-pysgod dolgellau fflint glynebwy hwlffordd
 llambed llandrindod llandudno llanelli llanfair llanfair-ym-muallt llangefni llanidloes
 machynlleth merthyr penarth pontypridd pontypwl pontypŵl porthmadog prestatyn pwllheli rhondda
-rhuthun rhyl tredegar treffynnon trefynwy tyddewi wrecsam
+rhuthun rhyl tredegar treffynnon trefynwy tyddewi wrecsam eryri ceredigion penfro morgannwg meirionnydd
 """.split()
 )
 # Towns as mutation writes them: "i Gaerdydd", "yng Nghaerdydd", "ym Mangor"; a mutated form

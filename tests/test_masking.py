@@ -298,6 +298,10 @@ def test_welsh_addresses_dates_of_birth_ni_numbers_and_names_are_masked(text, ki
         ("roedd y staff yn ffonio gwen bob dydd", "bob dydd"),
         ("ro'n i'n siarad efo'r fam", "ro'n i'n siarad efo'r fam"),
         ("yr athrawes, Miss Nia Wyn, wedi sylwi ar y cleisiau", "Miss [name]"),
+        # bodies after a verb in the past: before "Cymru", or before an everyday word
+        ("Gadawodd Gofal Cymdeithasol Cymru neges am yr archwiliad", "Gofal Cymdeithasol Cymru"),
+        ("Gofynnodd Comisiynydd Plant Cymru am adroddiad ar y lleoliad", "Comisiynydd Plant"),
+        ("ffoniodd Ceredigion i ofyn am y ffeil ddoe", "Ceredigion"),
     ],
 )
 def test_everyday_welsh_words_are_left_alone(text, kept):

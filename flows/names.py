@@ -19,6 +19,7 @@ from flows.name_words import (
     MET,
     MODALS,
     NAME_FOLLOWERS,
+    NAME_LABELS,
     NEVER,
     NEVER_PAIRS,
     PERSON_VERBS,
@@ -47,6 +48,8 @@ _CONTRACTION = re.compile(r"n['’]t$|['’](?:re|ll|ve|d|m)$")
 _SENTENCE_END = re.compile(r"(?:[.!?:;\n•|*]|^|\s[–-])\s*[\"“‘'(]?\s*$")
 # An age after a name in Welsh: "(5)", "(9 oed)", "yn 2 oed".
 _AGE_AFTER = re.compile(r"\s*\(\d{1,2}(?:\s*oed)?\)|\s+yn\s+\d{1,2}\s+oed\b")
+# An age or a word in brackets after a name: "(14)", "(9 oed)", "(gofalwr maeth)", "(ewythr)".
+_BRACKET_AFTER = re.compile(r"\s*\((?:(?P<age>\d{1,2})(?:\s*(?:oed|yo|y/o|yrs?|years?))?\)|(?P<role>[^\W\d_]+))")
 # A form's label: a capitalised word and a lower-case one before a colon ("Dyddiad geni:", "Cod
 # post:"), or an abbreviation before one ("Cyf.:").
 _LABEL_AFTER = re.compile(r"\.:|\s+[a-zà-ÿŵŷ]+\s*:(?!\d)")
@@ -167,6 +170,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             welsh=in_welsh,
             before_birth=index in before_birth,
             label=_is_label(word, text, start, end),
+            after_colon=bool(index) and text[tokens[index - 1][1] : start].strip() == ":",
         )
         length = _name_length(word, context)
         if length:
@@ -207,17 +211,21 @@ def _is_label(word: str, text: str, start: int, end: int) -> bool:
 
 def _before_birth_words(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
     """Returns the indexes of two or three capitalised words, one space apart, or of one known
-    name, before a comma or bracket and a date of birth's word: "Teilo Huws, DG ...", "Ava (DOB
-    ...)", but not "Name, DOB and address"."""
+    name, before a comma or bracket and a date of birth's word ("Teilo Huws, DG ...", "Ava (DOB
+    ...)", but not "Name, DOB and address"), or of one to three before an age or what the person
+    is in brackets ("Brevik Quilla (14)", "Glenys Bowen (gofalwr maeth)")."""
     found: set[int] = set()
     for index, (_start, end, word) in enumerate(tokens):
-        if word[:1].isupper() and _BIRTH_AFTER.match(text, end):
+        bracket = _BRACKET_AFTER.match(text, end)
+        if bracket and not (bracket["age"] or _role(bracket["role"])):
+            bracket = None
+        if word[:1].isupper() and (bracket or _BIRTH_AFTER.match(text, end)):
             run = [index]
             while len(run) < 3 and run[-1] > 0 and tokens[run[-1] - 1][2][:1].isupper():
                 if text[tokens[run[-1] - 1][1] : tokens[run[-1]][0]] != " ":
                     break
                 run.append(run[-1] - 1)
-            if len(run) > 1 or _word_zipf(word) is not None:
+            if len(run) > 1 or _word_zipf(word) is not None or bracket:
                 found.update(run)
     return found
 
@@ -271,6 +279,7 @@ class _Context:
     welsh: bool = False  # the text reads as Welsh: the Welsh rules apply
     before_birth: bool = False  # one of up to three capitalised words before "DOB", "DG"
     label: bool = False  # the first word of a form's label: "Dyddiad geni:"
+    after_colon: bool = False  # the word before and a colon: "Enw: ...", "Child: ..."
 
 
 def _name_length(word: str, context: _Context) -> int:
@@ -326,7 +335,7 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or lower in welsh.INSTITUTIONS_BEFORE
         or (_everyday(lower) and (word[:1].islower() or c.sentence_start or welsh.names_after(c.before)))
         or welsh.inflected_verb(lower)
-        or (lower in welsh.MONTH_NAMES and (c.before in ("mis", "fis") or c.after_number))
+        or (lower in welsh.MONTH_NAMES and (c.before in ("mis", "fis") or c.after_number or _word_zipf(word) is None))
         or c.before in welsh.NOT_AFTER
         or c.in_welsh_institution
         or (word[:1].isupper() and lower in welsh.TOWNS_MUTATED and _word_zipf(word) is None)
@@ -423,6 +432,10 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         # starts a sentence with a known surname after it ("Filmon Tesfay says...").
         if not capitalised or possessive:
             return False
+        if c.after_colon and (c.before in CUES or c.before in NAME_LABELS or c.before in welsh.CUES):
+            return True  # "Enw: Brevik Vardeth", "Child: ...", "Tad: ..."
+        if c.welsh and _named_by_welsh(word, c):
+            return True
         if c.sentence_start:
             return (c.next_char.isalpha() and _known_follower(c.following, in_welsh=c.welsh)) or _welsh_pair(c)
         if re.search(r"['’]s$", word) and c.before in SPEECH:
@@ -492,6 +505,20 @@ def _mutated_name(word: str) -> bool:
     return word.startswith(("Dd", "Ch", "Th", "Ph")) and any(
         base.lower() in home_names() for base in welsh.unmutated(word)[:1]
     )
+
+
+def _named_by_welsh(word: str, c: _Context) -> bool:
+    """Says whether the Welsh around an unknown capitalised word shows it is someone: "'n" after it
+    ("Mae Kelvaro'n deud"), a preposition people take ("wrth Quilla", "at Ilmaro", "â Doruna"), a
+    verb whose subject it is ("Aeth Doruna ar goll", "roedd Talmuna yn"), or "o'r" and a team
+    ("Doruna o'r tîm cyswllt")."""
+    if _everyday(word.lower()):
+        return False  # "Mae Tîm o Amgylch y Teulu", "Roedd Nadolig yn anodd"
+    if _WELSH_N.search(word):
+        return True
+    if c.spaced and (c.before in welsh.PERSON_PREPOSITIONS or c.before in welsh.SUBJECT_OF):
+        return True
+    return c.following.lower() in ("o'r", "o’r") and c.following2.lower() in welsh.TEAMS
 
 
 def _met_in_welsh(word: str, c: _Context) -> bool:

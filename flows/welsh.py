@@ -38,6 +38,9 @@ gwiriadau gwiriad penderfyniad gorchymyn llys barnwr cyfreithiwr tu allan mewnol
 taro atal aml yna dewis dewi'r llety olwyn dal cais gais sy sy'n clo chlo bara fara hanes tan
 gwnaeth gar addas chais eleni galan calan bo nôl
 eni ngeni dost tost sâl bachgen fachgen hogyn hogan geneth crwt croten ynghylch annwyl mi fe bob
+adran cymorth theatr cymdeithas prosiect elusen rhaglen pwyllgor panel fforwm grŵp grwp comisiynydd
+amgueddfa llyfrgell hosbis lloches banc siop gwesty eisteddfod urdd mudiad menter gofal addysg iechyd
+cyfiawnder prawf
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -71,6 +74,15 @@ llysfam ffrind
 # Verbs after which the next word is their subject or object, mostly someone: "meddai Siân",
 # "ganwyd Ffredi", and any inflected past ("dywedodd Ianto", "ffoniais Gethin"), see names_after.
 SUBJECT_VERBS = frozenset({"meddai", "medd", "ebe", "ganwyd", "ganed", "anwyd", "aned", "gwelwyd"})
+# Prepositions taken by people more than places ("wrth Quilla", "at Ilmaro", "â Doruna", "efo
+# Gwawr"), and verbs whose subject follows ("Aeth Doruna", "roedd Talmuna"): an unknown
+# capitalised word after them is someone.
+PERSON_PREPOSITIONS = frozenset({"â", "ag", "at", "wrth", "efo", "hefo", "gyda", "gydag"})
+SUBJECT_OF = frozenset({"aeth", "daeth", "ddaeth", "roedd", "oedd", "mae", "ma", "bydd", "fydd", "wnaeth"})
+# Teams and places of work after "o'r": "Doruna o'r tîm cyswllt", "Siân o'r ysgol".
+TEAMS = frozenset(
+    {"tîm", "tim", "ysgol", "heddlu", "feddygfa", "swyddfa", "ganolfan", "cyngor", "ward", "uned", "ysbyty"}
+)
 # "a'r", "a'i" and the like before a family word show the word before them was a person: "Dôn a'r
 # babi", "Ceri a'i phartner", "Osian efo'i frawd".
 AND_THEIR = frozenset({"a'r", "a'i", "a'u", "a’r", "a’i", "a’u", "efo'i", "gyda'i", "efo’i", "gyda’i"})
@@ -179,7 +191,7 @@ bala bangor caerdydd caerffili caerfyrddin caergybi caerllion caernarfon cas-gwe
 conwy crughywel cwmbran cwmbrân dinbych dinbych-y-pysgod dolgellau fflint glynebwy hwlffordd
 llambed llandrindod llandudno llanelli llanfair llanfair-ym-muallt llangefni llanidloes
 machynlleth merthyr penarth pontypridd pontypwl pontypŵl porthmadog prestatyn pwllheli rhondda
-rhuthun rhyl tredegar treffynnon trefynwy tyddewi wrecsam eryri ceredigion penfro morgannwg meirionnydd
+rhuthun rhyl tredegar treffynnon trefynwy tyddewi wrecsam eryri ceredigion penfro morgannwg meirionnydd cymru
 """.split()
 )
 # Towns as mutation writes them: "i Gaerdydd", "yng Nghaerdydd", "ym Mangor"; a mutated form

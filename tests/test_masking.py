@@ -239,6 +239,16 @@ def test_text_under_a_right_to_left_override_is_read_as_shown(typed, secret):
         ("Shannon wedi rhedeg o'r cartref eto neithiwr", Identifier.NAME, "Shannon"),
         # an unknown word ending as Welsh names do, after a preposition
         ("wedi rhoi nodyn i Rhianwen am y peth ddoe", Identifier.NAME, "Rhianwen"),
+        # a name no list holds, shown by the Welsh around it: "'n" after it, a preposition people
+        # take, a verb whose subject it is, "o'r" and a team, a form's label, an age or a role in
+        # brackets after it
+        ("Mae Tavita'n deud nad oedd neb wedi ffonio", Identifier.NAME, "Tavita"),
+        ("roedd y gweithiwr wedi dweud wrth Tavita am aros yn y tŷ", Identifier.NAME, "Tavita"),
+        ("Aeth Nsimba ar goll am ddwy noson dros y penwythnos", Identifier.NAME, "Nsimba"),
+        ("Oyelaran o'r tîm cyswllt wedi rhoi'r cyfeiriad i'r tad", Identifier.NAME, "Oyelaran"),
+        ("Enw: Kwabenya Liuvaku, heb gyfeiriad ar y system", Identifier.NAME, "Kwabenya"),
+        ("Tavita Liuvaku (14) wedi mynd ar goll o'r cartref", Identifier.NAME, "Tavita"),
+        ("y plant yn aros efo Nsimba Oyelaran (ewythr) heb wiriad DBS", Identifier.NAME, "Nsimba"),
         # a Welsh birth word reaches further in a long Welsh sentence
         (
             "ganwyd y babi, yn ôl y llythyr a gyrhaeddodd gan y fydwraig bythefnos yn hwyr, ar 03/09/2021",
@@ -298,6 +308,9 @@ def test_welsh_addresses_dates_of_birth_ni_numbers_and_names_are_masked(text, ki
         ("roedd y staff yn ffonio gwen bob dydd", "bob dydd"),
         ("ro'n i'n siarad efo'r fam", "ro'n i'n siarad efo'r fam"),
         ("yr athrawes, Miss Nia Wyn, wedi sylwi ar y cleisiau", "Miss [name]"),
+        # an everyday word or a month after a verb whose subject follows
+        ("Mae Tîm o Amgylch y Teulu wedi cau'r achos", "Mae Tîm"),
+        ("roedd Hydref yn fis anodd i'r tîm dyletswydd", "roedd Hydref"),
         # bodies after a verb in the past: before "Cymru", or before an everyday word
         ("Gadawodd Gofal Cymdeithasol Cymru neges am yr archwiliad", "Gofal Cymdeithasol Cymru"),
         ("Gofynnodd Comisiynydd Plant Cymru am adroddiad ar y lleoliad", "Comisiynydd Plant"),
@@ -318,6 +331,10 @@ def test_everyday_welsh_words_are_left_alone(text, kept):
 def test_an_address_named_by_a_welsh_word_of_the_land_is_masked_in_english_before_a_town_or_postcode(text, secret):
     masked = mask(text)
     assert masked.found[Identifier.ADDRESS] == 1 and secret not in masked.text
+
+
+def test_a_name_after_a_forms_label_is_masked_in_english_too():
+    assert "Tavita" not in mask("* Child: Tavita Liuvaku * Carer: grandmother").text
 
 
 def test_a_possessive_role_before_a_date_of_birth_is_no_name():

@@ -510,8 +510,8 @@ def _mutated_name(word: str) -> bool:
 def _named_by_welsh(word: str, c: _Context) -> bool:
     """Says whether the Welsh around an unknown capitalised word shows it is someone: "'n" after it
     ("Mae Kelvaro'n deud"), a preposition people take ("wrth Quilla", "at Ilmaro", "â Doruna"), a
-    verb whose subject it is ("Aeth Doruna ar goll", "roedd Talmuna yn"), or "o'r" and a team
-    ("Doruna o'r tîm cyswllt")."""
+    verb of going whose subject it is ("Aeth Doruna ar goll"), or "o'r" and a team ("Doruna o'r
+    tîm cyswllt")."""
     if _everyday(word.lower()):
         return False  # "Mae Tîm o Amgylch y Teulu", "Roedd Nadolig yn anodd"
     if _WELSH_N.search(word):

@@ -74,11 +74,12 @@ llysfam ffrind
 # Verbs after which the next word is their subject or object, mostly someone: "meddai Siân",
 # "ganwyd Ffredi", and any inflected past ("dywedodd Ianto", "ffoniais Gethin"), see names_after.
 SUBJECT_VERBS = frozenset({"meddai", "medd", "ebe", "ganwyd", "ganed", "anwyd", "aned", "gwelwyd"})
-# Prepositions taken by people more than places ("wrth Quilla", "at Ilmaro", "â Doruna", "efo
-# Gwawr"), and verbs whose subject follows ("Aeth Doruna", "roedd Talmuna"): an unknown
-# capitalised word after them is someone.
-PERSON_PREPOSITIONS = frozenset({"â", "ag", "at", "wrth", "efo", "hefo", "gyda", "gydag"})
-SUBJECT_OF = frozenset({"aeth", "daeth", "ddaeth", "roedd", "oedd", "mae", "ma", "bydd", "fydd", "wnaeth"})
+# Prepositions taken by people more than by places or things ("wrth Quilla", "at Ilmaro", "â
+# Doruna"), and verbs of going whose subject follows ("Aeth Doruna ar goll"): an unknown
+# capitalised word after them is someone. "efo", "gyda", "mae" and "roedd" are left out: an
+# English word often follows them in Welsh notes ("efo Housing", "roedd Covid", "mae Facebook").
+PERSON_PREPOSITIONS = frozenset({"â", "ag", "at", "wrth"})
+SUBJECT_OF = frozenset({"aeth", "daeth", "ddaeth", "wnaeth"})
 # Teams and places of work after "o'r": "Doruna o'r tîm cyswllt", "Siân o'r ysgol".
 TEAMS = frozenset(
     {"tîm", "tim", "ysgol", "heddlu", "feddygfa", "swyddfa", "ganolfan", "cyngor", "ward", "uned", "ysbyty"}
@@ -90,7 +91,8 @@ FAMILY = frozenset(
     """
 babi fabi baban plant blant phlant plentyn mab fab merch ferch brawd frawd chwaer chwiorydd partner bartner
 phartner gŵr ŵr gwraig wraig cariad gariad chariad nain taid mam fam tad dad thad teulu deulu efeilliaid
-ffrind ffrindiau llysdad llysfam mam-gu tad-cu mamgu tadcu
+ffrind ffrindiau llysdad llysfam mam-gu tad-cu mamgu tadcu ewythr modryb yncl anti cefnder cyfnither nai nith
+ŵyr wyres
 """.split()
 )
 # What someone is to a child, after a name and "y": "Bryn y llystad", "Gwen y gweithiwr cymdeithasol".

@@ -311,6 +311,10 @@ def test_welsh_addresses_dates_of_birth_ni_numbers_and_names_are_masked(text, ki
         # an everyday word or a month after a verb whose subject follows
         ("Mae Tîm o Amgylch y Teulu wedi cau'r achos", "Mae Tîm"),
         ("roedd Hydref yn fis anodd i'r tîm dyletswydd", "roedd Hydref"),
+        # an English word after "roedd", "mae" or "efo" in a Welsh note
+        ("roedd Covid ar y ward felly dim ymweliadau", "roedd Covid"),
+        ("mae Facebook wedi dileu'r cyfrif ar ôl i ni gwyno", "mae Facebook"),
+        ("wedi siarad efo Housing am y fflat newydd", "efo Housing"),
         # bodies after a verb in the past: before "Cymru", or before an everyday word
         ("Gadawodd Gofal Cymdeithasol Cymru neges am yr archwiliad", "Gofal Cymdeithasol Cymru"),
         ("Gofynnodd Comisiynydd Plant Cymru am adroddiad ar y lleoliad", "Comisiynydd Plant"),

@@ -163,7 +163,9 @@ def find_names(text: str) -> list[tuple[int, int]]:
             sentence_start=bool(_SENTENCE_END.search(text[:start])),
             follows_name=previous_was_name,
             spaced=bool(index) and text[tokens[index - 1][1] : start] == " ",
-            and_after_name=before in ("and", "&") and index > 1 and named[index - 2],
+            and_after_name=before in ("and", "&", *(("a", "ac") if in_welsh else ()))
+            and index > 1
+            and named[index - 2],
             after_number=bool(_AFTER_NUMBER.search(text[max(0, start - 6) : start])),
             age_after=bool(_AGE_AFTER.match(text, end)),
             in_welsh_institution=index in welsh_institutional,
@@ -523,9 +525,10 @@ def _named_by_welsh(word: str, c: _Context) -> bool:
 
 def _met_in_welsh(word: str, c: _Context) -> bool:
     """Says whether a lower-case known name is someone by the Welsh around it: after a verb of
-    meeting ("gweld ellis", "siarad efo rhys"), or with "'n" after it, not after the article
-    ("roedd nia'n crio", but "y babi'n")."""
+    meeting ("gweld ellis", "siarad efo rhys") or a preposition people take ("neges gan dylan",
+    "efo jac"), or with "'n" after it, not after the article ("roedd nia'n crio", but "y babi'n")."""
     met = c.before in welsh.MET or (c.before in welsh.MUTATING and c.before2 in welsh.MET)
+    met = met or c.before in welsh.PERSON_PREPOSITIONS or c.before in ("gan", "efo", "hefo", "gyda")
     enclitic = _WELSH_N.search(word) is not None and len(word) > 4  # not "ro'n i'n"
     return met or (enclitic and c.before not in ("y", "yr"))
 

@@ -40,7 +40,7 @@ gwnaeth gar addas chais eleni galan calan bo nôl
 eni ngeni dost tost sâl bachgen fachgen hogyn hogan geneth crwt croten ynghylch annwyl mi fe bob
 adran cymorth theatr cymdeithas prosiect elusen rhaglen pwyllgor panel fforwm grŵp grwp comisiynydd
 amgueddfa llyfrgell hosbis lloches banc siop gwesty eisteddfod urdd mudiad menter gofal addysg iechyd
-cyfiawnder prawf
+cyfiawnder prawf bach fach mawr fawr
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -284,7 +284,7 @@ def names_after(word: str) -> bool:
 def looks_welsh(text: str) -> bool:
     """Says whether text reads as Welsh: two or more words common in Welsh and rare in English,
     or with a Welsh ending."""
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(text.lower().replace("’", "'"))
     words += [_ENCLITIC.sub("", w) for w in words]  # "mae'r" is "mae"
     found = {w for w in words if w in _WELSH_MARKERS or (len(w) > 5 and w.endswith(_WELSH_ENDINGS))}
     return len(found) >= 2

@@ -235,6 +235,8 @@ def test_text_under_a_right_to_left_override_is_read_as_shown(typed, secret):
         # a known name in lower case after a verb of meeting, or with "'n" after it
         ("bore 'ma wedi siarad efo rhys am y cynllun", Identifier.NAME, "rhys"),
         ("roedd nia'n crio ar ôl y cyswllt efo'i thad", Identifier.NAME, "nia"),
+        ("neges gan dylan yn deud bod mam yn feddw", Identifier.NAME, "dylan"),
+        ("roedd osian a gruff yn y tŷ ar eu pennau eu hunain", Identifier.NAME, "gruff"),
         # a surname that is also a place, starting a Welsh sentence before "wedi"
         ("Shannon wedi rhedeg o'r cartref eto neithiwr", Identifier.NAME, "Shannon"),
         # an unknown word ending as Welsh names do, after a preposition
@@ -315,6 +317,9 @@ def test_welsh_addresses_dates_of_birth_ni_numbers_and_names_are_masked(text, ki
         ("roedd Covid ar y ward felly dim ymweliadau", "roedd Covid"),
         ("mae Facebook wedi dileu'r cyfrif ar ôl i ni gwyno", "mae Facebook"),
         ("wedi siarad efo Housing am y fflat newydd", "efo Housing"),
+        # Welsh with a typographer's apostrophe, and "bach" (small)
+        ("mynd efo ffrind i’r dre", "mynd efo ffrind i’r dre"),
+        ("roedd hi angen help efo bach o bopeth yn y tŷ", "efo bach"),
         # bodies after a verb in the past: before "Cymru", or before an everyday word
         ("Gadawodd Gofal Cymdeithasol Cymru neges am yr archwiliad", "Gofal Cymdeithasol Cymru"),
         ("Gofynnodd Comisiynydd Plant Cymru am adroddiad ar y lleoliad", "Comisiynydd Plant"),

@@ -145,7 +145,7 @@ _BARE_DATE = rf"\d{{1,2}}\.\s\d{{1,2}}\.\s\d{{4}}|\d{{1,2}} \d{{1,2}} (?:19|20)\
 _DOB = re.compile(
     rf"(?:\b(?:d\.?o\.?b|date of birth|born(?: on| in)?|birthday(?: is)?|b\.|aged? \d{{1,2}}\W*(?:born|dob)?"
     rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS}))"
-    rf"\s*[:\-(]?\s*(?:(?:is|was|as|on|on the|the)\s+)?)"
+    rf"\s*[:\-(]?\s*(?:(?:is|was|as|on|on the|the|{welsh.BIRTH_FILLERS})\s+)?)"
     rf"(?P<date>(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:{_DATE}|{_MONTH},? \d{{4}}|{_BARE_DATE}))"
     rf"|\b(?:d\.?o\.?b\.?|born)\s*:?\s*(?:in\s+)?(?P<year>(?:19|20)\d{{2}})\b(?![/.-]\d)"  # "born in 2012"
     rf"|(?P<before>{_DATE})\b(?=\s*[,(]?\s*(?:so |now |\()?\s*(?:is |aged? )?\d{{1,2}}\s*(?:now|years?|yrs?|yo|y/o|\)))",  # noqa: E501
@@ -158,7 +158,7 @@ _BIRTH_WORDS = rf"d\.?o\.?b\.?|date of birth|born|birthday|aged?|{_DOCUMENT_WORD
 _BIRTH_BEFORE = re.compile(
     rf"\b(?:{_BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,30}}$"
     rf"|\b(?:{_DOCUMENT_WORDS})\b[^.!?\n]{{0,50}}$"
-    rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,60}}$",
+    rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,100}}$",
     re.IGNORECASE,
 )
 _BIRTH_AFTER = re.compile(
@@ -194,6 +194,7 @@ _WELSH_ADDRESS = (
 _WELSH_PLACE_ADDRESS = re.compile(
     rf"\b(?:{_FLAT})?\d{{1,4}}[a-z]?,?\s+(?:{welsh.PLACE_NOUNS}){_WELSH_STREET}"
     rf"|\b{_FLAT}(?:{welsh.PLACE_NOUNS}){_WELSH_STREET}"  # "Fflat 11, Llys Eifion, Porthmadog"
+    rf"|\b(?:{welsh.STREETS_MUTATED}){_WELSH_STREET}"  # "ym Mwthyn y Ddôl, Llanuwchllyn"
     rf"|\b\d{{1,4}}[a-z]?\s+(?i:{welsh.PLACE_NOUNS})\s+(?:y|yr)\s+[a-zà-ÿŵŷ'’-]+\b"
 )
 _ADDRESS = re.compile(
@@ -219,6 +220,7 @@ _ADDRESS = re.compile(
     rf"|Rd|Ave)\b"
     rf"(?!\s+(?i:surgery|school|station|clinic|practice|centre|health|children'?s|home|academy|hospital|nursery))",
 )
+_POSTCODE_NEXT = re.compile(rf"[\s,]{{0,3}}(?:{_POSTCODE.pattern})", re.IGNORECASE)
 _PHONE_MIN_DIGITS = 10
 _O_FOR_ZERO = re.compile(r"(?<![A-Za-z])[\dOo]*\d[\dOo]*(?![A-Za-z])")  # "07700 9OO123"
 
@@ -343,11 +345,21 @@ def _dates_of_birth(text: str, names: list[tuple[int, int]]) -> Iterator[Span]:
         if (
             after_name
             or conflicting
-            or _BIRTH_BEFORE.search(text[max(0, start - 80) : start])
+            or _BIRTH_BEFORE.search(text[max(0, start - 120) : start])
             or _BIRTH_AFTER.match(text[end:])
         ):
             births.append(Span(start, end, Identifier.DOB))
             yield births[-1]
+
+
+def _place_addresses(text: str) -> Iterator[Span]:
+    """Addresses named by a word of the land ("4 Bryn Awel"): in Welsh text, or in any text when
+    a Welsh town or a postcode follows ("1 Bron y De, Pwllheli LL53 5AB")."""
+    in_welsh = welsh.in_welsh(text)
+    for match in _WELSH_PLACE_ADDRESS.finditer(text):
+        town = match[0].rpartition(",")[2].strip().lower()
+        if in_welsh or town in welsh.TOWNS or _POSTCODE_NEXT.match(text, match.end()):
+            yield Span(*match.span(), Identifier.ADDRESS)
 
 
 def _handles(text: str) -> Iterator[Span]:
@@ -407,7 +419,7 @@ def find(text: str) -> list[Span]:
         _spans(_CASE, text, Identifier.CASE, accept=_case_reference),
         _schools(text),
         _spans(_ADDRESS, text, Identifier.ADDRESS),
-        _spans(_WELSH_PLACE_ADDRESS, text, Identifier.ADDRESS) if welsh.in_welsh(text) else (),
+        _place_addresses(text),
         (Span(start, end, Identifier.NAME) for start, end in names),
     )
     taken: list[Span] = []

@@ -60,6 +60,8 @@ CUES = {
     "youngest",
     "eldest",
 }
+# Labels of a form after which, and a colon, the next words are someone's name: "Name: ...".
+NAME_LABELS = {"name", "enw", "plentyn", "gofalwr", "pupil", "disgybl", "person", "subject", "client"}
 # Words after a name that show it was a person acting or spoken of.
 PERSON_VERBS = {
     "said",

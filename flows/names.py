@@ -19,6 +19,7 @@ from flows.name_words import (
     MET,
     MODALS,
     NAME_FOLLOWERS,
+    NAME_LABELS,
     NEVER,
     NEVER_PAIRS,
     PERSON_VERBS,
@@ -39,12 +40,26 @@ _TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}\u0300-\u036f'’-]*")
 _WELSH_ACCENTS = set("âêîôûŵŷ")  # "Tŷ", "Môn" are Welsh words, not Ty or Mon
 _UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d"})
 _AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed|eg|ain)?\s+$")
-_AGE_AFTER = re.compile(r"\s*\(\d{1,2}\)")  # "Mêl (5)"
 _WELSH_ENCLITIC = re.compile(r"['’](?:i|r|n|w|m|u|ch)$")  # efo'i, gyda'r, ei'n
 _WELSH_N = re.compile(r"['’]n$")  # "Nia'n": Nia is
 _ENCLITIC = re.compile(r"['’](?:s|n)$")  # Grace's, and Welsh "Nia'n" (Nia is)
 _CONTRACTION = re.compile(r"n['’]t$|['’](?:re|ll|ve|d|m)$")
-_SENTENCE_END = re.compile(r"[.!?:;\n]\s*$|^\s*$")
+# The end of a sentence or the start of a bulleted item, and an opening quote: 'nodyn: "Mae'r...'
+_SENTENCE_END = re.compile(r"(?:[.!?:;\n•|*]|^|\s[–-])\s*[\"“‘'(]?\s*$")
+# An age after a name in Welsh: "(5)", "(9 oed)", "yn 2 oed".
+_AGE_AFTER = re.compile(r"\s*\(\d{1,2}(?:\s*oed)?\)|\s+yn\s+\d{1,2}\s+oed\b")
+# An age or a word in brackets after a name: "(14)", "(9 oed)", "(gofalwr maeth)", "(ewythr)".
+_BRACKET_AFTER = re.compile(r"\s*\((?:(?P<age>\d{1,2})(?:\s*(?:oed|yo|y/o|yrs?|years?))?\)|(?P<role>[^\W\d_]+))")
+# A form's label: a capitalised word and a lower-case one before a colon ("Dyddiad geni:", "Cod
+# post:"), or an abbreviation before one ("Cyf.:").
+_LABEL_AFTER = re.compile(r"\.:|\s+[a-zà-ÿŵŷ]+\s*:(?!\d)")
+_ITEM_START = re.compile(r"(?:^|[.!?:;\n•|*–-])\s*$")
+_PLACE_PARTICLE = re.compile(r"-(?:y|yr|ar|yn|['’]r)-")  # a place's name: "Pen-y-bont", "Tal-y-bont"
+# A date of birth's word after a name and a comma or bracket: "Teilo Huws, DG 3 Mai 2015".
+_BIRTH_AFTER = re.compile(
+    r"\s*[,(|*•–-]\s*(?:dob|d\.o\.b|date of birth|dg|d\.g|dyddiad geni|ganwyd|ganed|g)\.?(?!\w)(?=\W{0,3}\d)",
+    re.IGNORECASE,
+)
 _SURNAME_SHAPE = re.compile(r"^(?:O['’][A-Z]|Mc[A-Z]|Mac[A-Z])[a-z]+$|^o['’][a-z]{3,}$")
 _PREFIX = re.compile(r"^(?:Mc|Mac|O['’]|o['’])")
 
@@ -131,6 +146,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
     institutional = _institutional_runs(tokens, text)
     in_welsh = welsh.in_welsh(text)
     welsh_institutional = _welsh_institutional_runs(tokens, text) if in_welsh else set()
+    before_birth = _before_birth_words(tokens, text)
     for index, (start, end, word) in enumerate(tokens):
         if index in institutional:
             previous_was_name = False
@@ -142,16 +158,21 @@ def find_names(text: str) -> list[tuple[int, int]]:
             before=before,
             before2=tokens[index - 2][2].lower() if index > 1 else "",
             following=following,
-            following2=tokens[index + 2][2].lower() if index + 2 < len(tokens) else "",
+            following2=tokens[index + 2][2] if index + 2 < len(tokens) else "",
             next_char=text[end : end + 2].strip()[:1],
             sentence_start=bool(_SENTENCE_END.search(text[:start])),
             follows_name=previous_was_name,
             spaced=bool(index) and text[tokens[index - 1][1] : start] == " ",
-            and_after_name=before in ("and", "&") and index > 1 and named[index - 2],
+            and_after_name=before in ("and", "&", *(("a", "ac") if in_welsh else ()))
+            and index > 1
+            and named[index - 2],
             after_number=bool(_AFTER_NUMBER.search(text[max(0, start - 6) : start])),
             age_after=bool(_AGE_AFTER.match(text, end)),
             in_welsh_institution=index in welsh_institutional,
             welsh=in_welsh,
+            before_birth=index in before_birth,
+            label=_is_label(word, text, start, end),
+            after_colon=bool(index) and text[tokens[index - 1][1] : start].strip() == ":",
         )
         length = _name_length(word, context)
         if length:
@@ -178,6 +199,37 @@ def _with_first_names(
                 spans.append((start, end))
                 taken.add(start)
     return sorted(spans)
+
+
+def _is_label(word: str, text: str, start: int, end: int) -> bool:
+    """Says whether a capitalised word starting a line, a sentence or a bulleted item begins a
+    form's label: "- Dyddiad geni: ...", "• Cyf.: ...", but not "Tyler said: ...", "Siân meddai: ..."."""
+    label = _LABEL_AFTER.match(text, end)
+    if not (word[:1].isupper() and label and _ITEM_START.search(text, 0, start)):
+        return False
+    second = label[0].strip(" .:").lower()
+    return not (second in PERSON_VERBS or second in SPEECH or second in welsh.PERSON_AFTER or welsh.names_after(second))
+
+
+def _before_birth_words(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
+    """Returns the indexes of two or three capitalised words, one space apart, or of one known
+    name, before a comma or bracket and a date of birth's word ("Teilo Huws, DG ...", "Ava (DOB
+    ...)", but not "Name, DOB and address"), or of one to three before an age or what the person
+    is in brackets ("Brevik Quilla (14)", "Glenys Bowen (gofalwr maeth)")."""
+    found: set[int] = set()
+    for index, (_start, end, word) in enumerate(tokens):
+        bracket = _BRACKET_AFTER.match(text, end)
+        if bracket and not (bracket["age"] or _role(bracket["role"])):
+            bracket = None
+        if word[:1].isupper() and (bracket or _BIRTH_AFTER.match(text, end)):
+            run = [index]
+            while len(run) < 3 and run[-1] > 0 and tokens[run[-1] - 1][2][:1].isupper():
+                if text[tokens[run[-1] - 1][1] : tokens[run[-1]][0]] != " ":
+                    break
+                run.append(run[-1] - 1)
+            if len(run) > 1 or _word_zipf(word) is not None or bracket:
+                found.update(run)
+    return found
 
 
 def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
@@ -222,11 +274,14 @@ class _Context:
     spaced: bool = True  # only a space between it and the word before
     and_after_name: bool = False  # "summer and grace"
     before2: str = ""  # the word two before, lower case
-    following2: str = ""  # the word two after, lower case
+    following2: str = ""  # the word two after, as written
     after_number: bool = False  # "3 Mai": a month, not Mai
-    age_after: bool = False  # "Mêl (5)": an age in brackets follows
+    age_after: bool = False  # "Mêl (5)", "Mai yn 2 oed": an age follows
     in_welsh_institution: bool = False  # "Ysgol Gynradd Bryn Teg"
     welsh: bool = False  # the text reads as Welsh: the Welsh rules apply
+    before_birth: bool = False  # one of up to three capitalised words before "DOB", "DG"
+    label: bool = False  # the first word of a form's label: "Dyddiad geni:"
+    after_colon: bool = False  # the word before and a colon: "Enw: ...", "Child: ..."
 
 
 def _name_length(word: str, context: _Context) -> int:
@@ -239,6 +294,7 @@ def _name_length(word: str, context: _Context) -> int:
         and word.endswith("s")
         and word.lower() not in welsh.EVERYDAY
         and word.lower() not in places()
+        and word.lower() not in TITLES  # "Miss", "Mrs": no "Mis'", "Mr'"
         and _is_name(word[:-1], context, possessive=True)
     ):
         return len(word) - 1
@@ -260,14 +316,18 @@ def _everyday(lower: str) -> bool:
 
 def _cued(c: _Context) -> bool:
     """Says whether the word before is one that names a person after it, in English or Welsh."""
-    return c.before in CUES or (c.welsh and c.spaced and c.before in welsh.CUES)
+    return c.before in CUES or (c.welsh and c.spaced and welsh.names_after(c.before))
 
 
 def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
     """Says whether Welsh text shows a word is no name: an everyday word, a family word, a month
     after "mis" or a day, a school's or a day's name, a town as mutation wrote it, a name that is
     a Welsh word in lower case without a cue ("eira trwm"), a lower-case compound that is not
-    all names ("cham-drin"), a regulation before its number ("Reg 26")."""
+    all names ("cham-drin"), a regulation before its number ("Reg 26"), a saint ("Dewi Sant"), a
+    title ("Seren yr Wythnos"), a name that is a word starting a sentence with a word after it
+    that no person would have ("Eira trwm", "Awel gref")."""
+    word_name = word[:1].isupper() and lower in welsh_words()
+    after_word = c.following.lower()
     return (
         lower in welsh.NEVER_NAMES
         or lower in welsh.CUES
@@ -275,12 +335,38 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or (word.islower() and "-" in lower and not all(_word_zipf(p) for p in lower.split("-") if p))
         or (lower in welsh.BEFORE_NUMBERS and c.next_char.isdigit())
         or lower in welsh.INSTITUTIONS_BEFORE
-        or (_everyday(lower) and (word[:1].islower() or c.sentence_start or c.before in welsh.CUES))
-        or (lower in welsh.MONTH_NAMES and (c.before in ("mis", "fis") or c.after_number))
+        or (_everyday(lower) and (word[:1].islower() or c.sentence_start or welsh.names_after(c.before)))
+        or welsh.inflected_verb(lower)
+        or (lower in welsh.MONTH_NAMES and (c.before in ("mis", "fis") or c.after_number or _word_zipf(word) is None))
         or c.before in welsh.NOT_AFTER
         or c.in_welsh_institution
         or (word[:1].isupper() and lower in welsh.TOWNS_MUTATED and _word_zipf(word) is None)
+        or after_word in ("sant", "santes")
+        or _WELSH_ENCLITIC.sub("", after_word) == "cymru"  # a body: "Hafan Cymru", "Gofal Cymdeithasol Cymru"
+        or (_word_zipf(word) is None and c.following[:1].isupper() and _everyday(after_word))  # "Comisiynydd Plant"
+        or c.before.endswith(("'r", "’r"))  # after the article: "Heddlu'r De"
+        or (word.islower() and c.before in ("yn", "'n", "mor", "rhy"))  # an adjective: "yn wael", "mor dda"
+        or (
+            (word_name or _word_zipf(word) is None)
+            and after_word in ("y", "yr")
+            and c.following2[:1].isupper()  # a title or a body: "Seren yr Wythnos", "Panel y Plant"
+        )
+        or (
+            word_name
+            and c.sentence_start
+            and c.next_char.isalpha()
+            and c.following.islower()
+            and not (after_word in welsh.PERSON_AFTER or after_word in PERSON_VERBS or welsh.inflected_verb(after_word))
+            and not (after_word in ("y", "yr") and _role(c.following2))  # "Bryn y llystad"
+            and not _welsh_pair(c)  # "Seren a'i brawd"
+        )
     )
+
+
+def _role(word: str) -> bool:
+    """Says whether a word names what someone is to a child: "llystad", "gweithiwr", "foster"."""
+    lower = word.lower()
+    return lower in ROLES or lower in welsh.FAMILY or lower in welsh.CUES or lower in welsh.ROLES
 
 
 def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
@@ -299,6 +385,10 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         or (after in INSTITUTIONS and c.next_char != "(")  # but "Dawn (team manager)"
         or (c.before, lower) in NEVER_PAIRS
         or (lower, after) in NEVER_PAIRS
+        or (after in TITLES and c.next_char.isalpha())  # "Annwyl Mr Evans", "Dear Mrs Khan"
+        or c.label  # "Dyddiad geni: ...", "Cod post: ...", "Cyf.: ..."
+        or _PLACE_PARTICLE.search(lower) is not None  # "Pen-y-bont", "Betws-y-Coed"
+        or (lower == "storm" and c.following[:1].isupper())  # "Storm Darragh"
     ):
         return False
     if c.before in TITLES:
@@ -310,6 +400,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if word.isupper() and len(word) >= 4:
         zipf = _word_zipf(word)
         return zipf is not None and zipf < _NAME_LIKE  # a surname in capitals: "OKONKWO family"
+    if c.before_birth and word[:1].isupper() and _ENCLITIC.sub("", lower).rstrip("'’") not in ROLES | places():
+        return True
     bare = _ENCLITIC.sub("", word)
     if any(not _name_case(part) for part in bare.split("-") if part):
         return False  # an acronym or odd casing: ID, GP, NINo
@@ -317,30 +409,41 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if _SURNAME_SHAPE.match(word.split("-")[0]):
         return True
     if capitalised and lower in places():
-        return False
+        # A surname that is also a place (Shannon, Preston) is someone in Welsh only when what is
+        # around it says so: "Shannon wedi rhedeg", "gwelwyd Preston", but not a Welsh town.
+        welsh_person = c.welsh and lower not in welsh.TOWNS
+        return welsh_person and ((c.sentence_start and after in welsh.FOLLOWERS) or _cued(c))
     zipf = _word_zipf(word)
+    if c.welsh and c.age_after and capitalised:
+        return True  # "roedd Mêl (5) wedi cerdded", "Mai yn 2 oed"
     if c.welsh and zipf is None and capitalised and len(word) >= 3 and c.before in welsh.MUTATING:
         # "i Ddafydd", "â Chatrin", "ap Gwilym": a known name as mutation wrote it; or any name
         # with a known surname after it ("i Semhar Tesfay").
         if (
             c.before in welsh.PATRONYMIC
             or any(_word_zipf(base) is not None for base in welsh.unmutated(word))
-            or _known_follower(c.following)
+            or _known_follower(c.following, in_welsh=True)
         ):
             return True
+    if c.welsh and zipf is None and capitalised and _mutated_name(word):
+        return True  # "wedi ffonio Ddafydd": no Welsh word starts so unmutated
+    if c.welsh and zipf is None and capitalised and c.before in welsh.MUTATING and welsh.name_shaped(word):
+        return True  # "i Lynwen", "at Glanwyn": a name as Welsh names end
     if zipf is None:
         # Not a known name: only a capitalised word straight after a name or a cue, or one that
         # starts a sentence with a known surname after it ("Filmon Tesfay says...").
         if not capitalised or possessive:
             return False
-        if c.welsh and c.age_after:
-            return True  # "roedd Mêl (5) wedi cerdded"
+        if c.after_colon and (c.before in CUES or c.before in NAME_LABELS or c.before in welsh.CUES):
+            return True  # "Enw: Brevik Vardeth", "Child: ...", "Tad: ..."
+        if c.welsh and _named_by_welsh(word, c):
+            return True
         if c.sentence_start:
-            return _known_follower(c.following)
+            return (c.next_char.isalpha() and _known_follower(c.following, in_welsh=c.welsh)) or _welsh_pair(c)
         if re.search(r"['’]s$", word) and c.before in SPEECH:
             return True  # "said Nevaeh's NHS number"
         followed = not c.welsh and c.next_char.isalpha() and _known_follower(c.following, below=_NAME_LIKE)
-        return c.follows_name or _cued(c) or followed  # "for Rebin Ahmadi", "y babi Nova"
+        return c.follows_name or _cued(c) or followed or _welsh_pair(c)  # "for Rebin Ahmadi", "y babi Nova"
     if possessive:  # "Chloes school", "barteks phone": the apostrophe left out
         return zipf < (_UNCOMMON_WORD if capitalised else _RARE_WORD + 0.5)
     if _cued(c):
@@ -350,6 +453,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if not capitalised:
         if (c.before in ("to", "with") and c.before2 in MET) or (c.and_after_name and zipf < _UNCOMMON_WORD):
             return True  # "spoke to jade", "met with tom", "summer and grace"
+        if c.welsh and zipf < _NAME_LIKE and _met_in_welsh(word, c):
+            return True  # "gweld ellis", "siarad efo rhys", "roedd nia'n crio"
         if c.before in DETERMINERS or c.before in MODALS:
             return False  # "the will", "can't cope"
         if re.search(r"['’]s$", word):
@@ -360,7 +465,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         welsh_cue = (
             c.welsh
             and c.sentence_start
-            and (after in ("wedi", *NAME_FOLLOWERS) or (c.next_char == "(" and after in ROLES))
+            and (after in ("wedi", "yn", *NAME_FOLLOWERS) or (c.next_char == "(" and after in ROLES))
         )
         return zipf < _RARE_WORD or (zipf < _NAME_LIKE and (after in PERSON_VERBS or rare_pair or welsh_cue))
     if not c.sentence_start:
@@ -372,25 +477,71 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
             after in PERSON_VERBS
             or _known_follower(c.following)
             or (c.next_char == "(" and after in ROLES)  # "Bill (grandad)", "Dawn (team manager)"
-            or (after == "the" and c.following2 in CUES)  # "Rich the stepdad"
-            or (after == "from" and c.following2 == "the")  # "Mark from the YOT"
+            or (after == "the" and c.following2.lower() in CUES)  # "Rich the stepdad"
+            or (after == "from" and c.following2.lower() == "the")  # "Mark from the YOT"
         )
     return (
         after in PERSON_VERBS
         or after in NAME_FOLLOWERS
-        or (c.welsh and after in welsh.FOLLOWERS)  # "Tyler wedi gadael"
-        or c.next_char in ("(", ",")
+        or (c.welsh and (after in welsh.FOLLOWERS or welsh.inflected_verb(after)))  # "Tyler wedi", "Siân ddeudodd"
+        or _welsh_pair(c)
+        or c.next_char in ("(", ",", "–", "—")
         or c.next_char.isdigit()
         or re.search(r"['’]s$", word) is not None
         or _known_follower(c.following)
     )
 
 
-def _known_follower(word: str, below: float = 9.0) -> bool:
+def _known_follower(word: str, below: float = 9.0, in_welsh: bool = False) -> bool:
     """Says whether the word after is a capitalised known name ("Filmon Tesfay"), not a day or
-    a month ("On Monday"), and rarer as a word than `below`."""
+    a month ("On Monday"), nor in Welsh an everyday word ("o Ddeddf Plant"), and rarer as a word
+    than `below`."""
     zipf = _word_zipf(word)
-    return word[:1].isupper() and word.lower() not in NEVER and zipf is not None and zipf < below
+    everyday = in_welsh and _everyday(word.lower())
+    return word[:1].isupper() and word.lower() not in NEVER and not everyday and zipf is not None and zipf < below
+
+
+def _mutated_name(word: str) -> bool:
+    """Says whether a word is a name of the home lists as an aspirate mutation or a soft "Dd"
+    wrote it (Thomos, Chatrin, Phedr, Ddafydd): no unmutated word starts so."""
+    return word.startswith(("Dd", "Ch", "Th", "Ph")) and any(
+        base.lower() in home_names() for base in welsh.unmutated(word)[:1]
+    )
+
+
+def _named_by_welsh(word: str, c: _Context) -> bool:
+    """Says whether the Welsh around an unknown capitalised word shows it is someone: "'n" after it
+    ("Mae Kelvaro'n deud"), a preposition people take ("wrth Quilla", "at Ilmaro", "â Doruna"), a
+    verb of going whose subject it is ("Aeth Doruna ar goll"), or "o'r" and a team ("Doruna o'r
+    tîm cyswllt")."""
+    if _everyday(word.lower()):
+        return False  # "Mae Tîm o Amgylch y Teulu", "Roedd Nadolig yn anodd"
+    if _WELSH_N.search(word):
+        return True
+    if c.spaced and (c.before in welsh.PERSON_PREPOSITIONS or c.before in welsh.SUBJECT_OF):
+        return True
+    return c.following.lower() in ("o'r", "o’r") and c.following2.lower() in welsh.TEAMS
+
+
+def _met_in_welsh(word: str, c: _Context) -> bool:
+    """Says whether a lower-case known name is someone by the Welsh around it: after a verb of
+    meeting ("gweld ellis", "siarad efo rhys") or a preposition people take ("neges gan dylan",
+    "efo jac"), or with "'n" after it, not after the article ("roedd nia'n crio", but "y babi'n")."""
+    met = c.before in welsh.MET or (c.before in welsh.MUTATING and c.before2 in welsh.MET)
+    met = met or c.before in welsh.PERSON_PREPOSITIONS or c.before in ("gan", "efo", "hefo", "gyda")
+    enclitic = _WELSH_N.search(word) is not None and len(word) > 4  # not "ro'n i'n"
+    return met or (enclitic and c.before not in ("y", "yr"))
+
+
+def _welsh_pair(c: _Context) -> bool:
+    """Says whether the words after show a Welsh person: "Mali a Thomos" (and a name, as the
+    aspirate mutation may write it), "Dôn a'r babi", "Ceri a'i phartner" (and a family word)."""
+    if not c.welsh:
+        return False
+    after, second = c.following.lower(), c.following2
+    if after in ("a", "ac") and second[:1].isupper():
+        return _known_follower(second, in_welsh=True) or _mutated_name(second)
+    return after in welsh.AND_THEIR and second.lower() in welsh.FAMILY
 
 
 def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

@@ -4,6 +4,7 @@ schools and nurseries named after their kind ("Ysgol Gynradd Bryn Teg"), towns (
 mutated forms), months, birth words and street words."""
 
 import re
+from functools import lru_cache
 
 from flows.messages import WELSH, language
 
@@ -36,12 +37,16 @@ trefniant gwybodaeth wybodaeth penwythnos gwaith swydd staff shifft galwad alwad
 gwiriadau gwiriad penderfyniad gorchymyn llys barnwr cyfreithiwr tu allan mewnol brys rota daro
 taro atal aml yna dewis dewi'r llety olwyn dal cais gais sy sy'n clo chlo bara fara hanes tan
 gwnaeth gar addas chais eleni galan calan bo nôl
+eni ngeni dost tost sâl bachgen fachgen hogyn hogan geneth crwt croten ynghylch annwyl mi fe bob
+adran cymorth theatr cymdeithas prosiect elusen rhaglen pwyllgor panel fforwm grŵp grwp comisiynydd
+amgueddfa llyfrgell hosbis lloches banc siop gwesty eisteddfod urdd mudiad menter gofal addysg iechyd
+cyfiawnder prawf bach fach mawr fawr
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
 NEVER_NAMES = frozenset(
     """
-mam nain taid tad dad babi baban mamgu tadcu plentyn plant athrawes
+mam nain taid tad dad babi baban mamgu tadcu mam-gu tad-cu dad-cu plentyn plant athrawes anti
 """.split()
 )
 # Words before a capitalised word that make it no person: a day's, a saint's or a storm's name,
@@ -55,6 +60,9 @@ i â a ag gyda gydag efo hefo wrth gan at am o dan dros drwy trwy heb hyd ei ap 
 """.split()
 )
 PATRONYMIC = frozenset({"ap", "ab"})
+# Verbs of meeting someone, after which (or after "efo", "gyda", "â" after them) a name is
+# expected: "gweld ellis", "siarad efo rhys".
+MET = frozenset({"gweld", "weld", "ffonio", "ffonies", "siarad", "cwrdd", "gwrdd", "cyfarfod", "holi", "ymweld"})
 # Words before a word that make it a person's name, as "called" or "mum" do in English: "gwelwyd
 # rhys", "y babi Nova", "mam Tyler".
 CUES = frozenset(
@@ -63,9 +71,60 @@ gwelwyd welwyd enw babi baban mab fab merch ferch brawd frawd chwaer mam fam tad
 llysfam ffrind
 """.split()
 )
+# Verbs after which the next word is their subject or object, mostly someone: "meddai Siân",
+# "ganwyd Ffredi", and any inflected past ("dywedodd Ianto", "ffoniais Gethin"), see names_after.
+SUBJECT_VERBS = frozenset({"meddai", "medd", "ebe", "ganwyd", "ganed", "anwyd", "aned", "gwelwyd"})
+# Prepositions taken by people more than by places or things ("wrth Quilla", "at Ilmaro", "â
+# Doruna"), and verbs of going whose subject follows ("Aeth Doruna ar goll"): an unknown
+# capitalised word after them is someone. "efo", "gyda", "mae" and "roedd" are left out: an
+# English word often follows them in Welsh notes ("efo Housing", "roedd Covid", "mae Facebook").
+PERSON_PREPOSITIONS = frozenset({"â", "ag", "at", "wrth"})
+SUBJECT_OF = frozenset({"aeth", "daeth", "ddaeth", "wnaeth"})
+# Teams and places of work after "o'r": "Doruna o'r tîm cyswllt", "Siân o'r ysgol".
+TEAMS = frozenset(
+    {"tîm", "tim", "ysgol", "heddlu", "feddygfa", "swyddfa", "ganolfan", "cyngor", "ward", "uned", "ysbyty"}
+)
+# "a'r", "a'i" and the like before a family word show the word before them was a person: "Dôn a'r
+# babi", "Ceri a'i phartner", "Osian efo'i frawd".
+AND_THEIR = frozenset({"a'r", "a'i", "a'u", "a’r", "a’i", "a’u", "efo'i", "gyda'i", "efo’i", "gyda’i"})
+FAMILY = frozenset(
+    """
+babi fabi baban plant blant phlant plentyn mab fab merch ferch brawd frawd chwaer chwiorydd partner bartner
+phartner gŵr ŵr gwraig wraig cariad gariad chariad nain taid mam fam tad dad thad teulu deulu efeilliaid
+ffrind ffrindiau llysdad llysfam mam-gu tad-cu mamgu tadcu ewythr modryb yncl anti cefnder cyfnither nai nith
+ŵyr wyres
+""".split()
+)
+# What someone is to a child, after a name and "y": "Bryn y llystad", "Gwen y gweithiwr cymdeithasol".
+ROLES = frozenset(
+    """
+gweithiwr weithiwr athro athrawes rheolwr gofalwr ofalwr nyrs meddyg fydwraig ymwelydd swyddog
+cynghorydd cyfieithydd bachgen hogyn hogan llystad llysfam
+""".split()
+)
 # Words after a name at the start of a Welsh sentence that show it is someone: "Tyler wedi
 # gadael", "Ibrahim ganwyd...", "Jessica ac Oliver".
-FOLLOWERS = frozenset({"wedi", "ddim", "heb", "ganwyd", "ganed", "ac"})
+FOLLOWERS = frozenset({"wedi", "ddim", "heb", "ganwyd", "ganed", "ac", "meddai", "medd"})
+# Lower-case words after a sentence's first word that a person may have: a name that is also a
+# word ("Eira", "Awel") is a name there only before one of them ("Eira wedi", "Awel yn 6 oed"),
+# not before an adjective ("Eira trwm", "Awel gref").
+PERSON_AFTER = FOLLOWERS | {
+    "yn",
+    "a",
+    "oedd",
+    "sy",
+    "sydd",
+    "yw",
+    "ydy",
+    "ydi",
+    "efo",
+    "gyda",
+    "hefyd",
+    "fod",
+    "bod",
+    "dim",
+}
+PERSON_AFTER |= {"di", "'di", "wedi'i", "wedi'u", "sy'n", "wnaeth", "ddaeth", "aeth", "gafodd", "fu", "fydd", "meddai"}
 # Words that cite a regulation or a section before its number, never a name: "asesiad Reg 26".
 BEFORE_NUMBERS = frozenset({"reg", "regs", "rheoliad", "adran", "para", "paragraff", "sec"})
 
@@ -101,18 +160,31 @@ def unmutated(word: str) -> list[str]:
     return candidates
 
 
-# Kinds of place that come before their name: "Ysgol Gynradd Bryn Teg", "Cylch Meithrin Pen y
-# Bryn", "Meithrinfa Seren Fach", "Canolfan Deulu...".
-INSTITUTIONS_BEFORE = frozenset(
+def mutated_forms(words: frozenset[str]) -> frozenset[str]:
+    """Returns the lower-case words as each mutation may write them: "caerdydd" as "gaerdydd",
+    "nghaerdydd", "chaerdydd"; "capel" as "gapel", "nghapel"."""
+    return frozenset(
+        mutated.lower() + word[len(base) :]
+        for word in words
+        for mutated, base in _MUTATIONS
+        if word.startswith(base.lower())
+    )
+
+
+# Kinds of place or body that come before their name, and as mutation writes them: "Ysgol
+# Gynradd Bryn Teg", "Cylch Meithrin Pen y Bryn", "yng Nghapel Salem", "i Heddlu Dyfed-Powys",
+# "Cyngor Gwynedd", "o Fwrdd Iechyd ...".
+_INSTITUTIONS = frozenset(
     """
 ysgol gynradd uwchradd gyfun feithrin meithrin meithrinfa cylch coleg canolfan ysbyty meddygfa
-capel eglwys neuadd clinig uned cartref santes sant
+capel eglwys neuadd clinig uned cartref santes sant heddlu cyngor bwrdd prifysgol llywodraeth
 """.split()
 )
+INSTITUTIONS_BEFORE = _INSTITUTIONS | mutated_forms(_INSTITUTIONS)
 # The little words inside such a name: "Pen y Bryn", "Bro Taf", "Cwm Aur".
 NAME_JOINERS = frozenset({"y", "yr", "'r", "ar", "a"})
 
-# Towns and cities of Wales named by one word (a word here is a place, not a person), and their
+# Towns, cities and regions of Wales named by one word (a word here is a place, not a person), and their
 # mutated forms; towns of two words are left to the masker's address patterns.
 TOWNS = frozenset(
     """
@@ -121,22 +193,16 @@ bala bangor caerdydd caerffili caerfyrddin caergybi caerllion caernarfon cas-gwe
 conwy crughywel cwmbran cwmbrân dinbych dinbych-y-pysgod dolgellau fflint glynebwy hwlffordd
 llambed llandrindod llandudno llanelli llanfair llanfair-ym-muallt llangefni llanidloes
 machynlleth merthyr penarth pontypridd pontypwl pontypŵl porthmadog prestatyn pwllheli rhondda
-rhuthun rhyl tredegar treffynnon trefynwy tyddewi wrecsam
+rhuthun rhyl tredegar treffynnon trefynwy tyddewi wrecsam eryri ceredigion penfro morgannwg meirionnydd cymru
 """.split()
 )
 # Towns as mutation writes them: "i Gaerdydd", "yng Nghaerdydd", "ym Mangor"; a mutated form
 # that is a name somewhere (Mae, from Bae) is not kept.
-TOWNS_MUTATED = frozenset(
-    word.lower()
-    for town in TOWNS
-    for mutated, base in _MUTATIONS
-    if town.startswith(base.lower())
-    for word in (mutated.lower() + town[len(base) :],)
-)
+TOWNS_MUTATED = mutated_forms(TOWNS)
 
 MONTHS = (
     r"ionawr|chwefror|mawrth|fawrth|ebrill|mai|fai|mehefin|fehefin|gorffennaf|orffennaf|awst|medi"
-    r"|fedi|hydref|tachwedd|dachwedd|rhagfyr"
+    r"|fedi|hydref|tachwedd|dachwedd|rhagfyr|ragfyr"  # and as "o" softens them: o Fawrth, o Ragfyr
 )
 NUMBERED_STREETS = r"Llys|Parc"  # street words only after a house number: "Llys Teulu" is the family court
 # Words of the land that name many Welsh streets and closes, read as an address only after a
@@ -151,7 +217,13 @@ ORDINALS = (
     r"(?:cyntaf|unfed|ail|trydydd|pedwerydd|pumed|chweched|seithfed|wythfed|nawfed|degfed|deuddegfed|pymthegfed"
     r"|deunawfed|ugeinfed)(?: ar (?:ddeg|bymtheg|hugain))?(?: ar hugain)?"
 )
-BIRTH_WORDS = r"(?:ganwyd|ganed|aned|anwyd)(?: ar)?(?: yr)?|dyddiad geni|geni|d\.\s?g\.?|dg|g\.(?=\s*\d)|pen-?blwydd"
+# "Geni" and "pen-blwydd" as mutation writes them too: "cafodd ei eni", "ei ben-blwydd", "ei phen-blwydd".
+BIRTH_WORDS = (
+    r"(?:ganwyd|ganed|aned|anwyd)(?: ar)?(?: yr)?|dyddiad geni|geni|eni|ngeni|d\.\s?g\.?|dg|g\.(?=\s*\d)"
+    r"|(?:p|b|ph|mh)en-?blwydd"
+)
+# Words between a birth word and the date: "ganwyd ym mis Awst 2014", "ei ben-blwydd yw ...".
+BIRTH_FILLERS = r"ym mis|ym|yn|yw|ydy|ydi|oedd"
 # Words after a date of birth that bring in another record of it: "DG: 5.9.2012, mae'r llythyr
 # yn deud 9.5.2012".
 RECORD_WORDS = r"ond|deud|dweud|dangos|nodi|cofnod|cofnodi|cofnodwyd|meddai|cywir|anghywir"
@@ -162,6 +234,11 @@ NI_OWNER = r"(?:(?:y|yr|ei|eu)\s+[\w'’]+\s+)?"
 STREETS = (
     r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Ystad|Allt|Rhiw"
     r"|Fferm|Bwthyn|Safle"
+)
+# The same street words as mutation writes them after "i", "yng", "ym": "ym Mwthyn y Ddôl", "yng
+# Nghilgant y Dderwen", "i Faes y Llan".
+STREETS_MUTATED = "|".join(
+    sorted(w.capitalize() for w in mutated_forms(frozenset(w.lower() for w in STREETS.split("|"))))
 )
 
 
@@ -174,17 +251,41 @@ hefyd felly neu wrth drwy eich sydd fydd bydd cael gael gwneud dweud deud ffonio
 tîm ei eu ac ar ôl yno ers fod dwi mewn hi'n o'n ni'n y yng ym wedi'i wedi'u i'w rhif newydd hen
 ffurflen cyfeiriad teulu gofalwr gofalwyr heno neithiwr ddoe heddiw lleoliad efo'r gyda'r ffôn ffon
 drws neb ateb diweddaru gyfeiriad cyswllt ymweliad sylwi dau ddau dair tri aeth daeth wnaeth cafodd
-gafodd ysgol gynradd uwchradd gyfun feithrin dydd gŵyl
+gafodd ysgol gynradd uwchradd gyfun feithrin dydd gŵyl drwg babi fflat llythyr wythnos pnawn hwn hon hyn
+yma iddo iddi dyddiad geni siarad gweld weld ro'n fam nain taid bob
 """.split()
 )
 _WELSH_ENDINGS = ("wyd", "iad", "iaeth", "odd", "asom", "ais")  # anfonwyd, asesiad, ffoniodd
 _WORD = re.compile(r"[\w'’]+")
+_ENCLITIC = re.compile(r"(?<=\w\w)['’](?:r|n|i|u|w)$")
 
 
+def inflected_verb(word: str) -> bool:
+    """Says whether a lower-case word is a Welsh verb in the past: "dywedodd", "ffoniais"."""
+    return len(word) > 5 and word.endswith(("odd", "ais")) and word not in _NOT_PAST
+
+
+_NOT_PAST = frozenset({"adrodd", "rhodd", "ymgais", "anrhodd"})  # to report, a gift, an attempt
+
+
+def name_shaped(word: str) -> bool:
+    """Says whether a capitalised word ends as many Welsh names do, in -wen or -wyn (Lynwen,
+    Glanwyn), and is long enough not to be a town's name (Tywyn)."""
+    return len(word) >= 6 and word.lower().endswith(("wen", "wyn")) and word.lower() not in TOWNS_MUTATED
+
+
+def names_after(word: str) -> bool:
+    """Says whether a (lower-case) word names a person after it: a cue ("mam", "babi") or a
+    verb whose subject or object follows ("meddai", "dywedodd", "ffoniais", "ganwyd")."""
+    return word in CUES or word in SUBJECT_VERBS or inflected_verb(word)
+
+
+@lru_cache(maxsize=64)  # asked of the same text by the names and the address rules
 def looks_welsh(text: str) -> bool:
     """Says whether text reads as Welsh: two or more words common in Welsh and rare in English,
     or with a Welsh ending."""
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    words += [_ENCLITIC.sub("", w) for w in words]  # "mae'r" is "mae"
     found = {w for w in words if w in _WELSH_MARKERS or (len(w) > 5 and w.endswith(_WELSH_ENDINGS))}
     return len(found) >= 2
 

@@ -212,6 +212,59 @@ def test_text_under_a_right_to_left_override_is_read_as_shown(typed, secret):
         ("y babi Zephyrine yn cael ei ryddhau heddiw heb gynllun", Identifier.NAME, "Zephyrine"),
         ("roedd Brithwen (7) wedi cerdded adref ar ei phen ei hun", Identifier.NAME, "Brithwen"),
         ("megan (HV) yn poeni am bwysau'r babi ers wythnos", Identifier.NAME, "megan"),
+        # the subject or object after a Welsh verb in the past, "meddai" or "ganwyd"
+        ("dywedodd Elidyr wrth yr athrawes fod ei dad yn ei daro", Identifier.NAME, "Elidyr"),
+        ("ffoniais Gwerful ddwywaith ond doedd dim ateb", Identifier.NAME, "Gwerful"),
+        ("ganwyd Brochwel yn gynnar ac roedd y fydwraig yn poeni", Identifier.NAME, "Brochwel"),
+        # a name as the aspirate mutation or a soft "Dd" writes it, with no preposition before it
+        ("roedd y gweithiwr wedi gweld Ddilys yn y dre", Identifier.NAME, "Ddilys"),
+        # a name that is also a Welsh word, with an age after it, or with another name after "a"
+        ("Haf yn 4 oed ac yn aros efo'i nain ers y Pasg", Identifier.NAME, "Haf"),
+        ("Alaw a Thegid wedi colli'r bws i'r ysgol eto", Identifier.NAME, "Alaw"),
+        ("Alaw a Thegid wedi colli'r bws i'r ysgol eto", Identifier.NAME, "Thegid"),
+        # a word before "a'r", "a'i" and a family word
+        ("Cybi a'i bartner wedi symud i fflat heb ddeud wrth neb", Identifier.NAME, "Cybi"),
+        # a name before a date of birth's word, and a name before a dash
+        ("nodyn trosglwyddo: Celynin Prydderch, DG 3 Chwefror 2016, heb gynllun", Identifier.NAME, "Celynin"),
+        ("Mason – dim cyswllt efo'r tîm ers mis Ionawr", Identifier.NAME, "Mason"),
+        # a name that is also a word, before "y" and what the person is, or "a'i" and a family word
+        ("Bryn y llystad wedi dod yn ôl i'r tŷ neithiwr", Identifier.NAME, "Bryn"),
+        ("Seren a'i brawd wedi cael eu gadael adref", Identifier.NAME, "Seren"),
+        # a name before a Welsh verb in the past, "meddai" or "ddeudodd"
+        ('Tyler meddai: "dwi ddim yn mynd nôl"', Identifier.NAME, "Tyler"),
+        # a known name in lower case after a verb of meeting, or with "'n" after it
+        ("bore 'ma wedi siarad efo rhys am y cynllun", Identifier.NAME, "rhys"),
+        ("roedd nia'n crio ar ôl y cyswllt efo'i thad", Identifier.NAME, "nia"),
+        ("neges gan dylan yn deud bod mam yn feddw", Identifier.NAME, "dylan"),
+        ("roedd osian a gruff yn y tŷ ar eu pennau eu hunain", Identifier.NAME, "gruff"),
+        # a surname that is also a place, starting a Welsh sentence before "wedi"
+        ("Shannon wedi rhedeg o'r cartref eto neithiwr", Identifier.NAME, "Shannon"),
+        # an unknown word ending as Welsh names do, after a preposition
+        ("wedi rhoi nodyn i Rhianwen am y peth ddoe", Identifier.NAME, "Rhianwen"),
+        # a name no list holds, shown by the Welsh around it: "'n" after it, a preposition people
+        # take, a verb whose subject it is, "o'r" and a team, a form's label, an age or a role in
+        # brackets after it
+        ("Mae Tavita'n deud nad oedd neb wedi ffonio", Identifier.NAME, "Tavita"),
+        ("roedd y gweithiwr wedi dweud wrth Tavita am aros yn y tŷ", Identifier.NAME, "Tavita"),
+        ("Aeth Nsimba ar goll am ddwy noson dros y penwythnos", Identifier.NAME, "Nsimba"),
+        ("Oyelaran o'r tîm cyswllt wedi rhoi'r cyfeiriad i'r tad", Identifier.NAME, "Oyelaran"),
+        ("Enw: Kwabenya Liuvaku, heb gyfeiriad ar y system", Identifier.NAME, "Kwabenya"),
+        ("Tavita Liuvaku (14) wedi mynd ar goll o'r cartref", Identifier.NAME, "Tavita"),
+        ("y plant yn aros efo Nsimba Oyelaran (ewythr) heb wiriad DBS", Identifier.NAME, "Nsimba"),
+        # a Welsh birth word reaches further in a long Welsh sentence
+        (
+            "ganwyd y babi, yn ôl y llythyr a gyrhaeddodd gan y fydwraig bythefnos yn hwyr, ar 03/09/2021",
+            Identifier.DOB,
+            "2021",
+        ),
+        # "geni" and "pen-blwydd" as mutation writes them, and "ym mis" before the date
+        ("cafodd ei eni ar 12 Hydref 2017 yn yr ysbyty", Identifier.DOB, "2017"),
+        ("mae ei phen-blwydd yn 3 Ionawr 2012 ond does neb yn cofio", Identifier.DOB, "2012"),
+        ("bachgen a anwyd ym mis Awst 2014 yn Wrecsam", Identifier.DOB, "2014"),
+        # a Welsh street word as mutation writes it, in Welsh text
+        ("mae'r teulu'n byw ym Mwthyn y Ddôl, Llanuwchllyn ers y gaeaf", Identifier.ADDRESS, "Ddôl"),
+        # every month as "o" softens it
+        ("ganwyd hi ar yr 8fed o Ragfyr 2019 yn Ysbyty Gwynedd", Identifier.DOB, "2019"),
     ],
 )
 def test_welsh_addresses_dates_of_birth_ni_numbers_and_names_are_masked(text, kind, secret):
@@ -231,10 +284,70 @@ def test_welsh_addresses_dates_of_birth_ni_numbers_and_names_are_masked(text, ki
         ("babi Nadolig oedd hi, ond dim cynllun geni wedi'i wneud", "Nadolig"),
         ("adroddiad person coll wedi mynd i'r heddlu anghywir", "coll"),
         ("mae 2 gae yn y fferm a 3 cae arall", "3 cae arall"),
+        ("roedd ei grys gwyn yn fudr bob dydd", "gwyn"),
+        ("neb wedi adrodd dan adran 47 er bod y pryder yn glir", "dan"),
+        ("Annwyl Mrs Rowlands, diolch am eich llythyr", "Annwyl"),
+        ("o dan adran 20 o Ddeddf Plant 1989 mae'r cais", "Ddeddf Plant"),
+        ("meddai'r fam: \"Mae'r plentyn yn iawn efo fi\"", "Mae'r"),
+        ("Rhif yr achos ar y ffurflen. Ynghylch: Megan Rowlands a'i brawd", "Ynghylch"),
+        ("lleithder drwg yn y fflat, babi efo asthma", "babi efo"),
+        # a form's labels, a saint, a place with "-y-", a chapel or a police force as mutation writes it
+        ("- Dyddiad geni: 05/06/2017 - Cod post: LL55 1AA - Cyf.: 4471", "Dyddiad geni: [date of birth] - Cod"),
+        ("roedd hi ar ward Dewi Sant dros nos", "Dewi Sant"),
+        ("symudodd y teulu o Dal-y-bont i Ben-y-groes", "Dal-y-bont i Ben-y-groes"),
+        ("cyfarfod yng Nghapel Bethel am 2 efo'r teulu", "Nghapel Bethel"),
+        ("aeth y ffeil i Heddlu Dyfed-Powys yn lle'r tîm", "Heddlu Dyfed-Powys"),
+        ("Dywedodd Heddlu'r De nad oedd neb ar gael", "Heddlu'r De"),
+        # a name that is also a word, starting a sentence before a word no person would have
+        ("Eira mawr dros y penwythnos, ymweliadau wedi'u canslo", "Eira mawr"),
+        ("Awel gref ar y traeth a'r plant heb siacedi", "Awel gref"),
+        ("roedd sticer Seren y Dydd ar ei siwmper", "Seren y Dydd"),
+        ("Storm Bert wedi torri'r trydan yn y cartref", "Storm Bert"),
+        ("Mi ffoniodd y fam ddwywaith cyn cinio", "Mi ffoniodd"),
+        ("Mae'r ysgol wedi ffonio Mam-gu a Dad-cu", "Mam-gu a Dad-cu"),
+        # an adjective after "yn", "bob" (every) after a name, a contracted "roeddwn"
+        ("mae'r tywydd yn wael heddiw a'r ffyrdd ar gau", "yn wael"),
+        ("roedd y staff yn ffonio gwen bob dydd", "bob dydd"),
+        ("ro'n i'n siarad efo'r fam", "ro'n i'n siarad efo'r fam"),
+        ("yr athrawes, Miss Nia Wyn, wedi sylwi ar y cleisiau", "Miss [name]"),
+        # an everyday word or a month after a verb whose subject follows
+        ("Mae Tîm o Amgylch y Teulu wedi cau'r achos", "Mae Tîm"),
+        ("roedd Hydref yn fis anodd i'r tîm dyletswydd", "roedd Hydref"),
+        # an English word after "roedd", "mae" or "efo" in a Welsh note
+        ("roedd Covid ar y ward felly dim ymweliadau", "roedd Covid"),
+        ("mae Facebook wedi dileu'r cyfrif ar ôl i ni gwyno", "mae Facebook"),
+        ("wedi siarad efo Housing am y fflat newydd", "efo Housing"),
+        # Welsh with a typographer's apostrophe, and "bach" (small)
+        ("mynd efo ffrind i’r dre", "mynd efo ffrind i’r dre"),
+        ("roedd hi angen help efo bach o bopeth yn y tŷ", "efo bach"),
+        # bodies after a verb in the past: before "Cymru", or before an everyday word
+        ("Gadawodd Gofal Cymdeithasol Cymru neges am yr archwiliad", "Gofal Cymdeithasol Cymru"),
+        ("Gofynnodd Comisiynydd Plant Cymru am adroddiad ar y lleoliad", "Comisiynydd Plant"),
+        ("ffoniodd Ceredigion i ofyn am y ffeil ddoe", "Ceredigion"),
     ],
 )
 def test_everyday_welsh_words_are_left_alone(text, kept):
     assert kept in mask(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Mum has moved to 12 Bryn Eithin, Bangor with the baby", "Eithin"),
+        ("New address on the form: 3 Cae Mawr LL57 4BB, not passed on", "Cae Mawr"),
+    ],
+)
+def test_an_address_named_by_a_welsh_word_of_the_land_is_masked_in_english_before_a_town_or_postcode(text, secret):
+    masked = mask(text)
+    assert masked.found[Identifier.ADDRESS] == 1 and secret not in masked.text
+
+
+def test_a_name_after_a_forms_label_is_masked_in_english_too():
+    assert "Tavita" not in mask("* Child: Tavita Liuvaku * Carer: grandmother").text
+
+
+def test_a_possessive_role_before_a_date_of_birth_is_no_name():
+    assert mask("Dad's D.O.B. 11/11/1985").text == "Dad's D.O.B. [date of birth]"
 
 
 def test_welsh_address_and_name_rules_stay_out_of_english():

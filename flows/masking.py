@@ -117,8 +117,11 @@ _SYSTEMS = (
     r"case|ref|reference|id|no|num|number|file|mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|ehm|ehcp|crn"
     r"|cyf|achos|wccis|log|crime|incident|occurrence"
 )
+# A record system's own name is masked with its number ("WCCIS 4471203"), which reads as one thing.
+_NAMED_SYSTEMS = r"mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|wccis"
 _CASE = re.compile(
-    rf"(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref|achos|rhif)?\s*:?\s*(?:is\s+|was\s+)?)"
+    rf"\b(?P<named>(?:{_NAMED_SYSTEMS})\s*(?:(?:no\.?|number|id|ref|rhif)\s*)?:?\s*#?\d[A-Z0-9]*(?:[-/][A-Z0-9]+)*)\b"
+    rf"|(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref|achos|rhif)?\s*:?\s*(?:is\s+|was\s+)?)"
     rf"(?P<ref>#?[A-Z0-9]+(?:(?:[-/]| (?=\d))[A-Z0-9]+)*)\b"
     rf"|\b(?P<shaped>[A-Z][A-Z0-9]{{0,4}}(?:[-/][A-Z]{{1,4}})*(?:[-/]\d{{2,8}}){{1,3}}(?:[-/][A-Z]{{1,4}})?)\b"
     rf"|\b(?P<mixed>[A-Z]{{1,3}}\d{{1,4}}[A-Z]{{1,2}}\d{{3,8}})\b"  # a court's CF24C50213
@@ -186,7 +189,7 @@ _WELSH_NAMED = rf"{_WELSH_WORD}(?:\s+(?:(?:y|yr)\s+)?{_WELSH_WORD}){{0,2}}"  # "
 _WELSH_TOWN = rf"(?:,\s+{_WELSH_WORD}(?:\s+(?:ar\s+)?{_WELSH_WORD})?(?=[\s,.]|$))?"  # "Pen-y-bont ar Ogwr"
 _WELSH_STREET = rf"(?:['’]r)?\s+(?:(?:y|yr)\s+)?{_WELSH_NAMED}{_WELSH_TOWN}"
 _WELSH_ADDRESS = (
-    rf"(?:{_FLAT}|{_WELSH_NAMED},\s+)?\d{{1,4}}[a-z]?,?\s+(?:{welsh.STREETS}|{welsh.NUMBERED_STREETS}){_WELSH_STREET}"
+    rf"(?:{_FLAT}|{_WELSH_NAMED},\s+)?\d{{1,4}}[a-z]?,?\s+(?:[Yy]r?\s+)?(?:{welsh.STREETS}|{welsh.NUMBERED_STREETS}){_WELSH_STREET}"
     rf"|(?:(?:{_FLAT})?(?:{_WELSH_NAMED},\s+)?(?:{welsh.STREETS})|{_FLAT}(?:{welsh.NUMBERED_STREETS})){_WELSH_STREET}"
 )
 # In Welsh text only, a house number before a word of the land and a name: "15 Ael y Bryn", "30

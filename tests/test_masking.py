@@ -18,6 +18,12 @@ from flows.masking import Identifier, mask
         ("born on 4th March 2019, we think", Identifier.DOB, "2019"),
         ("see https://example.org/case?id=4 for notes", Identifier.URL, "example.org"),
         ("Mosaic ID 1234567 was wrong", Identifier.CASE, "1234567"),
+        # a record system's name goes with its number, so "WCCIS [case number]" is not left half told
+        ("rhoddais WCCIS 3360914 yn y pwnc", Identifier.CASE, "WCCIS"),
+        ("the Liquidlogic 88123 file was merged", Identifier.CASE, "Liquidlogic"),
+        # a Welsh street with its article: the house number goes with it
+        ("galw heibio 17 Y Stryd Fawr, Bala", Identifier.ADDRESS, "17"),
+        ("ym 4 Yr Heol Goch ers mis", Identifier.ADDRESS, "4 Yr"),
         ("case no CP-2023-00451 closed", Identifier.CASE, "00451"),
         ("family at 14 Acacia Avenue since May", Identifier.ADDRESS, "Acacia"),
         ("moved to flat 3, 22 harbour road last week", Identifier.ADDRESS, "harbour"),

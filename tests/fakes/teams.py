@@ -7,6 +7,7 @@ would wait for ever on a server sharing its event loop.
 """
 
 import asyncio
+import contextlib
 import functools
 import itertools
 import json
@@ -136,6 +137,8 @@ class FakeTeams:
         self._sends: dict[str, list[float]] = {}  # when each conversation was last sent to
         self.conversations: dict[str, dict[str, Any]] = {}  # created by the bot, by id
         self._thread: threading.Thread | None = None
+        self._usual_token: tuple[str, int] | None = None  # the Connector's own, and when it expires
+        self._bot_tokens: dict[str, dict[str, Any]] = {}  # the bot's tokens already checked, their claims
 
     # Running on a thread of its own.
 
@@ -247,10 +250,14 @@ class FakeTeams:
         scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
         if scheme != "Bearer":
             return False
-        try:
-            claims = jwt.decode(token, self.login_key.public_key(), algorithms=["RS256"], audience=BOT_SCOPE_AUDIENCE)
-        except jwt.InvalidTokenError:
-            return False
+        claims = self._bot_tokens.get(token)
+        if claims is None or claims["exp"] < time.time():
+            try:
+                key = self.login_key.public_key()
+                claims = jwt.decode(token, key, algorithms=["RS256"], audience=BOT_SCOPE_AUDIENCE)
+            except jwt.InvalidTokenError:
+                return False
+            self._bot_tokens[token] = claims  # the bot reuses its token for an hour, as Microsoft sees
         return claims.get("appid") == self.app_id
 
     def _throttle(self, conversation: str) -> bool:
@@ -323,8 +330,12 @@ class FakeTeams:
         issuer: str = BOT_ISSUER,
         service_url: str | None = None,
     ) -> str:
-        """Returns a Bot Framework token as the Bot Connector signs it (each part can be spoiled)."""
+        """Returns a Bot Framework token as the Bot Connector signs it (each part can be spoiled).
+        Unspoiled, the same token serves until 5 minutes before it expires, as the Connector's does."""
         now = int(time.time())
+        usual = (audience, lifetime, key, issuer, service_url) == (None, 3600, None, BOT_ISSUER, None)
+        if usual and self._usual_token and self._usual_token[1] - 300 > now:
+            return self._usual_token[0]
         claims = {
             "iss": issuer,
             "aud": audience or self.app_id,
@@ -333,7 +344,10 @@ class FakeTeams:
             "nbf": now - 10,
             "exp": now + int(lifetime),
         }
-        return jwt.encode(claims, key or self.signing_key, algorithm="RS256", headers={"kid": self.signing_kid})
+        token = jwt.encode(claims, key or self.signing_key, algorithm="RS256", headers={"kid": self.signing_kid})
+        if usual:
+            self._usual_token = (token, claims["exp"])
+        return token
 
     def activity(self, user: User, kind: str = "message", *, conversation_type: str = "personal", **fields) -> dict:
         conversation = user.conversation if conversation_type == "personal" else "19:general@thread.tacv2"
@@ -351,12 +365,19 @@ class FakeTeams:
             **fields,
         }
 
-    async def post(self, endpoint: str, activity: dict, token: str | None = None) -> tuple[int, Any]:
-        """Sends an activity to the bot, signed as the Bot Connector signs it; returns the answer."""
+    async def post(
+        self, endpoint: str, activity: dict, token: str | None = None, session: aiohttp.ClientSession | None = None
+    ) -> tuple[int, Any]:
+        """Sends an activity to the bot, signed as the Bot Connector signs it; returns the answer.
+        A session given keeps its connections open between activities, as the Connector does."""
         headers = {"Authorization": f"Bearer {token if token is not None else self.token()}"}
-        async with aiohttp.ClientSession() as session, session.post(endpoint, json=activity, headers=headers) as reply:
-            body = await reply.json() if reply.content_type == "application/json" else await reply.text()
-            return reply.status, body
+        async with contextlib.AsyncExitStack() as stack:
+            if session is None:
+                session = await stack.enter_async_context(aiohttp.ClientSession())
+            async with session.post(endpoint, json=activity, headers=headers) as reply:
+                body = await reply.json() if reply.content_type == "application/json" else await reply.text()
+                return reply.status, body
+        raise AssertionError("unreachable")
 
     def chat(self, user: User) -> list[Sent]:
         """Returns what the bot has shown in a person's chat, oldest first, edits applied."""
@@ -377,15 +398,17 @@ class TeamsClient:
     endpoint: str
     # In-process tests: waits until the bot has sent what a message caused (it answers first).
     replies_sent: Callable[[], Awaitable[None]] | None = None
+    session: aiohttp.ClientSession | None = None  # kept open by the caller, or one per activity
+
+    async def post(self, activity: dict) -> tuple[int, Any]:
+        return await self.teams.post(self.endpoint, activity, session=self.session)
 
     async def install(self, user: User) -> int:
-        status, _body = await self.teams.post(
-            self.endpoint, self.teams.activity(user, "installationUpdate", action="add")
-        )
+        status, _body = await self.post(self.teams.activity(user, "installationUpdate", action="add"))
         return status
 
     async def say(self, user: User, text: str, **fields) -> int:
-        status, _body = await self.teams.post(self.endpoint, self.teams.activity(user, text=text, **fields))
+        status, _body = await self.post(self.teams.activity(user, text=text, **fields))
         if self.replies_sent is not None:
             await self.replies_sent()
         return status
@@ -394,7 +417,7 @@ class TeamsClient:
         """Sends a card's Action.Execute; a card in the answer takes the tapped card's place."""
         value = {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"}
         activity = self.teams.activity(user, "invoke", name="adaptiveCard/action", value=value, replyToId=card.id)
-        status, body = await self.teams.post(self.endpoint, activity)
+        status, body = await self.post(activity)
         if status == 200 and isinstance(body, dict) and body.get("type") == "application/vnd.microsoft.card.adaptive":
             with self.teams._lock:
                 for index, sent in enumerate(self.teams.sent):

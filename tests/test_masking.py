@@ -359,3 +359,62 @@ def test_a_possessive_role_before_a_date_of_birth_is_no_name():
 def test_welsh_address_and_name_rules_stay_out_of_english():
     assert mask("We bought 3 Coed Mawr tickets for the trip.").found[Identifier.ADDRESS] == 0
     assert "Reg" not in mask("Reg 24 rang the office about it.").text  # in English, Reg stays a name
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # job titles after a name or in brackets, Welsh and English
+        ("Anfonwyd y cofnodion gan Gethin Lloyd, Swyddog Adolygu, at y tîm anghywir", "Swyddog Adolygu"),
+        ("Roedd Dr Non Pryce (Seicolegydd Clinigol) yn y cyfarfod ddoe", "(Seicolegydd Clinigol)"),
+        ("Presennol: Mari Evans (Cynorthwyydd Addysgu) a Sioned Rees", "(Cynorthwyydd Addysgu)"),
+        ("Ymddiheuriadau gan Gethin Lloyd, Ymgynghorydd Annibynnol", "Ymgynghorydd Annibynnol"),
+        ("Signed: Tom Baker, Senior Practitioner, Family Support", "Senior Practitioner"),
+        # Welsh of the South
+        ("Sai'n gwbod pam bod nhw wedi hala'r llythyr i'r hen dŷ", "Sai'n gwbod"),
+        ("Sai'n gwbod pam bod nhw wedi hala'r llythyr i'r hen dŷ", "hala'r"),
+        ("Wy 'di ffono'r ysgol ddwywaith heddi", "Wy 'di"),
+        ("o'dd y plant yn whare mas tu fas i'r tŷ", "whare mas tu fas"),
+        # a bilingual form's Welsh label of more than two words, after "/"
+        ("Named worker / Gweithiwr penodedig: Siôn Rowlands", "Gweithiwr penodedig:"),
+        ("Date of birth (father) / Dyddiad geni'r tad: 02/03/1988", "Dyddiad geni'r tad:"),
+        # a team's or a bridge's name
+        ("Mae Tîm Bryn wedi cau'r achos ers mis Mai", "Tîm Bryn"),
+        ("Mae nain yn byw ym Mhort Talbot ers y llynedd", "Mhort Talbot"),
+        ("aeth y bws ysgol â hi i Bont Siân yn lle'r dref", "Bont Siân"),
+    ],
+)
+def test_welsh_job_titles_southern_words_labels_and_places_are_left_alone(text, kept):
+    assert kept in mask(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # initials before a surname, or between a first name and a surname
+        ("Llofnodwyd gan T. H. Parry-Jones, Uwch Ymarferydd", "T. H."),
+        # "ferch" as "ap", and a particle between names
+        ("Anfonwyd y llythyr at Elen ferch Ifan yn y Bala", "ferch"),
+        ("Mae Ana Sousa dos Santos yn aros am gyfieithydd", "dos"),
+        # a register's name with its number, and a number with a letter after a slash
+        ("Cyf. y plentyn ar y gofrestr: CIN 55031", "CIN"),
+        ("y cyfeirnod cywir yw 40217/C, nid yr un ar y llythyr", "40217"),
+        # a name straight after an institution's name in brackets
+        ("Roedd PC Rhys Morgan (Heddlu Gogledd Cymru), Dr Elen Parri a'r nyrs yno", "Elen"),
+    ],
+)
+def test_welsh_initials_patronymics_particles_and_registers_are_masked(text, secret):
+    assert secret not in mask(text).text
+
+
+def test_initials_inside_a_welsh_name_go_with_it():
+    assert mask("Adroddwyd gan Gwen Ff. Morgan o'r tîm dyletswydd").text == "Adroddwyd gan [name] o'r tîm dyletswydd"
+
+
+def test_a_welsh_pronoun_after_handle_is_no_handle():
+    masked = mask("Ei handle hi yw @mali_xo_99 ers mis Medi")
+    assert "handle hi yw" in masked.text and masked.found[Identifier.HANDLE] == 1
+
+
+def test_a_lower_case_word_after_a_name_and_a_comma_is_no_surname():
+    assert "rowan" in mask("Photos sent to Megan Price, rowan berries in the garden").text

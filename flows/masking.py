@@ -118,8 +118,8 @@ _SYSTEMS = (
     r"|cyf|achos|wccis|log|crime|incident|occurrence"
 )
 # A record system's or a register's own name is masked with its number ("WCCIS 4471203", "CIN
-# 20774"), which reads as one thing.
-_NAMED_SYSTEMS = r"mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|wccis|cin"
+# 20774", "CP 66123"), which reads as one thing.
+_NAMED_SYSTEMS = r"mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|wccis|cin|cp|lac"
 _CASE = re.compile(
     rf"\b(?P<named>(?:{_NAMED_SYSTEMS})\s*(?:(?:no\.?|number|id|ref|rhif)\s*)?:?\s*#?\d[A-Z0-9]*(?:[-/][A-Z0-9]+)*)\b"
     rf"|(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref|achos|rhif)?\s*:?\s*(?:is\s+|was\s+)?)"
@@ -183,7 +183,9 @@ _STREET = (
 _BUILDING = r"(?:[A-Z][a-z]+\s+){1,2}(?:Court|House|Tower|Heights|Lodge|Mansions|Point|Buildings|Cottage|Farm)"
 _NUMBERED_STREET = rf"\d{{1,4}}[a-z]?(?:-\d{{1,4}}[a-z]?)?,?\s+(?:[a-z'’-]+\s+){{0,3}}(?i:{_STREET})\b"
 _TOWN_AFTER = r"(?:,\s+[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b(?!\s+[a-z]))?"  # "27 Commercial Street, Pontypool"
-_FLAT = r"(?i:flat|fflat|apartment|apt|unit|room|pitch|caravan|no\.|ystafell|llain|plot)\s*\d+(?:/\d+)?[a-zA-Z]?,?\s+"
+_FLAT = (  # and Welsh "Rhif 8, Teras Glanrafon"
+    r"(?i:flat|fflat|apartment|apt|unit|room|pitch|caravan|no\.|ystafell|llain|plot|rhif)\s*\d+(?:/\d+)?[a-zA-Z]?,?\s+"
+)
 # Welsh streets name their kind first: "14 Heol y Parc, Caerfyrddin", "Lôn Las, Pwllheli",
 # "3 Rhodfa'r Môr", "Tŷ Gwyn, 6 Maes y Llan", "Ystafell 14, Gwesty'r Llew, Stryd Fawr".
 _WELSH_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:(?!\d)[\w'’-])*+(?!\d)"  # a whole word, not the "CF" of "CF24"

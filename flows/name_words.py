@@ -449,7 +449,8 @@ gp hv sw yp nrm cse cce fgm dv da ssw tac tam cafcass ofsted nspcc dwp brp nfa p
 JOB_TITLES = set(
     """
 practitioner manager officer worker coordinator co-ordinator senior principal assistant consultant paediatrician
-pediatrician psychologist psychiatrist therapist advisor adviser reviewing independent designated
+pediatrician psychologist psychiatrist therapist advisor adviser reviewing independent designated family support
+team lead leader visitor health key welfare education safeguarding duty
 """.split()
 )
 # Colours, after which a capitalised word is a car or a thing: "a silver Ford".

@@ -175,6 +175,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             before_birth=index in before_birth,
             label=_is_label(word, text, start, end),
             after_colon=bool(index) and text[tokens[index - 1][1] : start].strip() == ":",
+            after_house=bool(index) and tokens[index - 1][2] in welsh.HOUSES,
         )
         length = _name_length(word, context)
         if length:
@@ -286,6 +287,7 @@ class _Context:
     before_birth: bool = False  # one of up to three capitalised words before "DOB", "DG"
     label: bool = False  # the first word of a form's label: "Dyddiad geni:"
     after_colon: bool = False  # the word before and a colon: "Enw: ...", "Child: ..."
+    after_house: bool = False  # after a capitalised "Tŷ" or "Plas": a house's name, "Tŷ Gwyn"
 
 
 def _name_length(word: str, context: _Context) -> int:
@@ -340,11 +342,12 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or (lower in welsh.BEFORE_NUMBERS and c.next_char.isdigit())
         or lower in welsh.INSTITUTIONS_BEFORE
         or (_everyday(lower) and (word[:1].islower() or c.sentence_start or welsh.names_after(c.before)))
-        or (_everyday(lower) and c.before in welsh.MUTATING)  # "at Dîm Gwyn", "i Heddlu"...
+        or (_everyday(lower) and (c.before in welsh.MUTATING or _word_zipf(word) is None))  # "at Dîm", "Arweinydd Tîm"
         or welsh.inflected_verb(lower)
         or (lower in welsh.MONTH_NAMES and (c.before in ("mis", "fis") or c.after_number or _word_zipf(word) is None))
         or c.before in welsh.NOT_AFTER
         or c.in_welsh_institution
+        or (c.after_house and word[:1].isupper())
         or (word[:1].isupper() and lower in welsh.TOWNS_MUTATED and _word_zipf(word) is None)
         or after_word in ("sant", "santes")
         or _WELSH_ENCLITIC.sub("", after_word) == "cymru"  # a body: "Hafan Cymru", "Gofal Cymdeithasol Cymru"

@@ -42,7 +42,8 @@ adran cymorth theatr cymdeithas prosiect elusen rhaglen pwyllgor panel fforwm gr
 amgueddfa llyfrgell hosbis lloches banc siop gwesty eisteddfod urdd mudiad menter gofal addysg iechyd
 cyfiawnder prawf bach fach mawr fawr
 sai wy hala hales halodd halais mas fas stecs whare chware gwbod gweud wedodd wedes moyn nawr sdim smo crwt
-pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois lan draw
+pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois lan draw dy becso ffaelu bant dere
+cer shwd tamed hewl heddi
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -106,6 +107,8 @@ gweithiwr weithiwr athro athrawes rheolwr gofalwr ofalwr nyrs meddyg fydwraig ym
 cynghorydd cyfieithydd bachgen hogyn hogan llystad llysfam
 """.split()
 )
+# Capitalised, before a house's name (never a person's): "Tŷ Gwyn", "i Dŷ Gwyn", "Plas Newydd".
+HOUSES = frozenset({"Tŷ", "Dŷ", "Nhŷ", "Thŷ", "Plas", "Blas"})
 # Words of job titles, as mutation may write them, never a name when capitalised: "Rheolwr Tîm",
 # "Swyddog Adolygu Annibynnol", "Uwch Ymarferydd", "Person Diogelu Dynodedig", "(Pediatregydd)".
 JOB_TITLES = frozenset(
@@ -114,7 +117,8 @@ rheolwr reolwr rheolwraig swyddog swyddogion gweithiwr weithiwr ymarferydd cadei
 gydlynydd pennaeth bennaeth cynorthwyydd gynorthwyydd seicolegydd pediatregydd ymgynghorydd nyrs uwch prif
 dirprwy ddirprwy annibynnol dynodedig cymdeithasol arweinydd therapydd seiciatrydd bydwraig fydwraig ymwelydd
 meddyg feddyg athro athrawes cyfreithiwr gyfreithiwr gwarcheidwad cyfarwyddwr gyfarwyddwr eiriolwr
-cyfieithydd gweinyddwr derbynnydd cynghorydd gynghorydd ymchwilydd person
+cyfieithydd gweinyddwr derbynnydd cynghorydd gynghorydd ymchwilydd person pediatrydd paediatregydd ymgynghorol
+clinigol arweiniol allweddol penodedig enwebedig
 """.split()
 )
 # Words after a name at the start of a Welsh sentence that show it is someone: "Tyler wedi
@@ -269,7 +273,8 @@ drws neb ateb diweddaru gyfeiriad cyswllt ymweliad sylwi dau ddau dair tri aeth 
 gafodd ysgol gynradd uwchradd gyfun feithrin dydd gŵyl drwg babi fflat llythyr wythnos pnawn hwn hon hyn
 yma iddo iddi dyddiad geni siarad gweld weld ro'n fam nain taid bob
 enw cyfeirnod cyfeirnodau presennol bresennol cywir gywir cyfarfod rhiant brawd chwaer achos dyma
-o'dd wedd gweud wedodd gwbod moyn nawr sdim smo sai wy crwt gatre
+o'dd wedd gweud wedodd gwbod moyn nawr sdim smo sai wy crwt gatre llofnod gwasanaethau pennaeth swyddog rheolwr
+gweithiwr cymdeithasol ymarferydd cadeirydd dynodedig annibynnol
 """.split()
 )
 _WELSH_ENDINGS = ("wyd", "iad", "iaeth", "odd", "asom", "ais")  # anfonwyd, asesiad, ffoniodd

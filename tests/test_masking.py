@@ -382,6 +382,11 @@ def test_welsh_address_and_name_rules_stay_out_of_english():
         ("Mae Tîm Bryn wedi cau'r achos ers mis Mai", "Tîm Bryn"),
         ("Mae nain yn byw ym Mhort Talbot ers y llynedd", "Mhort Talbot"),
         ("aeth y bws ysgol â hi i Bont Siân yn lle'r dref", "Bont Siân"),
+        # a capitalised everyday word, and a house's name after a capitalised "Tŷ"
+        ("Yn y cyfarfod: Owain Pugh, Arweinydd Tîm, a Nia Lewis o'r ysgol", "Arweinydd Tîm"),
+        ("Mae ei fam yn gweithio yng nghartref nyrsio Tŷ Bryn ers yr haf", "Tŷ Bryn"),
+        ("Cc: Ms Lowri Rees, Family Support Worker", "Family Support Worker"),
+        ("Dere 'ma, cer i nôl dy got, wedodd hi wrth y crwt", "nôl dy got"),
     ],
 )
 def test_welsh_job_titles_southern_words_labels_and_places_are_left_alone(text, kept):
@@ -399,12 +404,19 @@ def test_welsh_job_titles_southern_words_labels_and_places_are_left_alone(text, 
         # a register's name with its number, and a number with a letter after a slash
         ("Cyf. y plentyn ar y gofrestr: CIN 55031", "CIN"),
         ("y cyfeirnod cywir yw 40217/C, nid yr un ar y llythyr", "40217"),
+        ("mae hi ar y gofrestr dan CP 70215 ers mis Ionawr", "CP"),
+        # a person's house, in lower case, is no house's name
+        ("aeth y gweithiwr i dŷ Dylan i weld y plant", "Dylan"),
         # a name straight after an institution's name in brackets
         ("Roedd PC Rhys Morgan (Heddlu Gogledd Cymru), Dr Elen Parri a'r nyrs yno", "Elen"),
     ],
 )
 def test_welsh_initials_patronymics_particles_and_registers_are_masked(text, secret):
     assert secret not in mask(text).text
+
+
+def test_a_welsh_house_number_after_rhif_goes_with_the_address():
+    assert mask("Llythyr gan Ffion Rees, Rhif 12, Heol Gwynfryn").text == "Llythyr gan [name], [address]"
 
 
 def test_initials_inside_a_welsh_name_go_with_it():

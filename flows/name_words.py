@@ -450,7 +450,7 @@ JOB_TITLES = set(
     """
 practitioner manager officer worker coordinator co-ordinator senior principal assistant consultant paediatrician
 pediatrician psychologist psychiatrist therapist advisor adviser reviewing independent designated family support
-team lead leader visitor health key welfare education safeguarding duty
+team lead leader visitor health key welfare education safeguarding duty social
 """.split()
 )
 # Colours, after which a capitalised word is a car or a thing: "a silver Ford".

@@ -46,7 +46,8 @@ _WELSH_N = re.compile(r"['’]n$")  # "Nia'n": Nia is
 _ENCLITIC = re.compile(r"['’](?:s|n)$")  # Grace's, and Welsh "Nia'n" (Nia is)
 _CONTRACTION = re.compile(r"n['’]t$|['’](?:re|ll|ve|d|m)$")
 # The end of a sentence or the start of a bulleted item, and an opening quote: 'nodyn: "Mae'r...'
-_SENTENCE_END = re.compile(r"(?:[.!?:;\n•|*]|^|\s[–/-])\s*[\"“‘'(]?\s*$")  # and a bilingual line's "/"
+# (not an initial's full stop: "S. Williams"), and a bilingual line's "/".
+_SENTENCE_END = re.compile(r"(?:(?<!\b[A-Z])\.|[!?:;\n•|*]|^|\s[–/-])\s*[\"“‘'(]?\s*$")
 # An age after a name in Welsh: "(5)", "(9 oed)", "yn 2 oed".
 _AGE_AFTER = re.compile(r"\s*\(\d{1,2}(?:\s*oed)?\)|\s+yn\s+\d{1,2}\s+oed\b")
 # An age or a word in brackets after a name: "(14)", "(9 oed)", "(gofalwr maeth)", "(ewythr)".

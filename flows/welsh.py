@@ -43,7 +43,7 @@ amgueddfa llyfrgell hosbis lloches banc siop gwesty eisteddfod urdd mudiad mente
 cyfiawnder prawf bach fach mawr fawr
 sai wy hala hales halodd halais mas fas stecs whare chware gwbod gweud wedodd wedes moyn nawr sdim smo crwt
 pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois lan draw dy becso ffaelu bant dere
-cer shwd tamed hewl heddi
+cer shwd tamed hewl heddi ma
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -118,7 +118,7 @@ gydlynydd pennaeth bennaeth cynorthwyydd gynorthwyydd seicolegydd pediatregydd y
 dirprwy ddirprwy annibynnol dynodedig cymdeithasol arweinydd therapydd seiciatrydd bydwraig fydwraig ymwelydd
 meddyg feddyg athro athrawes cyfreithiwr gyfreithiwr gwarcheidwad cyfarwyddwr gyfarwyddwr eiriolwr
 cyfieithydd gweinyddwr derbynnydd cynghorydd gynghorydd ymchwilydd person pediatrydd paediatregydd ymgynghorol
-clinigol arweiniol allweddol penodedig enwebedig
+clinigol arweiniol allweddol penodedig enwebedig aelod
 """.split()
 )
 # Words after a name at the start of a Welsh sentence that show it is someone: "Tyler wedi

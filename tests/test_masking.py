@@ -386,6 +386,9 @@ def test_welsh_address_and_name_rules_stay_out_of_english():
         ("Yn y cyfarfod: Owain Pugh, Arweinydd Tîm, a Nia Lewis o'r ysgol", "Arweinydd Tîm"),
         ("Mae ei fam yn gweithio yng nghartref nyrsio Tŷ Bryn ers yr haf", "Tŷ Bryn"),
         ("Cc: Ms Lowri Rees, Family Support Worker", "Family Support Worker"),
+        ("Ymddiheuriadau: Cyng. Dafydd Hopkins, Aelod Cabinet", "Aelod Cabinet"),
+        ("Present / Yn bresennol: Tracy Lewis (Social Worker / Gweithiwr Cymdeithasol)", "(Social Worker"),
+        ("Ma Gwion wedi symud at ei dad-cu ers y Pasg", "Ma [name] wedi"),
         ("Dere 'ma, cer i nôl dy got, wedodd hi wrth y crwt", "nôl dy got"),
     ],
 )
@@ -421,6 +424,8 @@ def test_a_welsh_house_number_after_rhif_goes_with_the_address():
 
 def test_initials_inside_a_welsh_name_go_with_it():
     assert mask("Adroddwyd gan Gwen Ff. Morgan o'r tîm dyletswydd").text == "Adroddwyd gan [name] o'r tîm dyletswydd"
+    # an initial's full stop ends no sentence, so a common surname after it is still read as one
+    assert mask("Cofnodwyd gan: M. Williams, Gweithiwr Cymorth").text == "Cofnodwyd gan: [name], Gweithiwr Cymorth"
 
 
 def test_a_welsh_pronoun_after_handle_is_no_handle():

@@ -97,7 +97,7 @@ _NOT_HANDLES = frozenset(
 a an the and but or well too he she they him her them his hers their it its i we you me us this that
 usual normal always before after also still now again only often every all both someone something
 friends a friend messages message instead then there here private public blocked on in at of for with from
-to via
+to via hi fe fo e nhw yw ydy oedd wedi yn ei eu
 """.split()
 )
 _NHS = re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")
@@ -117,15 +117,17 @@ _SYSTEMS = (
     r"case|ref|reference|id|no|num|number|file|mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|ehm|ehcp|crn"
     r"|cyf|achos|wccis|log|crime|incident|occurrence"
 )
-# A record system's own name is masked with its number ("WCCIS 4471203"), which reads as one thing.
-_NAMED_SYSTEMS = r"mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|wccis"
+# A record system's or a register's own name is masked with its number ("WCCIS 4471203", "CIN
+# 20774", "CP 66123"), which reads as one thing.
+_NAMED_SYSTEMS = r"mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|wccis|cin|cp|lac"
 _CASE = re.compile(
     rf"\b(?P<named>(?:{_NAMED_SYSTEMS})\s*(?:(?:no\.?|number|id|ref|rhif)\s*)?:?\s*#?\d[A-Z0-9]*(?:[-/][A-Z0-9]+)*)\b"
     rf"|(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref|achos|rhif)?\s*:?\s*(?:is\s+|was\s+)?)"
     rf"(?P<ref>#?[A-Z0-9]+(?:(?:[-/]| (?=\d))[A-Z0-9]+)*)\b"
     rf"|\b(?P<shaped>[A-Z][A-Z0-9]{{0,4}}(?:[-/][A-Z]{{1,4}})*(?:[-/]\d{{2,8}}){{1,3}}(?:[-/][A-Z]{{1,4}})?)\b"
     rf"|\b(?P<mixed>[A-Z]{{1,3}}\d{{1,4}}[A-Z]{{1,2}}\d{{3,8}})\b"  # a court's CF24C50213
-    rf"|\b(?P<lettered>[A-Z]{{1,4}}\d{{5,10}}[A-Z]?|\d{{2,4}}[A-Z]{{1,3}}\d{{3,8}})\b"  # MOS1234567, 12AB34567
+    # MOS1234567, 12AB34567, 88123/B
+    rf"|\b(?P<lettered>[A-Z]{{1,4}}\d{{5,10}}[A-Z]?|\d{{2,4}}[A-Z]{{1,3}}\d{{3,8}}|\d{{4,8}}/(?-i:[A-Z]))\b"
     rf"|\b(?P<long>\d{{6,9}})\b",  # a bare long number that is not a phone or NHS number
     re.IGNORECASE,
 )
@@ -181,7 +183,9 @@ _STREET = (
 _BUILDING = r"(?:[A-Z][a-z]+\s+){1,2}(?:Court|House|Tower|Heights|Lodge|Mansions|Point|Buildings|Cottage|Farm)"
 _NUMBERED_STREET = rf"\d{{1,4}}[a-z]?(?:-\d{{1,4}}[a-z]?)?,?\s+(?:[a-z'’-]+\s+){{0,3}}(?i:{_STREET})\b"
 _TOWN_AFTER = r"(?:,\s+[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b(?!\s+[a-z]))?"  # "27 Commercial Street, Pontypool"
-_FLAT = r"(?i:flat|fflat|apartment|apt|unit|room|pitch|caravan|no\.|ystafell|llain|plot)\s*\d+(?:/\d+)?[a-zA-Z]?,?\s+"
+_FLAT = (  # and Welsh "Rhif 8, Teras Glanrafon"
+    r"(?i:flat|fflat|apartment|apt|unit|room|pitch|caravan|no\.|ystafell|llain|plot|rhif)\s*\d+(?:/\d+)?[a-zA-Z]?,?\s+"
+)
 # Welsh streets name their kind first: "14 Heol y Parc, Caerfyrddin", "Lôn Las, Pwllheli",
 # "3 Rhodfa'r Môr", "Tŷ Gwyn, 6 Maes y Llan", "Ystafell 14, Gwesty'r Llew, Stryd Fawr".
 _WELSH_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:(?!\d)[\w'’-])*+(?!\d)"  # a whole word, not the "CF" of "CF24"

@@ -445,6 +445,14 @@ dash iro nino cin cp cpp mash lado pep plo edt camhs send sen senco marac mappa 
 gp hv sw yp nrm cse cce fgm dv da ssw tac tam cafcass ofsted nspcc dwp brp nfa pla sgo cao ico rhi reg
 """.split()
 )
+# Words of job titles, never a name when capitalised: "Jo Bloggs, Senior Practitioner".
+JOB_TITLES = set(
+    """
+practitioner manager officer worker coordinator co-ordinator senior principal assistant consultant paediatrician
+pediatrician psychologist psychiatrist therapist advisor adviser reviewing independent designated family support
+team lead leader visitor health key welfare education safeguarding duty social
+""".split()
+)
 # Colours, after which a capitalised word is a car or a thing: "a silver Ford".
 COLOURS = {"silver", "black", "white", "red", "blue", "grey", "gray", "green", "dark", "yellow", "orange", "purple"}
 # Words after a name and "(" or "the" that show it was a person: "Bill (grandad)", "Rich the stepdad".

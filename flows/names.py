@@ -16,6 +16,7 @@ from flows.name_words import (
     CUES,
     DETERMINERS,
     INSTITUTIONS,
+    JOB_TITLES,
     MET,
     MODALS,
     NAME_FOLLOWERS,
@@ -45,15 +46,17 @@ _WELSH_N = re.compile(r"['’]n$")  # "Nia'n": Nia is
 _ENCLITIC = re.compile(r"['’](?:s|n)$")  # Grace's, and Welsh "Nia'n" (Nia is)
 _CONTRACTION = re.compile(r"n['’]t$|['’](?:re|ll|ve|d|m)$")
 # The end of a sentence or the start of a bulleted item, and an opening quote: 'nodyn: "Mae'r...'
-_SENTENCE_END = re.compile(r"(?:[.!?:;\n•|*]|^|\s[–-])\s*[\"“‘'(]?\s*$")
+# (not an initial's full stop: "S. Williams"), and a bilingual line's "/".
+_SENTENCE_END = re.compile(r"(?:(?<!\b[A-Z])\.|[!?:;\n•|*]|^|\s[–/-])\s*[\"“‘'(]?\s*$")
 # An age after a name in Welsh: "(5)", "(9 oed)", "yn 2 oed".
 _AGE_AFTER = re.compile(r"\s*\(\d{1,2}(?:\s*oed)?\)|\s+yn\s+\d{1,2}\s+oed\b")
 # An age or a word in brackets after a name: "(14)", "(9 oed)", "(gofalwr maeth)", "(ewythr)".
 _BRACKET_AFTER = re.compile(r"\s*\((?:(?P<age>\d{1,2})(?:\s*(?:oed|yo|y/o|yrs?|years?))?\)|(?P<role>[^\W\d_]+))")
-# A form's label: a capitalised word and a lower-case one before a colon ("Dyddiad geni:", "Cod
-# post:"), or an abbreviation before one ("Cyf.:").
-_LABEL_AFTER = re.compile(r"\.:|\s+[a-zà-ÿŵŷ]+\s*:(?!\d)")
-_ITEM_START = re.compile(r"(?:^|[.!?:;\n•|*–-])\s*$")
+# A form's label: a capitalised word and one to three lower-case ones before a colon ("Dyddiad
+# geni:", "Cod post:", "Dyddiad geni'r fam:"), not a link's ("Tia on https:"), or an abbreviation
+# before one ("Cyf.:").
+_LABEL_AFTER = re.compile(r"\.:|(?:\s+[a-zà-ÿŵŷ'’]+){1,3}\s*:(?![\d/])")
+_ITEM_START = re.compile(r"(?:^|[.!?:;\n•|*–/-])\s*$")
 _PLACE_PARTICLE = re.compile(r"-(?:y|yr|ar|yn|['’]r)-")  # a place's name: "Pen-y-bont", "Tal-y-bont"
 # A date of birth's word after a name and a comma or bracket: "Teilo Huws, DG 3 Mai 2015".
 _BIRTH_AFTER = re.compile(
@@ -173,6 +176,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             before_birth=index in before_birth,
             label=_is_label(word, text, start, end),
             after_colon=bool(index) and text[tokens[index - 1][1] : start].strip() == ":",
+            after_house=bool(index) and tokens[index - 1][2] in welsh.HOUSES,
         )
         length = _name_length(word, context)
         if length:
@@ -207,7 +211,7 @@ def _is_label(word: str, text: str, start: int, end: int) -> bool:
     label = _LABEL_AFTER.match(text, end)
     if not (word[:1].isupper() and label and _ITEM_START.search(text, 0, start)):
         return False
-    second = label[0].strip(" .:").lower()
+    second = (label[0].strip(" .:").lower().split() or [""])[0]
     return not (second in PERSON_VERBS or second in SPEECH or second in welsh.PERSON_AFTER or welsh.names_after(second))
 
 
@@ -259,6 +263,8 @@ def _welsh_institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> 
                 next_word = tokens[following][2]
                 if not (next_word[:1].isupper() or next_word.lower() in welsh.NAME_JOINERS):
                     break
+                if text[tokens[following - 1][1] : tokens[following][0]].strip():
+                    break  # a comma or a bracket ends the name: "(Heddlu Dyfed-Powys), Dr Beti Lloyd"
                 inside.add(following)
                 following += 1
     return inside
@@ -282,6 +288,7 @@ class _Context:
     before_birth: bool = False  # one of up to three capitalised words before "DOB", "DG"
     label: bool = False  # the first word of a form's label: "Dyddiad geni:"
     after_colon: bool = False  # the word before and a colon: "Enw: ...", "Child: ..."
+    after_house: bool = False  # after a capitalised "Tŷ" or "Plas": a house's name, "Tŷ Gwyn"
 
 
 def _name_length(word: str, context: _Context) -> int:
@@ -336,10 +343,12 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or (lower in welsh.BEFORE_NUMBERS and c.next_char.isdigit())
         or lower in welsh.INSTITUTIONS_BEFORE
         or (_everyday(lower) and (word[:1].islower() or c.sentence_start or welsh.names_after(c.before)))
+        or (_everyday(lower) and (c.before in welsh.MUTATING or _word_zipf(word) is None))  # "at Dîm", "Arweinydd Tîm"
         or welsh.inflected_verb(lower)
         or (lower in welsh.MONTH_NAMES and (c.before in ("mis", "fis") or c.after_number or _word_zipf(word) is None))
         or c.before in welsh.NOT_AFTER
         or c.in_welsh_institution
+        or (c.after_house and word[:1].isupper())
         or (word[:1].isupper() and lower in welsh.TOWNS_MUTATED and _word_zipf(word) is None)
         or after_word in ("sant", "santes")
         or _WELSH_ENCLITIC.sub("", after_word) == "cymru"  # a body: "Hafan Cymru", "Gofal Cymdeithasol Cymru"
@@ -366,7 +375,14 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
 def _role(word: str) -> bool:
     """Says whether a word names what someone is to a child: "llystad", "gweithiwr", "foster"."""
     lower = word.lower()
-    return lower in ROLES or lower in welsh.FAMILY or lower in welsh.CUES or lower in welsh.ROLES
+    return lower in ROLES or lower in welsh.FAMILY or lower in welsh.CUES or lower in welsh.ROLES or _job_title(word)
+
+
+def _job_title(word: str) -> bool:
+    """Says whether a capitalised word is a word of a job title, English or Welsh: "Senior
+    Practitioner", "Swyddog Adolygu Annibynnol", "Uwch Ymarferydd"."""
+    lower = word.lower()
+    return word[:1].isupper() and (lower in JOB_TITLES or lower in welsh.JOB_TITLES)
 
 
 def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
@@ -387,6 +403,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         or (lower, after) in NEVER_PAIRS
         or (after in TITLES and c.next_char.isalpha())  # "Annwyl Mr Evans", "Dear Mrs Khan"
         or c.label  # "Dyddiad geni: ...", "Cod post: ...", "Cyf.: ..."
+        or _job_title(word)  # "Siân Pritchard, Rheolwr Tîm", "(Pediatregydd)"
         or _PLACE_PARTICLE.search(lower) is not None  # "Pen-y-bont", "Betws-y-Coed"
         or (lower == "storm" and c.following[:1].isupper())  # "Storm Darragh"
     ):
@@ -449,7 +466,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if _cued(c):
         return capitalised or zipf < _UNCOMMON_WORD
     if c.follows_name:  # in Welsh text, a known name straight after a name is its surname: "kayleigh jones"
-        return capitalised or zipf < _LOWER_SURNAME or (c.welsh and c.spaced)
+        return capitalised or (c.spaced and (zipf < _LOWER_SURNAME or c.welsh))  # not "Tedi, tegan meddal"
     if not capitalised:
         if (c.before in ("to", "with") and c.before2 in MET) or (c.and_after_name and zipf < _UNCOMMON_WORD):
             return True  # "spoke to jade", "met with tom", "summer and grace"
@@ -544,12 +561,21 @@ def _welsh_pair(c: _Context) -> bool:
     return after in welsh.AND_THEIR and second.lower() in welsh.FAMILY
 
 
+# What may stand between a first name and a surname: a patronymic ("ap", "ferch"), a particle ("da
+# Silva", "van Dijk"), initials ("Rhys Ll. Edwards").
+_JOINING = {" ", " ap ", " ab ", " ferch ", " verch ", " da ", " de ", " dos ", " das ", " van ", " von ", " di "}
+# Initials before a name: "D. R. Llewelyn", "J. Smith", and so "Rhys Ll. Edwards" whole.
+_INITIALS_BEFORE = re.compile(r"(?<![\w.])(?:(?:[A-Z]|Ll|Rh|Ch|Dd|Ff|Th|Gw)\. ?){1,3}$")
+
+
 def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """Returns the spans with a first name and the surname after it made one."""
     joined: list[tuple[int, int]] = []
     for start, end in spans:
-        if joined and text[joined[-1][1] : start] in (" ", " ap ", " ab "):
-            joined[-1] = (joined[-1][0], end)
+        if initials := _INITIALS_BEFORE.search(text, max(0, start - 12), start):
+            start = initials.start()
+        if joined and (start <= joined[-1][1] or text[joined[-1][1] : start] in _JOINING):
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
         else:
             joined.append((start, end))
     return joined

@@ -41,6 +41,9 @@ eni ngeni dost tost sâl bachgen fachgen hogyn hogan geneth crwt croten ynghylch
 adran cymorth theatr cymdeithas prosiect elusen rhaglen pwyllgor panel fforwm grŵp grwp comisiynydd
 amgueddfa llyfrgell hosbis lloches banc siop gwesty eisteddfod urdd mudiad menter gofal addysg iechyd
 cyfiawnder prawf bach fach mawr fawr
+sai wy hala hales halodd halais mas fas stecs whare chware gwbod gweud wedodd wedes moyn nawr sdim smo crwt
+pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois lan draw dy becso ffaelu bant dere
+cer shwd tamed hewl heddi ma
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -52,6 +55,8 @@ mam nain taid tad dad babi baban mamgu tadcu mam-gu tad-cu dad-cu plentyn plant 
 # Words before a capitalised word that make it no person: a day's, a saint's or a storm's name,
 # a county ("Sir Gâr"), or a noun after the article ("dros yr Haf").
 NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "yr", "storm", "nos", "calan"})
+# A team's or a bridge's name, not a person's: "Tîm Gwyn", "Pont Steffan", "Port Talbot".
+NOT_AFTER |= {"tîm", "dîm", "thîm", "nhîm", "pont", "bont", "mhont", "port", "mhort"}
 
 # Words after which a name takes a soft, nasal or aspirate mutation, or is simply expected.
 MUTATING = frozenset(
@@ -100,6 +105,20 @@ ROLES = frozenset(
     """
 gweithiwr weithiwr athro athrawes rheolwr gofalwr ofalwr nyrs meddyg fydwraig ymwelydd swyddog
 cynghorydd cyfieithydd bachgen hogyn hogan llystad llysfam
+""".split()
+)
+# Capitalised, before a house's name (never a person's): "Tŷ Gwyn", "i Dŷ Gwyn", "Plas Newydd".
+HOUSES = frozenset({"Tŷ", "Dŷ", "Nhŷ", "Thŷ", "Plas", "Blas"})
+# Words of job titles, as mutation may write them, never a name when capitalised: "Rheolwr Tîm",
+# "Swyddog Adolygu Annibynnol", "Uwch Ymarferydd", "Person Diogelu Dynodedig", "(Pediatregydd)".
+JOB_TITLES = frozenset(
+    """
+rheolwr reolwr rheolwraig swyddog swyddogion gweithiwr weithiwr ymarferydd cadeirydd gadeirydd cydlynydd
+gydlynydd pennaeth bennaeth cynorthwyydd gynorthwyydd seicolegydd pediatregydd ymgynghorydd nyrs uwch prif
+dirprwy ddirprwy annibynnol dynodedig cymdeithasol arweinydd therapydd seiciatrydd bydwraig fydwraig ymwelydd
+meddyg feddyg athro athrawes cyfreithiwr gyfreithiwr gwarcheidwad cyfarwyddwr gyfarwyddwr eiriolwr
+cyfieithydd gweinyddwr derbynnydd cynghorydd gynghorydd ymchwilydd person pediatrydd paediatregydd ymgynghorol
+clinigol arweiniol allweddol penodedig enwebedig aelod
 """.split()
 )
 # Words after a name at the start of a Welsh sentence that show it is someone: "Tyler wedi
@@ -253,6 +272,9 @@ ffurflen cyfeiriad teulu gofalwr gofalwyr heno neithiwr ddoe heddiw lleoliad efo
 drws neb ateb diweddaru gyfeiriad cyswllt ymweliad sylwi dau ddau dair tri aeth daeth wnaeth cafodd
 gafodd ysgol gynradd uwchradd gyfun feithrin dydd gŵyl drwg babi fflat llythyr wythnos pnawn hwn hon hyn
 yma iddo iddi dyddiad geni siarad gweld weld ro'n fam nain taid bob
+enw cyfeirnod cyfeirnodau presennol bresennol cywir gywir cyfarfod rhiant brawd chwaer achos dyma
+o'dd wedd gweud wedodd gwbod moyn nawr sdim smo sai wy crwt gatre llofnod gwasanaethau pennaeth swyddog rheolwr
+gweithiwr cymdeithasol ymarferydd cadeirydd dynodedig annibynnol
 """.split()
 )
 _WELSH_ENDINGS = ("wyd", "iad", "iaeth", "odd", "asom", "ais")  # anfonwyd, asesiad, ffoniodd

@@ -359,3 +359,79 @@ def test_a_possessive_role_before_a_date_of_birth_is_no_name():
 def test_welsh_address_and_name_rules_stay_out_of_english():
     assert mask("We bought 3 Coed Mawr tickets for the trip.").found[Identifier.ADDRESS] == 0
     assert "Reg" not in mask("Reg 24 rang the office about it.").text  # in English, Reg stays a name
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # job titles after a name or in brackets, Welsh and English
+        ("Anfonwyd y cofnodion gan Gethin Lloyd, Swyddog Adolygu, at y tîm anghywir", "Swyddog Adolygu"),
+        ("Roedd Dr Non Pryce (Seicolegydd Clinigol) yn y cyfarfod ddoe", "(Seicolegydd Clinigol)"),
+        ("Presennol: Mari Evans (Cynorthwyydd Addysgu) a Sioned Rees", "(Cynorthwyydd Addysgu)"),
+        ("Ymddiheuriadau gan Gethin Lloyd, Ymgynghorydd Annibynnol", "Ymgynghorydd Annibynnol"),
+        ("Signed: Tom Baker, Senior Practitioner, Family Support", "Senior Practitioner"),
+        # Welsh of the South
+        ("Sai'n gwbod pam bod nhw wedi hala'r llythyr i'r hen dŷ", "Sai'n gwbod"),
+        ("Sai'n gwbod pam bod nhw wedi hala'r llythyr i'r hen dŷ", "hala'r"),
+        ("Wy 'di ffono'r ysgol ddwywaith heddi", "Wy 'di"),
+        ("o'dd y plant yn whare mas tu fas i'r tŷ", "whare mas tu fas"),
+        # a bilingual form's Welsh label of more than two words, after "/"
+        ("Named worker / Gweithiwr penodedig: Siôn Rowlands", "Gweithiwr penodedig:"),
+        ("Date of birth (father) / Dyddiad geni'r tad: 02/03/1988", "Dyddiad geni'r tad:"),
+        # a team's or a bridge's name
+        ("Mae Tîm Bryn wedi cau'r achos ers mis Mai", "Tîm Bryn"),
+        ("Mae nain yn byw ym Mhort Talbot ers y llynedd", "Mhort Talbot"),
+        ("aeth y bws ysgol â hi i Bont Siân yn lle'r dref", "Bont Siân"),
+        # a capitalised everyday word, and a house's name after a capitalised "Tŷ"
+        ("Yn y cyfarfod: Owain Pugh, Arweinydd Tîm, a Nia Lewis o'r ysgol", "Arweinydd Tîm"),
+        ("Mae ei fam yn gweithio yng nghartref nyrsio Tŷ Bryn ers yr haf", "Tŷ Bryn"),
+        ("Cc: Ms Lowri Rees, Family Support Worker", "Family Support Worker"),
+        ("Ymddiheuriadau: Cyng. Dafydd Hopkins, Aelod Cabinet", "Aelod Cabinet"),
+        ("Present / Yn bresennol: Tracy Lewis (Social Worker / Gweithiwr Cymdeithasol)", "(Social Worker"),
+        ("Ma Gwion wedi symud at ei dad-cu ers y Pasg", "Ma [name] wedi"),
+        ("Dere 'ma, cer i nôl dy got, wedodd hi wrth y crwt", "nôl dy got"),
+    ],
+)
+def test_welsh_job_titles_southern_words_labels_and_places_are_left_alone(text, kept):
+    assert kept in mask(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # initials before a surname, or between a first name and a surname
+        ("Llofnodwyd gan T. H. Parry-Jones, Uwch Ymarferydd", "T. H."),
+        # "ferch" as "ap", and a particle between names
+        ("Anfonwyd y llythyr at Elen ferch Ifan yn y Bala", "ferch"),
+        ("Mae Ana Sousa dos Santos yn aros am gyfieithydd", "dos"),
+        # a register's name with its number, and a number with a letter after a slash
+        ("Cyf. y plentyn ar y gofrestr: CIN 55031", "CIN"),
+        ("y cyfeirnod cywir yw 40217/C, nid yr un ar y llythyr", "40217"),
+        ("mae hi ar y gofrestr dan CP 70215 ers mis Ionawr", "CP"),
+        # a person's house, in lower case, is no house's name
+        ("aeth y gweithiwr i dŷ Dylan i weld y plant", "Dylan"),
+        # a name straight after an institution's name in brackets
+        ("Roedd PC Rhys Morgan (Heddlu Gogledd Cymru), Dr Elen Parri a'r nyrs yno", "Elen"),
+    ],
+)
+def test_welsh_initials_patronymics_particles_and_registers_are_masked(text, secret):
+    assert secret not in mask(text).text
+
+
+def test_a_welsh_house_number_after_rhif_goes_with_the_address():
+    assert mask("Llythyr gan Ffion Rees, Rhif 12, Heol Gwynfryn").text == "Llythyr gan [name], [address]"
+
+
+def test_initials_inside_a_welsh_name_go_with_it():
+    assert mask("Adroddwyd gan Gwen Ff. Morgan o'r tîm dyletswydd").text == "Adroddwyd gan [name] o'r tîm dyletswydd"
+    # an initial's full stop ends no sentence, so a common surname after it is still read as one
+    assert mask("Cofnodwyd gan: M. Williams, Gweithiwr Cymorth").text == "Cofnodwyd gan: [name], Gweithiwr Cymorth"
+
+
+def test_a_welsh_pronoun_after_handle_is_no_handle():
+    masked = mask("Ei handle hi yw @mali_xo_99 ers mis Medi")
+    assert "handle hi yw" in masked.text and masked.found[Identifier.HANDLE] == 1
+
+
+def test_a_lower_case_word_after_a_name_and_a_comma_is_no_surname():
+    assert "rowan" in mask("Photos sent to Megan Price, rowan berries in the garden").text

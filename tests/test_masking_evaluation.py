@@ -23,6 +23,10 @@ STRUCTURED = (Identifier.PHONE, Identifier.EMAIL, Identifier.POSTCODE, Identifie
 # The seventh Welsh set (first measured, blind: names 0.936 / 0.958, dates of birth 35 of 37,
 # addresses 29 of 31, structured 0.981, precision 0.983) passes since issue 19's rules written
 # after seeing its misses: it has been tuned on, and its pass says as little.
+# The ninth Welsh set (first measured, blind, at 07b62f8: names 0.953 / 0.852, structured 0.984,
+# case numbers 14 of 16, precision 0.901, 9 of 95 identifier-free sentences masked) passes since
+# rules written after seeing its wrong masks and misses (job titles, South Walian words, form
+# labels, initials): it has been tuned on too; the tenth set is the honest judge of them.
 BELOW_TARGET = {
     "identifiers-cy-fifth.txt": "Welsh, a fifth set written blind (215 sentences), tuned on for two date rules "
     "and, in issue 19, rules from every set's wrong masks: dates of birth 34 of 38, addresses 28 of 32, structured "

@@ -51,6 +51,7 @@ _SENTENCE_END = re.compile(r"(?:(?<!\b[A-Z])\.|[!?:;\n•|*]|^|\s[–/-])\s*[\"�
 # An age after a name in Welsh: "(5)", "(9 oed)", "yn 2 oed".
 _AGE_AFTER = re.compile(r"\s*\(\d{1,2}(?:\s*oed)?\)|\s+yn\s+\d{1,2}\s+oed\b")
 # An age or a word in brackets after a name: "(14)", "(9 oed)", "(gofalwr maeth)", "(ewythr)".
+_WELSH_AGE_AFTER = re.compile(r"\s+yn\s+(?P<age>\d{1,2})(?P<role>)\s+oed\b")  # "Hêvî Karim yn 14 oed"
 _BRACKET_AFTER = re.compile(r"\s*\((?:(?P<age>\d{1,2})(?:\s*(?:oed|yo|y/o|yrs?|years?))?\)|(?P<role>[^\W\d_]+))")
 # A form's label: a capitalised word and one to three lower-case ones before a colon ("Dyddiad
 # geni:", "Cod post:", "Dyddiad geni'r fam:"), not a link's ("Tia on https:"), or an abbreviation
@@ -222,7 +223,7 @@ def _before_birth_words(tokens: list[tuple[int, int, str]], text: str) -> set[in
     is in brackets ("Brevik Quilla (14)", "Glenys Bowen (gofalwr maeth)")."""
     found: set[int] = set()
     for index, (_start, end, word) in enumerate(tokens):
-        bracket = _BRACKET_AFTER.match(text, end)
+        bracket = _BRACKET_AFTER.match(text, end) or _WELSH_AGE_AFTER.match(text, end)
         if bracket and not (bracket["age"] or _role(bracket["role"])):
             bracket = None
         if word[:1].isupper() and (bracket or _BIRTH_AFTER.match(text, end)):
@@ -350,6 +351,7 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or c.in_welsh_institution
         or (c.after_house and word[:1].isupper())
         or (word[:1].isupper() and lower in welsh.TOWNS_MUTATED and _word_zipf(word) is None)
+        or (word[:1].isupper() and lower.startswith("llan") and len(lower) >= 7)  # a parish: "Llanfairfechan"
         or after_word in ("sant", "santes")
         or _WELSH_ENCLITIC.sub("", after_word) == "cymru"  # a body: "Hafan Cymru", "Gofal Cymdeithasol Cymru"
         or (_word_zipf(word) is None and c.following[:1].isupper() and _everyday(after_word))  # "Comisiynydd Plant"

@@ -44,7 +44,7 @@ cyfiawnder prawf bach fach mawr fawr
 sai wy hala hales halodd halais mas fas stecs whare chware gwbod gweud wedodd wedes moyn nawr sdim smo crwt
 pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois lan draw dy becso ffaelu bant dere
 cer shwd tamed hewl heddi ma
-rwy rwyf rwyt ro'n di nath naeth neith syr fadam madam dyddiad cas tedi hoff lliw liw mai taw
+rwy rwyf rwyt ro'n di nath naeth neith syr fadam madam dyddiad cas tedi hoff lliw liw
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -54,11 +54,14 @@ mam nain taid tad dad babi baban mamgu tadcu mam-gu tad-cu dad-cu plentyn plant 
 syr madam fadam
 """.split()
 )
+# "That" in Welsh, no name in lower case after a cue ("dywedodd y bachgen mai ..."), though "Mai" is one.
+LOWER_CASE_WORDS = frozenset({"mai", "taw"})
 # Words before a capitalised word that make it no person: a day's, a saint's or a storm's name,
 # a county ("Sir Gâr"), or a noun after the article ("dros yr Haf").
 NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "yr", "storm", "nos", "calan"})
 # A team's or a bridge's name, not a person's: "Tîm Gwyn", "Pont Steffan", "Port Talbot".
-NOT_AFTER |= {"tîm", "dîm", "thîm", "nhîm", "pont", "bont", "mhont", "port", "mhort"}
+NAMED_AFTER = frozenset({"tîm", "dîm", "thîm", "nhîm", "pont", "bont", "mhont", "port", "mhort"})
+NOT_AFTER |= NAMED_AFTER
 
 # Words after which a name takes a soft, nasal or aspirate mutation, or is simply expected.
 MUTATING = frozenset(
@@ -100,6 +103,13 @@ babi fabi baban plant blant phlant plentyn mab fab merch ferch brawd frawd chwae
 phartner gŵr ŵr gwraig wraig cariad gariad chariad nain taid mam fam tad dad thad teulu deulu efeilliaid
 ffrind ffrindiau llysdad llysfam mam-gu tad-cu mamgu tadcu ewythr modryb yncl anti cefnder cyfnither nai nith
 ŵyr wyres
+""".split()
+)
+# Animals and toys, as mutation writes them, whose name follows "o'r enw": "ci o'r enw Mot".
+PETS = frozenset(
+    """
+ci gi chi cath gath chath ceffyl geffyl cwningen gwningen bochdew fochdew pysgodyn bysgodyn aderyn parot barot
+tedi dedi doli ddoli tegan degan neidr mochyn
 """.split()
 )
 # What someone is to a child, after a name and "y": "Bryn y llystad", "Gwen y gweithiwr cymdeithasol".

@@ -477,3 +477,20 @@ def test_welsh_words_places_and_bodies_are_no_names(text, kept):
 )
 def test_welsh_ni_numbers_and_names_before_an_age_or_after_a_boy_are_masked(text, secret):
     assert secret not in mask(text).text
+
+
+def test_a_name_after_a_family_word_and_a_comma_is_masked():
+    masked = mask("Rhoddais y llythyr i'r tad, Daweet Haile, ar ddiwedd yr ymweliad.").text
+    assert masked == "Rhoddais y llythyr i'r tad, [name], ar ddiwedd yr ymweliad."
+
+
+def test_a_name_after_a_team_in_brackets_and_a_comma_is_masked():
+    masked = mask("Yn bresennol: Elin Rowlands (Arweinydd Tîm), Aled ap Rhys (Gweithiwr Cymdeithasol)").text
+    assert "Aled" not in masked and "Rhys" not in masked
+
+
+def test_an_animals_or_a_toys_name_after_o_r_enw_is_kept():
+    assert "Pero" in mask("Mae gan y teulu gi o'r enw Pero sy'n cyfarth ar bawb.").text
+    assert "Cwtsh" in mask("Mae hi'n cysgu gyda'i thedi, tedi o'r enw Cwtsh, bob nos.").text
+    # a child after "o'r enw" is still someone
+    assert "Elis" not in mask("Mae ganddi fab o'r enw Elis sy'n 4 oed.").text

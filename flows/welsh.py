@@ -44,7 +44,7 @@ cyfiawnder prawf bach fach mawr fawr
 sai wy hala hales halodd halais mas fas stecs whare chware gwbod gweud wedodd wedes moyn nawr sdim smo crwt
 pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois lan draw dy becso ffaelu bant dere
 cer shwd tamed hewl heddi ma
-rwy rwyf rwyt ro'n di nath naeth neith syr fadam madam dyddiad cas tedi hoff lliw liw
+rwy rwyf rwyt ro'n nath naeth neith syr fadam madam dyddiad hoff
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -54,8 +54,9 @@ mam nain taid tad dad babi baban mamgu tadcu mam-gu tad-cu dad-cu plentyn plant 
 syr madam fadam
 """.split()
 )
-# "That" in Welsh, no name in lower case after a cue ("dywedodd y bachgen mai ..."), though "Mai" is one.
-LOWER_CASE_WORDS = frozenset({"mai", "taw"})
+# Words never a name in lower case, though each is one capitalised ("gyda Tedi", "Mai", "Di"): "that"
+# ("dywedodd y bachgen mai ..."), Northern "di" (wedi), "cas" (nasty), "tedi" (a teddy bear).
+LOWER_CASE_WORDS = frozenset({"mai", "taw", "di", "cas", "tedi"})
 # Words before a capitalised word that make it no person: a day's, a saint's or a storm's name,
 # a county ("Sir Gâr"), or a noun after the article ("dros yr Haf").
 NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "yr", "storm", "nos", "calan"})

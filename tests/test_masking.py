@@ -473,6 +473,9 @@ def test_welsh_words_places_and_bodies_are_no_names(text, kept):
         ("roedd yr hogan Kiara wedi dianc o'r ysgol", "Kiara"),
         # an unknown name before an age in words
         ("Mae Dilnaz Saparova yn 12 oed ac yn mynd i'r ysgol uwchradd.", "Dilnaz"),
+        # words no name in lower case ("tedi", "cas") stay names when capitalised
+        ("Roedd hi'n chwarae gyda Tedi a Cas yn y parc, meddai'r fam.", "Tedi"),
+        ("Roedd hi'n chwarae gyda Tedi a Cas yn y parc, meddai'r fam.", "Cas"),
     ],
 )
 def test_welsh_ni_numbers_and_names_before_an_age_or_after_a_boy_are_masked(text, secret):

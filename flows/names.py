@@ -51,6 +51,7 @@ _SENTENCE_END = re.compile(r"(?:(?<!\b[A-Z])\.|[!?:;\n•|*]|^|\s[–/-])\s*[\"�
 # An age after a name in Welsh: "(5)", "(9 oed)", "yn 2 oed".
 _AGE_AFTER = re.compile(r"\s*\(\d{1,2}(?:\s*oed)?\)|\s+yn\s+\d{1,2}\s+oed\b")
 # An age or a word in brackets after a name: "(14)", "(9 oed)", "(gofalwr maeth)", "(ewythr)".
+_WELSH_AGE_AFTER = re.compile(r"\s+yn\s+(?P<age>\d{1,2})(?P<role>)\s+oed\b")  # "Hêvî Karim yn 14 oed"
 _BRACKET_AFTER = re.compile(r"\s*\((?:(?P<age>\d{1,2})(?:\s*(?:oed|yo|y/o|yrs?|years?))?\)|(?P<role>[^\W\d_]+))")
 # A form's label: a capitalised word and one to three lower-case ones before a colon ("Dyddiad
 # geni:", "Cod post:", "Dyddiad geni'r fam:"), not a link's ("Tia on https:"), or an abbreviation
@@ -149,9 +150,10 @@ def find_names(text: str) -> list[tuple[int, int]]:
     institutional = _institutional_runs(tokens, text)
     in_welsh = welsh.in_welsh(text)
     welsh_institutional = _welsh_institutional_runs(tokens, text) if in_welsh else set()
-    before_birth = _before_birth_words(tokens, text)
+    before_birth = _before_birth_words(tokens, text) | (_after_family_and_comma(tokens, text) if in_welsh else set())
+    pets = _pets(tokens) if in_welsh else set()
     for index, (start, end, word) in enumerate(tokens):
-        if index in institutional:
+        if index in institutional or index in pets:
             previous_was_name = False
             named.append(False)
             continue
@@ -222,7 +224,7 @@ def _before_birth_words(tokens: list[tuple[int, int, str]], text: str) -> set[in
     is in brackets ("Brevik Quilla (14)", "Glenys Bowen (gofalwr maeth)")."""
     found: set[int] = set()
     for index, (_start, end, word) in enumerate(tokens):
-        bracket = _BRACKET_AFTER.match(text, end)
+        bracket = _BRACKET_AFTER.match(text, end) or _WELSH_AGE_AFTER.match(text, end)
         if bracket and not (bracket["age"] or _role(bracket["role"])):
             bracket = None
         if word[:1].isupper() and (bracket or _BIRTH_AFTER.match(text, end)):
@@ -234,6 +236,33 @@ def _before_birth_words(tokens: list[tuple[int, int, str]], text: str) -> set[in
             if len(run) > 1 or _word_zipf(word) is not None or bracket:
                 found.update(run)
     return found
+
+
+def _after_family_and_comma(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
+    """Returns the indexes of one to three capitalised words, one space apart, after a family word
+    and a comma, as Welsh names someone in apposition: "i'r fam, Tigist Tesfaye"."""
+    found: set[int] = set()
+    for index in range(1, len(tokens)):
+        before = tokens[index - 1]
+        if before[2].lower() in welsh.FAMILY and text[before[1] : tokens[index][0]] == ", ":
+            following = index
+            while following < len(tokens) and following < index + 3 and tokens[following][2][:1].isupper():
+                if following > index and text[tokens[following - 1][1] : tokens[following][0]] != " ":
+                    break
+                found.add(following)
+                following += 1
+    return found
+
+
+def _pets(tokens: list[tuple[int, int, str]]) -> set[int]:
+    """Returns the indexes of an animal's or a toy's name after "o'r enw": "ci o'r enw Mot"."""
+    return {
+        index
+        for index in range(3, len(tokens))
+        if tokens[index - 1][2].lower() == "enw"
+        and tokens[index - 2][2].lower() in ("o'r", "o’r")
+        and tokens[index - 3][2].lower() in welsh.PETS
+    }
 
 
 def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
@@ -338,6 +367,7 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
     return (
         lower in welsh.NEVER_NAMES
         or lower in welsh.CUES
+        or word in welsh.LOWER_CASE_WORDS
         or (word.islower() and lower in welsh_words() and not (_cued(c) or c.before in TITLES))
         or (word.islower() and "-" in lower and not all(_word_zipf(p) for p in lower.split("-") if p))
         or (lower in welsh.BEFORE_NUMBERS and c.next_char.isdigit())
@@ -346,10 +376,11 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or (_everyday(lower) and (c.before in welsh.MUTATING or _word_zipf(word) is None))  # "at Dîm", "Arweinydd Tîm"
         or welsh.inflected_verb(lower)
         or (lower in welsh.MONTH_NAMES and (c.before in ("mis", "fis") or c.after_number or _word_zipf(word) is None))
-        or c.before in welsh.NOT_AFTER
+        or (c.before in welsh.NOT_AFTER and (c.spaced or c.before not in welsh.NAMED_AFTER))  # "(Rheolwr Tîm), Aled"
         or c.in_welsh_institution
         or (c.after_house and word[:1].isupper())
         or (word[:1].isupper() and lower in welsh.TOWNS_MUTATED and _word_zipf(word) is None)
+        or (word[:1].isupper() and lower.startswith("llan") and len(lower) >= 7)  # a parish: "Llanfairfechan"
         or after_word in ("sant", "santes")
         or _WELSH_ENCLITIC.sub("", after_word) == "cymru"  # a body: "Hafan Cymru", "Gofal Cymdeithasol Cymru"
         or (_word_zipf(word) is None and c.following[:1].isupper() and _everyday(after_word))  # "Comisiynydd Plant"

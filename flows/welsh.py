@@ -44,19 +44,25 @@ cyfiawnder prawf bach fach mawr fawr
 sai wy hala hales halodd halais mas fas stecs whare chware gwbod gweud wedodd wedes moyn nawr sdim smo crwt
 pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois lan draw dy becso ffaelu bant dere
 cer shwd tamed hewl heddi ma
+rwy rwyf rwyt ro'n nath naeth neith syr fadam madam dyddiad hoff
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
 NEVER_NAMES = frozenset(
     """
 mam nain taid tad dad babi baban mamgu tadcu mam-gu tad-cu dad-cu plentyn plant athrawes anti
+syr madam fadam
 """.split()
 )
+# Words never a name in lower case, though each is one capitalised ("gyda Tedi", "Mai", "Di"): "that"
+# ("dywedodd y bachgen mai ..."), Northern "di" (wedi), "cas" (nasty), "tedi" (a teddy bear).
+LOWER_CASE_WORDS = frozenset({"mai", "taw", "di", "cas", "tedi"})
 # Words before a capitalised word that make it no person: a day's, a saint's or a storm's name,
 # a county ("Sir Gâr"), or a noun after the article ("dros yr Haf").
 NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "yr", "storm", "nos", "calan"})
 # A team's or a bridge's name, not a person's: "Tîm Gwyn", "Pont Steffan", "Port Talbot".
-NOT_AFTER |= {"tîm", "dîm", "thîm", "nhîm", "pont", "bont", "mhont", "port", "mhort"}
+NAMED_AFTER = frozenset({"tîm", "dîm", "thîm", "nhîm", "pont", "bont", "mhont", "port", "mhort"})
+NOT_AFTER |= NAMED_AFTER
 
 # Words after which a name takes a soft, nasal or aspirate mutation, or is simply expected.
 MUTATING = frozenset(
@@ -73,7 +79,7 @@ MET = frozenset({"gweld", "weld", "ffonio", "ffonies", "siarad", "cwrdd", "gwrdd
 CUES = frozenset(
     """
 gwelwyd welwyd enw babi baban mab fab merch ferch brawd frawd chwaer mam fam tad dad llysdad
-llysfam ffrind
+llysfam ffrind crwt crwtyn croten hogyn hogan bachgen fachgen geneth
 """.split()
 )
 # Verbs after which the next word is their subject or object, mostly someone: "meddai Siân",
@@ -98,6 +104,13 @@ babi fabi baban plant blant phlant plentyn mab fab merch ferch brawd frawd chwae
 phartner gŵr ŵr gwraig wraig cariad gariad chariad nain taid mam fam tad dad thad teulu deulu efeilliaid
 ffrind ffrindiau llysdad llysfam mam-gu tad-cu mamgu tadcu ewythr modryb yncl anti cefnder cyfnither nai nith
 ŵyr wyres
+""".split()
+)
+# Animals and toys, as mutation writes them, whose name follows "o'r enw": "ci o'r enw Mot".
+PETS = frozenset(
+    """
+ci gi chi cath gath chath ceffyl geffyl cwningen gwningen bochdew fochdew pysgodyn bysgodyn aderyn parot barot
+tedi dedi doli ddoli tegan degan neidr mochyn
 """.split()
 )
 # What someone is to a child, after a name and "y": "Bryn y llystad", "Gwen y gweithiwr cymdeithasol".
@@ -196,7 +209,7 @@ def mutated_forms(words: frozenset[str]) -> frozenset[str]:
 _INSTITUTIONS = frozenset(
     """
 ysgol gynradd uwchradd gyfun feithrin meithrin meithrinfa cylch coleg canolfan ysbyty meddygfa
-capel eglwys neuadd clinig uned cartref santes sant heddlu cyngor bwrdd prifysgol llywodraeth
+capel eglwys neuadd clinig uned cartref santes sant heddlu cyngor bwrdd prifysgol llywodraeth cymdeithas
 """.split()
 )
 INSTITUTIONS_BEFORE = _INSTITUTIONS | mutated_forms(_INSTITUTIONS)
@@ -213,6 +226,7 @@ conwy crughywel cwmbran cwmbrân dinbych dinbych-y-pysgod dolgellau fflint glyne
 llambed llandrindod llandudno llanelli llanfair llanfair-ym-muallt llangefni llanidloes
 machynlleth merthyr penarth pontypridd pontypwl pontypŵl porthmadog prestatyn pwllheli rhondda
 rhuthun rhyl tredegar treffynnon trefynwy tyddewi wrecsam eryri ceredigion penfro morgannwg meirionnydd cymru
+llundain lerpwl manceinion bryste amwythig henffordd caerloyw caer rhydychen caergrawnt
 """.split()
 )
 # Towns as mutation writes them: "i Gaerdydd", "yng Nghaerdydd", "ym Mangor"; a mutated form
@@ -248,8 +262,9 @@ BIRTH_FILLERS = r"ym mis|ym|yn|yw|ydy|ydi|oedd"
 RECORD_WORDS = r"ond|deud|dweud|dangos|nodi|cofnod|cofnodi|cofnodwyd|meddai|cywir|anghywir"
 # Words for a National Insurance number: "rhif YG y tad", "rhif yswiriant gwladol".
 NI_WORDS = r"(?:rhif\s+)?YG|yswiriant gwladol"
-# The article or a possessive and one word between such a word and the number: "y tad", "ei mam".
-NI_OWNER = r"(?:(?:y|yr|ei|eu)\s+[\w'’]+\s+)?"
+# The article or a possessive and one word between such a word and the number, with a colon or a
+# comma after them as a form or a sentence has it: "y tad", "ei mam", "y rhiant: ", "y tad, ".
+NI_OWNER = r"(?:(?:y|yr|ei|eu)\s+[\w'’]+\s*[:,]?\s+)?"
 STREETS = (
     r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Ystad|Allt|Rhiw"
     r"|Fferm|Bwthyn|Safle"
@@ -275,6 +290,8 @@ yma iddo iddi dyddiad geni siarad gweld weld ro'n fam nain taid bob
 enw cyfeirnod cyfeirnodau presennol bresennol cywir gywir cyfarfod rhiant brawd chwaer achos dyma
 o'dd wedd gweud wedodd gwbod moyn nawr sdim smo sai wy crwt gatre llofnod gwasanaethau pennaeth swyddog rheolwr
 gweithiwr cymdeithasol ymarferydd cadeirydd dynodedig annibynnol
+gallu cofnodion hoff meddai dywedodd fyddai byddai annwyl fadam rwy rwyf dwi'n ti'n mynychu cynhadledd gynhadledd
+ysgrifennu cadarnhau gadarnhau hogyn hogan nath dg ddeud meddyg meddygfa
 """.split()
 )
 _WELSH_ENDINGS = ("wyd", "iad", "iaeth", "odd", "asom", "ais")  # anfonwyd, asesiad, ffoniodd

@@ -435,3 +435,65 @@ def test_a_welsh_pronoun_after_handle_is_no_handle():
 
 def test_a_lower_case_word_after_a_name_and_a_comma_is_no_surname():
     assert "rowan" in mask("Photos sent to Megan Price, rowan berries in the garden").text
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        # colloquial and formal Welsh words, never names: "Rwy'n", "nath", "di" (wedi), "Syr"
+        ("Rwy'n anfon y cofnodion atoch heddiw.", "Rwy"),
+        ("nath y tad ffonio bore 'ma, ma'r babi di bod yn sâl", "nath"),
+        ("ma'r fam di symud i dŷ arall heb ddeud wrth neb", "di"),
+        ("Annwyl Syr neu Fadam, diolch am eich llythyr.", "Syr"),
+        ("Dywedodd y bachgen mai ei frawd oedd wedi torri'r ffenest.", "mai"),
+        ("Mae'n anfon negeseuon cas ato bob nos.", "cas"),
+        ("Mae'r bachgen yn cario ei dedi a'i flanced, tedi glas", "tedi"),
+        # a form's label after a field on the same line
+        ("Enw: Mared Hopcyn   Dyddiad geni: 9 Mai 2017", "Dyddiad"),
+        # a parish or a city with its Welsh name is a place
+        ("dwi'n styc yn y traffig wrth Llanrhystud, fydda i yna erbyn dau", "Llanrhystud"),
+        ("Daeth ei hewythr o Fanceinion, Tomos Pugh, ddoe.", "Fanceinion"),
+        # a society's or a surgery's name after its kind, as mutation writes it
+        ("cysylltodd y swyddog o'r Gymdeithas Dai ynghylch y rhent", "Dai"),
+        ("Meddyg Teulu / GP: Dr Rhys, Meddygfa'r Garth", "Garth"),
+    ],
+)
+def test_welsh_words_places_and_bodies_are_no_names(text, kept):
+    assert kept in mask(text).text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        # an NI number after whose it is and a colon or a comma
+        ("Rhif Yswiriant Gwladol y fam: QQ 44 19 02 B", "QQ 44"),
+        ("Nodwyd rhif Yswiriant Gwladol y llystad, QQ 21 77 30 A, ar y ffurflen.", "QQ 21"),
+        # a boy or a girl, as the South and the North call them, before a name
+        ("crwt Braxtyn Pugh, ma fe 'da'i fam-gu nawr", "Braxtyn"),
+        ("roedd yr hogan Kiara wedi dianc o'r ysgol", "Kiara"),
+        # an unknown name before an age in words
+        ("Mae Dilnaz Saparova yn 12 oed ac yn mynd i'r ysgol uwchradd.", "Dilnaz"),
+        # words no name in lower case ("tedi", "cas") stay names when capitalised
+        ("Roedd hi'n chwarae gyda Tedi a Cas yn y parc, meddai'r fam.", "Tedi"),
+        ("Roedd hi'n chwarae gyda Tedi a Cas yn y parc, meddai'r fam.", "Cas"),
+    ],
+)
+def test_welsh_ni_numbers_and_names_before_an_age_or_after_a_boy_are_masked(text, secret):
+    assert secret not in mask(text).text
+
+
+def test_a_name_after_a_family_word_and_a_comma_is_masked():
+    masked = mask("Rhoddais y llythyr i'r tad, Daweet Haile, ar ddiwedd yr ymweliad.").text
+    assert masked == "Rhoddais y llythyr i'r tad, [name], ar ddiwedd yr ymweliad."
+
+
+def test_a_name_after_a_team_in_brackets_and_a_comma_is_masked():
+    masked = mask("Yn bresennol: Elin Rowlands (Arweinydd Tîm), Aled ap Rhys (Gweithiwr Cymdeithasol)").text
+    assert "Aled" not in masked and "Rhys" not in masked
+
+
+def test_an_animals_or_a_toys_name_after_o_r_enw_is_kept():
+    assert "Pero" in mask("Mae gan y teulu gi o'r enw Pero sy'n cyfarth ar bawb.").text
+    assert "Cwtsh" in mask("Mae hi'n cysgu gyda'i thedi, tedi o'r enw Cwtsh, bob nos.").text
+    # a child after "o'r enw" is still someone
+    assert "Elis" not in mask("Mae ganddi fab o'r enw Elis sy'n 4 oed.").text

@@ -7,6 +7,7 @@ report, so a crash between storing it and replying does not lose it."""
 import asyncio
 import logging
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -86,6 +87,26 @@ async def test_the_next_question_lost_to_an_outage_comes_later_with_buttons_that
     where = chat.last
     assert where["text"].startswith("Where did it happen?") and buttons(where)
     assert [m["text"].startswith("Who was involved?") for m in await chat.tap("Home visit", where)] == [True]
+
+
+async def test_a_reply_the_bot_api_would_not_take_is_sent_within_seconds_of_its_answering_again(
+    chat, bot, telegram_api, database, keys, clock
+):
+    began = time.monotonic()
+    running = lambda: clock.now + timedelta(seconds=time.monotonic() - began)  # noqa: E731  (the test's clock, running)
+    outbox = OutboxSender(database=database, keys=keys, clock=running, per_second=1000)
+    outbox.adapters = {"telegram": bot[0]}
+    await chat.say("/report")
+    telegram_api.fail("editMessageText", 502, "Bad Gateway", times=DOWN)
+    telegram_api.fail("sendMessage", 502, "Bad Gateway", times=2 * DOWN)  # the live tries, and the outbox's first
+    assert await chat.tap("Yesterday") == []
+    assert await outbox.drain() == 0
+
+    failed = time.monotonic()
+    while not chat.last["text"].startswith("Where did it happen?"):  # the outbox tries again by itself
+        assert time.monotonic() - failed < 4, "not tried again within seconds"
+        await asyncio.sleep(0.1)
+    assert buttons(chat.last)
 
 
 async def test_a_reference_survives_a_crash_between_storing_the_report_and_replying(

@@ -184,6 +184,10 @@ class FakeBotAPI:
     def _changed_in(self, chat_id: int) -> None:
         self._chat_changed.setdefault(chat_id, asyncio.Event()).set()
 
+    def forget_changes(self, chat_id: int) -> None:
+        """Forgets the changes in a chat so far: `next_change` waits for one after this."""
+        self._chat_changed.pop(chat_id, None)
+
     async def next_change(self, chat_id: int, timeout: float) -> None:
         """Waits until the bot sends or edits a message in a chat."""
         event = self._chat_changed.setdefault(chat_id, asyncio.Event())

@@ -115,10 +115,19 @@ class OutboxSender:
     async def _kicked(self) -> None:
         async with self._lock:
             self._waiting = False
-            try:
-                await self._drain()
-            except Exception as error:  # the scheduled drain tries again
-                log.error("outbox drain failed: %s", type(error).__name__)
+            await self._drain_or_wait()
+
+    async def sweep(self) -> None:
+        """The scheduler's drain: a failure (the database away) is one log line, not a traceback."""
+        async with self._lock:
+            await self._drain_or_wait()
+
+    async def _drain_or_wait(self) -> None:
+        try:
+            await self._drain()
+        except Exception as error:  # the database away: tried again in a few seconds
+            log.error("outbox drain failed: %s", type(error).__name__)
+            self._wake(REPLY_RETRY_WAITS[-1])
 
     async def drain(self) -> int:
         """Sends every message now due; returns how many were sent."""

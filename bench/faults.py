@@ -114,6 +114,7 @@ class Reporter:
         update = text_update(self.chat, "/report")
         while True:
             began = time.monotonic()
+            self.api.forget_changes(self.chat)  # a late part of the last reply is not this one's
             await self.api.push(update)
             try:
                 await self.api.next_change(self.chat, LOST_AFTER)

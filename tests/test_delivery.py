@@ -5,6 +5,9 @@ sent by the outbox once it recovers, with its buttons; a report's reference is k
 report, so a crash between storing it and replying does not lose it."""
 
 import asyncio
+import logging
+import time
+from datetime import timedelta
 
 import pytest
 
@@ -84,6 +87,26 @@ async def test_the_next_question_lost_to_an_outage_comes_later_with_buttons_that
     where = chat.last
     assert where["text"].startswith("Where did it happen?") and buttons(where)
     assert [m["text"].startswith("Who was involved?") for m in await chat.tap("Home visit", where)] == [True]
+
+
+async def test_a_reply_the_bot_api_would_not_take_is_sent_within_seconds_of_its_answering_again(
+    chat, bot, telegram_api, database, keys, clock
+):
+    began = time.monotonic()
+    running = lambda: clock.now + timedelta(seconds=time.monotonic() - began)  # noqa: E731  (the test's clock, running)
+    outbox = OutboxSender(database=database, keys=keys, clock=running, per_second=1000)
+    outbox.adapters = {"telegram": bot[0]}
+    await chat.say("/report")
+    telegram_api.fail("editMessageText", 502, "Bad Gateway", times=DOWN)
+    telegram_api.fail("sendMessage", 502, "Bad Gateway", times=2 * DOWN)  # the live tries, and the outbox's first
+    assert await chat.tap("Yesterday") == []
+    assert await outbox.drain() == 0
+
+    failed = time.monotonic()
+    while not chat.last["text"].startswith("Where did it happen?"):  # the outbox tries again by itself
+        assert time.monotonic() - failed < 4, "not tried again within seconds"
+        await asyncio.sleep(0.1)
+    assert buttons(chat.last)
 
 
 async def test_a_reference_survives_a_crash_between_storing_the_report_and_replying(
@@ -197,6 +220,50 @@ async def test_a_reference_answered_late_arrives_at_least_once(impatient_chat, t
     # The documented window (docs/delivery.md): a reference whose sending was not confirmed is
     # sent again from the outbox after its hold, so it may arrive twice but never not at all.
     assert len(references(telegram_api)) == 2
+
+
+OUTAGE = 8.5  # seconds: long enough that PTB's own back-off would wait 5 s more before trying again
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # polling stores nothing
+async def test_polling_through_an_outage_logs_a_line_a_try_and_notices_recovery_within_seconds(
+    chat, telegram_api, caplog
+):
+    await chat.say("/report")
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+
+    await telegram_api.go_away()
+    await asyncio.sleep(OUTAGE)
+    await telegram_api.come_back()
+    back = time.monotonic()
+    assert [m["text"].startswith("Where did it happen?") for m in await chat.tap("Yesterday")] == [True]
+
+    assert time.monotonic() - back < 3.5
+    failed = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(failed) >= 4, "one line a try"
+    assert all(r.exc_info is None and "\n" not in r.getMessage() for r in failed), "no tracebacks"
+    assert all(telegram_api.token.split(":")[1] not in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_polling_refused_by_the_bot_api_logs_a_line_each_without_tracebacks(chat, telegram_api, caplog):
+    await chat.say("/report")
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    telegram_api.fail("getUpdates", 502, "Bad Gateway", times=2)
+    telegram_api.fail("getUpdates", 409, "Conflict: terminated by other getUpdates request")
+    await chat.say("/help")  # fetched by the poll under way; the next ones fail
+
+    assert [m["text"].startswith("Where did it happen?") for m in await chat.tap("Yesterday")] == [True]
+
+    failed = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [("502" in r.getMessage(), "Conflict" in r.getMessage()) for r in failed] == [
+        (True, False),
+        (True, False),
+        (False, True),
+    ]
+    assert all(r.exc_info is None for r in failed), "no tracebacks"
 
 
 async def queue_for_slack(database, keys, clock, *, image: bytes | None = None) -> None:

@@ -23,7 +23,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.adapters.newest import NewestMessages
-from bot.adapters.telegram_http import AiohttpRequest
+from bot.adapters.telegram_http import AiohttpRequest, PollingRequest
 from bot.adapters.telegram_order import PerChatOrder
 from bot.adapters.vocabularies import TELEGRAM
 from bot.adapters.webserver import serve
@@ -102,7 +102,7 @@ class TelegramAdapter:
             .base_file_url(base.removesuffix("/bot") + "/file/bot")
             .concurrent_updates(PerChatOrder(settings.max_concurrent_updates))
             .request(AiohttpRequest(settings.max_concurrent_updates, settings.timeout_seconds))
-            .get_updates_request(AiohttpRequest(1))
+            .get_updates_request(PollingRequest())
         )
         if settings.flood_limits:
             # Keeps within Telegram's flood limits and, on a 429, waits as told and tries again.
@@ -149,7 +149,9 @@ class TelegramAdapter:
         await self._set_commands()
         await self.application.start()
         if self._settings.mode == "polling":
-            await self.application.updater.start_polling(allowed_updates=UPDATES, drop_pending_updates=False)
+            await self.application.updater.start_polling(
+                allowed_updates=UPDATES, drop_pending_updates=False, error_callback=_polling_failed
+            )
         else:
             await self._start_webhook()
         log.info("telegram bot started (%s)", self._settings.mode)
@@ -351,6 +353,12 @@ class TelegramAdapter:
         # Only the kind of error: exception texts can carry message text or SQL parameters.
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("update %s failed: %s", update_id, type(context.error).__name__)
+
+
+def _polling_failed(error: TelegramError) -> None:
+    """Logs a failed poll that PTB tries again (with its own growing wait) in one line, without the
+    traceback PTB would log; the Bot API's being away is logged by `PollingRequest`."""
+    log.warning("telegram polling failed: %s; trying again", type(error).__name__)
 
 
 def _where(query) -> dict[str, int]:

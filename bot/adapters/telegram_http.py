@@ -5,12 +5,19 @@ checks every open connection on every request. A tap costs two calls (answer the
 question into the next one), and polling one more now and then, so that cost is much of the bot's.
 """
 
+import asyncio
+import itertools
+import logging
+
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+log = logging.getLogger(__name__)
+
 TIMEOUT = 5.0  # seconds, as PTB's default client
 MEDIA_TIMEOUT = 20.0  # for uploads, as PTB's
+POLL_RETRY_WAITS = (0.5, 1.0, 2.0)  # seconds before each new try of getUpdates; the last repeats
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)
 
 
@@ -79,3 +86,37 @@ def _body(request_data: RequestData | None) -> dict[str, str] | aiohttp.FormData
     for name, (filename, content, mimetype) in request_data.multipart_data.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
     return form
+
+
+class PollingRequest(AiohttpRequest):
+    """getUpdates' requests. While the Bot API is unreachable or answers with a server error, the
+    request tries again here, one log line a try, waiting at most 2 s between tries, so polling
+    notices within seconds that the Bot API is back. (PTB's polling loop would log a traceback
+    each time and wait up to 30 s.) A timeout goes to PTB, which tries again at once; stopping the
+    updater cancels the wait, and its last call (confirming what was fetched, with no long poll)
+    is tried once."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+
+    async def do_request(self, url, method, request_data=None, *args, **kwargs) -> tuple[int, bytes]:
+        polling = bool(request_data and request_data.parameters.get("timeout"))
+        for attempt in itertools.count(1):
+            try:
+                status, body = await super().do_request(url, method, request_data, *args, **kwargs)
+            except TimedOut:
+                raise
+            except NetworkError as error:
+                if not polling:
+                    raise
+                failure = type(error.__cause__ or error).__name__  # never its text: the URL holds the token
+            else:
+                if status < 500 or not polling:
+                    if attempt > 1:
+                        log.info("telegram polling: the Bot API answers again")
+                    return status, body
+                failure = f"HTTP {status}"
+            wait = POLL_RETRY_WAITS[min(attempt, len(POLL_RETRY_WAITS)) - 1]
+            log.warning("telegram polling: %s (try %d); trying again in %gs", failure, attempt, wait)
+            await asyncio.sleep(wait)
+        raise AssertionError("unreachable")

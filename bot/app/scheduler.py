@@ -78,7 +78,7 @@ def build_scheduler(services: Services, adapters: dict[str, Platform]) -> AsyncI
         id="sweep-drafts",
         minutes=settings.drafts.sweep_every_minutes,
     )
-    scheduler.add_job(services.outbox.drain, "interval", id="outbox", seconds=settings.scheduler.outbox_every_seconds)
+    scheduler.add_job(services.outbox.sweep, "interval", id="outbox", seconds=settings.scheduler.outbox_every_seconds)
     scheduler.add_job(progress_job, "interval", args=(services,), id="progress", hours=1)
     return scheduler
 

@@ -5,6 +5,7 @@ Only a refusal that retrying cannot mend (a blocked chat, a key that is gone) gi
 up: an outage of any length delays alerts and feedback, and loses none."""
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -25,6 +26,9 @@ from storage.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 3600  # seconds: a message failing for days is still tried every hour
+# Seconds before each new try of a reply (someone is waiting for it), the last repeating: it goes
+# within seconds of the platform answering again, however long the outage.
+REPLY_RETRY_WAITS = (2, 5)
 STILL_FAILING = 8  # attempts after which each retry is logged as a warning
 # A claim's life: renewed every third of it while its sender lives, so a dead sender's messages
 # are taken over by another within this.
@@ -111,10 +115,19 @@ class OutboxSender:
     async def _kicked(self) -> None:
         async with self._lock:
             self._waiting = False
-            try:
-                await self._drain()
-            except Exception as error:  # the scheduled drain tries again
-                log.error("outbox drain failed: %s", type(error).__name__)
+            await self._drain_or_wait()
+
+    async def sweep(self) -> None:
+        """The scheduler's drain: a failure (the database away) is one log line, not a traceback."""
+        async with self._lock:
+            await self._drain_or_wait()
+
+    async def _drain_or_wait(self) -> None:
+        try:
+            await self._drain()
+        except Exception as error:  # the database away: tried again in a few seconds
+            log.error("outbox drain failed: %s", type(error).__name__)
+            self._wake(REPLY_RETRY_WAITS[-1])
 
     async def drain(self) -> int:
         """Sends every message now due; returns how many were sent."""
@@ -210,7 +223,7 @@ class OutboxSender:
                 reply = message_from_body(message.text, message.body)
                 await adapter.deliver(address["chat"], message.text, reply=reply)
         except Exception as error:  # every failure is retried or given up on, never lost
-            await self._failed(message.id, message.platform, message.attempts, error)
+            await self._failed(message.id, message.platform, message.attempts, error, reply=message.body is not None)
             return False
         self._sends.labels(message.platform, "sent").inc()
         await self._record_sent(message.id)
@@ -252,7 +265,7 @@ class OutboxSender:
         except Exception as error:  # their lease ends in seconds anyway
             log.warning("could not let go of %d outbox messages: %s", len(messages), type(error).__name__)
 
-    async def _failed(self, message_id: int, platform: str, attempts: int, error: Exception) -> None:
+    async def _failed(self, message_id: int, platform: str, attempts: int, error: Exception, *, reply: bool) -> None:
         now = self._clock()
         permanent = isinstance(error, KeyProblem) or (isinstance(error, SendFailed) and error.permanent)
         async with self._database.unit() as session:
@@ -262,7 +275,12 @@ class OutboxSender:
                 self._sends.labels(platform, "given_up").inc()
                 return
             retry_after = error.retry_after if isinstance(error, SendFailed) else None
-            delay = retry_after if retry_after is not None else min(30 * 2 ** min(attempts - 1, 7), MAX_BACKOFF)
+            if retry_after is not None:
+                delay = retry_after
+            elif reply:
+                delay = REPLY_RETRY_WAITS[min(attempts, len(REPLY_RETRY_WAITS)) - 1]
+            else:
+                delay = min(30 * 2 ** min(attempts - 1, 7), MAX_BACKOFF)
             if retry_after is not None:
                 self._paused[platform] = now + timedelta(seconds=retry_after)
             level = logging.WARNING if attempts >= STILL_FAILING else logging.INFO
@@ -276,6 +294,12 @@ class OutboxSender:
             )
             await outbox_store.retry_at(session, message_id=message_id, when=now + timedelta(seconds=delay))
             self._sends.labels(platform, "retried").inc()
+        self._wake(delay)
+
+    def _wake(self, seconds: float) -> None:
+        """Drains again when a retry falls due, rather than at the scheduler's next sweep."""
+        with contextlib.suppress(RuntimeError):  # no loop: the sweep sends it
+            asyncio.get_running_loop().call_later(seconds, self.kick)
 
     async def _pace(self) -> None:
         """Keeps within the configured messages per second, whatever the platform allows."""

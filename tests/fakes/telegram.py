@@ -45,16 +45,25 @@ class FakeBotAPI:
 
     # Serving.
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner, self.port = await serve(app, "127.0.0.1", 0, self.tls)
+        self._runner, self.port = await serve(app, "127.0.0.1", port, self.tls)
 
     async def stop(self) -> None:
         self._closing = True
         async with self._arrived:
             self._arrived.notify_all()
         await self._runner.cleanup()
+
+    async def go_away(self) -> None:
+        """Becomes unreachable, as the Bot API in an outage: connections are refused until
+        `come_back`; queued updates are kept."""
+        await self.stop()
+        self._closing = False
+
+    async def come_back(self) -> None:
+        await self.start(self.port)
 
     @property
     def base_url(self) -> str:
@@ -174,6 +183,10 @@ class FakeBotAPI:
 
     def _changed_in(self, chat_id: int) -> None:
         self._chat_changed.setdefault(chat_id, asyncio.Event()).set()
+
+    def forget_changes(self, chat_id: int) -> None:
+        """Forgets the changes in a chat so far: `next_change` waits for one after this."""
+        self._chat_changed.pop(chat_id, None)
 
     async def next_change(self, chat_id: int, timeout: float) -> None:
         """Waits until the bot sends or edits a message in a chat."""

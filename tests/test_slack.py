@@ -59,6 +59,15 @@ async def said(api: FakeSlackAPI, user: str, text: str, seen: int = 0, timeout: 
     raise AssertionError(f"the app never said {text!r}; it said {[m['text'] for m in api.dm(user)]}")
 
 
+async def toggled(api: FakeSlackAPI, user: str, label: str, timeout: float = 10) -> None:
+    """Waits until a DM shows a choice as ticked (its message updated in place)."""
+    deadline = time.monotonic() + timeout
+    while f"✓ {label}" not in json.dumps(api.dm(user), ensure_ascii=False):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{label!r} was never shown ticked")
+        await asyncio.sleep(0.02)
+
+
 def typed(text: str, ts: str, user: str = MEMBER) -> dict:
     """Returns a message typed in the app's direct messages, as Slack's event carries it."""
     return {"type": "message", "channel_type": "im", "channel": "D0DM", "user": user, "text": text, "ts": ts}
@@ -281,6 +290,7 @@ async def test_a_retried_event_is_applied_once(slack, database):
     await slack.interact(slack.tap(MEMBER, await said(slack.api, MEMBER, "Where did it happen?"), "Assessment"))
     who = await said(slack.api, MEMBER, "Who was involved?")
     await slack.interact(slack.tap(MEMBER, who, "Child or young person"))
+    await toggled(slack.api, MEMBER, "Child or young person")  # a person taps Done once it shows
     await slack.interact(slack.tap(MEMBER, who, "Done ✔"))
     await said(slack.api, MEMBER, "What happened?")
     seen = len(slack.api.dm(MEMBER))

@@ -393,6 +393,7 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or (_word_zipf(word) is None and c.following[:1].isupper() and _everyday(after_word))  # "Comisiynydd Plant"
         or c.before.endswith(("'r", "’r"))  # after the article: "Heddlu'r De"
         or (word.islower() and c.before in ("yn", "'n", "mor", "rhy"))  # an adjective: "yn wael", "mor dda"
+        or (word[:1].isupper() and c.before == "yn" and c.spaced)  # "in" a place: "y capel yn Salem"
         or (
             (word_name or _word_zipf(word) is None)
             and after_word in ("y", "yr")

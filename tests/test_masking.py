@@ -514,6 +514,8 @@ def test_an_animals_or_a_toys_name_after_o_r_enw_is_kept():
         ("Gofynnodd y tad pam nad oedd neb wedi ffonio.", "pam"),
         ("Mae angen tipyn o hedd ar y teulu ar ôl yr wythnos.", "hedd"),
         ("Roedd tegan wedi torri ar lawr y stafell fyw.", "tegan"),
+        # a capitalised word after "yn" (in) is a place, not someone
+        ("Mae'r teulu'n mynd i'r cwrdd yn Carmel bob dydd Sul.", "Carmel"),
     ],
 )
 def test_welsh_characters_interjections_and_lower_case_words_are_no_names(text, kept):

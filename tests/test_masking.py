@@ -544,3 +544,10 @@ def test_welsh_names_after_annwyl_a_grandparent_or_an_initial_are_masked(text, s
 def test_re_of_a_subject_line_is_no_name():
     masked = mask("Re: Jayden Hughes, contact arrangements for next week").text
     assert masked.startswith("Re: [name]")
+
+
+def test_a_name_after_a_title_before_a_welsh_address_stays_a_name():
+    masked = mask("Anfonwyd y llythyr at Mrs G. Parry, 12 Heol y Bont, Bala, ddoe.").text
+    assert masked == "Anfonwyd y llythyr at Mrs [name], [address], ddoe."
+    # a house's name before its number is still the address's
+    assert mask("Symudodd i Llys Meirion, 11 Ffordd Glyndŵr, Dinbych.").text == "Symudodd i [address]."

@@ -604,8 +604,8 @@ def _welsh_pair(c: _Context) -> bool:
 # Silva", "van Dijk"), initials ("Rhys Ll. Edwards").
 _JOINING = {" ", " ap ", " ab ", " ferch ", " verch ", " da ", " de ", " dos ", " das ", " van ", " von ", " di "}
 # Initials before a name: "D. R. Llewelyn", "J. Smith", and so "Rhys Ll. Edwards" whole; one capital
-# without a full stop too ("J Davies"), but not "A", "I" or "Y", which are words.
-_INITIALS_BEFORE = re.compile(r"(?<![\w.])(?:(?:(?:[A-Z]|Ll|Rh|Ch|Dd|Ff|Th|Gw)\. ?){1,3}|[B-HJ-XZ] )$")
+# without a full stop too ("J Davies"), but not "A", "I", "O" or "Y", which are words.
+_INITIALS_BEFORE = re.compile(r"(?<![\w.])(?:(?:(?:[A-Z]|Ll|Rh|Ch|Dd|Ff|Th|Gw)\. ?){1,3}|[B-HJ-NP-XZ] )$")
 
 
 def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

@@ -192,8 +192,12 @@ _WELSH_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:(?!\d)[\w'’-])*+(?!\d)"  # a whole word
 _WELSH_NAMED = rf"{_WELSH_WORD}(?:\s+(?:(?:y|yr)\s+)?{_WELSH_WORD}){{0,2}}"  # "Bwthyn y Ddôl", "Cae Garw"
 _WELSH_TOWN = rf"(?:,\s+{_WELSH_WORD}(?:\s+(?:ar\s+)?{_WELSH_WORD})?(?=[\s,.]|$))?"  # "Pen-y-bont ar Ogwr"
 _WELSH_STREET = rf"(?:['’]r)?\s+(?:(?:y|yr)\s+)?{_WELSH_NAMED}{_WELSH_TOWN}"
+# A house's name before its number is no person's name after a title or an initial: "Mr A. R. Pugh, 5
+# Lôn Las" is a name and an address, "Llys Meirion, 11 Ffordd Glyndŵr" one address.
+_NOT_A_PERSON = r"(?<!Mr )(?<!Mrs )(?<!Ms )(?<!Dr )(?<![A-Z]\. )(?!(?:Mr|Mrs|Ms|Miss|Dr)\b)"
 _WELSH_ADDRESS = (
-    rf"(?:{_FLAT}|{_WELSH_NAMED},\s+)?\d{{1,4}}[a-z]?,?\s+(?:[Yy]r?\s+)?(?:{welsh.STREETS}|{welsh.NUMBERED_STREETS}){_WELSH_STREET}"
+    rf"(?:{_FLAT}|{_NOT_A_PERSON}{_WELSH_NAMED},\s+)?\d{{1,4}}[a-z]?,?\s+(?:[Yy]r?\s+)?(?:{welsh.STREETS}|{welsh.NUMBERED_STREETS})"
+    rf"{_WELSH_STREET}"
     rf"|(?:(?:{_FLAT})?(?:{_WELSH_NAMED},\s+)?(?:{welsh.STREETS})|{_FLAT}(?:{welsh.NUMBERED_STREETS})){_WELSH_STREET}"
 )
 # In Welsh text only, a house number before a word of the land and a name: "15 Ael y Bryn", "30

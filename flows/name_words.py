@@ -228,6 +228,7 @@ DETERMINERS = {
 }
 # Capitalised words that are never names here, whatever some country's list says.
 NEVER = {
+    "re",  # "Re: Daisy and Poppy"
     "monday",
     "tuesday",
     "wednesday",

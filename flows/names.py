@@ -152,6 +152,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
     welsh_institutional = _welsh_institutional_runs(tokens, text) if in_welsh else set()
     before_birth = _before_birth_words(tokens, text) | (_after_family_and_comma(tokens, text) if in_welsh else set())
     pets = _pets(tokens) if in_welsh else set()
+    pets |= _characters(tokens, text)
     for index, (start, end, word) in enumerate(tokens):
         if index in institutional or index in pets:
             previous_was_name = False
@@ -263,6 +264,12 @@ def _pets(tokens: list[tuple[int, int, str]]) -> set[int]:
         and tokens[index - 2][2].lower() in ("o'r", "o’r")
         and tokens[index - 3][2].lower() in welsh.PETS
     }
+
+
+def _characters(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
+    """Returns the indexes of the words of a children's character's name: "Sali Mali", "Siôn Corn"."""
+    inside = [m.span() for m in welsh.CHARACTERS.finditer(text)]
+    return {index for index, (start, _end, _word) in enumerate(tokens) if any(a <= start < b for a, b in inside)}
 
 
 def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
@@ -386,6 +393,7 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or (_word_zipf(word) is None and c.following[:1].isupper() and _everyday(after_word))  # "Comisiynydd Plant"
         or c.before.endswith(("'r", "’r"))  # after the article: "Heddlu'r De"
         or (word.islower() and c.before in ("yn", "'n", "mor", "rhy"))  # an adjective: "yn wael", "mor dda"
+        or (word[:1].isupper() and c.before == "yn" and c.spaced)  # "in" a place: "y capel yn Salem"
         or (
             (word_name or _word_zipf(word) is None)
             and after_word in ("y", "yr")
@@ -595,8 +603,9 @@ def _welsh_pair(c: _Context) -> bool:
 # What may stand between a first name and a surname: a patronymic ("ap", "ferch"), a particle ("da
 # Silva", "van Dijk"), initials ("Rhys Ll. Edwards").
 _JOINING = {" ", " ap ", " ab ", " ferch ", " verch ", " da ", " de ", " dos ", " das ", " van ", " von ", " di "}
-# Initials before a name: "D. R. Llewelyn", "J. Smith", and so "Rhys Ll. Edwards" whole.
-_INITIALS_BEFORE = re.compile(r"(?<![\w.])(?:(?:[A-Z]|Ll|Rh|Ch|Dd|Ff|Th|Gw)\. ?){1,3}$")
+# Initials before a name: "D. R. Llewelyn", "J. Smith", and so "Rhys Ll. Edwards" whole; one capital
+# without a full stop too ("J Davies"), but not "A", "I", "O" or "Y", which are words.
+_INITIALS_BEFORE = re.compile(r"(?<![\w.])(?:(?:(?:[A-Z]|Ll|Rh|Ch|Dd|Ff|Th|Gw)\. ?){1,3}|[B-HJ-NP-XZ] )$")
 
 
 def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

@@ -45,6 +45,7 @@ sai wy hala hales halodd halais mas fas stecs whare chware gwbod gweud wedodd we
 pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois lan draw dy becso ffaelu bant dere
 cer shwd tamed hewl heddi ma
 rwy rwyf rwyt ro'n nath naeth neith syr fadam madam dyddiad hoff
+hei degan teganau
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -55,11 +56,12 @@ syr madam fadam
 """.split()
 )
 # Words never a name in lower case, though each is one capitalised ("gyda Tedi", "Mai", "Di"): "that"
-# ("dywedodd y bachgen mai ..."), Northern "di" (wedi), "cas" (nasty), "tedi" (a teddy bear).
-LOWER_CASE_WORDS = frozenset({"mai", "taw", "di", "cas", "tedi"})
+# ("dywedodd y bachgen mai ..."), Northern "di" (wedi), "cas" (nasty), "tedi" (a teddy bear), "tegan"
+# (a toy), "pam" (why), "hedd" (peace).
+LOWER_CASE_WORDS = frozenset({"mai", "taw", "di", "cas", "tedi", "tegan", "pam", "hedd"})
 # Words before a capitalised word that make it no person: a day's, a saint's or a storm's name,
-# a county ("Sir Gâr"), or a noun after the article ("dros yr Haf").
-NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "yr", "storm", "nos", "calan"})
+# a county ("Sir Gâr"), a noun after the article ("dros yr Haf"), or "Allan" of "Tu Allan" (outside).
+NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "yr", "storm", "nos", "calan", "tu"})
 # A team's or a bridge's name, not a person's: "Tîm Gwyn", "Pont Steffan", "Port Talbot".
 NAMED_AFTER = frozenset({"tîm", "dîm", "thîm", "nhîm", "pont", "bont", "mhont", "port", "mhort"})
 NOT_AFTER |= NAMED_AFTER
@@ -67,7 +69,7 @@ NOT_AFTER |= NAMED_AFTER
 # Words after which a name takes a soft, nasal or aspirate mutation, or is simply expected.
 MUTATING = frozenset(
     """
-i â a ag gyda gydag efo hefo wrth gan at am o dan dros drwy trwy heb hyd ei ap ab ac nôl
+i â a ag gyda gydag efo hefo wrth gan at am o dan dros drwy trwy heb hyd ei ap ab ac nôl annwyl
 """.split()
 )
 PATRONYMIC = frozenset({"ap", "ab"})
@@ -79,7 +81,8 @@ MET = frozenset({"gweld", "weld", "ffonio", "ffonies", "siarad", "cwrdd", "gwrdd
 CUES = frozenset(
     """
 gwelwyd welwyd enw babi baban mab fab merch ferch brawd frawd chwaer mam fam tad dad llysdad
-llysfam ffrind crwt crwtyn croten hogyn hogan bachgen fachgen geneth
+llysfam ffrind crwt crwtyn croten hogyn hogan bachgen fachgen geneth nain taid mam-gu tad-cu dad-cu mamgu
+tadcu modryb ewythr
 """.split()
 )
 # Verbs after which the next word is their subject or object, mostly someone: "meddai Siân",
@@ -112,6 +115,13 @@ PETS = frozenset(
 ci gi chi cath gath chath ceffyl geffyl cwningen gwningen bochdew fochdew pysgodyn bysgodyn aderyn parot barot
 tedi dedi doli ddoli tegan degan neidr mochyn
 """.split()
+)
+# Well-known characters of Welsh children's television and books, and Father Christmas: a child
+# talks of them, and none is someone to mask ("sôn am Sam Tân a Sali Mali", "Siôn Corn wedi dod").
+CHARACTERS = re.compile(
+    r"\b(?:Sali Mali|Sam T[âa]n|Si[ôo]n Corn|Si[ôo]n Blewyn Coch|SuperTed|Superted|Peppa Pig|Tomos y Tanc"
+    r"|Deian a Loli|Jac y Jwc|Rala Rwdins|Ben Dant|Wil Cwac Cwac|Tecwyn y Tractor|Bob y Bildar|Dona Direidi"
+    r"|Pat Postmon|Norman Preis)\b"
 )
 # What someone is to a child, after a name and "y": "Bryn y llystad", "Gwen y gweithiwr cymdeithasol".
 ROLES = frozenset(
@@ -205,11 +215,12 @@ def mutated_forms(words: frozenset[str]) -> frozenset[str]:
 
 # Kinds of place or body that come before their name, and as mutation writes them: "Ysgol
 # Gynradd Bryn Teg", "Cylch Meithrin Pen y Bryn", "yng Nghapel Salem", "i Heddlu Dyfed-Powys",
-# "Cyngor Gwynedd", "o Fwrdd Iechyd ...".
+# "Cyngor Gwynedd", "o Fwrdd Iechyd ...", "at Brosiect Awen".
 _INSTITUTIONS = frozenset(
     """
 ysgol gynradd uwchradd gyfun feithrin meithrin meithrinfa cylch coleg canolfan ysbyty meddygfa
 capel eglwys neuadd clinig uned cartref santes sant heddlu cyngor bwrdd prifysgol llywodraeth cymdeithas
+prosiect elusen mudiad menter
 """.split()
 )
 INSTITUTIONS_BEFORE = _INSTITUTIONS | mutated_forms(_INSTITUTIONS)

@@ -497,3 +497,57 @@ def test_an_animals_or_a_toys_name_after_o_r_enw_is_kept():
     assert "Cwtsh" in mask("Mae hi'n cysgu gyda'i thedi, tedi o'r enw Cwtsh, bob nos.").text
     # a child after "o'r enw" is still someone
     assert "Elis" not in mask("Mae ganddi fab o'r enw Elis sy'n 4 oed.").text
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        # characters of Welsh children's television and Father Christmas are no one to mask
+        ("Mae'r ferch yn gwylio Sali Mali a Sam Tân bob bore cyn yr ysgol.", "Sali Mali"),
+        ("Mae'r ferch yn gwylio Sali Mali a Sam Tân bob bore cyn yr ysgol.", "Sam Tân"),
+        ("Roedd y plant wedi ysgrifennu llythyr at Siôn Corn yn y feithrinfa.", "Siôn Corn"),
+        # an interjection, "Allan" of "Tu Allan" (outside), a project as mutation writes it
+        ("Hei, dim ond i ddweud bod y cyfarfod wedi symud i ddydd Iau.", "Hei"),
+        ("Cysylltodd y Tîm Tu Allan i Oriau am hanner nos.", "Allan"),
+        ("Cafodd y fam ei chyfeirio at Brosiect Cefnogi Teuluoedd yn y dref.", "Cefnogi"),
+        # words that are names only when capitalised: "pam" (why), "hedd" (peace), "tegan" (a toy)
+        ("Gofynnodd y tad pam nad oedd neb wedi ffonio.", "pam"),
+        ("Mae angen tipyn o hedd ar y teulu ar ôl yr wythnos.", "hedd"),
+        ("Roedd tegan wedi torri ar lawr y stafell fyw.", "tegan"),
+        # a capitalised word after "yn" (in) is a place, not someone
+        ("Mae'r teulu'n mynd i'r cwrdd yn Carmel bob dydd Sul.", "Carmel"),
+    ],
+)
+def test_welsh_characters_interjections_and_lower_case_words_are_no_names(text, kept):
+    assert kept in mask(text).text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        # a name after "Annwyl", softened as the greeting softens it (Mari: "Annwyl Fari")
+        ('Dechreuodd y neges "Annwyl Fethan" er mai Sioned oedd hi.', "Fethan"),
+        # a name after a grandparent or an aunt
+        ("Cafodd mam-gu Gwerful wybod am y cyfarfod ddoe.", "Gwerful"),
+        ("Bydd modryb Gwenonwy yn casglu'r plant o'r ysgol.", "Gwenonwy"),
+        # one initial without a full stop goes with the surname
+        ("Roedd K Pritchard ar y rhestr ond doedd neb wedi gwirio.", "K "),
+        # "Tegan", "Pam" and "Hedd" capitalised are still names
+        ("Siaradais gyda Tegan a Hedd ar ôl yr ysgol.", "Tegan"),
+        ("Siaradais gyda Tegan a Hedd ar ôl yr ysgol.", "Hedd"),
+    ],
+)
+def test_welsh_names_after_annwyl_a_grandparent_or_an_initial_are_masked(text, secret):
+    assert secret not in mask(text).text
+
+
+def test_re_of_a_subject_line_is_no_name():
+    masked = mask("Re: Jayden Hughes, contact arrangements for next week").text
+    assert masked.startswith("Re: [name]")
+
+
+def test_a_name_after_a_title_before_a_welsh_address_stays_a_name():
+    masked = mask("Anfonwyd y llythyr at Mrs G. Parry, 12 Heol y Bont, Bala, ddoe.").text
+    assert masked == "Anfonwyd y llythyr at Mrs [name], [address], ddoe."
+    # a house's name before its number is still the address's
+    assert mask("Symudodd i Llys Meirion, 11 Ffordd Glyndŵr, Dinbych.").text == "Symudodd i [address]."

@@ -33,6 +33,12 @@ STRUCTURED = (Identifier.PHONE, Identifier.EMAIL, Identifier.POSTCODE, Identifie
 # 76 masked) passes since rules written after seeing its wrong masks and misses (colloquial and
 # formal words, places, NI numbers after whose they are, pets' names): it has been tuned on too;
 # the eleventh set is the honest judge of them.
+# The eleventh Welsh set (first measured, blind, on main after the tenth set's rules: names 0.968 /
+# 0.917, structured 1.000, precision 0.950, 9 of 79 identifier-free sentences masked) passes since
+# rules written after seeing its wrong masks and misses (children's characters, "Annwyl" and
+# grandparents before a name, lone initials, "yn" before a place, a titled name before an
+# address): it has been tuned on too. Its author left named schools unmarked, which nearmiss
+# masks on purpose (issue 14), so its 3 school masks count as wrong. The twelfth set is the honest judge of these rules.
 BELOW_TARGET = {
     "identifiers-cy-fifth.txt": "Welsh, a fifth set written blind (215 sentences), tuned on for two date rules "
     "and, in issue 19, rules from every set's wrong masks: dates of birth 34 of 38, addresses 28 of 32, structured "

@@ -5,13 +5,17 @@ connections are cut twice (PostgreSQL), and the process is killed with SIGKILL t
 again. Prints reports completed, references received, replies lost, messages duplicated and the
 longest delay.
 
-    python bench/faults.py [--databases postgres sqlite] [--reporters 20] [--seed 1]
+    python bench/faults.py [--databases postgres sqlite] [--reporters 20] [--seed 1] [--bot-log FILE]
 
 Each reporter answers whatever question the chat shows last (as a person does), thinking 1-4 s
 between answers. A reply that has not arrived 45 s after an answer counts as lost, and the
-reporter then sends /report, which shows where they are (so a lost reply costs one
-round trip, and the run goes on). "Duplicated" counts messages shown twice in a row in a chat
-and references received more than once. "Longest delay" is the longest wait for any reply.
+reporter then sends /report, which shows where they are (so a lost reply costs one round trip,
+and the run goes on). "Duplicated" counts messages shown twice in a row in a chat and references
+received more than once. "Longest delay" is the longest wait for any reply.
+
+To trace: each lost reply, and each that took over 30 s, is printed to stderr (chat, update,
+seconds from the start), as is each fault and a bot that exited by itself; `--bot-log FILE`
+appends the bot's own output to FILE, and the outbox at the end (times in seconds from the start).
 """
 
 import argparse
@@ -23,6 +27,7 @@ import random
 import secrets
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -85,8 +90,8 @@ class FaultyBotAPI(FakeBotAPI):
 
 
 class Reporter:
-    def __init__(self, api: FakeBotAPI, chat: int, rng: random.Random) -> None:
-        self.api, self.chat, self.rng = api, chat, rng
+    def __init__(self, api: FakeBotAPI, chat: int, rng: random.Random, began: float) -> None:
+        self.api, self.chat, self.rng, self.began = api, chat, rng, began
         self.lost, self.longest = 0, 0.0
 
     def done(self) -> bool:
@@ -115,14 +120,28 @@ class Reporter:
         while True:
             began = time.monotonic()
             self.api.forget_changes(self.chat)  # a late part of the last reply is not this one's
-            await self.api.push(update)
+            update_id = await self.api.push(update)
             try:
                 await self.api.next_change(self.chat, LOST_AFTER)
             except TimeoutError:
                 self.lost += 1
+                asked = update.get("message", {}).get("text") or update["callback_query"]["data"]
+                pushed = time.time() - (time.monotonic() - began)
+                print(
+                    f"lost: chat {self.chat}, update {update_id} ({asked!r}) pushed at "
+                    f"{began - self.began:.1f} s (wall {pushed:.3f})",
+                    file=sys.stderr,
+                )
                 update = text_update(self.chat, "/report")
                 continue
-            self.longest = max(self.longest, time.monotonic() - began)
+            waited = time.monotonic() - began
+            self.longest = max(self.longest, waited)
+            if waited > LOST_AFTER * 2 / 3:
+                print(
+                    f"slow: chat {self.chat}, update {update_id} pushed at {began - self.began:.1f} s, "
+                    f"answered after {waited:.1f} s",
+                    file=sys.stderr,
+                )
             await asyncio.sleep(0.3)  # the rest of a reply that comes in parts
             if self.done():
                 return
@@ -138,6 +157,21 @@ def duplicates(api: FakeBotAPI, chat: int) -> int:
     return repeated + max(sum(text.startswith(REFERENCE) for text, _ in shown) - 1, 0)
 
 
+def write_outbox(log: Path, rows: list[dict], began: float) -> None:
+    """Appends the outbox to the bot's log, times in seconds from the start, to trace a late reply."""
+
+    def at(moment: datetime | None) -> str:
+        return "-" if moment is None else f"{moment.replace(tzinfo=UTC).timestamp() - began:.1f}"
+
+    with log.open("a") as output:
+        output.write("--- the outbox: id, created, due, sent, attempts, recipient, key, text\n")
+        for row in rows:
+            output.write(
+                f"{row['id']} {at(row['created_at'])} {at(row['due_at'])} {at(row['sent_at'])} {row['attempts']} "
+                f"{(row['recipient'] or '')[:8]} {row['key']} {row['text'][:30]!r}\n"
+            )
+
+
 async def cut_connections(database_url: str) -> None:
     url = make_url(database_url)
     admin = await asyncpg.connect(url.set(drivername="postgresql", database="postgres").render_as_string(False))
@@ -150,19 +184,33 @@ async def cut_connections(database_url: str) -> None:
         await admin.close()
 
 
-async def start(config: Path, env: dict) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        NEARMISS,
-        "run",
-        "--config",
-        str(config),
-        env={**os.environ, **env},
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+async def start(config: Path, env: dict, log: Path | None) -> asyncio.subprocess.Process:
+    """Starts `nearmiss run`, its output appended to `log` (or dropped)."""
+    if log is None:
+        return await asyncio.create_subprocess_exec(
+            NEARMISS,
+            "run",
+            "--config",
+            str(config),
+            env={**os.environ, **env},
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+    with log.open("a") as output:
+        output.write(f"--- nearmiss run started at {time.time():.3f}\n")
+        output.flush()
+        return await asyncio.create_subprocess_exec(
+            NEARMISS,
+            "run",
+            "--config",
+            str(config),
+            env={**os.environ, **env},
+            stdout=output,
+            stderr=asyncio.subprocess.STDOUT,
+        )
 
 
-async def run(kind: str, reporters: int, seed: int) -> dict[str, float]:
+async def run(kind: str, reporters: int, seed: int, log: Path | None) -> dict[str, float]:
     rng = random.Random(seed)
     api = FaultyBotAPI()
     await api.start()
@@ -189,14 +237,17 @@ telegram = [{members}]
             "NEARMISS_PSEUDONYM_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "NEARMISS_CONTACT_KEY": Fernet.generate_key().decode(),
         }
-        process = await start(config, env)
+        process = await start(config, env, log)
         while not any(c.method == "getUpdates" for c in api.calls):  # noqa: ASYNC110
             await asyncio.sleep(0.05)
-        people = [Reporter(api, FIRST_CHAT + i, random.Random(rng.random())) for i in range(reporters)]
         began = time.monotonic()
+        people = [Reporter(api, FIRST_CHAT + i, random.Random(rng.random()), began) for i in range(reporters)]
         walking = asyncio.gather(*(p.walk() for p in people))
         for at, what, lasting in FAULTS:
             await asyncio.sleep(max(0, began + at - time.monotonic()))
+            if process.returncode is not None:
+                print(f"the bot exited by itself with {process.returncode} before {what} at {at} s", file=sys.stderr)
+            print(f"fault: {what} at {time.monotonic() - began:.1f} s (wall {time.time():.3f})", file=sys.stderr)
             if what == "502":
                 api.failing = (502, "Bad Gateway", None)
                 asyncio.get_running_loop().call_later(lasting, setattr, api, "failing", None)
@@ -208,7 +259,7 @@ telegram = [{members}]
             elif what == "kill":
                 process.kill()
                 await process.wait()
-                process = await start(config, env)
+                process = await start(config, env, log)
         try:
             await asyncio.wait_for(walking, 600)
         finally:
@@ -216,9 +267,12 @@ telegram = [{members}]
             await process.wait()
         database = Database(database_url)
         try:
-            stored = len((await all_rows(database))["reports"])
+            rows = await all_rows(database)
         finally:
             await database.close()
+        stored = len(rows["reports"])
+        if log is not None:
+            write_outbox(log, rows["outbox"], time.time() - (time.monotonic() - began))
     await api.stop()
     chats = [p.chat for p in people]
     return {
@@ -236,9 +290,10 @@ def main() -> None:
     parser.add_argument("--databases", nargs="+", default=["postgres", "sqlite"])
     parser.add_argument("--reporters", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bot-log", type=Path, help="append the bot's output (stdout and stderr) to this file")
     args = parser.parse_args()
     for kind in args.databases:
-        figures = asyncio.run(run(kind, args.reporters, args.seed))
+        figures = asyncio.run(run(kind, args.reporters, args.seed, args.bot_log))
         cuts = "connections cut twice" if kind == "postgres" else "no connections to cut"
         print(f"{kind} ({args.reporters} reporters, {cuts}, 30 s of 502/429, 2 x kill -9):")
         for name, value in figures.items():

@@ -344,3 +344,20 @@ async def test_a_worker_without_the_scheduler_sends_what_it_queues_at_once(setti
     finally:
         stop.set()
         await running
+
+
+async def test_what_waited_in_the_outbox_is_sent_as_soon_as_the_platform_connects(
+    settings, database, keys, telegram_api
+):
+    # Queued before this process started (a reply left by a crashed one): no sweep runs here, so
+    # only connecting can send it.
+    await queue_one(database, keys, utcnow)
+    services = Services.build(settings, database, keys)
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(services, stop, scheduler_enabled=False))
+    try:
+        await asyncio.wait_for(telegram_api.next_change(LEAD, timeout=5), 5)
+        assert [m["text"] for m in telegram_api.sent_to(LEAD)] == [LATER["text"]]
+    finally:
+        stop.set()
+        await running

@@ -114,6 +114,9 @@ async def _keep_connecting(
             connected[adapter.name] = adapter
             readiness.platforms[adapter.name] = True
             services.metrics.platform_up.labels(adapter.name).set(1)
+            # What waited for this platform (replies queued before a crash or while it was away)
+            # goes now, not at the scheduler's next sweep, which an extra worker never runs.
+            services.outbox.kick()
             return
 
 

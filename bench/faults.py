@@ -21,6 +21,7 @@ appends the bot's own output to FILE, and the outbox at the end (times in second
 import argparse
 import asyncio
 import base64
+import contextlib
 import itertools
 import os
 import random
@@ -29,6 +30,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from aiohttp import web
@@ -186,19 +188,12 @@ async def cut_connections(database_url: str) -> None:
 
 async def start(config: Path, env: dict, log: Path | None) -> asyncio.subprocess.Process:
     """Starts `nearmiss run`, its output appended to `log` (or dropped)."""
-    if log is None:
-        return await asyncio.create_subprocess_exec(
-            NEARMISS,
-            "run",
-            "--config",
-            str(config),
-            env={**os.environ, **env},
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-    with log.open("a") as output:
-        output.write(f"--- nearmiss run started at {time.time():.3f}\n")
-        output.flush()
+    with contextlib.ExitStack() as stack:
+        output: Any = asyncio.subprocess.DEVNULL
+        if log is not None:
+            output = stack.enter_context(log.open("a"))
+            output.write(f"--- nearmiss run started at {time.time():.3f}\n")
+            output.flush()
         return await asyncio.create_subprocess_exec(
             NEARMISS,
             "run",
@@ -208,6 +203,7 @@ async def start(config: Path, env: dict, log: Path | None) -> asyncio.subprocess
             stdout=output,
             stderr=asyncio.subprocess.STDOUT,
         )
+    raise AssertionError("unreachable")
 
 
 async def run(kind: str, reporters: int, seed: int, log: Path | None) -> dict[str, float]:

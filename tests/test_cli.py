@@ -187,8 +187,8 @@ async def _start_run(config: Path, env: dict) -> asyncio.subprocess.Process:
     )
 
 
-async def test_run_killed_mid_report_carries_on_after_a_restart(tmp_path, telegram_api, database_url, key_env):
-    config = write_config(
+def _one_team_config(tmp_path: Path, telegram_api: FakeBotAPI, database_url: str) -> Path:
+    return write_config(
         tmp_path / "config.toml",
         f"""
 [database]
@@ -203,6 +203,55 @@ name = "North"
 telegram = [{MEMBER}]
 """,
     )
+
+
+async def test_a_tap_being_handled_when_run_is_killed_is_applied_after_a_restart(
+    tmp_path, telegram_api, database_url, key_env
+):
+    config = _one_team_config(tmp_path, telegram_api, database_url)
+    process = await _start_run(config, key_env)
+    try:
+        await telegram_api.push(text_update(MEMBER, "/report"))
+        when = await _wait_for(telegram_api, "When did it happen?", 0, timeout=60)
+        telegram_api.answer_late("answerCallbackQuery", 10)  # the tap is fetched, and its handling held
+        tapped = await _tap(telegram_api, when, "Yesterday")
+        await asyncio.sleep(1.5)
+        process.kill()  # SIGKILL mid-handling: nothing stored, nothing answered
+        await process.wait()
+
+        process = await _start_run(config, key_env)
+        await _wait_for(telegram_api, "Where did it happen?", tapped, timeout=60)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def test_a_tap_applied_but_not_answered_when_run_is_killed_is_answered_after_a_restart(
+    tmp_path, telegram_api, database_url, key_env
+):
+    config = _one_team_config(tmp_path, telegram_api, database_url)
+    process = await _start_run(config, key_env)
+    try:
+        await telegram_api.push(text_update(MEMBER, "/report"))
+        when = await _wait_for(telegram_api, "When did it happen?", 0, timeout=60)
+        telegram_api.fail("editMessageText", 502, "Bad Gateway", times=3)  # the next question, tried again
+        tapped = await _tap(telegram_api, when, "Yesterday")
+        await asyncio.sleep(1.5)
+        process.kill()  # SIGKILL after the answer was stored, while its reply is being tried again
+        await process.wait()
+
+        process = await _start_run(config, key_env)
+        await _wait_for(telegram_api, "Where did it happen?", tapped, timeout=60)
+        assert sum(m["text"] == "Where did it happen?" for m in telegram_api.sent_to(MEMBER)) == 1
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def test_run_killed_mid_report_carries_on_after_a_restart(tmp_path, telegram_api, database_url, key_env):
+    config = _one_team_config(tmp_path, telegram_api, database_url)
     process = await _start_run(config, key_env)
     try:
         await telegram_api.push(text_update(MEMBER, "/report"))

@@ -23,7 +23,7 @@ from storage import outbox_store
 from tests.conftest import MEMBER, Chat, start_bot
 from tests.fakes.forms import GOOD_FORM
 from tests.fakes.slack import SCOPE_OF, FakeSlack, manifest_scopes
-from tests.fakes.telegram import buttons
+from tests.fakes.telegram import buttons, callback_update
 from tests.helpers import all_rows, answer_typical_report
 from tests.test_slack import MEMBER as SLACK_MEMBER
 from tests.test_slack import (
@@ -264,6 +264,26 @@ async def test_polling_refused_by_the_bot_api_logs_a_line_each_without_traceback
         (False, True),
     ]
     assert all(r.exc_info is None for r in failed), "no tracebacks"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # polling stores nothing
+async def test_an_update_is_confirmed_to_the_bot_api_only_once_it_has_been_handled(chat, telegram_api):
+    await chat.say("/report")
+    telegram_api.answer_late("answerCallbackQuery", 2)  # the tap's handling waits on its acknowledgement
+    message = chat.last_keyboard
+    [yesterday] = [b for b in buttons(message) if b["text"] == "Yesterday"]
+
+    tap = await telegram_api.push(callback_update(MEMBER, message, yesterday["callback_data"]))
+    await asyncio.sleep(1)
+    assert telegram_api.confirmed_offset <= tap, "being handled: a process dying now must be handed it again"
+
+    await chat.processed.wait(tap)
+    for _poll in range(40):
+        if telegram_api.confirmed_offset > tap:
+            break
+        await asyncio.sleep(0.05)
+    assert telegram_api.confirmed_offset > tap, "handled: confirmed at the next poll"
+    assert sum(m["text"].startswith("Where did it happen?") for m in telegram_api.sent_to(MEMBER)) == 1
 
 
 async def queue_for_slack(database, keys, clock, *, image: bytes | None = None) -> None:

@@ -25,6 +25,7 @@ from telegram.warnings import PTBUserWarning
 from bot.adapters.newest import NewestMessages
 from bot.adapters.telegram_http import AiohttpRequest, PollingRequest
 from bot.adapters.telegram_order import PerChatOrder
+from bot.adapters.telegram_polling import Polling
 from bot.adapters.vocabularies import TELEGRAM
 from bot.adapters.webserver import serve
 from bot.app.config import ConfigProblem, TelegramSettings
@@ -103,13 +104,13 @@ class TelegramAdapter:
             .concurrent_updates(PerChatOrder(settings.max_concurrent_updates))
             .request(AiohttpRequest(settings.max_concurrent_updates, settings.timeout_seconds))
             .get_updates_request(PollingRequest())
+            .updater(None)  # polled by `Polling`, which confirms an update only once handled
         )
         if settings.flood_limits:
             # Keeps within Telegram's flood limits and, on a 429, waits as told and tries again.
             builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]  # PTB types the builder for its default rate limiter
-        if settings.mode == "webhook":
-            builder = builder.updater(None)
         self.application = builder.build()
+        self._polling = Polling(self.application, UPDATES)
         self._webhook: web.AppRunner | None = None
         self._newest = NewestMessages()
         self._awaiting_text: dict[int, int] = {}  # chat -> a question with buttons that takes typing
@@ -149,20 +150,18 @@ class TelegramAdapter:
         await self._set_commands()
         await self.application.start()
         if self._settings.mode == "polling":
-            await self.application.updater.start_polling(
-                allowed_updates=UPDATES, drop_pending_updates=False, error_callback=_polling_failed
-            )
+            await self._polling.start()
         else:
             await self._start_webhook()
         log.info("telegram bot started (%s)", self._settings.mode)
 
     async def stop(self) -> None:
-        if self.application.updater and self.application.updater.running:
-            await self.application.updater.stop()
+        await self._polling.stop()
         if self._webhook is not None:
             await self._webhook.cleanup()
         if self.application.running:
-            await self.application.stop()
+            await self.application.stop()  # waits for the updates being handled
+            await self._polling.confirm()
         await self.application.shutdown()
 
     async def _start_webhook(self) -> None:
@@ -296,6 +295,8 @@ class TelegramAdapter:
         are left live above the next."""
         sender = _sender(update, context)
         replies = await self._front.text(sender, update.effective_message.text)
+        if not replies:  # delivered again, applied before: its reply may never have gone
+            replies = await self._front.redelivered(sender)
         chat = update.effective_chat.id
         if replies and not replies[-1].retry and chat in self._awaiting_text:
             try:
@@ -329,8 +330,10 @@ class TelegramAdapter:
         sender = _sender(update, context)
         tapped = await self._front.tap(sender, query.data)
         answer, messages = tapped.answer, tapped.messages
-        if not messages:
-            return  # a redelivery, applied before
+        if not messages:  # delivered again, applied before: its reply may never have gone
+            messages = await self._front.redelivered(sender)
+            if not messages:
+                return
         prompt = messages[-1]
         newest = self._newest.is_newest(str(query.message.chat.id), str(query.message.message_id))
         if shown_in_place(answer, messages, tapped_is_newest=newest):
@@ -353,12 +356,6 @@ class TelegramAdapter:
         # Only the kind of error: exception texts can carry message text or SQL parameters.
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("update %s failed: %s", update_id, type(context.error).__name__)
-
-
-def _polling_failed(error: TelegramError) -> None:
-    """Logs a failed poll that PTB tries again (with its own growing wait) in one line, without the
-    traceback PTB would log; the Bot API's being away is logged by `PollingRequest`."""
-    log.warning("telegram polling failed: %s; trying again", type(error).__name__)
 
 
 def _where(query) -> dict[str, int]:

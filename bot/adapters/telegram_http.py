@@ -91,27 +91,22 @@ def _body(request_data: RequestData | None) -> dict[str, str] | aiohttp.FormData
 class PollingRequest(AiohttpRequest):
     """getUpdates' requests. While the Bot API is unreachable or answers with a server error, the
     request tries again here, one log line a try, waiting at most 2 s between tries, so polling
-    notices within seconds that the Bot API is back. (PTB's polling loop would log a traceback
-    each time and wait up to 30 s.) A timeout goes to PTB, which tries again at once; stopping the
-    updater cancels the wait, and its last call (confirming what was fetched, with no long poll)
-    is tried once."""
+    notices within seconds that the Bot API is back. A timeout goes to the polling loop, which
+    tries again at once; stopping it cancels the wait."""
 
     def __init__(self) -> None:
         super().__init__(1)
 
     async def do_request(self, url, method, request_data=None, *args, **kwargs) -> tuple[int, bytes]:
-        polling = bool(request_data and request_data.parameters.get("timeout"))
         for attempt in itertools.count(1):
             try:
                 status, body = await super().do_request(url, method, request_data, *args, **kwargs)
             except TimedOut:
                 raise
             except NetworkError as error:
-                if not polling:
-                    raise
                 failure = type(error.__cause__ or error).__name__  # never its text: the URL holds the token
             else:
-                if status < 500 or not polling:
+                if status < 500:
                     if attempt > 1:
                         log.info("telegram polling: the Bot API answers again")
                     return status, body

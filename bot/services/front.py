@@ -2,7 +2,7 @@
 form, and it routes by who sent it (a manager's session first, then the reporter's draft;
 a stranger is refused by the service). Adapters parse and render; they do not route."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import DBAPIError
 
@@ -64,6 +64,17 @@ class Front:
             if answer.action is Action.MANAGE and self._managing is not None:
                 return Tapped(answer, await self._managing.button(sender, answer))
             return Tapped(answer, await self.reporting.answer(sender, answer))
+
+    async def redelivered(self, sender: Sender) -> list[Message]:
+        """Answers an update the platform delivered again after it was applied (the process
+        applying it may have died before replying): the question the reporter's draft waits on,
+        if any. A manager's next tap or message shows where they are."""
+        if self._managing is not None and self._managing.is_manager(sender):
+            return []
+        async with self.languages.speaking_to(sender):
+            waiting = await self.reporting.question_waiting(sender)
+        # In place of a tapped question, where the first reply (if it did arrive) showed it.
+        return [replace(message, edit=not message.retry) for message in waiting]
 
     async def not_text(self, sender: Sender) -> list[Message]:
         """Declines photos, voice notes, files and contact cards without keeping them."""

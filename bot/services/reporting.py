@@ -130,6 +130,11 @@ class Reporting:
         """Shows the question the reporter's draft is waiting on, after a button that meant nothing."""
         return [Message(_(M.WHERE_YOU_ARE)), *await self._guarded(sender, self._where_am_i)]
 
+    async def question_waiting(self, sender: Sender) -> list[Message]:
+        """Returns the question the sender's draft waits on, or nothing when there is none: what
+        answers an update delivered again after it was applied, whose reply may never have gone."""
+        return await self._handled(sender, self._question_waiting)
+
     async def submit_form(self, sender: Sender, values: dict[str, Any], *, reviewed: bool = False) -> FormResult:
         """Stores a report answered on one screen, or returns what to correct, keeping nothing.
         Where anything was masked, the text as it would be kept comes back first for the reporter
@@ -313,6 +318,15 @@ class Reporting:
             draft = await self._open_draft(session, sender)
             if await self._expire_if_idle(session, draft):
                 return [self.reporters.expired(sender.platform)]
+            prompt = self._engine.prompt(DraftState.from_json(draft.state), today=self.reporters.today(now))
+            return self._signed([prompt], reporter, draft.id)
+
+    async def _question_waiting(self, sender: Sender) -> list[Message]:
+        now, reporter = self._clock(), self.reporters.pseudonym(sender)
+        async with self._database.unit() as session:
+            draft = await report_store.get_draft(session, reporters=self.reporters.every_pseudonym(sender))
+            if draft is None or draft.expires_at <= now:
+                return []
             prompt = self._engine.prompt(DraftState.from_json(draft.state), today=self.reporters.today(now))
             return self._signed([prompt], reporter, draft.id)
 

@@ -37,7 +37,8 @@ _WELSH_NAME_ZIPF, _WELSH_WORD_NAME_ZIPF = 1.0, 4.5  # a name, or one that is als
 # Latin-1, Extended-A, -B and Additional, and combining accents: Siân, Llŷr, Gwenllïan, Łukasz,
 # Ionuț, Nguyễn; a name never ends inside a word.
 _LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ"
-_TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}\u0300-\u036f'’-]*")
+# A closing quote is no part of the word before it: "'Annwyl Fari'".
+_TOKEN = re.compile(rf"[{_LETTER}](?:[{_LETTER}\u0300-\u036f'’-]*[{_LETTER}\u0300-\u036f-])?")
 _WELSH_ACCENTS = set("âêîôûŵŷ")  # "Tŷ", "Môn" are Welsh words, not Ty or Mon
 _UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d"})
 _AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed|eg|ain)?\s+$")

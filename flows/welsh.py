@@ -253,7 +253,7 @@ NUMBERED_STREETS = r"Llys|Parc"  # street words only after a house number: "Llys
 # house number in Welsh text: "15 Ael y Bryn", "30 Dôl Afon", "10 Cae Gwyn", "8 pen y maes".
 PLACE_NOUNS = (
     r"Ael|Bron|Bryn|Cae|Dôl|Dol|Erw|Glan|Gwaun|Waun|Llys|Maes|Nant|Pant|Parc|Pen|Rhes|Teras|Tir|Tŷ|Ty|Cwm|Coed"
-    r"|Bro|Tan|Gallt|Ffridd|Gwel|Min|Llain|Tyddyn"
+    r"|Bro|Tan|Gallt|Ffridd|Gwel|Min|Llain|Tyddyn|Tŵr|Twr"
 )
 MONTH_NAMES = frozenset(MONTHS.split("|"))
 # Days written as ordinal words: "y pedwerydd ar hugain o Fehefin", "yr unfed ar ddeg o Fai".
@@ -270,7 +270,9 @@ BIRTH_WORDS = (
 BIRTH_FILLERS = r"ym mis|ym|yn|yw|ydy|ydi|oedd"
 # Words after a date of birth that bring in another record of it: "DG: 5.9.2012, mae'r llythyr
 # yn deud 9.5.2012".
-RECORD_WORDS = r"ond|deud|dweud|dangos|nodi|cofnod|cofnodi|cofnodwyd|meddai|cywir|anghywir"
+RECORD_WORDS = r"ond|deud|dweud|dangos|nodi|cofnod|cofnodi|cofnodwyd|meddai|cywir|anghywir|iawn"
+# "Tystysgrif geni" (birth certificate) as mutation writes it: "yn ôl y dystysgrif geni".
+BIRTH_CERTIFICATE = r"(?:t|d|nh|th)ystysgrif geni"
 # Words for a National Insurance number: "rhif YG y tad", "rhif yswiriant gwladol".
 NI_WORDS = r"(?:rhif\s+)?YG|yswiriant gwladol"
 # The article or a possessive and one word between such a word and the number, with a colon or a
@@ -280,12 +282,20 @@ STREETS = (
     r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Ystad|Allt|Rhiw"
     r"|Fferm|Bwthyn|Safle"
 )
+# Street words that name one dwelling, an address by itself ("Bwthyn Pen-y-Bryn, Llanrug"); the
+# others name a street many live on, an address only with a house's number or name before it.
+DWELLINGS = r"Fferm|Bwthyn"
+# Offices and bodies, whose name before a street is no house's: "Gwasanaethau Plant, Ffordd y Frenhines".
+OFFICES = r"Swyddfa|Swyddfeydd|Gwasanaethau|Gwasanaeth|Cyngor|Adran|Canolfan|Tîm|Uned|Heddlu|Llys|Ysbyty|Meddygfa"
 # The same street words as mutation writes them after "i", "yng", "ym": "ym Mwthyn y Ddôl", "yng
 # Nghilgant y Dderwen", "i Faes y Llan".
 STREETS_MUTATED = "|".join(
     sorted(w.capitalize() for w in mutated_forms(frozenset(w.lower() for w in STREETS.split("|"))))
 )
 
+# A capitalised word after a street word names the street, not someone: "ar Stryd Tudur".
+NAMED_AFTER |= frozenset(word.lower() for word in STREETS.split("|"))
+NOT_AFTER |= NAMED_AFTER
 
 # Words common in Welsh and rare in English: text with two of them is read as Welsh, and only
 # then do the Welsh rules above apply (so "Beth", "Mae" or "Mrs Plant" in English stay names).

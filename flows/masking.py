@@ -426,6 +426,8 @@ def _schools(text: str) -> Iterator[Span]:
         elif match[0].startswith(("Ysgol", "Cylch", "Meithrinfa", "Coleg")):
             if all(w.lower() in welsh.INSTITUTIONS_BEFORE for w in match[0].split()):
                 continue  # "yr Ysgol Gynradd": the kind of school, not one school
+            if match[0].startswith("Ysgol Sul"):
+                continue  # a Sunday school is a chapel's, and chapels are not masked
         else:
             if leading := _NOT_SCHOOL_START.match(match[0]):
                 start += leading.end()

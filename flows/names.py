@@ -48,7 +48,8 @@ _ENCLITIC = re.compile(r"['’](?:s|n)$")  # Grace's, and Welsh "Nia'n" (Nia is)
 _CONTRACTION = re.compile(r"n['’]t$|['’](?:re|ll|ve|d|m)$")
 # The end of a sentence or the start of a bulleted item, and an opening quote: 'nodyn: "Mae'r...'
 # (not an initial's full stop: "S. Williams"), and a bilingual line's "/".
-_SENTENCE_END = re.compile(r"(?:(?<!\b[A-Z])\.|[!?:;\n•|*]|^|\s[–/-])\s*[\"“‘'(]?\s*$")
+# Quoted speech after a comma starts a sentence too: "Dywedodd Elis, 'Dwi isio ...'".
+_SENTENCE_END = re.compile(r"(?:(?<!\b[A-Z])\.|[!?:;\n•|*]|^|\s[–/-])\s*[\"“‘'(]?\s*$|,\s*[\"“‘']\s*$")
 # An age after a name in Welsh: "(5)", "(9 oed)", "yn 2 oed".
 _AGE_AFTER = re.compile(r"\s*\(\d{1,2}(?:\s*oed)?\)|\s+yn\s+\d{1,2}\s+oed\b")
 # An age or a word in brackets after a name: "(14)", "(9 oed)", "(gofalwr maeth)", "(ewythr)".
@@ -153,7 +154,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
     welsh_institutional = _welsh_institutional_runs(tokens, text) if in_welsh else set()
     before_birth = _before_birth_words(tokens, text) | (_after_family_and_comma(tokens, text) if in_welsh else set())
     pets = _pets(tokens) if in_welsh else set()
-    pets |= _characters(tokens, text)
+    pets |= _characters(tokens, text) | _fiction(tokens, text)
+    pets |= _welsh_places(tokens, text) if in_welsh else set()
     for index, (start, end, word) in enumerate(tokens):
         if index in institutional or index in pets:
             previous_was_name = False
@@ -181,6 +183,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             label=_is_label(word, text, start, end),
             after_colon=bool(index) and text[tokens[index - 1][1] : start].strip() == ":",
             after_house=bool(index) and tokens[index - 1][2] in welsh.HOUSES,
+            character_after=index + 2 in pets,
         )
         length = _name_length(word, context)
         if length:
@@ -268,9 +271,50 @@ def _pets(tokens: list[tuple[int, int, str]]) -> set[int]:
 
 
 def _characters(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
-    """Returns the indexes of the words of a children's character's name: "Sali Mali", "Siôn Corn"."""
-    inside = [m.span() for m in welsh.CHARACTERS.finditer(text)]
+    """Returns the indexes of the words of a children's character's name ("Sali Mali", "Siôn Corn") or
+    of a body named after someone ("Hywel Dda")."""
+    inside = [m.span() for pattern in (welsh.CHARACTERS, welsh.NAMED_BODIES) for m in pattern.finditer(text)]
     return {index for index, (start, _end, _word) in enumerate(tokens) if any(a <= start < b for a, b in inside)}
+
+
+def _capitalised_run(tokens: list[tuple[int, int, str]], text: str, index: int) -> set[int]:
+    """Returns the indexes of up to three capitalised words from index on, one space apart."""
+    run: set[int] = set()
+    while index < len(tokens) and len(run) < 3 and tokens[index][2][:1].isupper():
+        if run and text[tokens[index - 1][1] : tokens[index][0]] != " ":
+            break
+        run.add(index)
+        index += 1
+    return run
+
+
+def _fiction(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
+    """Returns the indexes of a made-up person's name after "cymeriad" or "character": "y cymeriad Dani"."""
+    found: set[int] = set()
+    for index in range(1, len(tokens)):
+        if tokens[index - 1][2].lower() in welsh.FICTION:
+            found |= _capitalised_run(tokens, text, index)
+    return found
+
+
+def _welsh_places(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
+    """Returns the indexes of the capitalised words that name a place in Welsh: after "ym" or "yng",
+    which come only before a place's name as nasal mutation writes it ("ym Mae Colwyn", "yng
+    Nghaerdydd"), and a house's or a farm's name, a word of the land and a Welsh word after it
+    ("Bryn Awel", "Pant Glas"; a first name and a surname, "Bryn Roberts", stays someone's)."""
+    found: set[int] = set()
+    for index in range(1, len(tokens)):
+        before, word = tokens[index - 1][2], tokens[index][2]
+        if before.lower() in ("ym", "yng"):
+            found |= _capitalised_run(tokens, text, index)
+        elif (
+            before in welsh.PLACE_NOUN_WORDS
+            and word[:1].isupper()
+            and text[tokens[index - 1][1] : tokens[index][0]] == " "
+            and (word.lower() in welsh_words() or word.lower() in welsh.PLACE_ADJECTIVES or _everyday(word.lower()))
+        ):
+            found |= {index - 1, index}
+    return found
 
 
 def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
@@ -326,6 +370,7 @@ class _Context:
     label: bool = False  # the first word of a form's label: "Dyddiad geni:"
     after_colon: bool = False  # the word before and a colon: "Enw: ...", "Child: ..."
     after_house: bool = False  # after a capitalised "Tŷ" or "Plas": a house's name, "Tŷ Gwyn"
+    character_after: bool = False  # "a" and a character after it: "gwylio Cyw a Deian a Loli"
 
 
 def _name_length(word: str, context: _Context) -> int:
@@ -369,7 +414,8 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
     a Welsh word in lower case without a cue ("eira trwm"), a lower-case compound that is not
     all names ("cham-drin"), a regulation before its number ("Reg 26"), a saint ("Dewi Sant"), a
     title ("Seren yr Wythnos"), a name that is a word starting a sentence with a word after it
-    that no person would have ("Eira trwm", "Awel gref")."""
+    that no person would have ("Eira trwm", "Awel gref"), a colour that is a name before "yw" and
+    "lliw" (colour): "Gwyn yw lliw'r ffeil"."""
     word_name = word[:1].isupper() and lower in welsh_words()
     after_word = c.following.lower()
     return (
@@ -390,6 +436,7 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or (word[:1].isupper() and lower in welsh.TOWNS_MUTATED and _word_zipf(word) is None)
         or (word[:1].isupper() and lower.startswith("llan") and len(lower) >= 7)  # a parish: "Llanfairfechan"
         or after_word in ("sant", "santes")
+        or (word_name and after_word in ("yw", "ydy", "ydi") and c.following2.lower().startswith(("lliw", "liw")))
         or _WELSH_ENCLITIC.sub("", after_word) == "cymru"  # a body: "Hafan Cymru", "Gofal Cymdeithasol Cymru"
         or (_word_zipf(word) is None and c.following[:1].isupper() and _everyday(after_word))  # "Comisiynydd Plant"
         or c.before.endswith(("'r", "’r"))  # after the article: "Heddlu'r De"
@@ -446,6 +493,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         or _job_title(word)  # "Siân Pritchard, Rheolwr Tîm", "(Pediatregydd)"
         or _PLACE_PARTICLE.search(lower) is not None  # "Pen-y-bont", "Betws-y-Coed"
         or (lower == "storm" and c.following[:1].isupper())  # "Storm Darragh"
+        # a character or a title: "Dennis the Menace", "Bob the Builder" (but "Rich the Stepdad")
+        or (after == "the" and c.next_char.isalpha() and c.following2[:1].isupper() and not _role(c.following2))
     ):
         return False
     if c.before in TITLES:
@@ -592,11 +641,12 @@ def _met_in_welsh(word: str, c: _Context) -> bool:
 
 def _welsh_pair(c: _Context) -> bool:
     """Says whether the words after show a Welsh person: "Mali a Thomos" (and a name, as the
-    aspirate mutation may write it), "Dôn a'r babi", "Ceri a'i phartner" (and a family word)."""
+    aspirate mutation may write it, but not a children's character: "gwylio Cyw a Deian a Loli"),
+    "Dôn a'r babi", "Ceri a'i phartner" (and a family word)."""
     if not c.welsh:
         return False
     after, second = c.following.lower(), c.following2
-    if after in ("a", "ac") and second[:1].isupper():
+    if after in ("a", "ac") and second[:1].isupper() and not c.character_after:
         return _known_follower(second, in_welsh=True) or _mutated_name(second)
     return after in welsh.AND_THEIR and second.lower() in welsh.FAMILY
 

@@ -46,6 +46,7 @@ pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois
 cer shwd tamed hewl heddi ma
 rwy rwyf rwyt ro'n nath naeth neith syr fadam madam dyddiad hoff
 hei degan teganau
+alla allai allwn allen allet gallaf galla rhai rai
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -82,7 +83,7 @@ CUES = frozenset(
     """
 gwelwyd welwyd enw babi baban mab fab merch ferch brawd frawd chwaer mam fam tad dad llysdad
 llysfam ffrind crwt crwtyn croten hogyn hogan bachgen fachgen geneth nain taid mam-gu tad-cu dad-cu mamgu
-tadcu modryb ewythr
+tadcu modryb ewythr anti yncl wncwl
 """.split()
 )
 # Verbs after which the next word is their subject or object, mostly someone: "meddai Siân",
@@ -123,6 +124,10 @@ CHARACTERS = re.compile(
     r"|Deian a Loli|Jac y Jwc|Rala Rwdins|Ben Dant|Wil Cwac Cwac|Tecwyn y Tractor|Bob y Bildar|Dona Direidi"
     r"|Pat Postmon|Norman Preis)\b"
 )
+# Health boards named after people, which Welsh social-care notes name often: "llythyr gan Hywel Dda".
+NAMED_BODIES = re.compile(r"\b(?:Hywel Dda|Betsi Cadwaladr|Aneurin Bevan)\b")
+# Words before a made-up person's name, in a book or on television: "y cymeriad Dani", "the character Pip".
+FICTION = frozenset({"cymeriad", "gymeriad", "nghymeriad", "chymeriad", "character"})
 # What someone is to a child, after a name and "y": "Bryn y llystad", "Gwen y gweithiwr cymdeithasol".
 ROLES = frozenset(
     """
@@ -215,12 +220,14 @@ def mutated_forms(words: frozenset[str]) -> frozenset[str]:
 
 # Kinds of place or body that come before their name, and as mutation writes them: "Ysgol
 # Gynradd Bryn Teg", "Cylch Meithrin Pen y Bryn", "yng Nghapel Salem", "i Heddlu Dyfed-Powys",
-# "Cyngor Gwynedd", "o Fwrdd Iechyd ...", "at Brosiect Awen".
+# "Cyngor Gwynedd", "o Fwrdd Iechyd ...", "at Brosiect Awen", "yr Adran Dai" (Tai, housing, softened
+# after a feminine noun: not Dai), "ym Mharc Glyndŵr", "Bro Morgannwg".
 _INSTITUTIONS = frozenset(
     """
 ysgol gynradd uwchradd gyfun feithrin meithrin meithrinfa cylch coleg canolfan ysbyty meddygfa
 capel eglwys neuadd clinig uned cartref santes sant heddlu cyngor bwrdd prifysgol llywodraeth cymdeithas
 prosiect elusen mudiad menter
+adran gwasanaethau parc bro cwm castell traeth fferm ystad stad gorsaf
 """.split()
 )
 INSTITUTIONS_BEFORE = _INSTITUTIONS | mutated_forms(_INSTITUTIONS)
@@ -255,6 +262,9 @@ PLACE_NOUNS = (
     r"Ael|Bron|Bryn|Cae|Dôl|Dol|Erw|Glan|Gwaun|Waun|Llys|Maes|Nant|Pant|Parc|Pen|Rhes|Teras|Tir|Tŷ|Ty|Cwm|Coed"
     r"|Bro|Tan|Gallt|Ffridd|Gwel|Min|Llain|Tyddyn|Tŵr|Twr"
 )
+PLACE_NOUN_WORDS = frozenset(PLACE_NOUNS.split("|"))
+# Adjectives that end many a house's or farm's name: "Pant Glas", "Bryn Teg", "Cae Du", "Maes Isaf".
+PLACE_ADJECTIVES = frozenset("glas las gwyn wen du ddu coch goch teg deg isaf uchaf hir melyn felen gwyrdd werdd".split())
 MONTH_NAMES = frozenset(MONTHS.split("|"))
 # Days written as ordinal words: "y pedwerydd ar hugain o Fehefin", "yr unfed ar ddeg o Fai".
 ORDINALS = (

@@ -520,11 +520,14 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         welsh_person = c.welsh and lower not in welsh.TOWNS
         return welsh_person and ((c.sentence_start and after in welsh.FOLLOWERS) or _cued(c))
     zipf = _word_zipf(word)
+    if zipf is None and c.welsh and capitalised and c.before in welsh.MUTATING and c.before not in ("a", "ac", "o"):
+        zipf = _respelt_zipf(word)  # "dim i Noa", "gyda Casi", but not "Dewin a Doti" on television
     if c.welsh and c.age_after and capitalised:
         return True  # "roedd Mêl (5) wedi cerdded", "Mai yn 2 oed"
-    if c.welsh and zipf is None and capitalised and len(word) >= 3 and c.before in welsh.MUTATING:
+    if c.welsh and zipf is None and capitalised and len(word) >= 3 and (c.before in welsh.MUTATING or _subject(c)):
         # "i Ddafydd", "â Chatrin", "ap Gwilym": a known name as mutation wrote it; or any name
-        # with a known surname after it ("i Semhar Tesfay").
+        # with a known surname after it ("i Semhar Tesfay"); so too as the subject of "mae ... wedi"
+        # ("Mae Wenno wedi dweud"), where an English word is more often found ("mae Facebook wedi").
         if (
             c.before in welsh.PATRONYMIC
             or any(_word_zipf(base) is not None for base in welsh.unmutated(word))
@@ -573,6 +576,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
             and c.sentence_start
             and (after in ("wedi", "yn", *NAME_FOLLOWERS) or (c.next_char == "(" and after in ROLES))
         )
+        if c.welsh and _subject(c) and zipf < _UNCOMMON_WORD:
+            return True  # "ma rhys di deud bod kyle yn aros"
         return zipf < _RARE_WORD or (zipf < _NAME_LIKE and (after in PERSON_VERBS or rare_pair or welsh_cue))
     if not c.sentence_start:
         return True
@@ -596,6 +601,27 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         or re.search(r"['’]s$", word) is not None
         or _known_follower(c.following)
     )
+
+
+def _subject(c: _Context) -> bool:
+    """Says whether a word stands where a Welsh clause has its subject: between a form of "bod" (to
+    be) and "wedi" or "yn" ("ma rhys di deud", "bod kyle yn aros", "roedd Wenno wedi")."""
+    return c.spaced and c.before in welsh.BE and c.following.lower() in welsh.BE_AFTER
+
+
+def _respelt_zipf(word: str) -> float | None:
+    """Returns how common a name of the home lists is as a word when Welsh spelling wrote it: with
+    no final "h" ("Noa", "Sara"), "i" for "-ie" or "-y" with one consonant for two ("Casi", "Jeni"),
+    "C" for "K" ("Cai"); or None if it is none of them."""
+    stems = [word, "K" + word[1:]] if word.startswith("C") else [word]
+    candidates = stems[1:]
+    for stem in stems:
+        candidates.append(stem + "h")
+        if stem.endswith("i") and len(stem) >= 3:
+            for base in (stem[:-1], stem[:-1] + stem[-2]):
+                candidates += [base + "ie", base + "y"]
+    names, home = gazetteer(), home_names()
+    return min((names[c.lower()] for c in candidates if c.lower() in home), default=None)
 
 
 def _known_follower(word: str, below: float = 9.0, in_welsh: bool = False) -> bool:

@@ -93,6 +93,9 @@ SUBJECT_VERBS = frozenset({"meddai", "medd", "ebe", "ganwyd", "ganed", "anwyd", 
 # Doruna"), and verbs of going whose subject follows ("Aeth Doruna ar goll"): an unknown
 # capitalised word after them is someone. "efo", "gyda", "mae" and "roedd" are left out: an
 # English word often follows them in Welsh notes ("efo Housing", "roedd Covid", "mae Facebook").
+# Forms of "bod" (to be) before a clause's subject, and the words after it: "mae rhys wedi", "bod kyle yn".
+BE = frozenset({"mae", "ma", "roedd", "oedd", "o'dd", "bod", "fod"})
+BE_AFTER = frozenset({"wedi", "di", "'di", "yn", "ddim", "heb"})
 PERSON_PREPOSITIONS = frozenset({"â", "ag", "at", "wrth"})
 SUBJECT_OF = frozenset({"aeth", "daeth", "ddaeth", "wnaeth"})
 # Teams and places of work after "o'r": "Doruna o'r tîm cyswllt", "Siân o'r ysgol".

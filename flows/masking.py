@@ -208,12 +208,11 @@ _WELSH_STREET = rf"(?:['’]r)?\s+(?:(?:y|yr)\s+)?{_WELSH_NAMED}{_WELSH_TOWN}"
 # A house's name before its number is no person's name after a title or an initial: "Mr A. R. Pugh, 5
 # Lôn Las" is a name and an address, "Llys Meirion, 11 Ffordd Glyndŵr" one address.
 _NOT_A_PERSON = r"(?<!Mr )(?<!Mrs )(?<!Ms )(?<!Dr )(?<![A-Z]\. )(?!(?:Mr|Mrs|Ms|Miss|Dr)\b)"
-_NOT_IN_AN_OFFICE = "".join(f"(?<!{office} )" for office in welsh.OFFICES.split("|"))  # not "Plant" of it
 _WELSH_ADDRESS = (
     rf"(?:{_FLAT}|{_NOT_A_PERSON}{_WELSH_NAMED},\s+)?\d{{1,4}}[a-z]?,?\s+(?:[Yy]r?\s+)?(?:{welsh.STREETS}|{welsh.NUMBERED_STREETS})"
     rf"{_WELSH_STREET}"
     rf"|(?:{_FLAT}(?:{_WELSH_NAMED},\s+)?(?:{welsh.STREETS}|{welsh.NUMBERED_STREETS})"
-    rf"|(?!(?:{welsh.OFFICES})\b){_NOT_IN_AN_OFFICE}{_WELSH_NAMED},\s+(?:{welsh.STREETS})|(?:{welsh.DWELLINGS})){_WELSH_STREET}"
+    rf"|(?!(?:{welsh.OFFICES})\b){_WELSH_NAMED},\s+(?:{welsh.STREETS})|(?:{welsh.DWELLINGS})){_WELSH_STREET}"
 )
 # In Welsh text only, a house number before a word of the land and a name: "15 Ael y Bryn", "30
 # Dôl Afon", "Fflat 2, 10 Cae Gwyn", and in lower case with "y": "8 pen y maes".
@@ -246,6 +245,9 @@ _ADDRESS = re.compile(
     rf"|Rd|Ave)\b"
     rf"(?!\s+(?i:surgery|school|station|clinic|practice|centre|health|children'?s|home|academy|hospital|nursery))",
 )
+# An office's or a body's name just before a house's name and a street: "Gwasanaethau Plant, Ffordd y
+# Frenhines" or "Swyddfeydd y Sir, Ffordd y Gogledd" is where it works, not anyone's home.
+_OFFICE_BEFORE = re.compile(rf"\b(?:{welsh.OFFICES})(?:\s+(?:y|yr|[A-Z][\w'’-]*))*\s+$")
 _POSTCODE_NEXT = re.compile(rf"[\s,]{{0,3}}(?:{_POSTCODE.pattern})", re.IGNORECASE)
 _PHONE_MIN_DIGITS = 10
 _O_FOR_ZERO = re.compile(r"(?<![A-Za-z])[\dOo]*\d[\dOo]*(?![A-Za-z])")  # "07700 9OO123"
@@ -395,6 +397,14 @@ def _place_addresses(text: str) -> Iterator[Span]:
             yield Span(*match.span(), Identifier.ADDRESS)
 
 
+def _addresses(text: str) -> Iterator[Span]:
+    """Addresses, but not an office's street with no house number."""
+    for match in _ADDRESS.finditer(text):
+        office = _OFFICE_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        if not (office and not any(ch.isdigit() for ch in match[0])):
+            yield Span(*match.span(), Identifier.ADDRESS)
+
+
 def _handles(text: str) -> Iterator[Span]:
     for span in _spans(_HANDLE, text, Identifier.HANDLE):
         handle = text[span.start : span.end]
@@ -455,7 +465,7 @@ def find(text: str) -> list[Span]:
         _vehicles(text),
         _spans(_CASE, text, Identifier.CASE, accept=_case_reference),
         _schools(text),
-        _spans(_ADDRESS, text, Identifier.ADDRESS),
+        _addresses(text),
         _place_addresses(text),
         (Span(start, end, Identifier.NAME) for start, end in names),
     )

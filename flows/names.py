@@ -278,9 +278,14 @@ def _characters(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
 
 
 def _capitalised_run(tokens: list[tuple[int, int, str]], text: str, index: int) -> set[int]:
-    """Returns the indexes of up to three capitalised words from index on, one space apart."""
+    """Returns the indexes of up to three capitalised words from index on, one space apart, and
+    "ar", "y" or "yr" between two of them ("Mhen-y-bont ar Ogwr")."""
     run: set[int] = set()
-    while index < len(tokens) and len(run) < 3 and tokens[index][2][:1].isupper():
+    while index < len(tokens) and len(run) < 3:
+        word = tokens[index][2]
+        joiner = word in ("ar", "y", "yr") and index + 1 < len(tokens) and tokens[index + 1][2][:1].isupper()
+        if not (word[:1].isupper() or (run and joiner)):
+            break
         if run and text[tokens[index - 1][1] : tokens[index][0]] != " ":
             break
         run.add(index)

@@ -357,7 +357,7 @@ def names_after(word: str) -> bool:
 def looks_welsh(text: str) -> bool:
     """Says whether text reads as Welsh: two or more words common in Welsh and rare in English,
     or with a Welsh ending."""
-    words = _WORD.findall(text.lower().replace("’", "'"))
+    words = [w.strip("'") for w in _WORD.findall(text.lower().replace("’", "'"))]  # quoted: "'dwi"
     words += [_ENCLITIC.sub("", w) for w in words]  # "mae'r" is "mae"
     found = {w for w in words if w in _WELSH_MARKERS or (len(w) > 5 and w.endswith(_WELSH_ENDINGS))}
     return len(found) >= 2

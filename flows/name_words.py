@@ -458,5 +458,5 @@ team lead leader visitor health key welfare education safeguarding duty social
 COLOURS = {"silver", "black", "white", "red", "blue", "grey", "gray", "green", "dark", "yellow", "orange", "purple"}
 # Words after a name and "(" or "the" that show it was a person: "Bill (grandad)", "Rich the stepdad".
 ROLES = CUES | {"team", "manager", "social", "duty", "dsl", "iro", "hv", "gp", "nurse", "head", "deputy", "senco"}
-ROLES |= {"doctor", "midwife", "police", "judge", "solicitor"}
 ROLES |= {"police", "officer", "pa", "advocate", "interpreter", "solicitor", "yot", "consultant", "foster"}
+ROLES |= {"doctor", "midwife", "judge"}

@@ -93,11 +93,11 @@ SUBJECT_VERBS = frozenset({"meddai", "medd", "ebe", "ganwyd", "ganed", "anwyd", 
 # Doruna"), and verbs of going whose subject follows ("Aeth Doruna ar goll"): an unknown
 # capitalised word after them is someone. "efo", "gyda", "mae" and "roedd" are left out: an
 # English word often follows them in Welsh notes ("efo Housing", "roedd Covid", "mae Facebook").
+PERSON_PREPOSITIONS = frozenset({"â", "ag", "at", "wrth"})
+SUBJECT_OF = frozenset({"aeth", "daeth", "ddaeth", "wnaeth"})
 # Forms of "bod" (to be) before a clause's subject, and the words after it: "mae rhys wedi", "bod kyle yn".
 BE = frozenset({"mae", "ma", "roedd", "oedd", "o'dd", "bod", "fod"})
 BE_AFTER = frozenset({"wedi", "di", "'di", "yn", "ddim", "heb"})
-PERSON_PREPOSITIONS = frozenset({"â", "ag", "at", "wrth"})
-SUBJECT_OF = frozenset({"aeth", "daeth", "ddaeth", "wnaeth"})
 # Teams and places of work after "o'r": "Doruna o'r tîm cyswllt", "Siân o'r ysgol".
 TEAMS = frozenset(
     {"tîm", "tim", "ysgol", "heddlu", "feddygfa", "swyddfa", "ganolfan", "cyngor", "ward", "uned", "ysbyty"}
@@ -267,7 +267,9 @@ PLACE_NOUNS = (
 )
 PLACE_NOUN_WORDS = frozenset(PLACE_NOUNS.split("|"))
 # Adjectives that end many a house's or farm's name: "Pant Glas", "Bryn Teg", "Cae Du", "Maes Isaf".
-PLACE_ADJECTIVES = frozenset("glas las gwyn wen du ddu coch goch teg deg isaf uchaf hir melyn felen gwyrdd werdd".split())
+PLACE_ADJECTIVES = frozenset(
+    "glas las gwyn wen du ddu coch goch teg deg isaf uchaf hir melyn felen gwyrdd werdd".split()
+)
 MONTH_NAMES = frozenset(MONTHS.split("|"))
 # Days written as ordinal words: "y pedwerydd ar hugain o Fehefin", "yr unfed ar ddeg o Fai".
 ORDINALS = (

@@ -113,6 +113,15 @@ _NI_CUED = re.compile(
     rf"|\b(?:{welsh.NI_WORDS})\s*[:#-]?\s*{welsh.NI_OWNER}(?P<welsh>[A-Z]{{2}}\s?\d{{2}}\s?\d{{2}}\s?\d{{2}}(?:\s?[A-Z])?)\b",
     re.IGNORECASE,
 )
+# An NI number in the card's layout, pairs of digits spaced, is one whatever its prefix ("QQ 12 34 56
+# C", a prefix never issued, is still one mistyped or invented for a form); and so is anything in NI
+# shape later in a sentence that names an NI number ("rhif NI mam ar y ffurflen: ..., ond ...").
+_NI_SPACED = re.compile(r"\b[A-Z]{2} \d{2} \d{2} \d{2} [A-D]\b")
+_NI_SHAPED = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}(?:\s?[A-D])?\b", re.IGNORECASE)
+_NI_EARLIER = re.compile(
+    rf"(?:\b(?:NI|NINO|{welsh.NI_WORDS})\b|N\.I\.|(?i:\bnational insurance\b|\byswiriant gwladol\b))"
+    r"(?:[^.!?\n]|\.(?!\s))*$"
+)
 _SYSTEMS = (
     r"case|ref|reference|id|no|num|number|file|mosaic|lcs|liquidlogic|eclipse|carefirst|frameworki|azeus|ehm|ehcp|crn"
     r"|cyf|achos|wccis|log|crime|incident|occurrence"
@@ -166,8 +175,12 @@ _BIRTH_BEFORE = re.compile(
     rf"|(?<![\w.])(?:{welsh.BIRTH_WORDS})(?:\b|(?<=\.))[^.!?\n]{{0,100}}$",
     re.IGNORECASE,
 )
+# A birth word just after a date, or the birth certificate a little further: "12/12/2011 yw e yn ôl y
+# dystysgrif geni", "12/12/2011 according to her birth certificate".
 _BIRTH_AFTER = re.compile(
-    r"^[^.!?\n]{0,20}\b(?:d\.?o\.?b|date of birth|birthday|dyddiad geni|ddyddiad geni)\b", re.IGNORECASE
+    r"^[^.!?\n]{0,20}\b(?:d\.?o\.?b|date of birth|birthday|dyddiad geni|ddyddiad geni)\b"
+    rf"|^[^.!?\n]{{0,30}}\b(?:birth certificate|{welsh.BIRTH_CERTIFICATE})\b",
+    re.IGNORECASE,
 )
 _ANOTHER_RECORD = re.compile(
     r"^[^.!?\n]{0,60}\b(?:but|whereas|while|other|has|have|had|gives|records?|recorded|shows|lists?|states"
@@ -198,7 +211,8 @@ _NOT_A_PERSON = r"(?<!Mr )(?<!Mrs )(?<!Ms )(?<!Dr )(?<![A-Z]\. )(?!(?:Mr|Mrs|Ms|
 _WELSH_ADDRESS = (
     rf"(?:{_FLAT}|{_NOT_A_PERSON}{_WELSH_NAMED},\s+)?\d{{1,4}}[a-z]?,?\s+(?:[Yy]r?\s+)?(?:{welsh.STREETS}|{welsh.NUMBERED_STREETS})"
     rf"{_WELSH_STREET}"
-    rf"|(?:(?:{_FLAT})?(?:{_WELSH_NAMED},\s+)?(?:{welsh.STREETS})|{_FLAT}(?:{welsh.NUMBERED_STREETS})){_WELSH_STREET}"
+    rf"|(?:{_FLAT}(?:{_WELSH_NAMED},\s+)?(?:{welsh.STREETS}|{welsh.NUMBERED_STREETS})"
+    rf"|(?!(?:{welsh.OFFICES})\b){_WELSH_NAMED},\s+(?:{welsh.STREETS})|(?:{welsh.DWELLINGS})){_WELSH_STREET}"
 )
 # In Welsh text only, a house number before a word of the land and a name: "15 Ael y Bryn", "30
 # Dôl Afon", "Fflat 2, 10 Cae Gwyn", and in lower case with "y": "8 pen y maes".
@@ -231,6 +245,9 @@ _ADDRESS = re.compile(
     rf"|Rd|Ave)\b"
     rf"(?!\s+(?i:surgery|school|station|clinic|practice|centre|health|children'?s|home|academy|hospital|nursery))",
 )
+# An office's or a body's name just before a house's name and a street: "Gwasanaethau Plant, Ffordd y
+# Frenhines" or "Swyddfeydd y Sir, Ffordd y Gogledd" is where it works, not anyone's home.
+_OFFICE_BEFORE = re.compile(rf"\b(?:{welsh.OFFICES})(?:\s+(?:y|yr|[A-Z][\w'’-]*))*\s+$")
 _POSTCODE_NEXT = re.compile(rf"[\s,]{{0,3}}(?:{_POSTCODE.pattern})", re.IGNORECASE)
 _PHONE_MIN_DIGITS = 10
 _O_FOR_ZERO = re.compile(r"(?<![A-Za-z])[\dOo]*\d[\dOo]*(?![A-Za-z])")  # "07700 9OO123"
@@ -342,6 +359,13 @@ def _case_reference(reference: str) -> bool:
     return sum(ch.isdigit() for ch in reference) >= _CASE_MIN_DIGITS
 
 
+def _ni_in_named_sentence(text: str) -> Iterator[Span]:
+    """NI-shaped numbers, whatever their prefix, after words naming an NI number in the sentence."""
+    for match in _NI_SHAPED.finditer(text):
+        if _NI_EARLIER.search(text, max(0, match.start() - 80), match.start()):
+            yield Span(*match.span(), Identifier.NI)
+
+
 def _dates_of_birth(text: str, names: list[tuple[int, int]]) -> Iterator[Span]:
     """Dates next to a birth word ("DOB", "born", "aged 4"), straight after a name, or another
     record of a date of birth in the same sentence ("born 4 October 2012 but the school has
@@ -370,6 +394,14 @@ def _place_addresses(text: str) -> Iterator[Span]:
     for match in _WELSH_PLACE_ADDRESS.finditer(text):
         town = match[0].rpartition(",")[2].strip().lower()
         if in_welsh or town in welsh.TOWNS or _POSTCODE_NEXT.match(text, match.end()):
+            yield Span(*match.span(), Identifier.ADDRESS)
+
+
+def _addresses(text: str) -> Iterator[Span]:
+    """Addresses, but not an office's street with no house number."""
+    for match in _ADDRESS.finditer(text):
+        office = _OFFICE_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        if not (office and not any(ch.isdigit() for ch in match[0])):
             yield Span(*match.span(), Identifier.ADDRESS)
 
 
@@ -404,6 +436,8 @@ def _schools(text: str) -> Iterator[Span]:
         elif match[0].startswith(("Ysgol", "Cylch", "Meithrinfa", "Coleg")):
             if all(w.lower() in welsh.INSTITUTIONS_BEFORE for w in match[0].split()):
                 continue  # "yr Ysgol Gynradd": the kind of school, not one school
+            if match[0].startswith("Ysgol Sul"):
+                continue  # a Sunday school is a chapel's, and chapels are not masked
         else:
             if leading := _NOT_SCHOOL_START.match(match[0]):
                 start += leading.end()
@@ -423,13 +457,15 @@ def find(text: str) -> list[Span]:
         _spans(_NHS, text, Identifier.NHS, accept=_nhs_checksum_ok),
         _spans(_NI, text, Identifier.NI),
         _spans(_NI_CUED, text, Identifier.NI),
+        _spans(_NI_SPACED, text, Identifier.NI),
+        _ni_in_named_sentence(text),
         _dates_of_birth(text, names),
         _spans(_POSTCODE, text, Identifier.POSTCODE),
         _phones(text),
         _vehicles(text),
         _spans(_CASE, text, Identifier.CASE, accept=_case_reference),
         _schools(text),
-        _spans(_ADDRESS, text, Identifier.ADDRESS),
+        _addresses(text),
         _place_addresses(text),
         (Span(start, end, Identifier.NAME) for start, end in names),
     )

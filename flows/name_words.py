@@ -459,3 +459,4 @@ COLOURS = {"silver", "black", "white", "red", "blue", "grey", "gray", "green", "
 # Words after a name and "(" or "the" that show it was a person: "Bill (grandad)", "Rich the stepdad".
 ROLES = CUES | {"team", "manager", "social", "duty", "dsl", "iro", "hv", "gp", "nurse", "head", "deputy", "senco"}
 ROLES |= {"police", "officer", "pa", "advocate", "interpreter", "solicitor", "yot", "consultant", "foster"}
+ROLES |= {"doctor", "midwife", "judge"}

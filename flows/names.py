@@ -37,7 +37,8 @@ _WELSH_NAME_ZIPF, _WELSH_WORD_NAME_ZIPF = 1.0, 4.5  # a name, or one that is als
 # Latin-1, Extended-A, -B and Additional, and combining accents: Siân, Llŷr, Gwenllïan, Łukasz,
 # Ionuț, Nguyễn; a name never ends inside a word.
 _LETTER = "A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ"
-_TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}\u0300-\u036f'’-]*")
+# A closing quote is no part of the word before it: "'Annwyl Fari'".
+_TOKEN = re.compile(rf"[{_LETTER}](?:[{_LETTER}\u0300-\u036f'’-]*[{_LETTER}\u0300-\u036f-])?")
 _WELSH_ACCENTS = set("âêîôûŵŷ")  # "Tŷ", "Môn" are Welsh words, not Ty or Mon
 _UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d"})
 _AFTER_NUMBER = re.compile(r"\d(?:af|il|ydd|edd|fed|ed|eg|ain)?\s+$")
@@ -47,7 +48,8 @@ _ENCLITIC = re.compile(r"['’](?:s|n)$")  # Grace's, and Welsh "Nia'n" (Nia is)
 _CONTRACTION = re.compile(r"n['’]t$|['’](?:re|ll|ve|d|m)$")
 # The end of a sentence or the start of a bulleted item, and an opening quote: 'nodyn: "Mae'r...'
 # (not an initial's full stop: "S. Williams"), and a bilingual line's "/".
-_SENTENCE_END = re.compile(r"(?:(?<!\b[A-Z])\.|[!?:;\n•|*]|^|\s[–/-])\s*[\"“‘'(]?\s*$")
+# Quoted speech after a comma starts a sentence too: "Dywedodd Elis, 'Dwi isio ...'".
+_SENTENCE_END = re.compile(r"(?:(?<!\b[A-Z])\.|[!?:;\n•|*]|^|\s[–/-])\s*[\"“‘'(]?\s*$|,\s*[\"“‘']\s*$")
 # An age after a name in Welsh: "(5)", "(9 oed)", "yn 2 oed".
 _AGE_AFTER = re.compile(r"\s*\(\d{1,2}(?:\s*oed)?\)|\s+yn\s+\d{1,2}\s+oed\b")
 # An age or a word in brackets after a name: "(14)", "(9 oed)", "(gofalwr maeth)", "(ewythr)".
@@ -152,7 +154,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
     welsh_institutional = _welsh_institutional_runs(tokens, text) if in_welsh else set()
     before_birth = _before_birth_words(tokens, text) | (_after_family_and_comma(tokens, text) if in_welsh else set())
     pets = _pets(tokens) if in_welsh else set()
-    pets |= _characters(tokens, text)
+    pets |= _characters(tokens, text) | _fiction(tokens, text)
+    pets |= _welsh_places(tokens, text) if in_welsh else set()
     for index, (start, end, word) in enumerate(tokens):
         if index in institutional or index in pets:
             previous_was_name = False
@@ -180,6 +183,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             label=_is_label(word, text, start, end),
             after_colon=bool(index) and text[tokens[index - 1][1] : start].strip() == ":",
             after_house=bool(index) and tokens[index - 1][2] in welsh.HOUSES,
+            character_after=index + 2 in pets,
         )
         length = _name_length(word, context)
         if length:
@@ -267,9 +271,55 @@ def _pets(tokens: list[tuple[int, int, str]]) -> set[int]:
 
 
 def _characters(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
-    """Returns the indexes of the words of a children's character's name: "Sali Mali", "Siôn Corn"."""
-    inside = [m.span() for m in welsh.CHARACTERS.finditer(text)]
+    """Returns the indexes of the words of a children's character's name ("Sali Mali", "Siôn Corn") or
+    of a body named after someone ("Hywel Dda")."""
+    inside = [m.span() for pattern in (welsh.CHARACTERS, welsh.NAMED_BODIES) for m in pattern.finditer(text)]
     return {index for index, (start, _end, _word) in enumerate(tokens) if any(a <= start < b for a, b in inside)}
+
+
+def _capitalised_run(tokens: list[tuple[int, int, str]], text: str, index: int) -> set[int]:
+    """Returns the indexes of up to three capitalised words from index on, one space apart, and
+    "ar", "y" or "yr" between two of them ("Mhen-y-bont ar Ogwr")."""
+    run: set[int] = set()
+    while index < len(tokens) and len(run) < 3:
+        word = tokens[index][2]
+        joiner = word in ("ar", "y", "yr") and index + 1 < len(tokens) and tokens[index + 1][2][:1].isupper()
+        if not (word[:1].isupper() or (run and joiner)):
+            break
+        if run and text[tokens[index - 1][1] : tokens[index][0]] != " ":
+            break
+        run.add(index)
+        index += 1
+    return run
+
+
+def _fiction(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
+    """Returns the indexes of a made-up person's name after "cymeriad" or "character": "y cymeriad Dani"."""
+    found: set[int] = set()
+    for index in range(1, len(tokens)):
+        if tokens[index - 1][2].lower() in welsh.FICTION:
+            found |= _capitalised_run(tokens, text, index)
+    return found
+
+
+def _welsh_places(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
+    """Returns the indexes of the capitalised words that name a place in Welsh: after "ym" or "yng",
+    which come only before a place's name as nasal mutation writes it ("ym Mae Colwyn", "yng
+    Nghaerdydd"), and a house's or a farm's name, a word of the land and a Welsh word after it
+    ("Bryn Awel", "Pant Glas"; a first name and a surname, "Bryn Roberts", stays someone's)."""
+    found: set[int] = set()
+    for index in range(1, len(tokens)):
+        before, word = tokens[index - 1][2], tokens[index][2]
+        if before.lower() in ("ym", "yng"):
+            found |= _capitalised_run(tokens, text, index)
+        elif (
+            before in welsh.PLACE_NOUN_WORDS
+            and word[:1].isupper()
+            and text[tokens[index - 1][1] : tokens[index][0]] == " "
+            and (word.lower() in welsh_words() or word.lower() in welsh.PLACE_ADJECTIVES or _everyday(word.lower()))
+        ):
+            found |= {index - 1, index}
+    return found
 
 
 def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
@@ -325,6 +375,7 @@ class _Context:
     label: bool = False  # the first word of a form's label: "Dyddiad geni:"
     after_colon: bool = False  # the word before and a colon: "Enw: ...", "Child: ..."
     after_house: bool = False  # after a capitalised "Tŷ" or "Plas": a house's name, "Tŷ Gwyn"
+    character_after: bool = False  # "a" and a character after it: "gwylio Cyw a Deian a Loli"
 
 
 def _name_length(word: str, context: _Context) -> int:
@@ -368,7 +419,8 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
     a Welsh word in lower case without a cue ("eira trwm"), a lower-case compound that is not
     all names ("cham-drin"), a regulation before its number ("Reg 26"), a saint ("Dewi Sant"), a
     title ("Seren yr Wythnos"), a name that is a word starting a sentence with a word after it
-    that no person would have ("Eira trwm", "Awel gref")."""
+    that no person would have ("Eira trwm", "Awel gref"), a colour that is a name before "yw" and
+    "lliw" (colour): "Gwyn yw lliw'r ffeil"."""
     word_name = word[:1].isupper() and lower in welsh_words()
     after_word = c.following.lower()
     return (
@@ -389,6 +441,7 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or (word[:1].isupper() and lower in welsh.TOWNS_MUTATED and _word_zipf(word) is None)
         or (word[:1].isupper() and lower.startswith("llan") and len(lower) >= 7)  # a parish: "Llanfairfechan"
         or after_word in ("sant", "santes")
+        or (word_name and after_word in ("yw", "ydy", "ydi") and c.following2.lower().startswith(("lliw", "liw")))
         or _WELSH_ENCLITIC.sub("", after_word) == "cymru"  # a body: "Hafan Cymru", "Gofal Cymdeithasol Cymru"
         or (_word_zipf(word) is None and c.following[:1].isupper() and _everyday(after_word))  # "Comisiynydd Plant"
         or c.before.endswith(("'r", "’r"))  # after the article: "Heddlu'r De"
@@ -445,6 +498,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         or _job_title(word)  # "Siân Pritchard, Rheolwr Tîm", "(Pediatregydd)"
         or _PLACE_PARTICLE.search(lower) is not None  # "Pen-y-bont", "Betws-y-Coed"
         or (lower == "storm" and c.following[:1].isupper())  # "Storm Darragh"
+        # a character or a title: "Dennis the Menace", "Bob the Builder" (but "Rich the Stepdad")
+        or (after == "the" and c.next_char.isalpha() and c.following2[:1].isupper() and not _role(c.following2))
     ):
         return False
     if c.before in TITLES:
@@ -470,11 +525,14 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         welsh_person = c.welsh and lower not in welsh.TOWNS
         return welsh_person and ((c.sentence_start and after in welsh.FOLLOWERS) or _cued(c))
     zipf = _word_zipf(word)
+    if zipf is None and c.welsh and capitalised and c.before in welsh.MUTATING and c.before not in ("a", "ac", "o"):
+        zipf = _respelt_zipf(word)  # "dim i Noa", "gyda Casi", but not "Dewin a Doti" on television
     if c.welsh and c.age_after and capitalised:
         return True  # "roedd Mêl (5) wedi cerdded", "Mai yn 2 oed"
-    if c.welsh and zipf is None and capitalised and len(word) >= 3 and c.before in welsh.MUTATING:
+    if c.welsh and zipf is None and capitalised and len(word) >= 3 and (c.before in welsh.MUTATING or _subject(c)):
         # "i Ddafydd", "â Chatrin", "ap Gwilym": a known name as mutation wrote it; or any name
-        # with a known surname after it ("i Semhar Tesfay").
+        # with a known surname after it ("i Semhar Tesfay"); so too as the subject of "mae ... wedi"
+        # ("Mae Wenno wedi dweud"), where an English word is more often found ("mae Facebook wedi").
         if (
             c.before in welsh.PATRONYMIC
             or any(_word_zipf(base) is not None for base in welsh.unmutated(word))
@@ -523,6 +581,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
             and c.sentence_start
             and (after in ("wedi", "yn", *NAME_FOLLOWERS) or (c.next_char == "(" and after in ROLES))
         )
+        if c.welsh and _subject(c) and zipf < _UNCOMMON_WORD:
+            return True  # "ma rhys di deud bod kyle yn aros"
         return zipf < _RARE_WORD or (zipf < _NAME_LIKE and (after in PERSON_VERBS or rare_pair or welsh_cue))
     if not c.sentence_start:
         return True
@@ -546,6 +606,27 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         or re.search(r"['’]s$", word) is not None
         or _known_follower(c.following)
     )
+
+
+def _subject(c: _Context) -> bool:
+    """Says whether a word stands where a Welsh clause has its subject: between a form of "bod" (to
+    be) and "wedi" or "yn" ("ma rhys di deud", "bod kyle yn aros", "roedd Wenno wedi")."""
+    return c.spaced and c.before in welsh.BE and c.following.lower() in welsh.BE_AFTER
+
+
+def _respelt_zipf(word: str) -> float | None:
+    """Returns how common a name of the home lists is as a word when Welsh spelling wrote it: with
+    no final "h" ("Noa", "Sara"), "i" for "-ie" or "-y" with one consonant for two ("Casi", "Jeni"),
+    "C" for "K" ("Cai"); or None if it is none of them."""
+    stems = [word, "K" + word[1:]] if word.startswith("C") else [word]
+    candidates = stems[1:]
+    for stem in stems:
+        candidates.append(stem + "h")
+        if stem.endswith("i") and len(stem) >= 3:
+            for base in (stem[:-1], stem[:-1] + stem[-2]):
+                candidates += [base + "ie", base + "y"]
+    names, home = gazetteer(), home_names()
+    return min((names[c.lower()] for c in candidates if c.lower() in home), default=None)
 
 
 def _known_follower(word: str, below: float = 9.0, in_welsh: bool = False) -> bool:
@@ -591,11 +672,12 @@ def _met_in_welsh(word: str, c: _Context) -> bool:
 
 def _welsh_pair(c: _Context) -> bool:
     """Says whether the words after show a Welsh person: "Mali a Thomos" (and a name, as the
-    aspirate mutation may write it), "Dôn a'r babi", "Ceri a'i phartner" (and a family word)."""
+    aspirate mutation may write it, but not a children's character: "gwylio Cyw a Deian a Loli"),
+    "Dôn a'r babi", "Ceri a'i phartner" (and a family word)."""
     if not c.welsh:
         return False
     after, second = c.following.lower(), c.following2
-    if after in ("a", "ac") and second[:1].isupper():
+    if after in ("a", "ac") and second[:1].isupper() and not c.character_after:
         return _known_follower(second, in_welsh=True) or _mutated_name(second)
     return after in welsh.AND_THEIR and second.lower() in welsh.FAMILY
 

@@ -46,6 +46,7 @@ pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois
 cer shwd tamed hewl heddi ma
 rwy rwyf rwyt ro'n nath naeth neith syr fadam madam dyddiad hoff
 hei degan teganau
+alla allai allwn allen allet gallaf galla rhai rai
 """.split()
 )
 # Family and everyday nouns that are never a name, however written: "efo Taid", "Plentyn: ...".
@@ -82,7 +83,7 @@ CUES = frozenset(
     """
 gwelwyd welwyd enw babi baban mab fab merch ferch brawd frawd chwaer mam fam tad dad llysdad
 llysfam ffrind crwt crwtyn croten hogyn hogan bachgen fachgen geneth nain taid mam-gu tad-cu dad-cu mamgu
-tadcu modryb ewythr
+tadcu modryb ewythr anti yncl wncwl
 """.split()
 )
 # Verbs after which the next word is their subject or object, mostly someone: "meddai Siân",
@@ -94,6 +95,9 @@ SUBJECT_VERBS = frozenset({"meddai", "medd", "ebe", "ganwyd", "ganed", "anwyd", 
 # English word often follows them in Welsh notes ("efo Housing", "roedd Covid", "mae Facebook").
 PERSON_PREPOSITIONS = frozenset({"â", "ag", "at", "wrth"})
 SUBJECT_OF = frozenset({"aeth", "daeth", "ddaeth", "wnaeth"})
+# Forms of "bod" (to be) before a clause's subject, and the words after it: "mae rhys wedi", "bod kyle yn".
+BE = frozenset({"mae", "ma", "roedd", "oedd", "o'dd", "bod", "fod"})
+BE_AFTER = frozenset({"wedi", "di", "'di", "yn", "ddim", "heb"})
 # Teams and places of work after "o'r": "Doruna o'r tîm cyswllt", "Siân o'r ysgol".
 TEAMS = frozenset(
     {"tîm", "tim", "ysgol", "heddlu", "feddygfa", "swyddfa", "ganolfan", "cyngor", "ward", "uned", "ysbyty"}
@@ -123,6 +127,10 @@ CHARACTERS = re.compile(
     r"|Deian a Loli|Jac y Jwc|Rala Rwdins|Ben Dant|Wil Cwac Cwac|Tecwyn y Tractor|Bob y Bildar|Dona Direidi"
     r"|Pat Postmon|Norman Preis)\b"
 )
+# Health boards named after people, which Welsh social-care notes name often: "llythyr gan Hywel Dda".
+NAMED_BODIES = re.compile(r"\b(?:Hywel Dda|Betsi Cadwaladr|Aneurin Bevan)\b")
+# Words before a made-up person's name, in a book or on television: "y cymeriad Dani", "the character Pip".
+FICTION = frozenset({"cymeriad", "gymeriad", "nghymeriad", "chymeriad", "character"})
 # What someone is to a child, after a name and "y": "Bryn y llystad", "Gwen y gweithiwr cymdeithasol".
 ROLES = frozenset(
     """
@@ -215,12 +223,14 @@ def mutated_forms(words: frozenset[str]) -> frozenset[str]:
 
 # Kinds of place or body that come before their name, and as mutation writes them: "Ysgol
 # Gynradd Bryn Teg", "Cylch Meithrin Pen y Bryn", "yng Nghapel Salem", "i Heddlu Dyfed-Powys",
-# "Cyngor Gwynedd", "o Fwrdd Iechyd ...", "at Brosiect Awen".
+# "Cyngor Gwynedd", "o Fwrdd Iechyd ...", "at Brosiect Awen", "yr Adran Dai" (Tai, housing, softened
+# after a feminine noun: not Dai), "ym Mharc Glyndŵr", "Bro Morgannwg".
 _INSTITUTIONS = frozenset(
     """
 ysgol gynradd uwchradd gyfun feithrin meithrin meithrinfa cylch coleg canolfan ysbyty meddygfa
 capel eglwys neuadd clinig uned cartref santes sant heddlu cyngor bwrdd prifysgol llywodraeth cymdeithas
 prosiect elusen mudiad menter
+adran gwasanaethau parc bro cwm castell traeth fferm ystad stad gorsaf
 """.split()
 )
 INSTITUTIONS_BEFORE = _INSTITUTIONS | mutated_forms(_INSTITUTIONS)
@@ -253,7 +263,12 @@ NUMBERED_STREETS = r"Llys|Parc"  # street words only after a house number: "Llys
 # house number in Welsh text: "15 Ael y Bryn", "30 Dôl Afon", "10 Cae Gwyn", "8 pen y maes".
 PLACE_NOUNS = (
     r"Ael|Bron|Bryn|Cae|Dôl|Dol|Erw|Glan|Gwaun|Waun|Llys|Maes|Nant|Pant|Parc|Pen|Rhes|Teras|Tir|Tŷ|Ty|Cwm|Coed"
-    r"|Bro|Tan|Gallt|Ffridd|Gwel|Min|Llain|Tyddyn"
+    r"|Bro|Tan|Gallt|Ffridd|Gwel|Min|Llain|Tyddyn|Tŵr|Twr"
+)
+PLACE_NOUN_WORDS = frozenset(PLACE_NOUNS.split("|"))
+# Adjectives that end many a house's or farm's name: "Pant Glas", "Bryn Teg", "Cae Du", "Maes Isaf".
+PLACE_ADJECTIVES = frozenset(
+    "glas las gwyn wen du ddu coch goch teg deg isaf uchaf hir melyn felen gwyrdd werdd".split()
 )
 MONTH_NAMES = frozenset(MONTHS.split("|"))
 # Days written as ordinal words: "y pedwerydd ar hugain o Fehefin", "yr unfed ar ddeg o Fai".
@@ -270,7 +285,9 @@ BIRTH_WORDS = (
 BIRTH_FILLERS = r"ym mis|ym|yn|yw|ydy|ydi|oedd"
 # Words after a date of birth that bring in another record of it: "DG: 5.9.2012, mae'r llythyr
 # yn deud 9.5.2012".
-RECORD_WORDS = r"ond|deud|dweud|dangos|nodi|cofnod|cofnodi|cofnodwyd|meddai|cywir|anghywir"
+RECORD_WORDS = r"ond|deud|dweud|dangos|nodi|cofnod|cofnodi|cofnodwyd|meddai|cywir|anghywir|iawn"
+# "Tystysgrif geni" (birth certificate) as mutation writes it: "yn ôl y dystysgrif geni".
+BIRTH_CERTIFICATE = r"(?:t|d|nh|th)ystysgrif geni"
 # Words for a National Insurance number: "rhif YG y tad", "rhif yswiriant gwladol".
 NI_WORDS = r"(?:rhif\s+)?YG|yswiriant gwladol"
 # The article or a possessive and one word between such a word and the number, with a colon or a
@@ -280,12 +297,20 @@ STREETS = (
     r"Heol|Ffordd|Stryd|Lôn|Lon|Rhodfa|Cilgant|Teras|Clos|Maes|Rhes|Sgwâr|Sgwar|Cwrt|Llwyn|Ystad|Allt|Rhiw"
     r"|Fferm|Bwthyn|Safle"
 )
+# Street words that name one dwelling, an address by itself ("Bwthyn Pen-y-Bryn, Llanrug"); the
+# others name a street many live on, an address only with a house's number or name before it.
+DWELLINGS = r"Fferm|Bwthyn"
+# Offices and bodies, whose name before a street is no house's: "Gwasanaethau Plant, Ffordd y Frenhines".
+OFFICES = r"Swyddfa|Swyddfeydd|Gwasanaethau|Gwasanaeth|Cyngor|Adran|Canolfan|Tîm|Uned|Heddlu|Llys|Ysbyty|Meddygfa"
 # The same street words as mutation writes them after "i", "yng", "ym": "ym Mwthyn y Ddôl", "yng
 # Nghilgant y Dderwen", "i Faes y Llan".
 STREETS_MUTATED = "|".join(
     sorted(w.capitalize() for w in mutated_forms(frozenset(w.lower() for w in STREETS.split("|"))))
 )
 
+# A capitalised word after a street word names the street, not someone: "ar Stryd Tudur".
+NAMED_AFTER |= frozenset(word.lower() for word in STREETS.split("|"))
+NOT_AFTER |= NAMED_AFTER
 
 # Words common in Welsh and rare in English: text with two of them is read as Welsh, and only
 # then do the Welsh rules above apply (so "Beth", "Mae" or "Mrs Plant" in English stay names).
@@ -334,7 +359,7 @@ def names_after(word: str) -> bool:
 def looks_welsh(text: str) -> bool:
     """Says whether text reads as Welsh: two or more words common in Welsh and rare in English,
     or with a Welsh ending."""
-    words = _WORD.findall(text.lower().replace("’", "'"))
+    words = [w.strip("'") for w in _WORD.findall(text.lower().replace("’", "'"))]  # quoted: "'dwi"
     words += [_ENCLITIC.sub("", w) for w in words]  # "mae'r" is "mae"
     found = {w for w in words if w in _WELSH_MARKERS or (len(w) > 5 and w.endswith(_WELSH_ENDINGS))}
     return len(found) >= 2

@@ -551,3 +551,82 @@ def test_a_name_after_a_title_before_a_welsh_address_stays_a_name():
     assert masked == "Anfonwyd y llythyr at Mrs [name], [address], ddoe."
     # a house's name before its number is still the address's
     assert mask("Symudodd i Llys Meirion, 11 Ffordd Glyndŵr, Dinbych.").text == "Symudodd i [address]."
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "secret"),
+    [
+        # an NI number in the card's layout, whatever its prefix
+        ("Rhoddodd y fam QQ 55 10 22 B ar y ffurflen fudd-daliadau.", Identifier.NI, "QQ 55"),
+        # anything in NI shape after words naming an NI number earlier in the sentence, a second record too
+        ("Rhif NI'r tad ar yr hen gais: QQ123456A, ond qq654321a ar y llythyr.", Identifier.NI, "QQ123456A"),
+        ("Rhif NI'r tad ar yr hen gais: QQ123456A, ond qq654321a ar y llythyr.", Identifier.NI, "qq654321a"),
+        ("Mae rhif yswiriant gwladol Gethin, QQ 98 76 54 A, ar y ffurflen anghywir.", Identifier.NI, "98 76"),
+        # a date before the birth certificate, in Welsh as mutation writes it, or in English
+        ("Mae'r ysgol wedi cofnodi 03/04/2016, ond 04/03/2016 sydd ar ei dystysgrif geni hi.", Identifier.DOB, "04/03"),
+        ("Her school has 4/3/2016, but 3/4/2016 according to the birth certificate.", Identifier.DOB, "3/4/2016"),
+        # a second record of a date of birth after "iawn" (right)
+        ("DOB 2/2/2014 ar y system, dydy hynny ddim yn iawn o gwbl, 2/3/2014 ydy o.", Identifier.DOB, "2/3/2014"),
+        # a flat in a tower block
+        ("Mae'r teulu wedi symud i Fflat 7, Tŵr Glan-yr-afon, Abertawe.", Identifier.ADDRESS, "Tŵr Glan"),
+        # a closing quote is no part of the name before it
+        ("Ar y cerdyn roedd 'Diolch i Glesni', dim enw arall.", Identifier.NAME, "Glesni"),
+        # an aunt names the person after her
+        ("mae'r plant efo anti eira heno, medd y fam", Identifier.NAME, "eira"),
+        # a name as Welsh spells it (Sammy, Emily, Kylie) after a preposition
+        ("Aeth y ffurflen i Emili yn lle'r fam.", Identifier.NAME, "Emili"),
+        ("Mae'r plant yn chwarae gyda Cylie bob dydd yn yr ysgol.", Identifier.NAME, "Cylie"),
+        # the subject between a form of "bod" and "wedi" or "yn": in lower case, or as mutation wrote it
+        ("roedd kelly yn gweiddi ar y plant eto", Identifier.NAME, "kelly"),
+        ("dywedodd y fam bod dylan yn hwyr i'r ysgol bob dydd", Identifier.NAME, "dylan"),
+        ("Roedd Wenllian wedi cyrraedd yn hwyr i'r cyfarfod.", Identifier.NAME, "Wenllian"),
+    ],
+)
+def test_welsh_ni_numbers_dates_of_birth_and_names_of_the_twelfth_set_rules_are_masked(text, kind, secret):
+    masked = mask(text)
+    assert masked.found[kind] >= 1, masked.text
+    assert secret not in masked.text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a street with no house number or house name is no one's address
+        ("Mae gwaith ffordd ar Heol y Bont tan ddydd Gwener.", "Heol y Bont"),
+        # an office's or a body's street is no one's home
+        ("Anfonwch y ffurflen at Swyddfeydd y Sir, Ffordd y Gogledd, os gwelwch yn dda.", "Ffordd y Gogledd"),
+        # a house's name: a word of the land and a Welsh word
+        ("Mae'r plant yn aros yng nghartref Maes Glas dros dro.", "Maes Glas"),
+        # places after "ym" and "yng", however many words
+        ("Mae'r teulu'n byw ym Mae Caerdydd nawr.", "Mae Caerdydd"),
+        ("Mae'r tad yn byw ym Mhen-y-bont ar Ogwr ers y llynedd.", "ar Ogwr"),
+        # a body's or a place's name after its kind, as mutation writes it ("Tai", housing, softened)
+        ("Mae'r Adran Dai wedi cau'r achos.", "Adran Dai"),
+        ("Aeth y plant i Barc Gwyn ar ôl cinio.", "Barc Gwyn"),
+        # a health board named after someone
+        ("Daeth llythyr gan Betsi Cadwaladr am yr apwyntiad.", "Betsi Cadwaladr"),
+        # a made-up person, after "cymeriad" or "character"
+        ("Mae hi'n sôn am y cymeriad Magi Ann o hyd.", "Magi Ann"),
+        # a Sunday school is a chapel's, not a school to mask
+        ("Mae'r plant yn mynd i'r Ysgol Sul bob wythnos.", "Ysgol Sul"),
+        # a name before "the" and a capital is a character or a title
+        ("He keeps calling himself Jack the Lad at school.", "Jack the Lad"),
+        # a colour that is a name before "yw" and "lliw" (colour)
+        ("Gwyn yw lliw'r car newydd, medd y tad.", "Gwyn"),
+        # everyday words: "alla" (I can), "rhai" (some)
+        ("Pwy alla i ffonio am rai o'r manylion?", "alla"),
+        ("Pwy alla i ffonio am rai o'r manylion?", "rai"),
+        # quoted speech after a comma starts a sentence, and quoted Welsh reads as Welsh
+        ("Meddai'r bachgen, 'Dwi eisiau mynd adre'.", "Dwi"),
+        # a name before "a" and a children's character is no person by that
+        ("Roedd y plant yn gwylio Stwnsh a Sam Tân.", "Stwnsh"),
+    ],
+)
+def test_welsh_streets_places_bodies_and_characters_of_the_twelfth_set_rules_are_left_alone(text, kept):
+    assert kept in mask(text).text
+
+
+def test_a_name_before_the_and_a_role_stays_a_name():
+    assert "Sarah" not in mask("We told Sarah the Doctor would call back tomorrow.").text
+    assert "Bryn Roberts" not in mask("Roedd Bryn Roberts wedi ffonio'r tîm ddoe.").text
+    assert "Facebook" in mask("Mae Facebook wedi dileu'r cyfrif ar ôl i ni gwyno.").text

@@ -39,10 +39,13 @@ STRUCTURED = (Identifier.PHONE, Identifier.EMAIL, Identifier.POSTCODE, Identifie
 # grandparents before a name, lone initials, "yn" before a place, a titled name before an
 # address): it has been tuned on too. Its author left named schools unmarked, which nearmiss
 # masks on purpose (issue 14), so its 3 school masks count as wrong. The twelfth set is the honest judge of these rules.
+# The twelfth Welsh set (first measured, blind, after the eleventh set's rules: names 0.952 / 0.932,
+# structured 0.970 with NI numbers 5 of 8, dates of birth 21 of 22, addresses 36 of 37, precision
+# 0.954, 11 of 96 identifier-free sentences masked) passes since rules written after seeing its
+# misses and wrong masks (NI numbers by layout and by a cue earlier in the sentence, closing quotes,
+# the subject of "bod", Welsh respellings, places after "ym"/"yng", house names, bare streets): it
+# has been tuned on too; the thirteenth set is the honest judge.
 BELOW_TARGET = {
-    "identifiers-cy-twelfth.txt": "Welsh, a twelfth set written blind (275 sentences), never tuned on: first measured "
-    "after the eleventh set's rules: names 0.952 / 0.932, structured 0.970 (NI numbers 5 of 8, dates of birth 21 of "
-    "22, addresses 36 of 37), precision 0.954 (issue 19)",
     "identifiers-cy-fifth.txt": "Welsh, a fifth set written blind (215 sentences), tuned on for two date rules "
     "and, in issue 19, rules from every set's wrong masks: dates of birth 34 of 38, addresses 28 of 32, structured "
     "0.945, names recall 0.986 precision 0.967, precision overall 0.984 (issue 19)",

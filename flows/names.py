@@ -331,7 +331,7 @@ def _welsh_places(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
         before, word = tokens[index - 1][2], tokens[index][2]
         if before.lower() in ("ym", "yng"):
             found |= _capitalised_run(tokens, text, index)
-        elif before.lower() == "i" and index > 1 and tokens[index - 2][2].lower() in welsh.GOING:
+        elif before.lower() == "i" and _after_going(tokens, index - 1):
             # One goes "i" a place, "at" a person: "mynd i Glyn Ceiriog" (but an e-mail "wedi mynd i Nasra
             # Ahmed", to someone, so only a name of two words or more whose last no list holds).
             run = _capitalised_run(tokens, text, index)
@@ -345,6 +345,12 @@ def _welsh_places(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
         ):
             found |= {index - 1, index}
     return found
+
+
+def _after_going(tokens: list[tuple[int, int, str]], index: int) -> bool:
+    """Says whether the word at index follows a verb of going, a pronoun or not between: "mynd", "aethon ni"."""
+    words = [tokens[i][2].lower() for i in range(max(0, index - 2), index)]
+    return bool(words) and (words[-1] in welsh.GOING or (words[-1] in welsh.PRONOUNS and words[0] in welsh.GOING))
 
 
 def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
@@ -443,7 +449,7 @@ def _cued(c: _Context) -> bool:
     "Smiffy"'), a picture of someone ("Llun o Jaxon"), a record of theirs ("cyfeiriad newydd Deri")."""
     if c.before in CUES or (c.welsh and c.spaced and welsh.names_after(c.before)):
         return True
-    if c.before in welsh.CALLED or (c.before in ("o", "of") and c.before2 in welsh.IMAGES and c.spaced):
+    if c.before in welsh.CALLED or (c.welsh and c.before == "o" and c.before2 in welsh.IMAGES and c.spaced):
         return True
     cue_before = c.before2 in CUES or c.before2 in welsh.CUES or c.before2 in welsh.RECORDS
     return c.welsh and c.spaced and (c.before in welsh.RECORDS or (c.before in welsh.CUE_ADJECTIVES and cue_before))

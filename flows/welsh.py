@@ -92,14 +92,10 @@ CUE_ADJECTIVES = frozenset("bach fach bychan fychan mawr fawr hyna hynaf ieuenga
 # Words for being called, after which (and a quote) comes a name or a nickname: 'ei alw'n "Smiffy"'.
 CALLED = frozenset({"alw'n", "galw'n", "alw’n", "galw’n", "llysenw", "nickname", "aka"})
 # Pictures of someone, after which and "o"/"of" a capitalised word is a person: "Llun o Jaxon".
-IMAGES = frozenset(
-    "llun lun lluniau luniau fideo ffilm photo photos picture pictures pic pics video videos selfie screenshot".split()
-)
+IMAGES = frozenset("llun lun lluniau luniau fideo ffilm photo photos pic pics video selfie screenshot".split())
 # Records a person has, after which (and "newydd", new) a name is whose they are: "cyfeiriad newydd Deri",
 # "dob leo", "rhif nhs leon".
-RECORDS = frozenset(
-    "cyfeiriad gyfeiriad nghyfeiriad rhif rif nrhif dob dg nhs yg ffôn ffon ebost e-bost".split()
-)
+RECORDS = frozenset("cyfeiriad gyfeiriad nghyfeiriad rhif rif nrhif dob dg nhs yg ffôn ffon ebost e-bost".split())
 # Auxiliaries of the North and South before a clause's subject: "nath tyler ddim", "wnaeth Ela ddim".
 AUXILIARIES = frozenset({"nath", "naeth", "wnaeth", "neith", "wneith", "geith", "gaeth", "ddaru"})
 # Verbs of going, after which "i" (to) comes before a place; a person is gone "at": "mynd i Glyn Ceiriog".
@@ -109,6 +105,7 @@ mynd fynd myned aeth aethon aethant aethom ddaeth daeth dod ddod symud symudodd 
 cerdded gerdded rhedeg redeg dianc ddianc dengyd
 """.split()
 )
+PRONOUNS = frozenset({"i", "ni", "nhw", "hi", "fo", "fe", "e", "o", "ti", "chi"})  # "aethon ni i ..."
 # "Perhaps" in the North, a name elsewhere: "Ella bod hi'n iawn" (maybe she is), but "Ella wedi".
 PERHAPS = frozenset({"ella", "falle", "efallai", "hwyrach"})
 PERHAPS_AFTER = frozenset({"bod", "fod", "mai", "taw", "na", "nad", "ddim"})

@@ -195,7 +195,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             after_colon=bool(index) and text[tokens[index - 1][1] : start].strip() == ":",
             after_house=bool(index) and tokens[index - 1][2] in welsh.HOUSES,
             character_after=index + 2 in pets,
-            role_after=_role_after(text, end),
+            role_after="(" in text[end : end + 3] and _role_after(text, end),
         )
         length = _name_length(word, context)
         if length:
@@ -625,9 +625,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         followed = not c.welsh and c.next_char.isalpha() and _known_follower(c.following, below=_NAME_LIKE)
         listed = c.welsh and c.and_after_name  # "Tomos a Thecla"
         return c.follows_name or _cued(c) or followed or listed or _welsh_pair(c)  # "for Rebin Ahmadi", "y babi Nova"
-    paired = (following := _word_zipf(c.following)) is not None and following < _NAME_LIKE  # "mari wyn wedi"
-    told = _cued(c) or c.follows_name or paired or _met_in_welsh(word, c) or _subject(c) or c.role_after
-    if c.welsh and not capitalised and not told and not _named_at_home(_ENCLITIC.sub("", lower)):
+    if c.welsh and not capitalised and not _named_at_home(_ENCLITIC.sub("", lower)) and not _told(word, c):
         return False  # a Welsh word some other country's list holds as a name: "rhoi taleb", "jest panico"
     if possessive:  # "Chloes school", "barteks phone": the apostrophe left out
         return zipf < (_UNCOMMON_WORD if capitalised else _RARE_WORD + 0.5)
@@ -679,6 +677,16 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         or re.search(r"['’]s$", word) is not None
         or _known_follower(c.following)
     )
+
+
+def _told(word: str, c: _Context) -> bool:
+    """Says whether the words around a lower-case word say it is someone: a cue, a name before or after it
+    ("mari wyn wedi"), a note's start before "wedi", "ar", "efo"..., a verb of meeting, the place of a
+    clause's subject, who they are in brackets."""
+    following = _word_zipf(c.following)
+    paired = following is not None and following < _NAME_LIKE
+    starting = c.sentence_start and c.following.lower() in welsh.LOWER_FOLLOWERS  # "ahmed wedi gadael"
+    return _cued(c) or c.follows_name or paired or starting or _met_in_welsh(word, c) or _subject(c) or c.role_after
 
 
 def _subject(c: _Context) -> bool:

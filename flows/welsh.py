@@ -364,7 +364,7 @@ o'dd wedd gweud wedodd gwbod moyn nawr sdim smo sai wy crwt gatre llofnod gwasan
 gweithiwr cymdeithasol ymarferydd cadeirydd dynodedig annibynnol
 gallu cofnodion hoff meddai dywedodd fyddai byddai annwyl fadam rwy rwyf dwi'n ti'n mynychu cynhadledd gynhadledd
 ysgrifennu cadarnhau gadarnhau hogyn hogan nath dg ddeud meddyg meddygfa
-pob cyn cais cynllun dal budd cu gu gilydd cofio stafell ystafell
+pob cyn cais cynllun dal budd cu gu gilydd cofio stafell ystafell rhoi roi lawr wedyn nôl
 """.split()
 )
 _WELSH_ENDINGS = ("wyd", "iad", "iaeth", "odd", "asom", "ais", "ydd", "wch", "iadau")  # anfonwyd, asesiad, ffoniwch
@@ -400,7 +400,7 @@ def looks_welsh(text: str) -> bool:
     words = [w.strip("'") for w in _WORD.findall(text.lower().replace("’", "'"))]  # quoted: "'dwi"
     words += [_ENCLITIC.sub("", w) for w in words]  # "mae'r" is "mae"
     found = {w for w in words if w in _WELSH_MARKERS or (len(w) > 5 and w.endswith(_WELSH_ENDINGS))}
-    found |= {w for w in words if _WELSH_ORDINAL.fullmatch(w)}  # "Mai 3ydd", "y 12fed"
+    found |= {w for w in words if w[:1].isdigit() and _WELSH_ORDINAL.fullmatch(w)}  # "Mai 3ydd", "y 12fed"
     return len(found) >= 2
 
 

@@ -616,8 +616,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
             return True  # "Enw: Brevik Vardeth", "Child: ...", "Tad: ..."
         if c.welsh and _named_by_welsh(word, c):
             return True
-        if c.before in JOB_TITLES or c.before in welsh.JOB_TITLES:
-            return False  # a word of the title: "(Cynorthwyydd Addysgu)"
+        if c.welsh and (c.before in JOB_TITLES or c.before in welsh.JOB_TITLES) and c.before not in CUES:
+            return False  # a word of the title: "(Cynorthwyydd Addysgu)", but "worker Kayden"
         if c.sentence_start:
             return (c.next_char.isalpha() and _known_follower(c.following, in_welsh=c.welsh)) or _welsh_pair(c)
         if re.search(r"['’]s$", word) and c.before in SPEECH:

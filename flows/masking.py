@@ -146,7 +146,8 @@ _POSTCODE = re.compile(
     r" ?(?:\d|(?-i:O))[ABD-HJLNP-UW-Z]{2})\b",  # BS5 OEE, typed with a letter O
     re.IGNORECASE,
 )
-_MONTH = rf"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|{welsh.MONTHS})"
+_MONTH = rf"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|{welsh.MONTHS}"
+_MONTH += rf"|(?:{welsh.MONTHS_SHORT})\.?)"  # and Welsh shortened: "22 Meh 2019"
 _DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th|af|il|ydd|edd|fed|ed|eg|ain)?|{welsh.ORDINALS})"  # 3rd; Welsh 1af, 2il, 14eg
 _YEAR = r"(?:\d{4}|['’]\d{2})"
 _DATE = (

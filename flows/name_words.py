@@ -2,6 +2,7 @@
 institutions, determiners, and words that are never names. Data for flows/names.py."""
 
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"}
+TITLES |= {"cllr", "rev", "revd", "cyng", "cynghorydd", "gynghorydd", "parch", "barch", "parchedig", "barchedig"}
 # Words after which the next word is very likely somebody's name.
 CUES = {
     "mum",

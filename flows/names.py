@@ -102,6 +102,16 @@ def home_names() -> frozenset[str]:
 
 
 @cache
+def _welsh_listed() -> frozenset[str]:
+    return frozenset(line.split()[0] for line in WELSH_NAMES.read_text().splitlines() if line and line[0] != "#")
+
+
+def _named_at_home(lower: str) -> bool:
+    """Says whether a lower-case word is a name common in the UK or Ireland, or a Welsh name."""
+    return lower in home_names() or lower in _welsh_listed()
+
+
+@cache
 def welsh_words() -> frozenset[str]:
     """Returns the Welsh names that are also everyday Welsh words (eira, snow; haf, summer)."""
     lines = WELSH_NAMES.read_text().splitlines()
@@ -176,6 +186,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             and index > 1
             and named[index - 2],
             after_number=bool(_AFTER_NUMBER.search(text[max(0, start - 6) : start])),
+            month_title=text[max(0, start - 4) : start] in ("Mis ", "Fis "),
             age_after=bool(_AGE_AFTER.match(text, end)),
             in_welsh_institution=index in welsh_institutional,
             welsh=in_welsh,
@@ -184,6 +195,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             after_colon=bool(index) and text[tokens[index - 1][1] : start].strip() == ":",
             after_house=bool(index) and tokens[index - 1][2] in welsh.HOUSES,
             character_after=index + 2 in pets,
+            role_after="(" in text[end : end + 3] and _role_after(text, end),
         )
         length = _name_length(word, context)
         if length:
@@ -243,6 +255,12 @@ def _before_birth_words(tokens: list[tuple[int, int, str]], text: str) -> set[in
     return found
 
 
+def _role_after(text: str, end: int) -> bool:
+    """Says whether an age or what a person is follows in brackets: "(14)", "(tad mali)", "(llysenw am Ffion)"."""
+    bracket = _BRACKET_AFTER.match(text, end)
+    return bool(bracket and (bracket["age"] or _role(bracket["role"])))
+
+
 def _after_family_and_comma(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
     """Returns the indexes of one to three capitalised words, one space apart, after a family word
     and a comma, as Welsh names someone in apposition: "i'r fam, Tigist Tesfaye"."""
@@ -260,13 +278,14 @@ def _after_family_and_comma(tokens: list[tuple[int, int, str]], text: str) -> se
 
 
 def _pets(tokens: list[tuple[int, int, str]]) -> set[int]:
-    """Returns the indexes of an animal's or a toy's name after "o'r enw": "ci o'r enw Mot"."""
+    """Returns the indexes of an animal's or a toy's name after "o'r enw", an adjective or not between
+    them: "ci o'r enw Mot", "gi mawr o'r enw Bruno"."""
     return {
         index
         for index in range(3, len(tokens))
         if tokens[index - 1][2].lower() == "enw"
         and tokens[index - 2][2].lower() in ("o'r", "o’r")
-        and tokens[index - 3][2].lower() in welsh.PETS
+        and welsh.PETS.intersection(t[2].lower() for t in tokens[max(0, index - 4) : index - 2])
     }
 
 
@@ -312,6 +331,12 @@ def _welsh_places(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
         before, word = tokens[index - 1][2], tokens[index][2]
         if before.lower() in ("ym", "yng"):
             found |= _capitalised_run(tokens, text, index)
+        elif before.lower() == "i" and _after_going(tokens, index - 1):
+            # One goes "i" a place, "at" a person: "mynd i Glyn Ceiriog" (but an e-mail "wedi mynd i Nasra
+            # Ahmed", to someone, so only a name of two words or more whose last no list holds).
+            run = _capitalised_run(tokens, text, index)
+            if len(run) > 1 and _word_zipf(tokens[max(run)][2]) is None:
+                found |= run
         elif (
             before in welsh.PLACE_NOUN_WORDS
             and word[:1].isupper()
@@ -320,6 +345,12 @@ def _welsh_places(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
         ):
             found |= {index - 1, index}
     return found
+
+
+def _after_going(tokens: list[tuple[int, int, str]], index: int) -> bool:
+    """Says whether the word at index follows a verb of going, a pronoun or not between: "mynd", "aethon ni"."""
+    words = [tokens[i][2].lower() for i in range(max(0, index - 2), index)]
+    return bool(words) and (words[-1] in welsh.GOING or (words[-1] in welsh.PRONOUNS and words[0] in welsh.GOING))
 
 
 def _institutional_runs(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
@@ -368,6 +399,7 @@ class _Context:
     before2: str = ""  # the word two before, lower case
     following2: str = ""  # the word two after, as written
     after_number: bool = False  # "3 Mai": a month, not Mai
+    month_title: bool = False  # after a capitalised "Mis": "Mis Du" (Black History Month), not "27 mis Bea"
     age_after: bool = False  # "Mêl (5)", "Mai yn 2 oed": an age follows
     in_welsh_institution: bool = False  # "Ysgol Gynradd Bryn Teg"
     welsh: bool = False  # the text reads as Welsh: the Welsh rules apply
@@ -376,6 +408,7 @@ class _Context:
     after_colon: bool = False  # the word before and a colon: "Enw: ...", "Child: ..."
     after_house: bool = False  # after a capitalised "Tŷ" or "Plas": a house's name, "Tŷ Gwyn"
     character_after: bool = False  # "a" and a character after it: "gwylio Cyw a Deian a Loli"
+    role_after: bool = False  # an age or what the person is in brackets after it: "gwyn (tad mali)"
 
 
 def _name_length(word: str, context: _Context) -> int:
@@ -391,7 +424,9 @@ def _name_length(word: str, context: _Context) -> int:
         and word.lower() not in TITLES  # "Miss", "Mrs": no "Mis'", "Mr'"
         and _is_name(word[:-1], context, possessive=True)
     ):
-        return len(word) - 1
+        # No noun after it, in Welsh, is no possessive: "jord & kels ar snap" (but "Chloes mam").
+        whole = context.welsh and context.following.lower() in welsh.LOWER_FOLLOWERS
+        return len(word) - (0 if whole else 1)
     return 0
 
 
@@ -409,8 +444,15 @@ def _everyday(lower: str) -> bool:
 
 
 def _cued(c: _Context) -> bool:
-    """Says whether the word before is one that names a person after it, in English or Welsh."""
-    return c.before in CUES or (c.welsh and c.spaced and welsh.names_after(c.before))
+    """Says whether the word before is one that names a person after it, in English or Welsh: a cue,
+    with an adjective between ("hogyn bach Gwil"), a word of being called and a quote ('ei alw'n
+    "Smiffy"'), a picture of someone ("Llun o Jaxon"), a record of theirs ("cyfeiriad newydd Deri")."""
+    if c.before in CUES or (c.welsh and c.spaced and welsh.names_after(c.before)):
+        return True
+    if c.before in welsh.CALLED or (c.welsh and c.before == "o" and c.before2 in welsh.IMAGES and c.spaced):
+        return True
+    cue_before = c.before2 in CUES or c.before2 in welsh.CUES or c.before2 in welsh.RECORDS
+    return c.welsh and c.spaced and (c.before in welsh.RECORDS or (c.before in welsh.CUE_ADJECTIVES and cue_before))
 
 
 def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
@@ -427,7 +469,19 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         lower in welsh.NEVER_NAMES
         or lower in welsh.CUES
         or word in welsh.LOWER_CASE_WORDS
-        or (word.islower() and lower in welsh_words() and not (_cued(c) or c.before in TITLES))
+        or (word.islower() and lower in welsh_words() and not (_cued(c) or c.before in TITLES or c.role_after))
+        or (word.islower() and (c.before in welsh.POSSESSIVES or c.before.endswith(("'i", "'w", "’i", "’w"))))
+        or c.month_title
+        or (lower in welsh.PERHAPS and after_word in welsh.PERHAPS_AFTER)  # "Ella bod hi'n iawn": maybe
+        or (lower in welsh.COLOURS and _listed_with(c, welsh.COLOURS))  # "Gwyn a du oedd y car"
+        or (lower in welsh.MONTH_NAMES and (c.next_char.isdigit() or _listed_with(c, welsh.MONTH_NAMES)))
+        or (
+            (word_name or lower in welsh.LOWER_CASE_WORDS)
+            and c.sentence_start
+            and after_word in ("a", "ac")
+            and c.following2.islower()
+            and _word_zipf(c.following2) is None  # "Hedd a thawelwch", but "Seren a jac"
+        )
         or (word.islower() and "-" in lower and not all(_word_zipf(p) for p in lower.split("-") if p))
         or (lower in welsh.BEFORE_NUMBERS and c.next_char.isdigit())
         or lower in welsh.INSTITUTIONS_BEFORE
@@ -464,6 +518,14 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
     )
 
 
+def _listed_with(c: _Context, kind: frozenset[str]) -> bool:
+    """Says whether a word is listed with another of a kind, by "a", "ac", "neu" or "&": "Ebrill a Mai"."""
+    joiners = ("a", "ac", "neu", "&", "and", "or")
+    return (c.before in joiners and c.before2 in kind) or (
+        c.following.lower() in joiners and c.following2.lower() in kind
+    )
+
+
 def _role(word: str) -> bool:
     """Says whether a word names what someone is to a child: "llystad", "gweithiwr", "foster"."""
     lower = word.lower()
@@ -473,7 +535,7 @@ def _role(word: str) -> bool:
 def _job_title(word: str) -> bool:
     """Says whether a capitalised word is a word of a job title, English or Welsh: "Senior
     Practitioner", "Swyddog Adolygu Annibynnol", "Uwch Ymarferydd"."""
-    lower = word.lower()
+    lower = _WELSH_N.sub("", word.lower())  # "Dirprwy'n cyflenwi"
     return word[:1].isupper() and (lower in JOB_TITLES or lower in welsh.JOB_TITLES)
 
 
@@ -527,6 +589,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     zipf = _word_zipf(word)
     if zipf is None and c.welsh and capitalised and c.before in welsh.MUTATING and c.before not in ("a", "ac", "o"):
         zipf = _respelt_zipf(word)  # "dim i Noa", "gyda Casi", but not "Dewin a Doti" on television
+    if zipf is None and c.welsh and capitalised:
+        zipf = _welsh_form_zipf(word)  # "Ffred", "Ffreya", "Huwcyn"
     if c.welsh and c.age_after and capitalised:
         return True  # "roedd Mêl (5) wedi cerdded", "Mai yn 2 oed"
     if c.welsh and zipf is None and capitalised and len(word) >= 3 and (c.before in welsh.MUTATING or _subject(c)):
@@ -541,8 +605,8 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
             return True
     if c.welsh and zipf is None and capitalised and _mutated_name(word):
         return True  # "wedi ffonio Ddafydd": no Welsh word starts so unmutated
-    if c.welsh and zipf is None and capitalised and c.before in welsh.MUTATING and welsh.name_shaped(word):
-        return True  # "i Lynwen", "at Glanwyn": a name as Welsh names end
+    if c.welsh and zipf is None and capitalised and welsh.name_shaped(word):
+        return True  # "i Lynwen", 'yn lle "Lleuwen"': a name as Welsh names end
     if zipf is None:
         # Not a known name: only a capitalised word straight after a name or a cue, or one that
         # starts a sentence with a known surname after it ("Filmon Tesfay says...").
@@ -552,12 +616,17 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
             return True  # "Enw: Brevik Vardeth", "Child: ...", "Tad: ..."
         if c.welsh and _named_by_welsh(word, c):
             return True
+        if c.welsh and (c.before in JOB_TITLES or c.before in welsh.JOB_TITLES) and c.before not in CUES:
+            return False  # a word of the title: "(Cynorthwyydd Addysgu)", but "worker Kayden"
         if c.sentence_start:
             return (c.next_char.isalpha() and _known_follower(c.following, in_welsh=c.welsh)) or _welsh_pair(c)
         if re.search(r"['’]s$", word) and c.before in SPEECH:
             return True  # "said Nevaeh's NHS number"
         followed = not c.welsh and c.next_char.isalpha() and _known_follower(c.following, below=_NAME_LIKE)
-        return c.follows_name or _cued(c) or followed or _welsh_pair(c)  # "for Rebin Ahmadi", "y babi Nova"
+        listed = c.welsh and c.and_after_name  # "Tomos a Thecla"
+        return c.follows_name or _cued(c) or followed or listed or _welsh_pair(c)  # "for Rebin Ahmadi", "y babi Nova"
+    if c.welsh and not capitalised and not _named_at_home(_ENCLITIC.sub("", lower)) and not _told(word, c):
+        return False  # a Welsh word some other country's list holds as a name: "rhoi taleb", "jest panico"
     if possessive:  # "Chloes school", "barteks phone": the apostrophe left out
         return zipf < (_UNCOMMON_WORD if capitalised else _RARE_WORD + 0.5)
     if _cued(c):
@@ -567,8 +636,10 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     if not capitalised:
         if (c.before in ("to", "with") and c.before2 in MET) or (c.and_after_name and zipf < _UNCOMMON_WORD):
             return True  # "spoke to jade", "met with tom", "summer and grace"
-        if c.welsh and zipf < _NAME_LIKE and _met_in_welsh(word, c):
-            return True  # "gweld ellis", "siarad efo rhys", "roedd nia'n crio"
+        if c.welsh and zipf < _UNCOMMON_WORD and _met_in_welsh(word, c):
+            return True  # "gweld ellis", "siarad efo rhys", "roedd nia'n crio", "efo nathan"
+        if c.welsh and zipf < _UNCOMMON_WORD and c.role_after:
+            return True  # "ffonio gwyn (tad mali)"
         if c.before in DETERMINERS or c.before in MODALS:
             return False  # "the will", "can't cope"
         if re.search(r"['’]s$", word):
@@ -579,7 +650,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         welsh_cue = (
             c.welsh
             and c.sentence_start
-            and (after in ("wedi", "yn", *NAME_FOLLOWERS) or (c.next_char == "(" and after in ROLES))
+            and (after in welsh.LOWER_FOLLOWERS or after in NAME_FOLLOWERS or (c.next_char == "(" and after in ROLES))
         )
         if c.welsh and _subject(c) and zipf < _UNCOMMON_WORD:
             return True  # "ma rhys di deud bod kyle yn aros"
@@ -608,10 +679,34 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
     )
 
 
+def _told(word: str, c: _Context) -> bool:
+    """Says whether the words around a lower-case word say it is someone: a cue, a name before or after it
+    ("mari wyn wedi"), a note's start before "wedi", "ar", "efo"..., a verb of meeting, the place of a
+    clause's subject, who they are in brackets."""
+    following = _word_zipf(c.following)
+    paired = following is not None and following < _NAME_LIKE
+    starting = c.sentence_start and c.following.lower() in welsh.LOWER_FOLLOWERS  # "ahmed wedi gadael"
+    return _cued(c) or c.follows_name or paired or starting or _met_in_welsh(word, c) or _subject(c) or c.role_after
+
+
 def _subject(c: _Context) -> bool:
     """Says whether a word stands where a Welsh clause has its subject: between a form of "bod" (to
     be) and "wedi" or "yn" ("ma rhys di deud", "bod kyle yn aros", "roedd Wenno wedi")."""
-    return c.spaced and c.before in welsh.BE and c.following.lower() in welsh.BE_AFTER
+    if not (c.spaced and (c.before in welsh.BE or c.before in welsh.AUXILIARIES)):
+        return False
+    after, second = c.following.lower(), _word_zipf(c.following2)
+    listed = after in ("a", "ac") and second is not None and second < _UNCOMMON_WORD  # "bod cai a lacey efo hi"
+    return after in welsh.BE_AFTER or listed
+
+
+def _welsh_form_zipf(word: str) -> float | None:
+    """Returns how common a capitalised word is as a word if it is a name of the home lists as Welsh
+    writes it: "Ff" for "F" ("Ffred", "Ffreya"), or with the pet ending "-cyn" ("Huwcyn"); such a
+    spelling is no English word, so it counts as rare as a Welsh name; None if it is none of them."""
+    lower, home = word.lower(), home_names()
+    bases = [lower[1:]] if lower.startswith("ff") and len(lower) >= 5 and lower not in welsh.TOWNS else []
+    bases += [lower[:-3]] if lower.endswith("cyn") and len(lower) >= 6 else []
+    return _WELSH_NAME_ZIPF if any(base in home for base in bases) else None
 
 
 def _respelt_zipf(word: str) -> float | None:
@@ -687,6 +782,8 @@ def _welsh_pair(c: _Context) -> bool:
 _JOINING = {" ", " ap ", " ab ", " ferch ", " verch ", " da ", " de ", " dos ", " das ", " van ", " von ", " di "}
 # Initials before a name: "D. R. Llewelyn", "J. Smith", and so "Rhys Ll. Edwards" whole; one capital
 # without a full stop too ("J Davies"), but not "A", "I", "O" or "Y", which are words.
+# A nickname in quotes between a first name and a surname: 'Darren "Daz" Cole'.
+_NICKNAME_QUOTES = re.compile(r" [\"“‘']|[\"”’'] ")
 _INITIALS_BEFORE = re.compile(r"(?<![\w.])(?:(?:(?:[A-Z]|Ll|Rh|Ch|Dd|Ff|Th|Gw)\. ?){1,3}|[B-HJ-NP-XZ] )$")
 
 
@@ -696,7 +793,8 @@ def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     for start, end in spans:
         if initials := _INITIALS_BEFORE.search(text, max(0, start - 12), start):
             start = initials.start()
-        if joined and (start <= joined[-1][1] or text[joined[-1][1] : start] in _JOINING):
+        between = text[joined[-1][1] : start] if joined else ""
+        if joined and (start <= joined[-1][1] or between in _JOINING or _NICKNAME_QUOTES.fullmatch(between)):
             joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
         else:
             joined.append((start, end))

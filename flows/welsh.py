@@ -41,6 +41,7 @@ eni ngeni dost tost sâl bachgen fachgen hogyn hogan geneth crwt croten ynghylch
 adran cymorth theatr cymdeithas prosiect elusen rhaglen pwyllgor panel fforwm grŵp grwp comisiynydd
 amgueddfa llyfrgell hosbis lloches banc siop gwesty eisteddfod urdd mudiad menter gofal addysg iechyd
 cyfiawnder prawf bach fach mawr fawr
+llawen lawen addfwyn cadwyn gadwyn bedwen fedwen ywen yswiriant gwladol ward
 sai wy hala hales halodd halais mas fas stecs whare chware gwbod gweud wedodd wedes moyn nawr sdim smo crwt
 pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois lan draw dy becso ffaelu bant dere
 cer shwd tamed hewl heddi ma
@@ -83,8 +84,36 @@ CUES = frozenset(
     """
 gwelwyd welwyd enw babi baban mab fab merch ferch brawd frawd chwaer mam fam tad dad llysdad
 llysfam ffrind crwt crwtyn croten hogyn hogan bachgen fachgen geneth nain taid mam-gu tad-cu dad-cu mamgu
-tadcu modryb ewythr anti yncl wncwl
+tadcu modryb ewythr anti yncl wncwl bopa boba bodo rhieni rieni rhiant riant llysenw
 """.split()
+)
+# "Bach" and the like between a cue and a name: "hogyn bach Gwil", "merch fach Nia", "brawd mawr Osian".
+CUE_ADJECTIVES = frozenset("bach fach bychan fychan mawr fawr hyna hynaf ieuenga ieuengaf hŷn iau newydd".split())
+# Words for being called, after which (and a quote) comes a name or a nickname: 'ei alw'n "Smiffy"'.
+CALLED = frozenset({"alw'n", "galw'n", "alw’n", "galw’n", "llysenw", "nickname", "aka"})
+# Pictures of someone, after which and "o"/"of" a capitalised word is a person: "Llun o Jaxon".
+IMAGES = frozenset("llun lun lluniau luniau fideo ffilm photo photos pic pics video selfie screenshot".split())
+# Records a person has, after which (and "newydd", new) a name is whose they are: "cyfeiriad newydd Deri",
+# "dob leo", "rhif nhs leon".
+RECORDS = frozenset("cyfeiriad gyfeiriad nghyfeiriad rhif rif nrhif dob dg nhs yg ffôn ffon ebost e-bost".split())
+# Auxiliaries of the North and South before a clause's subject: "nath tyler ddim", "wnaeth Ela ddim".
+AUXILIARIES = frozenset({"nath", "naeth", "wnaeth", "neith", "wneith", "geith", "gaeth", "ddaru"})
+# Verbs of going, after which "i" (to) comes before a place; a person is gone "at": "mynd i Glyn Ceiriog".
+GOING = frozenset(
+    """
+mynd fynd myned aeth aethon aethant aethom ddaeth daeth dod ddod symud symudodd symudon teithio deithio
+cerdded gerdded rhedeg redeg dianc ddianc dengyd
+""".split()
+)
+PRONOUNS = frozenset({"i", "ni", "nhw", "hi", "fo", "fe", "e", "o", "ti", "chi"})  # "aethon ni i ..."
+# "Perhaps" in the North, a name elsewhere: "Ella bod hi'n iawn" (maybe she is), but "Ella wedi".
+PERHAPS = frozenset({"ella", "falle", "efallai", "hwyrach"})
+PERHAPS_AFTER = frozenset({"bod", "fod", "mai", "taw", "na", "nad", "ddim"})
+# Possessives, after which a lower-case word is a thing of theirs: "ar ei elin chwith" (elbow).
+POSSESSIVES = frozenset({"ei", "eu", "fy", "dy", "ein", "eich", "'i", "'w", "’i", "’w"})
+# Colours, which a word-name (Gwyn, Du) is when listed with another: "Gwyn a du oedd y car".
+COLOURS = frozenset(
+    "gwyn wen gwen du ddu coch goch glas las gwyrdd werdd melyn felen llwyd lwyd oren pinc porffor brown aur".split()
 )
 # Verbs after which the next word is their subject or object, mostly someone: "meddai Siân",
 # "ganwyd Ffredi", and any inflected past ("dywedodd Ianto", "ffoniais Gethin"), see names_after.
@@ -155,6 +184,8 @@ clinigol arweiniol allweddol penodedig enwebedig aelod
 # Words after a name at the start of a Welsh sentence that show it is someone: "Tyler wedi
 # gadael", "Ibrahim ganwyd...", "Jessica ac Oliver".
 FOLLOWERS = frozenset({"wedi", "ddim", "heb", "ganwyd", "ganed", "ac", "meddai", "medd"})
+# Words after a lower-case name starting a hurried Welsh note: "nia ar leave", "cai efo nain", "jac isio mynd".
+LOWER_FOLLOWERS = FOLLOWERS | {"ar", "efo", "hefo", "gyda", "di", "'di", "isio", "eisiau", "moyn", "yn", "oedd"}
 # Lower-case words after a sentence's first word that a person may have: a name that is also a
 # word ("Eira", "Awel") is a name there only before one of them ("Eira wedi", "Awel yn 6 oed"),
 # not before an adjective ("Eira trwm", "Awel gref").
@@ -221,6 +252,9 @@ def mutated_forms(words: frozenset[str]) -> frozenset[str]:
     )
 
 
+# Kinds of land before their name: "Llyn Tegid", "Afon Teifi", "Mynydd Du", "Ynys Môn" (not Llyn's soft
+# "Lyn", a name).
+LAND = frozenset("llyn afon mynydd fynydd ynys bae penrhyn coedwig goedwig".split())
 # Kinds of place or body that come before their name, and as mutation writes them: "Ysgol
 # Gynradd Bryn Teg", "Cylch Meithrin Pen y Bryn", "yng Nghapel Salem", "i Heddlu Dyfed-Powys",
 # "Cyngor Gwynedd", "o Fwrdd Iechyd ...", "at Brosiect Awen", "yr Adran Dai" (Tai, housing, softened
@@ -233,7 +267,7 @@ prosiect elusen mudiad menter
 adran gwasanaethau parc bro cwm castell traeth fferm ystad stad gorsaf
 """.split()
 )
-INSTITUTIONS_BEFORE = _INSTITUTIONS | mutated_forms(_INSTITUTIONS)
+INSTITUTIONS_BEFORE = _INSTITUTIONS | mutated_forms(_INSTITUTIONS) | LAND
 # The little words inside such a name: "Pen y Bryn", "Bro Taf", "Cwm Aur".
 NAME_JOINERS = frozenset({"y", "yr", "'r", "ar", "a"})
 
@@ -246,7 +280,7 @@ bala bangor caerdydd caerffili caerfyrddin caergybi caerllion caernarfon cas-gwe
 conwy crughywel cwmbran cwmbrân dinbych dinbych-y-pysgod dolgellau fflint glynebwy hwlffordd
 llambed llandrindod llandudno llanelli llanfair llanfair-ym-muallt llangefni llanidloes
 machynlleth merthyr penarth pontypridd pontypwl pontypŵl porthmadog prestatyn pwllheli rhondda
-rhuthun rhyl tredegar treffynnon trefynwy tyddewi wrecsam eryri ceredigion penfro morgannwg meirionnydd cymru
+rhuthun rhyl tredegar corwen treffynnon trefynwy tyddewi wrecsam eryri ceredigion penfro morgannwg meirionnydd cymru
 llundain lerpwl manceinion bryste amwythig henffordd caerloyw caer rhydychen caergrawnt
 """.split()
 )
@@ -271,6 +305,8 @@ PLACE_ADJECTIVES = frozenset(
     "glas las gwyn wen du ddu coch goch teg deg isaf uchaf hir melyn felen gwyrdd werdd".split()
 )
 MONTH_NAMES = frozenset(MONTHS.split("|"))
+# Months shortened, as hurried notes write them in a date: "22 Meh 2019", "3 Rhag 2020".
+MONTHS_SHORT = r"ion|chwef|maw|ebr|meh|gorff|aws|hyd|tach|rhag"
 # Days written as ordinal words: "y pedwerydd ar hugain o Fehefin", "yr unfed ar ddeg o Fai".
 ORDINALS = (
     r"(?:cyntaf|unfed|ail|trydydd|pedwerydd|pumed|chweched|seithfed|wythfed|nawfed|degfed|deuddegfed|pymthegfed"
@@ -284,8 +320,8 @@ BIRTH_WORDS = (
 # Words between a birth word and the date: "ganwyd ym mis Awst 2014", "ei ben-blwydd yw ...".
 BIRTH_FILLERS = r"ym mis|ym|yn|yw|ydy|ydi|oedd"
 # Words after a date of birth that bring in another record of it: "DG: 5.9.2012, mae'r llythyr
-# yn deud 9.5.2012".
-RECORD_WORDS = r"ond|deud|dweud|dangos|nodi|cofnod|cofnodi|cofnodwyd|meddai|cywir|anghywir|iawn"
+# yn deud 9.5.2012", "wedi'i roi fel 12.8.19" (given as).
+RECORD_WORDS = r"ond|deud|dweud|dangos|nodi|cofnod|cofnodi|cofnodwyd|meddai|cywir|anghywir|iawn|fel|roi|rhoi"
 # "Tystysgrif geni" (birth certificate) as mutation writes it: "yn ôl y dystysgrif geni".
 BIRTH_CERTIFICATE = r"(?:t|d|nh|th)ystysgrif geni"
 # Words for a National Insurance number: "rhif YG y tad", "rhif yswiriant gwladol".
@@ -328,10 +364,12 @@ o'dd wedd gweud wedodd gwbod moyn nawr sdim smo sai wy crwt gatre llofnod gwasan
 gweithiwr cymdeithasol ymarferydd cadeirydd dynodedig annibynnol
 gallu cofnodion hoff meddai dywedodd fyddai byddai annwyl fadam rwy rwyf dwi'n ti'n mynychu cynhadledd gynhadledd
 ysgrifennu cadarnhau gadarnhau hogyn hogan nath dg ddeud meddyg meddygfa
+pob cyn cais cynllun dal budd cu gu gilydd cofio stafell ystafell rhoi roi lawr wedyn nôl
 """.split()
 )
-_WELSH_ENDINGS = ("wyd", "iad", "iaeth", "odd", "asom", "ais")  # anfonwyd, asesiad, ffoniodd
+_WELSH_ENDINGS = ("wyd", "iad", "iaeth", "odd", "asom", "ais", "ydd", "wch", "iadau")  # anfonwyd, asesiad, ffoniwch
 _WORD = re.compile(r"[\w'’]+")
+_WELSH_ORDINAL = re.compile(r"\d{1,2}(?:af|il|ydd|edd|ed|fed|eg|ain)")
 _ENCLITIC = re.compile(r"(?<=\w\w)['’](?:r|n|i|u|w)$")
 
 
@@ -362,6 +400,7 @@ def looks_welsh(text: str) -> bool:
     words = [w.strip("'") for w in _WORD.findall(text.lower().replace("’", "'"))]  # quoted: "'dwi"
     words += [_ENCLITIC.sub("", w) for w in words]  # "mae'r" is "mae"
     found = {w for w in words if w in _WELSH_MARKERS or (len(w) > 5 and w.endswith(_WELSH_ENDINGS))}
+    found |= {w for w in words if w[:1].isdigit() and _WELSH_ORDINAL.fullmatch(w)}  # "Mai 3ydd", "y 12fed"
     return len(found) >= 2
 
 

@@ -630,3 +630,89 @@ def test_a_name_before_the_and_a_role_stays_a_name():
     assert "Sarah" not in mask("We told Sarah the Doctor would call back tomorrow.").text
     assert "Bryn Roberts" not in mask("Roedd Bryn Roberts wedi ffonio'r tîm ddoe.").text
     assert "Facebook" in mask("Mae Facebook wedi dileu'r cyfrif ar ôl i ni gwyno.").text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "secret"),
+    [
+        # the subject after a Northern or Southern auxiliary ("nath", "wnaeth") before "ddim"
+        ("nath kyle ddim dod adra neithiwr, mam yn poeni", Identifier.NAME, "kyle"),
+        # two names listed as the subject of "bod", in lower case
+        ("ma taid yn deud bod jac a mia yn aros efo fo heno", Identifier.NAME, "jac"),
+        ("ma taid yn deud bod jac a mia yn aros efo fo heno", Identifier.NAME, "mia"),
+        # a lower-case name starting a hurried note before "ar", "efo", "isio"
+        ("elis ar gwrs tan dydd Iau, ffonio'r dirprwy", Identifier.NAME, "elis"),
+        # a cue and an adjective before the name
+        ("merch fach Lowri yn chwerthin trwy'r ymweliad", Identifier.NAME, "Lowri"),
+        # a lower-case name whose record it is: "dob", "rhif nhs"
+        ("dob owen = 3.4.17 ar y ffurflen feddygol", Identifier.NAME, "owen"),
+        # a name after a word of being called and a quote, a picture of someone, a record of theirs
+        ('Mae cariad y fam yn cael ei alw\'n "Tanc" gan bawb', Identifier.NAME, "Tanc"),
+        ("Rhannwyd llun o Kacey ar y grŵp heb ganiatâd", Identifier.NAME, "Kacey"),
+        ("Aeth y llythyr i gyfeiriad newydd Talfryn trwy gamgymeriad", Identifier.NAME, "Talfryn"),
+        # parents and a Southern aunt name the person after them
+        ("Daeth neges gan rieni Eifion am y trip ysgol", Identifier.NAME, "Eifion"),
+        ("Bopa Olwen sy'n casglu'r plant ar ddydd Gwener", Identifier.NAME, "Olwen"),
+        # a name as Welsh spells it: "Ff" for "F", the pet ending "-cyn"
+        ("Mae Ffrancesca wedi symud ysgol, meddai'r fam", Identifier.NAME, "Ffrancesca"),
+        ("Gofynnwch i Wilcyn am y goriad, plîs", Identifier.NAME, "Wilcyn"),
+        # a name after a name and "a", as the aspirate mutation writes it
+        ("Daeth Elin a Thegwyn i'r swyddfa bore 'ma", Identifier.NAME, "Thegwyn"),
+        # a name as Welsh names end, in quotes
+        ('Ysgrifennwyd "Gwenno" yn lle "Heulwen" ar y llythyr', Identifier.NAME, "Heulwen"),
+        # a lower-case word-name before who the person is in brackets
+        ("ffonio eira (mam y babi) ar ôl cinio", Identifier.NAME, "eira"),
+        # a nickname in quotes between a first name and a surname
+        ('Roedd Kevin "Kev" Morgan wedi dod i\'r drws', Identifier.NAME, '"Kev"'),
+        # a name without its possessive "s" before no noun, in Welsh
+        ("ffonio jade & rhians ar ôl ysgol", Identifier.NAME, "rhians"),
+        # a date of birth with a Welsh month shortened, and another record after "fel" (as)
+        ("Dyddiad geni'r babi (5 Rhag 2022) yn anghywir", Identifier.DOB, "5 Rhag 2022"),
+        ("dob 4.5.16, wedi'i roi fel 5.4.16 ar y llythyr ysgol", Identifier.DOB, "5.4.16"),
+    ],
+)
+def test_welsh_names_and_dates_of_the_thirteenth_set_rules_are_masked(text, kind, secret):
+    masked = mask(text)
+    assert masked.found[kind] >= 1, masked.text
+    assert secret not in masked.text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a Welsh word another country's list holds as a name, in lower case
+        ("Nes i jest sortio'r gwaith papur a rhoi taleb i'r fam", "taleb"),
+        # a lower-case word after a possessive is a thing of theirs
+        ("Roedd clais ar ei elin dde pan gyrhaeddodd", "elin"),
+        # "Ella" (perhaps) before "bod"; "Mis" before a month's theme
+        ("Ella bod y tad wedi anghofio, ond dwi'm yn siŵr", "Ella"),
+        ("Mis Hanes yn dechrau yn yr ysgol wythnos nesa", "Hanes"),
+        # colours and months listed together
+        ("Coch a gwyn oedd y beic, medd y cymydog", "gwyn"),
+        ("Mehefin a Mai yn fisoedd prysur i'r tîm", "Mai"),
+        ("Mai 14eg = cynhadledd achos, bwcio'r ystafell", "Mai"),
+        # a word-name starting a sentence before "a" and an everyday word
+        ("Hedd a llonydd o'r diwedd ar ôl penwythnos anodd", "Hedd"),
+        # a Welsh councillor's or minister's title
+        ("Ebost gan Cyng. Gareth Wyn am y ffordd", "Cyng"),
+        # land before its name, and a place gone "i" (to)
+        ("Llyn Padarn wedi rhewi a'r plant yn chwarae arno", "Llyn Padarn"),
+        ("Mae'r teulu isio mynd i Glyn Neath dros yr haf", "Glyn Neath"),
+        # a job title with "'n", and a word of a title after it
+        ("Pennaeth ar gwrs, Dirprwy'n cadeirio'r cyfarfod", "Dirprwy"),
+        ("Daeth Ann Jones (Swyddog Cefnogi) i'r cyfarfod", "Cefnogi"),
+        # a pet's name with an adjective before "o'r enw"
+        ("Mae ganddyn nhw gath ddu o'r enw Blackie", "Blackie"),
+        # Welsh adjectives that end as names do
+        ("Blwyddyn Newydd Dda a Nadolig Llawen i'r teuluoedd", "Llawen"),
+        # "rhif Yswiriant Gwladol" and "ward" are everyday words
+        ("rhif Yswiriant Gwladol y fam ar goll o'r ffurflen", "Yswiriant Gwladol"),
+        ("ffonio'r ward eto, dim ateb gan neb", "ward"),
+    ],
+)
+def test_welsh_words_of_the_thirteenth_set_rules_are_left_alone(text, kept):
+    assert kept in mask(text).text
+
+
+def test_a_name_an_email_goes_to_stays_a_name():
+    assert "Gwilym" not in mask("Mae'r ebost wedi mynd i Gwilym Hughes yn y tîm").text

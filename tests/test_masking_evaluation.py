@@ -45,6 +45,11 @@ STRUCTURED = (Identifier.PHONE, Identifier.EMAIL, Identifier.POSTCODE, Identifie
 # misses and wrong masks (NI numbers by layout and by a cue earlier in the sentence, closing quotes,
 # the subject of "bod", Welsh respellings, places after "ym"/"yng", house names, bare streets): it
 # has been tuned on too; the thirteenth set is the honest judge.
+# The thirteenth Welsh set (first measured, blind, after the twelfth set's rules: names 0.913 / 0.928,
+# structured 0.988 with dates of birth 24 of 26, precision 0.957, 13 of 133 identifier-free sentences
+# masked) passes since rules written after seeing its misses and wrong masks (lower-case names after
+# auxiliaries, in lists, after records and pictures of someone; Welsh respellings; possessives, months,
+# colours, land and titles left alone): it has been tuned on too; the fourteenth set is the honest judge.
 BELOW_TARGET = {
     "identifiers-cy-fifth.txt": "Welsh, a fifth set written blind (215 sentences), tuned on for two date rules "
     "and, in issue 19, rules from every set's wrong masks: dates of birth 34 of 38, addresses 28 of 32, structured "

@@ -312,9 +312,10 @@ ORDINALS = (
     r"(?:cyntaf|unfed|ail|trydydd|pedwerydd|pumed|chweched|seithfed|wythfed|nawfed|degfed|deuddegfed|pymthegfed"
     r"|deunawfed|ugeinfed)(?: ar (?:ddeg|bymtheg|hugain))?(?: ar hugain)?"
 )
-# "Geni" and "pen-blwydd" as mutation writes them too: "cafodd ei eni", "ei ben-blwydd", "ei phen-blwydd".
+# "Geni" and "pen-blwydd" as mutation writes them too: "cafodd ei eni", "ei ben-blwydd", "ei phen-blwydd";
+# "yr" after "ganwyd ar" is left to the date when an ordinal follows ("a anwyd ar yr ail ar hugain o Fai").
 BIRTH_WORDS = (
-    r"(?:ganwyd|ganed|aned|anwyd)(?: ar)?(?: yr)?|dyddiad geni|geni|eni|ngeni|d\.\s?g\.?|dg|g\.(?=\s*\d)"
+    r"(?:ganwyd|ganed|aned|anwyd)(?: ar)?(?: yr)??|dyddiad geni|geni|eni|ngeni|d\.\s?g\.?|dg|g\.(?=\s*\d)"
     r"|(?:p|b|ph|mh)en-?blwydd"
 )
 # Words between a birth word and the date: "ganwyd ym mis Awst 2014", "ei ben-blwydd yw ...".
@@ -335,9 +336,13 @@ STREETS = (
 )
 # Street words that name one dwelling, an address by itself ("Bwthyn Pen-y-Bryn, Llanrug"); the
 # others name a street many live on, an address only with a house's number or name before it.
-DWELLINGS = r"Fferm|Bwthyn"
+DWELLINGS = r"Fferm|Bwthyn|Tyddyn"  # and a smallholding: "Tyddyn Eithin, Llanrhystud"
 # Offices and bodies, whose name before a street is no house's: "Gwasanaethau Plant, Ffordd y Frenhines".
-OFFICES = r"Swyddfa|Swyddfeydd|Gwasanaethau|Gwasanaeth|Cyngor|Adran|Canolfan|Tîm|Uned|Heddlu|Llys|Ysbyty|Meddygfa"
+# "Llys" is an office only as a court ("Llys y Goron", "Llys Ynadon"); "Llys Meirion" is a house's name.
+OFFICES = (
+    r"Swyddfa|Swyddfeydd|Gwasanaethau|Gwasanaeth|Cyngor|Adran|Canolfan|Tîm|Uned|Heddlu|Ysbyty|Meddygfa"
+    r"|Llys(?=\s+(?:y|yr|Ynadon|Teulu|Sirol|Goron|Apêl|Barn|Troseddol)\b)"
+)
 # The same street words as mutation writes them after "i", "yng", "ym": "ym Mwthyn y Ddôl", "yng
 # Nghilgant y Dderwen", "i Faes y Llan".
 STREETS_MUTATED = "|".join(

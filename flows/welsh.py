@@ -47,6 +47,7 @@ pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois
 cer shwd tamed hewl heddi ma
 rwy rwyf rwyt ro'n nath naeth neith syr fadam madam dyddiad hoff
 hei degan teganau
+oni bai megis sef ynghyd parthed oblegid eithr serch llais lais grym rym tai
 alla allai allwn allen allet gallaf galla rhai rai
 """.split()
 )
@@ -68,16 +69,18 @@ NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "y
 NAMED_AFTER = frozenset({"tîm", "dîm", "thîm", "nhîm", "pont", "bont", "mhont", "port", "mhort"})
 NOT_AFTER |= NAMED_AFTER
 
-# Words after which a name takes a soft, nasal or aspirate mutation, or is simply expected.
+# Words after which a name takes a soft, nasal or aspirate mutation, or is simply expected ("fy Nhomos").
 MUTATING = frozenset(
     """
-i â a ag gyda gydag efo hefo wrth gan at am o dan dros drwy trwy heb hyd ei ap ab ac nôl annwyl
+i â a ag gyda gydag efo hefo wrth gan at am o dan dros drwy trwy heb hyd ei ap ab ac nôl annwyl fy
 """.split()
 )
 PATRONYMIC = frozenset({"ap", "ab"})
 # Verbs of meeting someone, after which (or after "efo", "gyda", "â" after them) a name is
 # expected: "gweld ellis", "siarad efo rhys".
 MET = frozenset({"gweld", "weld", "ffonio", "ffonies", "siarad", "cwrdd", "gwrdd", "cyfarfod", "holi", "ymweld"})
+# Verbs of seeing or hearing someone do something: "clywed Nevaeh yn crio", "gweld Kelvaro'n chwarae".
+PERCEIVING = frozenset({"gweld", "weld", "clywed", "glywed", "chlywed", "gwylio", "wylio", "gwelais", "clywais"})
 # Words before a word that make it a person's name, as "called" or "mum" do in English: "gwelwyd
 # rhys", "y babi Nova", "mam Tyler".
 CUES = frozenset(
@@ -206,8 +209,18 @@ PERSON_AFTER = FOLLOWERS | {
     "dim",
 }
 PERSON_AFTER |= {"di", "'di", "wedi'i", "wedi'u", "sy'n", "wnaeth", "ddaeth", "aeth", "gafodd", "fu", "fydd", "meddai"}
+# Endings of Welsh nouns (plurals, abstracts, verbal nouns) no name has: "Chanllawiau", "Rheoliad", "Gweithdrefnau".
+NOUN_ENDINGS = ("iau", "iad", "iadau", "iaeth", "rwydd", "aethau")
+# Words after which capitalised words are a document's or a rule's title, not a person: "yn unol â Chanllawiau ...".
+IN_ACCORDANCE = frozenset({"unol"})
 # Words that cite a regulation or a section before its number, never a name: "asesiad Reg 26".
-BEFORE_NUMBERS = frozenset({"reg", "regs", "rheoliad", "adran", "para", "paragraff", "sec"})
+# And a part, a stage, a chapter or a clause of a document or a procedure: "Cod Ymarfer ar Ran 2", "Cwyn Cam 1".
+BEFORE_NUMBERS = frozenset(
+    """
+reg regs rheoliad adran para paragraff sec rhan ran cam gam pennod bennod cymal gymal atodiad erthygl
+tudalen dudalen lefel haen
+""".split()
+)
 
 # A mutated first letter and what it may have been: Ddafydd, Fethan (Bethan) or Fererid
 # (Mererid), Chatrin, Thomos, Phedr, Lŷr (Llŷr), Rodri (Rhodri), Gatrin (Catrin), Domos

@@ -500,9 +500,9 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         )
         or (word.islower() and "-" in lower and not all(_word_zipf(p) for p in lower.split("-") if p))
         or (lower in welsh.BEFORE_NUMBERS and c.next_char.isdigit())
-        or (word[:1].isupper() and _word_zipf(word) is None and len(lower) >= 6 and lower.endswith(welsh.NOUN_ENDINGS))
+        or (_word_zipf(word) is None and len(lower) >= 8 and lower.endswith(welsh.NOUN_ENDINGS) and lower[-3:] != "eau")
         or (word[:1].isupper() and c.before in ("â", "ag") and c.before2 in welsh.IN_ACCORDANCE)  # "yn unol â Pholisi"
-        or (word[:1].isupper() and _everyday(lower) and c.before in welsh.JOB_TITLES)  # "y Swyddog Tai"
+        or (word[:1].isupper() and (_everyday(lower) or lower in welsh.FIELDS) and c.spaced and _title_noun(c))  # "Swyddog Tai", "Cymdeithasau Tai"
         or (
             (word_name or lower in welsh.COLOURS or lower in welsh.PLACE_ADJECTIVES)
             and c.before2 in ("y", "yr")
@@ -541,6 +541,14 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
             and not _welsh_pair(c)  # "Seren a'i brawd"
         )
     )
+
+
+def _title_noun(c: _Context) -> bool:
+    """Says whether the word before is a job title's word or a Welsh noun no list holds as a name (and
+    not an everyday word such as a preposition), whose title an everyday word after it completes."""
+    bare = _WELSH_ENCLITIC.sub("", c.before)
+    plain = not (c.sentence_start or c.follows_name or _everyday(bare) or bare in welsh.MUTATING)
+    return c.before in welsh.JOB_TITLES or (plain and _word_zipf(bare) is None)
 
 
 def _listed_with(c: _Context, kind: frozenset[str]) -> bool:

@@ -47,7 +47,7 @@ pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois
 cer shwd tamed hewl heddi ma
 rwy rwyf rwyt ro'n nath naeth neith syr fadam madam dyddiad hoff
 hei degan teganau
-oni bai megis sef ynghyd parthed oblegid eithr serch llais lais grym rym tai
+oni bai megis sef ynghyd parthed oblegid eithr serch llais lais grym rym
 alla allai allwn allen allet gallaf galla rhai rai
 """.split()
 )
@@ -209,8 +209,11 @@ PERSON_AFTER = FOLLOWERS | {
     "dim",
 }
 PERSON_AFTER |= {"di", "'di", "wedi'i", "wedi'u", "sy'n", "wnaeth", "ddaeth", "aeth", "gafodd", "fu", "fydd", "meddai"}
-# Endings of Welsh nouns (plurals, abstracts, verbal nouns) no name has: "Chanllawiau", "Rheoliad", "Gweithdrefnau".
-NOUN_ENDINGS = ("iau", "iad", "iadau", "iaeth", "rwydd", "aethau")
+# Fields of work that complete a job title or a body's name, though names elsewhere: "Swyddog Tai" (housing).
+FIELDS = frozenset({"tai", "ieuenctid", "lles", "addysg", "iechyd", "oedolion", "teuluoedd", "cymunedol"})
+# Endings of Welsh nouns (plurals, abstracts) no name of eight letters or more has: "Chanllawiau", "Rheoliad",
+# "Gweithdrefnau" (but "Rousseau" is someone).
+NOUN_ENDINGS = ("au", "iad", "iaeth", "rwydd")
 # Words after which capitalised words are a document's or a rule's title, not a person: "yn unol â Chanllawiau ...".
 IN_ACCORDANCE = frozenset({"unol"})
 # Words that cite a regulation or a section before its number, never a name: "asesiad Reg 26".

@@ -150,9 +150,7 @@ _POSTCODE = re.compile(
 _MONTH = rf"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|{welsh.MONTHS}"
 _MONTH += rf"|(?:{welsh.MONTHS_SHORT})\.?)"  # and Welsh shortened: "22 Meh 2019"
 # 3rd; Welsh 1af, 2il, 14eg; a Welsh ordinal with its article, as formal Welsh writes a day: "yr ail ar hugain".
-_DAY = (
-    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|(?:(?:y|yr) )?(?:\d{{1,2}}(?:af|il|ydd|edd|fed|ed|eg|ain)|{welsh.ORDINALS}))"
-)
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|(?:(?:y|yr) )?(?:\d{{1,2}}(?:af|il|ydd|edd|fed|ed|eg|ain)|{welsh.ORDINALS}))"
 _YEAR = r"(?:\d{4}|['’]\d{2})"
 _DATE = (
     rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}"

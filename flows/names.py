@@ -489,7 +489,8 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or c.month_title
         or (lower in welsh.PERHAPS and after_word in welsh.PERHAPS_AFTER)  # "Ella bod hi'n iawn": maybe
         or (lower in welsh.COLOURS and _listed_with(c, welsh.COLOURS))  # "Gwyn a du oedd y car"
-        or (word.islower() and lower in welsh.COLOURS and not (_cued(c) or c.follows_name or c.role_after))  # "car llwyd"
+        # a colour in lower case is an adjective: "car llwyd"
+        or (word.islower() and lower in welsh.COLOURS and not (_cued(c) or c.follows_name or c.role_after))
         or (lower in welsh.MONTH_NAMES and (c.next_char.isdigit() or _listed_with(c, welsh.MONTH_NAMES)))
         or (
             (word_name or lower in welsh.LOWER_CASE_WORDS)
@@ -500,9 +501,10 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         )
         or (word.islower() and "-" in lower and not all(_word_zipf(p) for p in lower.split("-") if p))
         or (lower in welsh.BEFORE_NUMBERS and c.next_char.isdigit())
-        or (_word_zipf(word) is None and len(lower) >= 8 and lower.endswith(welsh.NOUN_ENDINGS) and lower[-3:] != "eau")
+        or (len(lower) >= 8 and lower.endswith(welsh.NOUN_ENDINGS) and lower[-3:] != "eau" and _word_zipf(word) is None)
         or (word[:1].isupper() and c.before in ("â", "ag") and c.before2 in welsh.IN_ACCORDANCE)  # "yn unol â Pholisi"
-        or (word[:1].isupper() and (_everyday(lower) or lower in welsh.FIELDS) and c.spaced and _title_noun(c))  # "Swyddog Tai", "Cymdeithasau Tai"
+        # a field or an everyday word completing a title: "Swyddog Tai", "Cymdeithasau Tai"
+        or (word[:1].isupper() and (_everyday(lower) or lower in welsh.FIELDS) and c.spaced and _title_noun(c))
         or (
             (word_name or lower in welsh.COLOURS or lower in welsh.PLACE_ADJECTIVES)
             and c.before2 in ("y", "yr")

@@ -100,7 +100,8 @@ friends a friend messages message instead then there here private public blocked
 to via hi fe fo e nhw yw ydy oedd wedi yn ei eu
 """.split()
 )
-_NHS = re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")
+# Not the digits of a reference with letters before them: "SWP-2412180334" is a police log's number.
+_NHS = re.compile(r"(?:(?<![A-Za-z][-/])|(?<=NHS[-/]))\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")
 _NI = re.compile(
     r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
     re.IGNORECASE,
@@ -133,7 +134,7 @@ _CASE = re.compile(
     rf"\b(?P<named>(?:{_NAMED_SYSTEMS})\s*(?:(?:no\.?|number|id|ref|rhif)\s*)?:?\s*#?\d[A-Z0-9]*(?:[-/][A-Z0-9]+)*)\b"
     rf"|(?:\b(?:{_SYSTEMS})\b\.?\s*(?:no\.?|number|id|ref|achos|rhif)?\s*:?\s*(?:is\s+|was\s+)?)"
     rf"(?P<ref>#?[A-Z0-9]+(?:(?:[-/]| (?=\d))[A-Z0-9]+)*)\b"
-    rf"|\b(?P<shaped>[A-Z][A-Z0-9]{{0,4}}(?:[-/][A-Z]{{1,4}})*(?:[-/]\d{{2,8}}){{1,3}}(?:[-/][A-Z]{{1,4}})?)\b"
+    rf"|\b(?P<shaped>[A-Z][A-Z0-9]{{0,4}}(?:[-/][A-Z]{{1,4}})*(?:[-/]\d{{2,12}}){{1,3}}(?:[-/][A-Z]{{1,4}})?)\b"
     rf"|\b(?P<mixed>[A-Z]{{1,3}}\d{{1,4}}[A-Z]{{1,2}}\d{{3,8}})\b"  # a court's CF24C50213
     # MOS1234567, 12AB34567, 88123/B
     rf"|\b(?P<lettered>[A-Z]{{1,4}}\d{{5,10}}[A-Z]?|\d{{2,4}}[A-Z]{{1,3}}\d{{3,8}}|\d{{4,8}}/(?-i:[A-Z]))\b"
@@ -148,7 +149,8 @@ _POSTCODE = re.compile(
 )
 _MONTH = rf"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|{welsh.MONTHS}"
 _MONTH += rf"|(?:{welsh.MONTHS_SHORT})\.?)"  # and Welsh shortened: "22 Meh 2019"
-_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th|af|il|ydd|edd|fed|ed|eg|ain)?|{welsh.ORDINALS})"  # 3rd; Welsh 1af, 2il, 14eg
+# 3rd; Welsh 1af, 2il, 14eg; a Welsh ordinal with its article, as formal Welsh writes a day: "yr ail ar hugain".
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|(?:(?:y|yr) )?(?:\d{{1,2}}(?:af|il|ydd|edd|fed|ed|eg|ain)|{welsh.ORDINALS}))"
 _YEAR = r"(?:\d{4}|['’]\d{2})"
 _DATE = (
     rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}"
@@ -188,6 +190,10 @@ _ANOTHER_RECORD = re.compile(
     rf"|{welsh.RECORD_WORDS})\b[^.!?\n]{{0,30}}$"
 )
 _AFTER_NAME = re.compile(r"^[\s,(]{0,3}$")
+# A household list's brackets after a name, who the person is and the date closing them: "Cai Gittins
+# (brawd, 04.05.2013)", "Ava (sister, 3/4/2015)".
+_ROLE_AFTER_NAME = re.compile(r"^\s*\(\s*[^\W\d_]+(?:[ '’-][^\W\d_]+){0,3},\s*$")
+_BRACKET_CLOSES = re.compile(r"\s*\)")
 _STREET = (
     r"street|st|road|rd|avenue|ave|lane|ln|close|cl|drive|dr|way|crescent|cres|court|ct|gardens|gdns"
     r"|place|pl|terrace|grove|walk|hill|park|square|sq|row|view|mews|rise|green|parade|estate|villas"
@@ -245,6 +251,12 @@ _ADDRESS = re.compile(
     rf"(?:[A-Z][a-z'’]+\s+){{1,2}}(?:Street|Road|Avenue|Lane|Close|Drive|Crescent|Gardens|Terrace|Grove|Way|Mews|Place"
     rf"|Rd|Ave)\b"
     rf"(?!\s+(?i:surgery|school|station|clinic|practice|centre|health|children'?s|home|academy|hospital|nursery))",
+)
+# A Welsh form's address label, and the house's name or street after it up to a comma: "Cyfeiriad
+# blaenorol: Tyddyn Eithin, Llanrhystud", "Cyfeiriad: Gwêl y Môr, Aberdaron".
+_LABELLED_ADDRESS = re.compile(
+    r"\bCyfeiriad(?:\s+(?:blaenorol|presennol|newydd|cartref|parhaol|dros dro))?\s*:\s*"
+    rf"(?P<address>{_WELSH_WORD}(?:\s+(?:y|yr|{_WELSH_WORD})){{1,3}})(?=\s*,)"
 )
 # An office's or a body's name just before a house's name and a street: "Gwasanaethau Plant, Ffordd y
 # Frenhines" or "Swyddfeydd y Sir, Ffordd y Gogledd" is where it works, not anyone's home.
@@ -377,6 +389,10 @@ def _dates_of_birth(text: str, names: list[tuple[int, int]]) -> Iterator[Span]:
     for match in _DATES.finditer(text):
         start, end = match.span()
         after_name = any(_AFTER_NAME.match(text[e:start]) for e in name_ends if e <= start)
+        after_name = after_name or (
+            _BRACKET_CLOSES.match(text, end) is not None
+            and any(_ROLE_AFTER_NAME.match(text[e:start]) for e in name_ends if start - 40 <= e <= start)
+        )
         conflicting = any(b.end <= start and _ANOTHER_RECORD.search(text[b.end : start]) for b in births)
         if (
             after_name
@@ -404,6 +420,7 @@ def _addresses(text: str) -> Iterator[Span]:
         office = _OFFICE_BEFORE.search(text, max(0, match.start() - 40), match.start())
         if not (office and not any(ch.isdigit() for ch in match[0])):
             yield Span(*match.span(), Identifier.ADDRESS)
+    yield from _spans(_LABELLED_ADDRESS, text, Identifier.ADDRESS, "address")
 
 
 def _handles(text: str) -> Iterator[Span]:

@@ -455,6 +455,13 @@ pediatrician psychologist psychiatrist therapist advisor adviser reviewing indep
 team lead leader visitor health key welfare education safeguarding duty social
 """.split()
 )
+# Car makers, whose name before a model's is a vehicle, not a person: "Ford Transit", "Vauxhall Corsa".
+CAR_MAKES = set(
+    """
+ford vauxhall bmw audi mercedes toyota nissan volkswagen vw kia honda peugeot renault skoda fiat seat volvo mini
+hyundai tesla citroen citroën mazda suzuki jaguar dacia mitsubishi subaru lexus porsche jeep chevrolet cupra
+""".split()
+)
 # Colours, after which a capitalised word is a car or a thing: "a silver Ford".
 COLOURS = {"silver", "black", "white", "red", "blue", "grey", "gray", "green", "dark", "yellow", "orange", "purple"}
 # Words after a name and "(" or "the" that show it was a person: "Bill (grandad)", "Rich the stepdad".

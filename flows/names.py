@@ -12,6 +12,7 @@ from pathlib import Path
 from flows import welsh
 from flows.name_words import (
     ACRONYMS,
+    CAR_MAKES,
     COLOURS,
     CUES,
     DETERMINERS,
@@ -164,7 +165,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
     welsh_institutional = _welsh_institutional_runs(tokens, text) if in_welsh else set()
     before_birth = _before_birth_words(tokens, text) | (_after_family_and_comma(tokens, text) if in_welsh else set())
     pets = _pets(tokens) if in_welsh else set()
-    pets |= _characters(tokens, text) | _fiction(tokens, text)
+    pets |= _characters(tokens, text) | _fiction(tokens, text) | _vehicles(tokens, text)
     pets |= _welsh_places(tokens, text) if in_welsh else set()
     for index, (start, end, word) in enumerate(tokens):
         if index in institutional or index in pets:
@@ -312,6 +313,18 @@ def _capitalised_run(tokens: list[tuple[int, int, str]], text: str, index: int) 
     return run
 
 
+def _vehicles(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
+    """Returns the indexes of a car maker's name and the model after it, no known name ("Ford Transit",
+    "Vauxhall Corsa"; but "Mercedes Lopez" is someone)."""
+    found: set[int] = set()
+    for index in range(len(tokens) - 1):
+        make, model = tokens[index][2], tokens[index + 1][2]
+        if make.lower() in CAR_MAKES and model[:1].isupper() and _word_zipf(model) is None:
+            if text[tokens[index][1] : tokens[index + 1][0]] == " ":
+                found |= {index, index + 1}
+    return found
+
+
 def _fiction(tokens: list[tuple[int, int, str]], text: str) -> set[int]:
     """Returns the indexes of a made-up person's name after "cymeriad" or "character": "y cymeriad Dani"."""
     found: set[int] = set()
@@ -426,6 +439,8 @@ def _name_length(word: str, context: _Context) -> int:
     ):
         # No noun after it, in Welsh, is no possessive: "jord & kels ar snap" (but "Chloes mam").
         whole = context.welsh and context.following.lower() in welsh.LOWER_FOLLOWERS
+        if context.welsh and word.islower() and not whole:
+            return 0  # Welsh has no possessive "s": "o lais", "megis"
         return len(word) - (0 if whole else 1)
     return 0
 
@@ -474,6 +489,8 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         or c.month_title
         or (lower in welsh.PERHAPS and after_word in welsh.PERHAPS_AFTER)  # "Ella bod hi'n iawn": maybe
         or (lower in welsh.COLOURS and _listed_with(c, welsh.COLOURS))  # "Gwyn a du oedd y car"
+        # a colour in lower case is an adjective: "car llwyd"
+        or (word.islower() and lower in welsh.COLOURS and not (_cued(c) or c.follows_name or c.role_after))
         or (lower in welsh.MONTH_NAMES and (c.next_char.isdigit() or _listed_with(c, welsh.MONTH_NAMES)))
         or (
             (word_name or lower in welsh.LOWER_CASE_WORDS)
@@ -484,6 +501,16 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
         )
         or (word.islower() and "-" in lower and not all(_word_zipf(p) for p in lower.split("-") if p))
         or (lower in welsh.BEFORE_NUMBERS and c.next_char.isdigit())
+        or (len(lower) >= 8 and lower.endswith(welsh.NOUN_ENDINGS) and lower[-3:] != "eau" and _word_zipf(word) is None)
+        or (word[:1].isupper() and c.before in ("â", "ag") and c.before2 in welsh.IN_ACCORDANCE)  # "yn unol â Pholisi"
+        # a field or an everyday word completing a title: "Swyddog Tai", "Cymdeithasau Tai"
+        or (word[:1].isupper() and (_everyday(lower) or lower in welsh.FIELDS) and c.spaced and _title_noun(c))
+        or (
+            (word_name or lower in welsh.COLOURS or lower in welsh.PLACE_ADJECTIVES)
+            and c.before2 in ("y", "yr")
+            and _word_zipf(c.before) is None
+            and not (_role(c.before) or _known_follower(c.following, in_welsh=True))
+        )  # an adjective of a title: "y Papur Gwyn"
         or lower in welsh.INSTITUTIONS_BEFORE
         or (_everyday(lower) and (word[:1].islower() or c.sentence_start or welsh.names_after(c.before)))
         or (_everyday(lower) and (c.before in welsh.MUTATING or _word_zipf(word) is None))  # "at Dîm", "Arweinydd Tîm"
@@ -516,6 +543,14 @@ def _not_a_name_in_welsh(word: str, lower: str, c: _Context) -> bool:
             and not _welsh_pair(c)  # "Seren a'i brawd"
         )
     )
+
+
+def _title_noun(c: _Context) -> bool:
+    """Says whether the word before is a job title's word or a Welsh noun no list holds as a name (and
+    not an everyday word such as a preposition), whose title an everyday word after it completes."""
+    bare = _WELSH_ENCLITIC.sub("", c.before)
+    plain = not (c.sentence_start or c.follows_name or _everyday(bare) or bare in welsh.MUTATING)
+    return c.before in welsh.JOB_TITLES or (plain and _word_zipf(bare) is None)
 
 
 def _listed_with(c: _Context, kind: frozenset[str]) -> bool:
@@ -552,7 +587,7 @@ def _is_name(word: str, c: _Context, possessive: bool = False) -> bool:
         or lower in TITLES
         or lower in INSTITUTIONS
         or c.before in ("st", "saint")
-        or (after in INSTITUTIONS and c.next_char != "(")  # but "Dawn (team manager)"
+        or (after in INSTITUTIONS and c.next_char.isalpha())  # but "Dawn (team manager)", "Harri Jenkins; School: ..."
         or (c.before, lower) in NEVER_PAIRS
         or (lower, after) in NEVER_PAIRS
         or (after in TITLES and c.next_char.isalpha())  # "Annwyl Mr Evans", "Dear Mrs Khan"
@@ -684,7 +719,8 @@ def _told(word: str, c: _Context) -> bool:
     ("mari wyn wedi"), a note's start before "wedi", "ar", "efo"..., a verb of meeting, the place of a
     clause's subject, who they are in brackets."""
     following = _word_zipf(c.following)
-    paired = following is not None and following < _NAME_LIKE
+    # Two words some other country's list holds do not vouch for each other: "oni bai", "i rym ym".
+    paired = following is not None and following < _NAME_LIKE and _named_at_home(c.following.lower())
     starting = c.sentence_start and c.following.lower() in welsh.LOWER_FOLLOWERS  # "ahmed wedi gadael"
     return _cued(c) or c.follows_name or paired or starting or _met_in_welsh(word, c) or _subject(c) or c.role_after
 
@@ -752,6 +788,8 @@ def _named_by_welsh(word: str, c: _Context) -> bool:
         return True
     if c.spaced and (c.before in welsh.PERSON_PREPOSITIONS or c.before in welsh.SUBJECT_OF):
         return True
+    if c.spaced and c.before in welsh.PERCEIVING and c.following.lower() in ("yn", "wedi"):
+        return True  # "clywed Nevaeh yn crio"
     return c.following.lower() in ("o'r", "o’r") and c.following2.lower() in welsh.TEAMS
 
 

@@ -47,6 +47,7 @@ pont bont mhont dîm thîm nhîm gatre pallu llefen cwmpo dwli medde gwylie bois
 cer shwd tamed hewl heddi ma
 rwy rwyf rwyt ro'n nath naeth neith syr fadam madam dyddiad hoff
 hei degan teganau
+oni bai megis sef ynghyd parthed oblegid eithr serch llais lais grym rym
 alla allai allwn allen allet gallaf galla rhai rai
 """.split()
 )
@@ -68,16 +69,18 @@ NOT_AFTER = frozenset({"gŵyl", "gwyl", "sant", "santes", "dydd", "sir", "y", "y
 NAMED_AFTER = frozenset({"tîm", "dîm", "thîm", "nhîm", "pont", "bont", "mhont", "port", "mhort"})
 NOT_AFTER |= NAMED_AFTER
 
-# Words after which a name takes a soft, nasal or aspirate mutation, or is simply expected.
+# Words after which a name takes a soft, nasal or aspirate mutation, or is simply expected ("fy Nhomos").
 MUTATING = frozenset(
     """
-i â a ag gyda gydag efo hefo wrth gan at am o dan dros drwy trwy heb hyd ei ap ab ac nôl annwyl
+i â a ag gyda gydag efo hefo wrth gan at am o dan dros drwy trwy heb hyd ei ap ab ac nôl annwyl fy
 """.split()
 )
 PATRONYMIC = frozenset({"ap", "ab"})
 # Verbs of meeting someone, after which (or after "efo", "gyda", "â" after them) a name is
 # expected: "gweld ellis", "siarad efo rhys".
 MET = frozenset({"gweld", "weld", "ffonio", "ffonies", "siarad", "cwrdd", "gwrdd", "cyfarfod", "holi", "ymweld"})
+# Verbs of seeing or hearing someone do something: "clywed Nevaeh yn crio", "gweld Kelvaro'n chwarae".
+PERCEIVING = frozenset({"gweld", "weld", "clywed", "glywed", "chlywed", "gwylio", "wylio", "gwelais", "clywais"})
 # Words before a word that make it a person's name, as "called" or "mum" do in English: "gwelwyd
 # rhys", "y babi Nova", "mam Tyler".
 CUES = frozenset(
@@ -206,8 +209,21 @@ PERSON_AFTER = FOLLOWERS | {
     "dim",
 }
 PERSON_AFTER |= {"di", "'di", "wedi'i", "wedi'u", "sy'n", "wnaeth", "ddaeth", "aeth", "gafodd", "fu", "fydd", "meddai"}
+# Fields of work that complete a job title or a body's name, though names elsewhere: "Swyddog Tai" (housing).
+FIELDS = frozenset({"tai", "ieuenctid", "lles", "addysg", "iechyd", "oedolion", "teuluoedd", "cymunedol"})
+# Endings of Welsh nouns (plurals, abstracts) no name of eight letters or more has: "Chanllawiau", "Rheoliad",
+# "Gweithdrefnau" (but "Rousseau" is someone).
+NOUN_ENDINGS = ("au", "iad", "iaeth", "rwydd")
+# Words after which capitalised words are a document's or a rule's title, not a person: "yn unol â Chanllawiau ...".
+IN_ACCORDANCE = frozenset({"unol"})
 # Words that cite a regulation or a section before its number, never a name: "asesiad Reg 26".
-BEFORE_NUMBERS = frozenset({"reg", "regs", "rheoliad", "adran", "para", "paragraff", "sec"})
+# And a part, a stage, a chapter or a clause of a document or a procedure: "Cod Ymarfer ar Ran 2", "Cwyn Cam 1".
+BEFORE_NUMBERS = frozenset(
+    """
+reg regs rheoliad adran para paragraff sec rhan ran cam gam pennod bennod cymal gymal atodiad erthygl
+tudalen dudalen lefel haen
+""".split()
+)
 
 # A mutated first letter and what it may have been: Ddafydd, Fethan (Bethan) or Fererid
 # (Mererid), Chatrin, Thomos, Phedr, Lŷr (Llŷr), Rodri (Rhodri), Gatrin (Catrin), Domos
@@ -312,9 +328,10 @@ ORDINALS = (
     r"(?:cyntaf|unfed|ail|trydydd|pedwerydd|pumed|chweched|seithfed|wythfed|nawfed|degfed|deuddegfed|pymthegfed"
     r"|deunawfed|ugeinfed)(?: ar (?:ddeg|bymtheg|hugain))?(?: ar hugain)?"
 )
-# "Geni" and "pen-blwydd" as mutation writes them too: "cafodd ei eni", "ei ben-blwydd", "ei phen-blwydd".
+# "Geni" and "pen-blwydd" as mutation writes them too: "cafodd ei eni", "ei ben-blwydd", "ei phen-blwydd";
+# "yr" after "ganwyd ar" is left to the date when an ordinal follows ("a anwyd ar yr ail ar hugain o Fai").
 BIRTH_WORDS = (
-    r"(?:ganwyd|ganed|aned|anwyd)(?: ar)?(?: yr)?|dyddiad geni|geni|eni|ngeni|d\.\s?g\.?|dg|g\.(?=\s*\d)"
+    r"(?:ganwyd|ganed|aned|anwyd)(?: ar)?(?: yr)??|dyddiad geni|geni|eni|ngeni|d\.\s?g\.?|dg|g\.(?=\s*\d)"
     r"|(?:p|b|ph|mh)en-?blwydd"
 )
 # Words between a birth word and the date: "ganwyd ym mis Awst 2014", "ei ben-blwydd yw ...".
@@ -335,9 +352,13 @@ STREETS = (
 )
 # Street words that name one dwelling, an address by itself ("Bwthyn Pen-y-Bryn, Llanrug"); the
 # others name a street many live on, an address only with a house's number or name before it.
-DWELLINGS = r"Fferm|Bwthyn"
+DWELLINGS = r"Fferm|Bwthyn|Tyddyn"  # and a smallholding: "Tyddyn Eithin, Llanrhystud"
 # Offices and bodies, whose name before a street is no house's: "Gwasanaethau Plant, Ffordd y Frenhines".
-OFFICES = r"Swyddfa|Swyddfeydd|Gwasanaethau|Gwasanaeth|Cyngor|Adran|Canolfan|Tîm|Uned|Heddlu|Llys|Ysbyty|Meddygfa"
+# "Llys" is an office only as a court ("Llys y Goron", "Llys Ynadon"); "Llys Meirion" is a house's name.
+OFFICES = (
+    r"Swyddfa|Swyddfeydd|Gwasanaethau|Gwasanaeth|Cyngor|Adran|Canolfan|Tîm|Uned|Heddlu|Ysbyty|Meddygfa"
+    r"|Llys(?=\s+(?:y|yr|Ynadon|Teulu|Sirol|Goron|Apêl|Barn|Troseddol)\b)"
+)
 # The same street words as mutation writes them after "i", "yng", "ym": "ym Mwthyn y Ddôl", "yng
 # Nghilgant y Dderwen", "i Faes y Llan".
 STREETS_MUTATED = "|".join(

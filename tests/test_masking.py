@@ -716,3 +716,66 @@ def test_welsh_words_of_the_thirteenth_set_rules_are_left_alone(text, kept):
 
 def test_a_name_an_email_goes_to_stays_a_name():
     assert "Gwilym" not in mask("Mae'r ebost wedi mynd i Gwilym Hughes yn y tîm").text
+
+
+def test_a_welsh_ordinal_day_is_masked_with_its_article():
+    for text in (
+        "Ganwyd Rhodri ar y pedwerydd ar ddeg o Fawrth 2016 yn Ysbyty Gwynedd.",
+        "Plentyn a aned ar yr unfed ar hugain o Ionawr 2019, yn byw gyda'i nain.",
+        "Dyddiad geni: yr ail o Dachwedd 2011. Ysgol: heb ei nodi.",
+    ):
+        assert " ar [date of birth]" in mask(text).text or ": [date of birth]" in mask(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "secret"),
+    [
+        # a household list's brackets: who the person is, and the date closing them
+        ("Aelodau'r aelwyd: Lili Prosser (chwaer, 12.09.2015) a'r fam.", Identifier.DOB, "12.09.2015"),
+        # a reference with letters and a hyphen before ten digits is no NHS number
+        ("Cyfeirnod yr heddlu yw NWP-1903051172, a dylid ei nodi ar bob llythyr.", Identifier.CASE, "NWP-"),
+        # a house named "Llys ..." is no court; a smallholding is a dwelling by itself
+        ("Llythyr gan Mrs Ann Pugh, Llys Gwenfor, Heol y Bont, Aberaeron.", Identifier.ADDRESS, "Llys Gwenfor"),
+        ("Mae'r teulu'n byw yn Tyddyn Ucha, Llangwnnadl ers y llynedd.", Identifier.ADDRESS, "Tyddyn Ucha"),
+        # a Welsh form's address label and the house's name after it
+        ("Cyfeiriad presennol: Gwêl y Môr, Aberdaron, ger y traeth.", Identifier.ADDRESS, "Gwêl y Môr"),
+        # "fy" mutates a name; a person seen or heard doing something
+        ("Dywedodd y tad: 'Ni fyddwn i byth yn brifo fy Nghatrin.'", Identifier.NAME, "Nghatrin"),
+        ("Roedd y cymydog wedi clywed Zaylen yn gweiddi am oriau.", Identifier.NAME, "Zaylen"),
+        # a list's separator ends a name before an institution word
+        ("Disgybl: Owain Prydderch; School / Ysgol: Ysgol Bro Dinefwr.", Identifier.NAME, "Prydderch"),
+    ],
+)
+def test_welsh_names_and_identifiers_of_the_fourteenth_set_rules_are_masked(text, kind, secret):
+    masked = mask(text)
+    assert masked.found[kind] >= 1, masked.text
+    assert secret not in masked.text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a document's title after "yn unol â", and Welsh noun endings
+        ("Gweithredwyd yn unol â Phrotocol Rhannu Gwybodaeth y rhanbarth.", "Phrotocol"),
+        ("Cyfeiriwyd at Ganllawiau newydd y Llywodraeth yn y cyfarfod.", "Ganllawiau"),
+        ("Bydd y tîm yn gweithio gyda Chymdeithasau Tai lleol.", "Chymdeithasau Tai"),
+        # a part or a stage before its number
+        ("Gweler y Cod Ymarfer ar Ran 6 o'r Ddeddf am ddyletswyddau'r awdurdod.", "Ran"),
+        ("Symudodd y gŵyn i Gam 2 ar ôl i'r teulu ofyn am adolygiad.", "Gam"),
+        # a car maker and its model, and a colour after them
+        ("Gwelwyd car Kia Sportage glas y tu allan i'r ysgol.", "Kia Sportage glas"),
+        # a field of work after a job title
+        ("Cafwyd y manylion gan y Rheolwr Tai ddydd Llun.", "Tai"),
+        # an adjective of a title after the article
+        ("Mae'r panel yn dilyn y Siarter Gwyn ar hawliau plant.", "Gwyn"),
+        # formal Welsh words some list holds as names
+        ("Ni fydd y wybodaeth yn cael ei rhannu oni bai bod risg i blentyn.", "oni bai"),
+        ("Bydd y rheoliadau'n dod i rym ym mis Ebrill.", "rym"),
+        ("Dewch â dogfen, megis trwydded yrru.", "megis"),
+        ("Rhoddwyd lle i lais y plentyn yn y cynllun.", "lais"),
+        # a language spoken is no one seen doing something
+        ("Mae'r fam yn siarad Tigrinya yn bennaf gartref.", "Tigrinya"),
+    ],
+)
+def test_welsh_words_of_the_fourteenth_set_rules_are_left_alone(text, kept):
+    assert kept in mask(text).text

@@ -50,6 +50,12 @@ STRUCTURED = (Identifier.PHONE, Identifier.EMAIL, Identifier.POSTCODE, Identifie
 # masked) passes since rules written after seeing its misses and wrong masks (lower-case names after
 # auxiliaries, in lists, after records and pictures of someone; Welsh respellings; possessives, months,
 # colours, land and titles left alone): it has been tuned on too; the fourteenth set is the honest judge.
+# The fourteenth Welsh set, in a formal register (first measured, blind, after the thirteenth set's rules:
+# names 0.980 / 0.928, structured 0.939 with dates of birth 17 of 22, case numbers 11 of 12, addresses 19
+# of 21, precision 0.957, 10 of 101 identifier-free sentences masked) passes since rules written after
+# seeing its misses and wrong masks (ordinal days with their article, a household list's dates, a
+# reference's digits, house names with "Llys", documents after "yn unol â", Welsh noun endings, parts and
+# stages before a number, car makers): it has been tuned on too; a later blind set is the honest judge.
 BELOW_TARGET = {
     "identifiers-cy-fifth.txt": "Welsh, a fifth set written blind (215 sentences), tuned on for two date rules "
     "and, in issue 19, rules from every set's wrong masks: dates of birth 34 of 38, addresses 28 of 32, structured "

@@ -56,6 +56,9 @@ STRUCTURED = (Identifier.PHONE, Identifier.EMAIL, Identifier.POSTCODE, Identifie
 # seeing its misses and wrong masks (ordinal days with their article, a household list's dates, a
 # reference's digits, house names with "Llys", documents after "yn unol â", Welsh noun endings, parts and
 # stages before a number, car makers): it has been tuned on too; a later blind set is the honest judge.
+# The fifteenth Welsh set (271 answers to the bot's own questions, as typed on a phone) has never been
+# tuned on: nobody has read its misses. First measured, blind, after the twelfth set's rules: names
+# 0.978 / 0.938, structured 1.000, precision 0.965; after the fourteenth's: 0.986 / 0.951, 1.000, 0.973.
 BELOW_TARGET = {
     "identifiers-cy-fifth.txt": "Welsh, a fifth set written blind (215 sentences), tuned on for two date rules "
     "and, in issue 19, rules from every set's wrong masks: dates of birth 34 of 38, addresses 28 of 32, structured "

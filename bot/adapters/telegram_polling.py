@@ -31,7 +31,6 @@ class Polling:
         self._allowed_updates = allowed_updates
         self._next = 0  # the first update id not yet fetched
         self._handling: set[int] = set()
-        self._oldest_handled = asyncio.Event()
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
@@ -59,10 +58,7 @@ class Polling:
     async def _poll(self) -> None:
         while True:
             if self._handling:
-                self._oldest_handled.clear()
-                with suppress(TimeoutError):  # not wait_for, which in 3.11 can swallow a stop's cancel
-                    async with asyncio.timeout(BUSY_POLL):
-                        await self._oldest_handled.wait()
+                await asyncio.sleep(BUSY_POLL)  # each poll hands back what is still being handled
             offset = min(self._handling, default=self._next)
             try:
                 updates = await self._fetch(offset, timeout=0 if self._handling else LONG_POLL)
@@ -90,10 +86,7 @@ class Polling:
             processor = self._application.update_processor
             await processor.process_update(update, self._application.process_update(update))
         finally:
-            oldest = min(self._handling)
             self._handling.discard(update.update_id)
-            if update.update_id == oldest:
-                self._oldest_handled.set()
 
     @staticmethod
     async def _refused(error: TelegramError, wait) -> None:

@@ -8,10 +8,13 @@ question into the next one), and polling one more now and then, so that cost is 
 import asyncio
 import itertools
 import logging
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.adapters.proxy import proxy_for
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,7 @@ class AiohttpRequest(BaseRequest):
     def __init__(self, connections: int, timeout: float = TIMEOUT) -> None:
         self._connections, self._timeout = connections, timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}  # by host, from HTTPS_PROXY and NO_PROXY
 
     @property
     def read_timeout(self) -> float:
@@ -37,7 +41,6 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections),
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,  # HTTPS_PROXY and NO_PROXY
             )
 
     async def shutdown(self) -> None:
@@ -62,7 +65,9 @@ class AiohttpRequest(BaseRequest):
             connect=_given(connect_timeout, self._timeout),
         )
         try:
-            async with self._session.request(method, url, data=_body(request_data), timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=_body(request_data), timeout=timeout, proxy=self._proxy(url)
+            ) as response:
                 return response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as error:  # never reached the Bot API: safe to try again
             raise NetworkError(f"aiohttp.{type(error).__name__}") from error
@@ -70,6 +75,14 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+    def _proxy(self, url: str) -> str | None:
+        """Returns the proxy for the Bot API's host, looked up once: aiohttp's trust_env would look
+        in the environment and read ~/.netrc, in a thread, on every call."""
+        host = urlsplit(url).netloc
+        if host not in self._proxies:
+            self._proxies[host] = proxy_for(url)
+        return self._proxies[host]
 
 
 def _given(value, default: float) -> float:

@@ -4,7 +4,8 @@ The Bot API forgets an update once a getUpdates call asks for later ones. PTB's 
 them as soon as it has fetched a batch, before handling it, so a process killed in between loses
 the batch: a tap never applied and never answered. Here the offset asked for stays at the oldest
 update still being handled, so whatever a dead process was handling is delivered again to the
-next (docs/delivery.md). Updates still being handled come back with each poll and are skipped.
+next (docs/delivery.md). Updates still being handled come back with each poll: they are skipped
+before PTB would parse them, which is most of a poll's cost.
 """
 
 import asyncio
@@ -18,7 +19,11 @@ from telegram.ext import Application
 log = logging.getLogger(__name__)
 
 LONG_POLL = 10  # seconds a poll waits for an update when nothing is being handled
-BUSY_POLL = 0.25  # seconds between polls while an update is being handled (the Bot API answers at once)
+# While updates are being handled the Bot API answers a poll at once, so the loop waits between
+# polls: until the oldest is handled (the offset can move on), at least BUSY_GAP, at most BUSY_POLL.
+BUSY_GAP = 0.05
+BUSY_POLL = 0.25
+READ_GRACE = 5.0  # seconds a poll's answer may take beyond its long-poll timeout
 REFUSED_WAIT = 2.0  # seconds before polling again after the Bot API refused a poll
 CONFIRM_WAIT = 2.0  # seconds the last poll, confirming what was handled, may take at a stop
 
@@ -31,6 +36,7 @@ class Polling:
         self._allowed_updates = allowed_updates
         self._next = 0  # the first update id not yet fetched
         self._handling: set[int] = set()
+        self._oldest_handled = asyncio.Event()
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
@@ -58,7 +64,7 @@ class Polling:
     async def _poll(self) -> None:
         while True:
             if self._handling:
-                await asyncio.sleep(BUSY_POLL)  # each poll hands back what is still being handled
+                await self._until_oldest_handled()
             offset = min(self._handling, default=self._next)
             try:
                 updates = await self._fetch(offset, timeout=0 if self._handling else LONG_POLL)
@@ -70,15 +76,26 @@ class Polling:
             except TelegramError as error:  # the network and server errors are tried again below it
                 await self._refused(error, REFUSED_WAIT)
                 continue
-            for update in updates:
-                if update.update_id >= self._next:
+            for data in updates:
+                if data["update_id"] >= self._next:
+                    update = Update.de_json(data, self._application.bot)
                     self._next = update.update_id + 1
                     self._handling.add(update.update_id)
                     self._application.create_task(self._handle(update), update=update)
 
-    async def _fetch(self, offset: int, *, timeout: float) -> tuple[Update, ...]:
-        return await self._application.bot.get_updates(
-            offset=offset or None, timeout=timeout, allowed_updates=self._allowed_updates
+    async def _until_oldest_handled(self) -> None:
+        self._oldest_handled.clear()
+        await asyncio.sleep(BUSY_GAP)
+        with suppress(TimeoutError):  # not wait_for, which in 3.11 can swallow a stop's cancel
+            async with asyncio.timeout(BUSY_POLL - BUSY_GAP):
+                await self._oldest_handled.wait()
+
+    async def _fetch(self, offset: int, *, timeout: float) -> list[dict]:
+        """Returns the updates from `offset` on as the Bot API sent them: `Bot.get_updates` would
+        parse every one, those already being handled too."""
+        asked = {"timeout": timeout, "allowed_updates": self._allowed_updates} | ({"offset": offset} if offset else {})
+        return await self._application.bot.do_api_request(
+            "getUpdates", api_kwargs=asked, read_timeout=timeout + READ_GRACE
         )
 
     async def _handle(self, update: Update) -> None:
@@ -86,7 +103,10 @@ class Polling:
             processor = self._application.update_processor
             await processor.process_update(update, self._application.process_update(update))
         finally:
+            oldest = min(self._handling)
             self._handling.discard(update.update_id)
+            if update.update_id == oldest:
+                self._oldest_handled.set()
 
     @staticmethod
     async def _refused(error: TelegramError, wait) -> None:

@@ -286,6 +286,22 @@ async def test_an_update_is_confirmed_to_the_bot_api_only_once_it_has_been_handl
     assert sum(m["text"].startswith("Where did it happen?") for m in telegram_api.sent_to(MEMBER)) == 1
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # polling stores nothing
+async def test_an_update_that_cannot_be_read_is_skipped_and_polling_goes_on(chat, telegram_api, caplog):
+    caplog.set_level(logging.ERROR)
+    unreadable = await telegram_api.push({"message": "not a message"})
+
+    replies = await chat.say("/report")
+
+    assert [m["text"] for m in replies][-1:] == ["When did it happen?"]
+    assert [f"update {unreadable} could not be read" in r.getMessage() for r in caplog.records] == [True]
+    for _poll in range(40):
+        if telegram_api.confirmed_offset > unreadable:
+            break
+        await asyncio.sleep(0.05)
+    assert telegram_api.confirmed_offset > unreadable, "confirmed with the rest, not fetched again and again"
+
+
 async def queue_for_slack(database, keys, clock, *, image: bytes | None = None) -> None:
     async with database.unit() as session:
         await outbox_store.enqueue(

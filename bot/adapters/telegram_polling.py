@@ -78,10 +78,19 @@ class Polling:
                 continue
             for data in updates:
                 if data["update_id"] >= self._next:
-                    update = Update.de_json(data, self._application.bot)
-                    self._next = update.update_id + 1
-                    self._handling.add(update.update_id)
-                    self._application.create_task(self._handle(update), update=update)
+                    self._next = data["update_id"] + 1
+                    self._take(data)
+
+    def _take(self, data: dict) -> None:
+        """Hands an update to the application; one PTB cannot read is logged and confirmed with the
+        rest, never fetched again and again."""
+        try:
+            update = Update.de_json(data, self._application.bot)
+        except Exception as error:
+            log.error("telegram: update %s could not be read (%s); skipped", data["update_id"], type(error).__name__)
+            return
+        self._handling.add(update.update_id)
+        self._application.create_task(self._handle(update), update=update)
 
     async def _until_oldest_handled(self) -> None:
         self._oldest_handled.clear()

@@ -23,7 +23,6 @@ import asyncio
 import base64
 import contextlib
 import itertools
-import os
 import random
 import secrets
 import sys
@@ -40,10 +39,10 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.telegram_throughput import NEARMISS, scratch_database  # noqa: E402
+from bench.telegram_throughput import scratch_database  # noqa: E402
 from storage.database import Database  # noqa: E402
 from tests.fakes.telegram import FakeBotAPI, buttons, callback_update, text_update  # noqa: E402
-from tests.helpers import all_rows  # noqa: E402
+from tests.helpers import all_rows, start_run  # noqa: E402
 
 FIRST_CHAT = 200_000
 LOST_AFTER = 45.0  # seconds without a reply after which a reporter counts it lost and asks again
@@ -194,15 +193,7 @@ async def start(config: Path, env: dict, log: Path | None) -> asyncio.subprocess
             output = stack.enter_context(log.open("a"))
             output.write(f"--- nearmiss run started at {time.time():.3f}\n")
             output.flush()
-        return await asyncio.create_subprocess_exec(
-            NEARMISS,
-            "run",
-            "--config",
-            str(config),
-            env={**os.environ, **env},
-            stdout=output,
-            stderr=asyncio.subprocess.STDOUT,
-        )
+        return await start_run(config, env, stdout=output, stderr=asyncio.subprocess.STDOUT)
     raise AssertionError("unreachable")
 
 

@@ -17,7 +17,6 @@ answers: saturation.
 import argparse
 import asyncio
 import base64
-import os
 import random
 import secrets
 import socket
@@ -33,10 +32,11 @@ from cryptography.fernet import Fernet
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.telegram_throughput import NEARMISS, REPORT, scratch_database  # noqa: E402
+from bench.telegram_throughput import REPORT, scratch_database  # noqa: E402
 from bot.adapters.slack_views import Ids  # noqa: E402
 from tests.fakes.forms import GOOD_FORM  # noqa: E402
 from tests.fakes.slack import TEAM, FakeSlack, FakeSlackAPI  # noqa: E402
+from tests.helpers import start_run  # noqa: E402
 
 SECRET = "bench-signing-secret"
 FIRST_USER = 100_000
@@ -182,15 +182,7 @@ async def _run(url: str, users: int, keys: dict, think: float) -> tuple[float, d
     await api.start()
     with tempfile.TemporaryDirectory() as folder:
         port = _free_port()
-        process = await asyncio.create_subprocess_exec(
-            NEARMISS,
-            "run",
-            "--config",
-            str(_config(Path(folder), url, users, api, port)),
-            env={**os.environ, **keys},
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
+        process = await start_run(_config(Path(folder), url, users, api, port), keys)
         slack = FakeSlack(f"http://127.0.0.1:{port}/slack/events", SECRET, api)
         try:
             await _bot_ready(slack.url, process)

@@ -28,8 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.slack_ack import MISSED, _free_port, _summary  # noqa: E402
-from bench.telegram_throughput import NEARMISS, REPORT, scratch_database  # noqa: E402
+from bench.telegram_throughput import REPORT, scratch_database  # noqa: E402
 from tests.fakes.teams import APP_ID, APP_PASSWORD, TENANT, FakeTeams, TeamsClient, User  # noqa: E402
+from tests.helpers import start_run  # noqa: E402
 
 FORM = {
     "when": "2026-11-20",
@@ -128,15 +129,7 @@ async def _run(url: str, users: int, keys: dict, think: float) -> tuple[float, d
     teams.start()
     with tempfile.TemporaryDirectory() as folder:
         port = _free_port()
-        process = await asyncio.create_subprocess_exec(
-            NEARMISS,
-            "run",
-            "--config",
-            str(_config(Path(folder), url, users, teams, port)),
-            env={**os.environ, **keys},
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
+        process = await start_run(_config(Path(folder), url, users, teams, port), keys)
         # One session, as the Bot Connector keeps its connections to a bot open.
         http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
         client = TeamsClient(teams, f"http://127.0.0.1:{port}/api/messages", session=http)

@@ -46,8 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.telegram import FakeBotAPI, buttons, callback_update, text_update  # noqa: E402
+from tests.helpers import NEARMISS  # noqa: E402
 
-NEARMISS = str(Path(sys.executable).parent / "nearmiss")
 POSTGRES = os.environ.get("NEARMISS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 CONCURRENT = 64
 FIRST_CHAT = 100_000

@@ -1,10 +1,18 @@
 """Shared steps and checks for tests that go through a platform adapter."""
 
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
 from sqlalchemy import select
 
 from flows.messages import WELSH, _, speaking
 from storage.database import Database
 from storage.models import Base
+
+NEARMISS = str(Path(sys.executable).parent / "nearmiss")
 
 TYPICAL_WHAT = "Mum said call her on 07700 900123; police were not told about the visit."
 
@@ -55,3 +63,16 @@ def cy(text: str) -> str:
     """Returns a catalogue text in Welsh, as the bot should say it."""
     with speaking(WELSH):
         return _(text)
+
+
+async def start_run(
+    config: Path,
+    env: dict[str, str],
+    *,
+    stdout: Any = asyncio.subprocess.DEVNULL,
+    stderr: Any = asyncio.subprocess.DEVNULL,
+) -> asyncio.subprocess.Process:
+    """Starts `nearmiss run` on a config file, with `env` added to this process's environment."""
+    return await asyncio.create_subprocess_exec(
+        NEARMISS, "run", "--config", str(config), env={**os.environ, **env}, stdout=stdout, stderr=stderr
+    )

@@ -9,7 +9,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,9 +17,8 @@ import pytest
 from storage.database import Database
 from tests.conftest import MEMBER
 from tests.fakes.telegram import FakeBotAPI, buttons, callback_update, text_update
-from tests.helpers import all_rows
+from tests.helpers import NEARMISS, all_rows, start_run
 
-NEARMISS = str(Path(sys.executable).parent / "nearmiss")
 DEMO_ANSWERS = (
     "\n".join(
         [
@@ -176,15 +174,7 @@ async def _tap(api: FakeBotAPI, message: dict, label: str) -> int:
 
 
 async def _start_run(config: Path, env: dict) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        NEARMISS,
-        "run",
-        "--config",
-        str(config),
-        env={**os.environ, **env},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    return await start_run(config, env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 
 def _one_team_config(tmp_path: Path, telegram_api: FakeBotAPI, database_url: str) -> Path:

@@ -318,8 +318,7 @@ class Reporting:
             draft = await self._open_draft(session, sender)
             if await self._expire_if_idle(session, draft):
                 return [self.reporters.expired(sender.platform)]
-            prompt = self._engine.prompt(DraftState.from_json(draft.state), today=self.reporters.today(now))
-            return self._signed([prompt], reporter, draft.id)
+            return self._question_of(draft, reporter, now)
 
     async def _question_waiting(self, sender: Sender) -> list[Message]:
         now, reporter = self._clock(), self.reporters.pseudonym(sender)
@@ -327,8 +326,12 @@ class Reporting:
             draft = await report_store.get_draft(session, reporters=self.reporters.every_pseudonym(sender))
             if draft is None or draft.expires_at <= now:
                 return []
-            prompt = self._engine.prompt(DraftState.from_json(draft.state), today=self.reporters.today(now))
-            return self._signed([prompt], reporter, draft.id)
+            return self._question_of(draft, reporter, now)
+
+    def _question_of(self, draft: Draft, reporter: Pseudonym, now: datetime) -> list[Message]:
+        """Returns the question a draft waits on, its buttons signed."""
+        prompt = self._engine.prompt(DraftState.from_json(draft.state), today=self.reporters.today(now))
+        return self._signed([prompt], reporter, draft.id)
 
     async def _admit(self, session: AsyncSession, sender: Sender, now: datetime) -> str:
         """Returns the sender's team; refuses a stranger, and a redelivery with nothing to say."""

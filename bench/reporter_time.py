@@ -192,6 +192,8 @@ async def play(reporter: Reporter, case) -> Cost:
                 await reporter.tap(reporter.find(action="p", value=case.when))
             elif case.when == "this_week" and reporter.has(action="p", value="week"):
                 await reporter.tap(reporter.find(action="p", value="week"))
+            elif case.when == "this_week":  # the week's days: the first, as no case names one
+                await reporter.tap([b for a, _s, _v, b in reporter.buttons() if a == "p"][0])
             elif reporter.has(action="p", value="typed") and not typed_when:
                 await reporter.tap(reporter.find(action="p", value="typed"))
             elif not typed_when:

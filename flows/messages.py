@@ -94,7 +94,7 @@ def translation(code: str) -> gettext.NullTranslations:
 
 
 INTRO = N_(
-    "New near-miss report. It is confidential: managers never see who reported.\n"
+    "Confidential: managers never see who reported.\n"
     "A child at risk now? Follow child protection procedures or call 999."
 )
 RESUME = N_("You have a report in progress. Carrying on where you left off:")
@@ -118,11 +118,11 @@ ASK_ACTION = N_("What was done straight away?")
 ASK_OUTCOME = N_("What was the outcome?")
 ASK_FACTORS = N_("What contributed?")
 ASK_STOPPED = N_("What stopped it getting worse?")
-ASK_FEEDBACK = N_("Shall I tell you what changes because of this report?")
-ASK_CHECK = N_("Check your report, then Submit (✏ changes an answer):")
+ASK_FEEDBACK = N_("Shall I tell you what changes?")
+ASK_CHECK = N_("Check your report, then Submit:")
 # What a chat question adds to its words (a form shows the question alone).
-HINT_SOME = N_("Tap all that apply, then Done.")
-HINT_SOME_OPTIONAL = N_("Tap any that apply, then Done, or Skip.")
+HINT_SOME = N_("Tap all that apply.")
+HINT_SOME_OPTIONAL = N_("Tap any that apply, or Skip.")
 HINT_WHAT = N_("One or two sentences, no names please.")
 HINT_OPTIONAL = N_("(optional)")
 # A form's examples, shown in its empty boxes.
@@ -159,8 +159,8 @@ BUTTON_YES_CANCEL = N_("Yes, cancel")
 BUTTON_NO_CARRY_ON = N_("No, carry on")
 
 SUBMITTED = N_("Sent. Your reference is {reference}. Thank you: reports like yours keep children safe.")
-SUBMITTED_FEEDBACK = N_("I'll tell you what changes because of it.")
-SUBMITTED_NO_CONTACT = N_("No contact details were kept. Keep your reference to check progress.")
+SUBMITTED_FEEDBACK = N_("I'll tell you what changes.")
+SUBMITTED_NO_CONTACT = N_("No contact details kept: check progress with your reference.")
 CANCELLED = N_("Cancelled. Nothing was kept.")
 EXPIRED = N_(
     "Your unfinished report was cleared after {hours} hours without activity, "

@@ -239,7 +239,7 @@ async def test_run_killed_mid_report_carries_on_after_a_restart(tmp_path, telegr
         where = await _wait_for(telegram_api, "Where did it happen?", await _tap(telegram_api, when, "Yesterday"))
         who = await _wait_for(
             telegram_api,
-            "Who was involved? Tap all that apply, then Done.",
+            "Who was involved? Tap all that apply.",
             await _tap(telegram_api, where, "Out of hours (EDT)"),
         )
         process.kill()  # SIGKILL: no clean shutdown, the last update may never have been confirmed
@@ -260,9 +260,9 @@ async def test_run_killed_mid_report_carries_on_after_a_restart(tmp_path, telegr
         await telegram_api.push(text_update(MEMBER, "Sent the plan over."))
         question = await _wait_for(telegram_api, "What was the outcome?", seen)
         for label, next_text in (
-            ("Stopped before it happened", "What contributed? Tap any that apply, then Done, or Skip."),
+            ("Stopped before it happened", "What contributed? Tap any that apply, or Skip."),
             ("Skip", "What stopped it getting worse? (optional)"),
-            ("Skip", "Shall I tell you what changes because of this report?"),
+            ("Skip", "Shall I tell you what changes?"),
             ("Don't contact me", None),
         ):
             seen = await _tap(telegram_api, question, label)

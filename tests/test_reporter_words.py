@@ -20,7 +20,7 @@ async def test_typing_a_buttons_label_or_a_misspelling_of_it_answers_the_questio
     await chat.say("/report")
     await chat.tap("Today")
     where = await chat.say("home visit")
-    assert where[-1]["text"] == "Who was involved? Tap all that apply, then Done."
+    assert where[-1]["text"] == "Who was involved? Tap all that apply."
     who = await chat.say("Police, parent or carer and helth")
     assert who[-1]["text"] == "What happened? One or two sentences, no names please."
     [draft] = (await all_rows(database))["drafts"]
@@ -54,7 +54,7 @@ async def test_skip_typed_on_an_optional_question_skips_it(chat, database):
     await chat.tap("Skip")
     replies = await chat.say("skip")
 
-    assert replies[-1]["text"] == "Shall I tell you what changes because of this report?"
+    assert replies[-1]["text"] == "Shall I tell you what changes?"
     [draft] = (await all_rows(database))["drafts"]
     assert "stopped" not in draft["state"]["answers"]
 

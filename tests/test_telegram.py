@@ -452,6 +452,6 @@ async def test_an_older_copy_of_the_question_tapped_gets_the_next_question_below
 
     replies = await chat.tap("Home visit", older)
 
-    assert [r["text"] for r in replies] == ["Who was involved? Tap all that apply, then Done."]
+    assert [r["text"] for r in replies] == ["Who was involved? Tap all that apply."]
     assert replies[0]["message_id"] == telegram_api.sent_to(MEMBER)[-1]["message_id"]
     assert not buttons(telegram_api.messages[older["message_id"]])

@@ -41,7 +41,7 @@ from flows.report_prompts import (
     spoken,
     when_value,
 )
-from flows.typed import LIST_SEPARATORS, WORDS, YES_NO, closest, plain
+from flows.typed import LIST_SEPARATORS, NOTHING, WORDS, YES_NO, closest, plain
 
 TEXT_LIMIT = 1000
 MIN_TEXT = 3
@@ -254,13 +254,13 @@ class ReportEngine:
         typed, step = plain(text), self._steps.get(state.step)
         if not typed:
             return []
+        if step is not None and step.kind is Kind.TEXT:
+            return self._word_on_text(typed, step)
         for action, words in WORDS.items():
             if typed in words and self._word_applies(action, state, step):
                 return [Answer(action, step=state.step)]
             if typed in words and step is not None and step.options == "feedback" and action in YES_NO:
                 return [Answer(Action.PICK, YES_NO[action], step.key)]  # "yes": tell me what changes
-        if step is not None and step.kind is Kind.TEXT:
-            return []
         labels = self._labels(state, today)
         if step is not None and step.kind is Kind.MULTI:  # one label or several, and that is all
             return self._typed_list(state, step, text, labels)
@@ -270,6 +270,18 @@ class ReportEngine:
             return []
         found = closest(typed, labels)
         return [found] if found else []
+
+    @staticmethod
+    def _word_on_text(typed: str, step: Step) -> list[Answer]:
+        """Returns what a word typed alone at a text question stands for: "skip" skips it (or is
+        told the question is required), as does "done" (a list's word, typed a question late);
+        "none" answers a required one ("What was done straight away?" "None.")"""
+        if typed in NOTHING and not step.optional:
+            return []
+        for action in (Action.BACK, Action.CANCEL, Action.SKIP, Action.DONE):
+            if typed in WORDS[action]:
+                return [Answer(Action.SKIP if action is Action.DONE else action, step=step.key)]
+        return []
 
     def _typed_list(self, state: DraftState, step: Step, typed: str, labels: list[tuple[str, Answer]]) -> list[Answer]:
         """Returns a typed list of a multi-select's labels as taps on each, then Done."""

@@ -18,6 +18,7 @@ WORDS = {
     Action.NO: ("no", "n", "na", "naddo"),
 }
 YES_NO = {Action.YES: "yes", Action.NO: "no"}  # the feedback question's codes
+NOTHING = ("none", "n/a", "dim")  # skip words that are also an answer: "What was done?" "None."
 _FUZZY = 0.75  # how alike a misspelt label must be (difflib's ratio) to be taken for it
 _SHORTEST_PREFIX = 4  # "hosp" for "Hospital or health", when no other label starts so
 LIST_SEPARATORS = re.compile(r"\s*(?:,|;|&|\+|\band\b|\ba\b|\n)\s*", re.IGNORECASE)  # Welsh "a" is "and"

@@ -46,6 +46,23 @@ async def test_typed_skip_back_and_cancel_do_what_they_say_and_required_question
     assert "skip" not in repr(draft["state"]["answers"]), "a typed word for a button is never stored"
 
 
+async def test_done_typed_a_question_late_is_not_stored_and_none_answers_a_required_question(chat, database):
+    await chat.say("/report")
+    await chat.tap("Yesterday")
+    await chat.say("home visit")
+    await chat.say("police, health")  # a typed list is the whole answer: on to "What happened?"
+
+    late = await chat.say("Done")
+    assert late[0]["text"] == "This question is required: the report needs an answer to it."
+    assert late[-1]["text"] == "What happened? One or two sentences, no names please."
+    await chat.say(TYPICAL_WHAT)
+    outcome = await chat.say("None")
+    assert outcome[-1]["text"] == "What was the outcome?"
+    [draft] = (await all_rows(database))["drafts"]
+    assert draft["state"]["answers"]["what"].startswith("Mum said call her on")
+    assert draft["state"]["answers"]["action"] == "None"
+
+
 async def test_skip_typed_on_an_optional_question_skips_it(chat, database):
     await to_what_happened(chat)
     await chat.say("Visit went ahead without the interpreter.")

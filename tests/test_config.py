@@ -1,9 +1,11 @@
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
+from pydantic import BaseModel
 
-from bot.app.config import ConfigProblem, load_settings
+from bot.app.config import ConfigProblem, Settings, load_settings
 
 EXAMPLE = Path(__file__).parent.parent / "config.example.toml"
 
@@ -15,6 +17,20 @@ def test_the_example_config_is_valid_and_documents_the_defaults():
     assert settings.telegram.mode == "polling" and settings.slack is None
     assert settings.keys.file == (EXAMPLE.parent / "nearmiss.keys").resolve()
     assert settings.database.url == f"sqlite+aiosqlite:///{(EXAMPLE.parent / 'nearmiss.db').resolve()}"
+
+
+def test_the_example_config_names_every_key():
+    example = EXAMPLE.read_text()
+    for section, field in Settings.model_fields.items():
+        model = next((a for a in (*get_args(field.annotation), field.annotation) if _is_section(a)), None)
+        keys = model.model_fields if model else {section: None}
+        # Each key is named as `key =` (perhaps commented out), or as a table of its own.
+        missing = [key for key in keys if not re.search(rf"^#?[ #]*({key} =|\[{section}\.{key}\])", example, re.M)]
+        assert not missing, f"config.example.toml does not name [{section}] {missing}"
+
+
+def _is_section(annotation) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def test_secrets_from_the_environment_win_and_never_switch_a_platform_on():

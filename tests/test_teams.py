@@ -173,6 +173,24 @@ async def test_a_report_step_by_step_keeps_one_live_question(client, adapter, da
     assert "07700 900123" not in stored
 
 
+async def test_a_tap_naming_a_card_in_someone_elses_chat_never_shows_that_card(client, adapter, fake_teams):
+    chat = Chat(client, adapter, MEMBER)
+    await chat.say("report")
+    for label in ("Yesterday", "Home visit", "Police", "Done"):
+        await chat.tap(label)
+    await chat.say("The kettle note was left on the file for a week.")
+    question = chat.last()  # the member's live question, which the kettle answer is now above
+    seen = len(fake_teams.chat(MANAGER))
+
+    # The manager's client names the member's card (Teams' ids are not known to be unique
+    # across chats): the answer is the manager's own, never the member's card or answers.
+    status, answer = await client.tap(MANAGER, question, "Back")
+    await adapter.replies_sent()
+    assert status == 200
+    shown = json.dumps(answer) + " ".join(s.text for s in fake_teams.chat(MANAGER)[seen:])
+    assert "kettle" not in shown and "straight away" not in shown
+
+
 async def submit_form(client: TeamsClient, adapter: TeamsAdapter, user: User, values: dict) -> tuple[int, dict]:
     """Fills in the form card and submits it, and the check of what was masked if one follows."""
     seen = len(client.teams.chat(user))

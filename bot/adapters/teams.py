@@ -258,7 +258,9 @@ class TeamsAdapter:
         self._sending = InTurn()  # by conversation: one person's replies in order
         self._chats: dict[str, str] = {}  # a person's Entra id: the personal chat made to reach them
         self._sending_later: set[asyncio.Task] = set()
-        self._shown: OrderedDict[str, str] = OrderedDict()  # the text of cards lately sent, by id
+        # The text of cards lately sent, by chat and card id: a card id alone is not known to be
+        # unique across chats, and one person's card must never be shown to another.
+        self._shown: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._greeted: set[str] = set()  # chats greeted since start
         self._awaiting_text: dict[str, str] = {}  # chat: its question with buttons that takes typing
         self._register()
@@ -305,7 +307,7 @@ class TeamsAdapter:
                 await self._post(conversation, service_url, message_card(Message(part)))
             sent = await self._post(conversation, service_url, message_card(replace(message, text=last)))
         self._newest.posted(chat_id, sent)
-        self._remember(sent, last)
+        self._remember(chat_id, sent, last)
         if message.options or message.controls:
             self._awaiting_text.pop(chat_id, None)
             if message.accepts_text:
@@ -385,10 +387,10 @@ class TeamsAdapter:
                 await asyncio.sleep(wait)
         raise AssertionError("unreachable")
 
-    def _remember(self, card_id: str, text: str) -> None:
+    def _remember(self, chat_id: str, card_id: str, text: str) -> None:
         """Keeps a sent card's text, to show it without its buttons once it is answered (Teams
         sends back only the tapped card's id)."""
-        self._shown[card_id] = text
+        self._shown[chat_id, card_id] = text
         while len(self._shown) > SHOWN_KEPT:
             self._shown.popitem(last=False)
 
@@ -473,7 +475,7 @@ class TeamsAdapter:
     async def _answered(self, chat_id: str) -> None:
         """Takes the buttons off the question that typed text answered, so none are left live."""
         card_id = self._awaiting_text.pop(chat_id, None)
-        question = self._shown.get(card_id or "")
+        question = self._shown.get((chat_id, card_id or ""))
         if card_id is None or question is None:
             return
         conversation, service_url = self._address(chat_id)
@@ -563,13 +565,13 @@ class TeamsAdapter:
             return Acted(TAKEN)  # a redelivery, applied before
         prompt = messages[-1]
         if shown_in_place(answer, messages, tapped_is_newest=self._newest.is_newest(sender.chat_id, card_id)):
-            self._remember(card_id, prompt.text)
+            self._remember(sender.chat_id, card_id, prompt.text)
             return Acted(message_card(prompt), shown=[prompt])
         if keeps_buttons(answer, prompt):
             if len(messages) == 1 and prompt.retry:  # "please try again": a note, the card as it was
                 return Acted(prompt.text)
             return Acted(TAKEN, messages)
-        question = self._shown.get(card_id)
+        question = self._shown.get((sender.chat_id, card_id))
         return Acted(answered_card(question) if question else TAKEN, messages)
 
     async def _submitted(self, sender: Sender, values: dict[str, Any], *, reviewed: bool = False) -> "Acted":

@@ -114,6 +114,27 @@ async def test_no_live_keyboard_is_left_above_the_next_question_after_a_typed_an
     assert [m["text"] for m in live] == ["What was the outcome?"], "one live question"
 
 
+async def test_only_the_question_waiting_keeps_its_buttons_however_it_was_answered(chat, telegram_api):
+    def live() -> list[str]:
+        return [m["text"].split("\n")[0] for m in telegram_api.sent_to(MEMBER) if buttons(m)]
+
+    await chat.say("/start")  # the help, and the choice of language
+    await chat.say("/report")
+    assert live() == ["When did it happen?"]
+    for typed in ("yesterday", "home visit", "police, health", TYPICAL_WHAT, "Rang the duty manager.", "stopped"):
+        await chat.say(typed)
+        assert len(live()) == 1, live()
+    await chat.say("/cancel")
+    assert live() == ["Cancel this report? Nothing will be kept."]
+    await chat.say("no")
+    for typed in ("skip", "skip", "no"):
+        await chat.say(typed)
+        assert len(live()) == 1, live()
+    assert live() == ["Check your report, then Submit:"]
+    sent = await chat.say("submit")
+    assert sent[-1]["text"].startswith("Sent.") and live() == []
+
+
 async def test_a_tap_after_a_lost_reply_is_taken_as_the_answer_without_blame(chat, telegram_api, database):
     await chat.say("/report")
     when = chat.last_keyboard

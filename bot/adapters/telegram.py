@@ -33,7 +33,7 @@ from bot.services.front import Front
 from bot.services.platform import Limits, SendFailed
 from bot.services.sender import Sender
 from flows import messages as M
-from flows.chat import Button, Message, encode_button
+from flows.chat import Action, Button, Message, encode_button
 from flows.commands import Command
 from flows.messages import ENGLISH, WELSH, _, speaking
 from flows.text import split_text
@@ -113,7 +113,7 @@ class TelegramAdapter:
         self._polling = Polling(self.application, UPDATES)
         self._webhook: web.AppRunner | None = None
         self._newest = NewestMessages()
-        self._awaiting_text: dict[int, int] = {}  # chat -> a question with buttons that takes typing
+        self._live: dict[int, int] = {}  # chat -> the one question of a report whose buttons are live
         self.webhook_port: int | None = None
         self._register()
 
@@ -200,10 +200,20 @@ class TelegramAdapter:
             await self._send_text(int(chat_id), part, None)
         markup = keyboard(message)
         sent = await self._send_text(int(chat_id), last, markup)
-        if markup is not None:
-            self._awaiting_text.pop(int(chat_id), None)
-            if message.accepts_text:
-                self._awaiting_text[int(chat_id)] = sent["message_id"]
+        if markup is not None and _is_question(message):
+            await self._retire(int(chat_id), keep=sent["message_id"])
+            self._live[int(chat_id)] = sent["message_id"]
+
+    async def _retire(self, chat: int, keep: int | None = None) -> None:
+        """Takes the buttons off the chat's live question (unless it is `keep`), so that however a
+        question was answered (a tap, typed words, a command) none are left live above the next."""
+        message_id = self._live.pop(chat, None)
+        if message_id is None or message_id == keep:
+            return
+        try:
+            await _ignore_unchanged(self._call("editMessageReplyMarkup", chat_id=chat, message_id=message_id))
+        except (BadRequest, NetworkError) as error:  # cosmetic: never stops the reply
+            log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
 
     async def _send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> Any:
         sent = await self._with_retries(
@@ -291,19 +301,13 @@ class TelegramAdapter:
         await self._reply(_sender(update, context), [Message(_(M.PRIVATE_ONLY))])
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Hands typed text to the front; the question it answered loses its buttons, so none
-        are left live above the next."""
+        """Hands typed text to the front; the question it answered loses its buttons."""
         sender = _sender(update, context)
         replies = await self._front.text(sender, update.effective_message.text)
         if not replies:  # delivered again, applied before: its reply may never have gone
             replies = await self._front.redelivered(sender)
-        chat = update.effective_chat.id
-        if replies and not replies[-1].retry and chat in self._awaiting_text:
-            try:
-                message_id = self._awaiting_text.pop(chat)
-                await _ignore_unchanged(self._call("editMessageReplyMarkup", chat_id=chat, message_id=message_id))
-            except (BadRequest, NetworkError) as error:  # cosmetic: never stops the reply
-                log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
+        if replies and not replies[-1].retry:
+            await self._retire(update.effective_chat.id)
         await self._reply(sender, replies)
 
     async def _on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -335,17 +339,24 @@ class TelegramAdapter:
             if not messages:
                 return
         prompt = messages[-1]
-        newest = self._newest.is_newest(str(query.message.chat.id), str(query.message.message_id))
-        if shown_in_place(answer, messages, tapped_is_newest=newest):
+        chat, tapped_id = query.message.chat.id, query.message.message_id
+        if shown_in_place(answer, messages, tapped_is_newest=self._newest.is_newest(str(chat), str(tapped_id))):
             try:
                 await self._with_retries(
                     lambda: _ignore_unchanged(self._call("editMessageText", **_where(query), **self.render(prompt)))
                 )
                 await self._front.settle(sender, sent=messages, unsent=[])
+                if keyboard(prompt) is not None and _is_question(prompt):
+                    await self._retire(chat, keep=tapped_id)
+                    self._live[chat] = tapped_id
+                elif self._live.get(chat) == tapped_id:
+                    del self._live[chat]
                 return
             except TelegramError as error:  # too old to edit, or the network: send it anew
                 log.warning("could not show the reply in the tapped message: %s", type(error).__name__)
         if not keeps_buttons(answer, prompt):
+            if self._live.get(chat) == tapped_id:
+                del self._live[chat]
             try:
                 await _ignore_unchanged(self._call("editMessageReplyMarkup", **_where(query)))
             except TelegramError as error:  # only looks: the reply matters, and follows
@@ -356,6 +367,12 @@ class TelegramAdapter:
         # Only the kind of error: exception texts can carry message text or SQL parameters.
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("update %s failed: %s", update_id, type(context.error).__name__)
+
+
+def _is_question(message: Message) -> bool:
+    """Says whether a message with buttons asks a reporter something (a manager's cards and lists
+    stay usable side by side)."""
+    return not any(button.action is Action.MANAGE for button in (*message.options, *message.controls))
 
 
 def _where(query) -> dict[str, int]:

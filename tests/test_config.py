@@ -46,6 +46,17 @@ def test_secrets_from_the_environment_win_and_never_switch_a_platform_on():
     assert settings.slack is None
 
 
+def test_a_telegram_base_url_without_its_bot_path_is_refused_at_start(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[telegram]\ntoken = "1:a"\nbase_url = "http://127.0.0.1:8081"\n[[teams]]\nid = "a"\nname = "A"\n'
+    )
+    with pytest.raises(ConfigProblem, match="base_url must end in /bot"):
+        load_settings(config, environ={})
+    config.write_text(config.read_text().replace(":8081", ":8081/bot"))
+    assert load_settings(config, environ={}).telegram.base_url == "http://127.0.0.1:8081/bot"
+
+
 def test_slack_mode_needs_its_own_secret(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('[slack]\nbot_token = "xoxb-1"\nmode = "http"\n[[teams]]\nid = "a"\nname = "A"\n')

@@ -80,6 +80,8 @@ class TelegramSettings(_Section):
 
     @model_validator(mode="after")
     def _webhook_complete(self) -> "TelegramSettings":
+        if not self.base_url.rstrip("/").endswith("/bot"):  # the token follows it: .../bot123:ABC/getMe
+            raise ValueError(f"base_url must end in /bot, as {PUBLIC_TELEGRAM_API} does")
         if self.mode == "webhook" and not (self.webhook_url and self.webhook_secret.get_secret_value()):
             raise ValueError("webhook mode needs webhook_url and webhook_secret")
         return self

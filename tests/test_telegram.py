@@ -205,6 +205,10 @@ async def test_a_stranger_is_told_how_to_join_once_and_nothing_is_stored(telegra
     assert refusal["text"].endswith("ask your manager for an invite code and send /start CODE.")
     for attempt in ("hello?", "/cancel", "/report"):
         assert await stranger.say(attempt) == [], "told once, not once per attempt"
+    for asked in ("/help", "/start"):  # asked for: answered each time, with how to join
+        replies = await stranger.say(asked)
+        assert replies[0]["text"] == refusal["text"]
+        assert "/report" not in " ".join(r["text"] for r in replies)
 
     rows = await all_rows(database)
     assert all(table == [] for table in rows.values())

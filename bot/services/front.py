@@ -111,9 +111,9 @@ class Front:
             case Command.JOIN:
                 return await self.reporting.join(sender, argument)
             case Command.START:
-                return [*self.reporting.help(sender), language_picker()]
+                return [*await self._help(sender), language_picker()]
             case Command.HELP:
-                return self.reporting.help(sender) + self._manager_help(sender)
+                return await self._help(sender)
             case Command.LANGUAGE if argument:
                 return await self._choose_language(sender, argument.lower())
             case Command.LANGUAGE:
@@ -141,6 +141,14 @@ class Front:
                 return [Message(_(M.BUSY), retry=True)]
         async with self.languages.speaking_to(sender):
             return self.reporting.help(sender)
+
+    async def _help(self, sender: Sender) -> list[Message]:
+        """Returns the help to a member or manager; to anyone else, how to join (asked for, so
+        not held back as the refusal of a stray message is)."""
+        manager_help = self._manager_help(sender)
+        if not manager_help and not await self.reporting.is_member(sender):
+            return [Message(self.reporting.reporters.not_a_member(sender.platform))]
+        return self.reporting.help(sender) + manager_help
 
     def _manager_help(self, sender: Sender) -> list[Message]:
         """Returns the managers' commands, to a manager only."""

@@ -8,7 +8,9 @@ is raised as the httpx error the SDK raises (and the SDK's calls this adapter st
 so the adapter handles either the same way.
 """
 
+import urllib.request
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
@@ -28,6 +30,7 @@ class Connector:
         self._token = token
         self._scope = scope
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}  # by scheme and host: the proxy to use
 
     async def send(self, conversation: str, activity: MessageActivityInput, *, service_url: str) -> str:
         """Creates the activity in the conversation, or updates the one whose id it carries;
@@ -40,7 +43,7 @@ class Connector:
         headers = {"Authorization": f"Bearer {await self._token(self._scope)}", "User-Agent": USER_AGENT}
         body = activity.model_dump(by_alias=True, exclude_none=True, mode="json")
         try:
-            async with self._open().request(method, url, json=body, headers=headers) as answer:
+            async with self._open().request(method, url, json=body, headers=headers, proxy=self._proxy(url)) as answer:
                 content = await answer.read()
                 if answer.status >= 400:
                     raise _refused(method, url, answer, content)
@@ -56,8 +59,19 @@ class Connector:
 
     def _open(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(trust_env=True, timeout=TIMEOUT)
+            self._session = aiohttp.ClientSession(timeout=TIMEOUT)
         return self._session
+
+    def _proxy(self, url: str) -> str | None:
+        """Returns the proxy the environment names for a URL (HTTPS_PROXY, NO_PROXY), read once
+        for each service: aiohttp's trust_env reads it, and ~/.netrc, in a thread for every call."""
+        parts = urlsplit(url)
+        origin = (parts.scheme, parts.netloc)
+        if origin not in self._proxies:
+            proxies = urllib.request.getproxies_environment()
+            bypass = urllib.request.proxy_bypass(parts.hostname or "")
+            self._proxies[origin] = None if bypass else proxies.get(parts.scheme)
+        return self._proxies[origin]
 
 
 def _refused(method: str, url: str, answer: aiohttp.ClientResponse, content: bytes) -> httpx.HTTPStatusError:

@@ -27,12 +27,19 @@ def new_reference(prefix: str = "NM") -> str:
 
 # Drafts.
 
-_DRAFT_OF = select(Draft).where(Draft.reporter.in_(bindparam("reporters", expanding=True))).limit(1)
+_DRAFTS = Base.metadata.tables[Draft.__tablename__]  # the Table: SQLAlchemy types __table__ as any FromClause
+_DRAFT_OF = select(_DRAFTS).where(_DRAFTS.c.reporter.in_(bindparam("reporters", expanding=True))).limit(1)
 
 
 async def get_draft(session: AsyncSession, *, reporters: list[str]) -> Draft | None:
-    """Returns the reporter's draft, if they have one, found by any of their pseudonyms."""
-    return await session.scalar(_DRAFT_OF, {"reporters": reporters})  # built once: read on every update
+    """Returns the reporter's draft, if they have one, found by any of their pseudonyms.
+
+    Read on every answer, as a row rather than through the ORM's loading, which cost more CPU
+    than the query: the draft comes back unattached to the session, and `save_draft` and
+    `delete_draft` write it by its id and the version read.
+    """
+    row = (await session.execute(_DRAFT_OF, {"reporters": reporters})).first()  # built once
+    return None if row is None else Draft(**row._mapping)
 
 
 async def get_draft_by_id(session: AsyncSession, *, draft_id: str) -> Draft | None:
@@ -57,7 +64,6 @@ async def add_draft(
     return draft
 
 
-_DRAFTS = Base.metadata.tables[Draft.__tablename__]  # the Table: SQLAlchemy types __table__ as any FromClause
 _SAVE_DRAFT = (  # built once: run on every answer. SET takes state, updated_at and expires_at.
     update(_DRAFTS)
     .where(_DRAFTS.c.id == bindparam("draft_id"), _DRAFTS.c.version == bindparam("read_version"))
@@ -104,10 +110,19 @@ async def expired_drafts(session: AsyncSession, *, now: datetime) -> list[Draft]
     return list(await session.scalars(select(Draft).where(Draft.expires_at <= now)))
 
 
+_DELETE_DRAFT = delete(_DRAFTS).where(_DRAFTS.c.id == bindparam("draft_id"), _DRAFTS.c.version == bindparam("version"))
+
+
 async def delete_draft(session: AsyncSession, *, draft: Draft) -> None:
-    """Deletes a draft and, with it, its contact."""
+    """Deletes a draft and, with it, its contact, unless another answer changed the draft since
+    it was read (checked as the ORM's version counter would)."""
     await session.execute(delete(Contact).where(Contact.draft_id == draft.id))
-    await session.delete(draft)
+    # A DELETE without RETURNING gives a CursorResult; Session.execute is typed as Result only.
+    deleted = cast(
+        "CursorResult[Any]", await session.execute(_DELETE_DRAFT, {"draft_id": draft.id, "version": draft.version})
+    )
+    if deleted.rowcount != 1:
+        raise StaleDataError("the draft changed since it was read")
 
 
 # The contact vault.

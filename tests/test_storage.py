@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from cryptography.fernet import Fernet
 from sqlalchemy import MetaData, Table, insert, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 
 from flows.draft import ReportContent
 from storage import report_store
@@ -281,6 +282,25 @@ async def test_a_saved_draft_can_still_be_deleted_in_the_same_unit_of_work(datab
         draft = await report_store.get_draft(session, reporters=["p" * 64])
         await report_store.save_draft(session, draft=draft, state={"step": "where"}, now=now, expires_at=now)
         assert draft.state == {"step": "where"}
-        await report_store.delete_draft(session, draft=draft)  # the ORM's version check sees the saved version
+        await report_store.delete_draft(session, draft=draft)  # the version check sees the saved version
 
     assert (await all_rows(database))["drafts"] == []
+
+
+async def test_a_draft_changed_since_it_was_read_is_not_deleted(database):
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    async with database.unit() as session:
+        await report_store.add_draft(
+            session, reporter="p" * 64, team="north", platform="telegram", state={}, now=now, expires_at=now
+        )
+    async with database.unit() as session:
+        stale = await report_store.get_draft(session, reporters=["p" * 64])
+    async with database.unit() as session:
+        draft = await report_store.get_draft(session, reporters=["p" * 64])
+        await report_store.save_draft(session, draft=draft, state={"step": "where"}, now=now, expires_at=now)
+    with pytest.raises(StaleDataError):
+        async with database.unit() as session:
+            await report_store.delete_draft(session, draft=stale)
+
+    [kept] = (await all_rows(database))["drafts"]
+    assert kept["state"] == {"step": "where"}

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, delete, exists, select, update
+from sqlalchemy import CursorResult, Integer, bindparam, column, delete, exists, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -314,6 +314,41 @@ async def first_sighting(session: AsyncSession, *, key: str, now: datetime) -> b
     transaction and, if that commits, inserts nothing.
     """
     return await insert_new(session, SeenEvent, unique=("key",), key=key, seen_at=now)
+
+
+# An answer's first two reads as one statement on PostgreSQL (a round trip, and SQLAlchemy's cost
+# of a statement, fewer on every answer): the event recorded, as first_sighting does, beside the
+# reporter's draft as get_draft reads it. The one-row FROM keeps the count when there is no draft.
+_SEEN = Base.metadata.tables[SeenEvent.__tablename__]
+_SIGHTING_AND_DRAFT = (
+    text(
+        f"""WITH seen AS (
+            INSERT INTO {_SEEN.name} (key, seen_at) VALUES (:key, :seen_at) ON CONFLICT (key) DO NOTHING RETURNING key
+        )
+        SELECT (SELECT count(*) FROM seen) AS first_sighting, {", ".join(f"draft.{c.name}" for c in _DRAFTS.c)}
+        FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (SELECT * FROM {_DRAFTS.name} WHERE reporter IN :reporters LIMIT 1) AS draft ON true"""
+    )
+    .bindparams(
+        bindparam("key", type_=_SEEN.c.key.type),
+        bindparam("seen_at", type_=_SEEN.c.seen_at.type),
+        bindparam("reporters", type_=_DRAFTS.c.reporter.type, expanding=True),
+    )
+    .columns(column("first_sighting", Integer), *_DRAFTS.c)
+)
+
+
+async def first_sighting_and_draft(
+    session: AsyncSession, *, key: str, now: datetime, reporters: list[str]
+) -> tuple[bool, Draft | None]:
+    """Records an inbound event and returns the reporter's draft: whether this is the event's
+    first arrival (see first_sighting), and the draft if they have one (see get_draft)."""
+    if session.get_bind().dialect.name != "postgresql":  # SQLite: no INSERT in a WITH, no round trips
+        return await first_sighting(session, key=key, now=now), await get_draft(session, reporters=reporters)
+    row = (await session.execute(_SIGHTING_AND_DRAFT, {"key": key, "seen_at": now, "reporters": reporters})).one()
+    values = dict(row._mapping)
+    first = values.pop("first_sighting") == 1
+    return first, None if values["id"] is None else Draft(**values)
 
 
 async def forget_events(session: AsyncSession, *, before: datetime) -> None:

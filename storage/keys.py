@@ -9,6 +9,7 @@ and retired contact keys still open contacts until they are re-encrypted.
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -39,6 +40,7 @@ class Pseudonym:
     value: str
 
 
+@functools.lru_cache(maxsize=64)  # a few keys, named in every pseudonym and button signature
 def key_id(key: bytes) -> str:
     """Returns a short, stable name for a key that reveals nothing about it."""
     return hashlib.sha256(b"nearmiss-key-id:" + key).hexdigest()[:12]
@@ -114,6 +116,7 @@ class Keys:
         )
 
 
+@functools.lru_cache(maxsize=4096)  # the people active lately: one update names its sender several times
 def _pseudonym(key: bytes, platform: str, workspace: str, user_id: str) -> Pseudonym:
     subject = "\x1f".join((platform, workspace, user_id)).encode()
     return Pseudonym(key_id(key), hmac.new(key, subject, hashlib.sha256).hexdigest())

@@ -55,7 +55,10 @@ async def enqueue(
         due_at=due_at or now,
         attempts=0,
     )
-    session.info[QUEUED] = True
+    if due_at is None or due_at <= now:
+        # The sender wakes once this commits. A message held for the live path is left to the
+        # scheduled drain, or to its release should the live path fail: a drain now finds nothing.
+        session.info[QUEUED] = True
 
 
 async def claim(

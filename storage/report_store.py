@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, delete, exists, select, update
+from sqlalchemy import CursorResult, Integer, bindparam, column, delete, exists, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,12 +27,19 @@ def new_reference(prefix: str = "NM") -> str:
 
 # Drafts.
 
-_DRAFT_OF = select(Draft).where(Draft.reporter.in_(bindparam("reporters", expanding=True))).limit(1)
+_DRAFTS = Base.metadata.tables[Draft.__tablename__]  # the Table: SQLAlchemy types __table__ as any FromClause
+_DRAFT_OF = select(_DRAFTS).where(_DRAFTS.c.reporter.in_(bindparam("reporters", expanding=True))).limit(1)
 
 
 async def get_draft(session: AsyncSession, *, reporters: list[str]) -> Draft | None:
-    """Returns the reporter's draft, if they have one, found by any of their pseudonyms."""
-    return await session.scalar(_DRAFT_OF, {"reporters": reporters})  # built once: read on every update
+    """Returns the reporter's draft, if they have one, found by any of their pseudonyms.
+
+    Read on every answer, as a row rather than through the ORM's loading, which cost more CPU
+    than the query: the draft comes back unattached to the session, and `save_draft` and
+    `delete_draft` write it by its id and the version read.
+    """
+    row = (await session.execute(_DRAFT_OF, {"reporters": reporters})).first()  # built once
+    return None if row is None else Draft(**row._mapping)
 
 
 async def get_draft_by_id(session: AsyncSession, *, draft_id: str) -> Draft | None:
@@ -57,7 +64,6 @@ async def add_draft(
     return draft
 
 
-_DRAFTS = Base.metadata.tables[Draft.__tablename__]  # the Table: SQLAlchemy types __table__ as any FromClause
 _SAVE_DRAFT = (  # built once: run on every answer. SET takes state, updated_at and expires_at.
     update(_DRAFTS)
     .where(_DRAFTS.c.id == bindparam("draft_id"), _DRAFTS.c.version == bindparam("read_version"))
@@ -104,10 +110,19 @@ async def expired_drafts(session: AsyncSession, *, now: datetime) -> list[Draft]
     return list(await session.scalars(select(Draft).where(Draft.expires_at <= now)))
 
 
+_DELETE_DRAFT = delete(_DRAFTS).where(_DRAFTS.c.id == bindparam("draft_id"), _DRAFTS.c.version == bindparam("version"))
+
+
 async def delete_draft(session: AsyncSession, *, draft: Draft) -> None:
-    """Deletes a draft and, with it, its contact."""
+    """Deletes a draft and, with it, its contact, unless another answer changed the draft since
+    it was read (checked as the ORM's version counter would)."""
     await session.execute(delete(Contact).where(Contact.draft_id == draft.id))
-    await session.delete(draft)
+    # A DELETE without RETURNING gives a CursorResult; Session.execute is typed as Result only.
+    deleted = cast(
+        "CursorResult[Any]", await session.execute(_DELETE_DRAFT, {"draft_id": draft.id, "version": draft.version})
+    )
+    if deleted.rowcount != 1:
+        raise StaleDataError("the draft changed since it was read")
 
 
 # The contact vault.
@@ -299,6 +314,41 @@ async def first_sighting(session: AsyncSession, *, key: str, now: datetime) -> b
     transaction and, if that commits, inserts nothing.
     """
     return await insert_new(session, SeenEvent, unique=("key",), key=key, seen_at=now)
+
+
+# An answer's first two reads as one statement on PostgreSQL (a round trip, and SQLAlchemy's cost
+# of a statement, fewer on every answer): the event recorded, as first_sighting does, beside the
+# reporter's draft as get_draft reads it. The one-row FROM keeps the count when there is no draft.
+_SEEN = Base.metadata.tables[SeenEvent.__tablename__]
+_SIGHTING_AND_DRAFT = (
+    text(
+        f"""WITH seen AS (
+            INSERT INTO {_SEEN.name} (key, seen_at) VALUES (:key, :seen_at) ON CONFLICT (key) DO NOTHING RETURNING key
+        )
+        SELECT (SELECT count(*) FROM seen) AS first_sighting, {", ".join(f"draft.{c.name}" for c in _DRAFTS.c)}
+        FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (SELECT * FROM {_DRAFTS.name} WHERE reporter IN :reporters LIMIT 1) AS draft ON true"""
+    )
+    .bindparams(
+        bindparam("key", type_=_SEEN.c.key.type),
+        bindparam("seen_at", type_=_SEEN.c.seen_at.type),
+        bindparam("reporters", type_=_DRAFTS.c.reporter.type, expanding=True),
+    )
+    .columns(column("first_sighting", Integer), *_DRAFTS.c)
+)
+
+
+async def first_sighting_and_draft(
+    session: AsyncSession, *, key: str, now: datetime, reporters: list[str]
+) -> tuple[bool, Draft | None]:
+    """Records an inbound event and returns the reporter's draft: whether this is the event's
+    first arrival (see first_sighting), and the draft if they have one (see get_draft)."""
+    if session.get_bind().dialect.name != "postgresql":  # SQLite: no INSERT in a WITH, no round trips
+        return await first_sighting(session, key=key, now=now), await get_draft(session, reporters=reporters)
+    row = (await session.execute(_SIGHTING_AND_DRAFT, {"key": key, "seen_at": now, "reporters": reporters})).one()
+    values = dict(row._mapping)
+    first = values.pop("first_sighting") == 1
+    return first, None if values["id"] is None else Draft(**values)
 
 
 async def forget_events(session: AsyncSession, *, before: datetime) -> None:

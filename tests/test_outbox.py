@@ -71,6 +71,24 @@ async def test_a_message_is_queued_once_per_key_and_its_address_sealed(database,
     assert len(rows) == 1 and str(LEAD).encode() not in rows[0].address
 
 
+async def test_the_sender_wakes_for_a_message_due_now_not_for_a_reply_held_for_the_live_path(database, keys, clock):
+    woken = []
+    database.on_queued = lambda: woken.append("drain")
+    async with database.unit() as session:
+        await queue.enqueue(
+            session,
+            keys=keys,
+            key="reply:telegram:7:0",
+            address={"platform": "telegram", "chat": str(LEAD)},
+            text="Sent. Your reference is NM-2345-6789.",
+            now=clock(),
+            due_at=clock() + timedelta(seconds=20),
+        )
+    assert woken == []  # the scheduled drain sends it if the live path never does
+    await queue_one(database, keys, clock)
+    assert woken == ["drain"]
+
+
 async def test_a_bad_gateway_then_success_sends_once(telegram_api, database, keys, clock, sender):
     await queue_one(database, keys, clock)
     telegram_api.fail("sendMessage", 502, "Bad Gateway")

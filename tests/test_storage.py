@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from cryptography.fernet import Fernet
 from sqlalchemy import MetaData, Table, insert, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 
 from flows.draft import ReportContent
 from storage import report_store
@@ -234,6 +235,52 @@ async def test_a_delivery_racing_its_twin_is_recorded_once(database):
         assert await report_store.first_sighting(session, key="telegram:1:78", now=NOW)
 
 
+async def test_an_event_is_recorded_with_its_reporters_draft_read_and_a_twin_racing_it_records_nothing(database):
+    async with database.unit() as session:
+        await report_store.add_draft(
+            session,
+            reporter="p" * 64,
+            team="north",
+            platform="msteams",
+            state={"step": "when"},
+            now=NOW,
+            expires_at=NOW,
+        )
+    first_recorded, first_may_commit = asyncio.Event(), asyncio.Event()
+
+    async def first():
+        async with database.unit() as session:
+            seen = await report_store.first_sighting_and_draft(
+                session, key="msteams:activity:9", now=NOW, reporters=["q" * 64, "p" * 64]
+            )
+            first_recorded.set()
+            await first_may_commit.wait()
+        return seen
+
+    async def second():
+        await first_recorded.wait()
+        async with database.unit() as session:
+            return await report_store.first_sighting_and_draft(
+                session, key="msteams:activity:9", now=NOW, reporters=["p" * 64]
+            )
+
+    racing = asyncio.gather(first(), second())
+    await asyncio.sleep(0.2)
+    first_may_commit.set()
+    (first_seen, first_draft), (second_seen, second_draft) = await racing
+    assert (first_seen, second_seen) == (True, False)
+    assert first_draft is not None and second_draft is not None
+    assert (first_draft.state, first_draft.version, first_draft.expires_at) == ({"step": "when"}, 1, NOW)
+    async with database.unit() as session:
+        assert await report_store.first_sighting_and_draft(
+            session, key="msteams:activity:10", now=NOW, reporters=["r" * 64]
+        ) == (True, None)
+    assert {row["key"] for row in (await all_rows(database))["seen_events"]} == {
+        "msteams:activity:9",
+        "msteams:activity:10",
+    }
+
+
 async def _drop_pooled_connection(database: Database) -> None:
     """Uses a connection and gives it back to the pool; then the server ends it, as in a restart."""
     async with database.unit() as session:
@@ -281,6 +328,25 @@ async def test_a_saved_draft_can_still_be_deleted_in_the_same_unit_of_work(datab
         draft = await report_store.get_draft(session, reporters=["p" * 64])
         await report_store.save_draft(session, draft=draft, state={"step": "where"}, now=now, expires_at=now)
         assert draft.state == {"step": "where"}
-        await report_store.delete_draft(session, draft=draft)  # the ORM's version check sees the saved version
+        await report_store.delete_draft(session, draft=draft)  # the version check sees the saved version
 
     assert (await all_rows(database))["drafts"] == []
+
+
+async def test_a_draft_changed_since_it_was_read_is_not_deleted(database):
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    async with database.unit() as session:
+        await report_store.add_draft(
+            session, reporter="p" * 64, team="north", platform="telegram", state={}, now=now, expires_at=now
+        )
+    async with database.unit() as session:
+        stale = await report_store.get_draft(session, reporters=["p" * 64])
+    async with database.unit() as session:
+        draft = await report_store.get_draft(session, reporters=["p" * 64])
+        await report_store.save_draft(session, draft=draft, state={"step": "where"}, now=now, expires_at=now)
+    with pytest.raises(StaleDataError):
+        async with database.unit() as session:
+            await report_store.delete_draft(session, draft=stale)
+
+    [kept] = (await all_rows(database))["drafts"]
+    assert kept["state"] == {"step": "where"}

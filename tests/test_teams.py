@@ -4,17 +4,19 @@ Framework token issuer in, Bot Connector calls out to a local fake, on SQLite an
 import bisect
 import io
 import json
+import logging
 import re
 import time
 import zipfile
 from datetime import UTC, datetime
 
 import pytest
+from microsoft_teams.common import Client
 from PIL import Image
 
 from bot.adapters.teams import CONVERSATION_RATE, Pace, TeamsAdapter
 from bot.adapters.teams_package import package
-from bot.app.cli import main
+from bot.app.cli import _configure_logging, main
 from bot.app.config import ConfigProblem, DatabaseSettings, MsTeamsSettings, Settings, TeamSettings
 from bot.app.services import vocabularies
 from bot.services.front import Front
@@ -614,3 +616,11 @@ async def test_a_reply_the_connector_keeps_refusing_goes_to_the_outbox_with_its_
     assert "Yesterday" in question.buttons
     status, _answer = await client.tap(MEMBER, question, "Yesterday")
     assert status == 200 and "Where did it happen?" in client.last(MEMBER).text
+
+
+def test_the_sdk_making_its_http_client_leaves_httpx_unlogged():
+    """The SDK sets httpx's log level to its own client logger's each time it makes a client
+    (every activity): nearmiss's logging keeps that at WARNING, so no Connector URL is logged."""
+    _configure_logging(verbose=False)
+    Client()
+    assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING

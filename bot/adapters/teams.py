@@ -53,6 +53,7 @@ from bot.adapters.teams_cards import (
     reviewed_values,
     typed_values,
 )
+from bot.adapters.teams_connector import Connector
 from bot.adapters.vocabularies import TEAMS
 from bot.adapters.webserver import serve
 from bot.app.config import MsTeamsSettings
@@ -250,6 +251,9 @@ class TeamsAdapter:
             dangerously_allow_unauthenticated_requests=False,
         )
         assert isinstance(self.app.credentials, TokenCredentials)
+        # Replies go out on aiohttp rather than through App.send (see Connector); the SDK still
+        # checks every request and makes personal chats.
+        self._connector = Connector(bot_id=settings.app_id, token=self._credentials, scope=self.app.cloud.bot_scope)
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
         self._newest = NewestMessages()
@@ -285,6 +289,7 @@ class TeamsAdapter:
         await self.replies_sent()
         if self._runner is not None:
             await self._runner.cleanup()
+        await self._connector.close()
 
     async def replies_sent(self, timeout: float = INVOKE_BUDGET) -> None:
         """Waits for the replies that follow answered requests to be sent."""
@@ -326,7 +331,7 @@ class TeamsAdapter:
             card = message_card(Message(text), image, alt_text=text[:200])
             async with self._sending.turn(conversation):
                 await self._wait_turn(conversation)
-                await self.app.send(conversation, _activity(card), service_url=service_url)
+                await self._connector.send(conversation, _activity(card), service_url=service_url)
         except httpx.HTTPStatusError as error:
             status = error.response.status_code
             if status == 429:
@@ -371,8 +376,7 @@ class TeamsAdapter:
         for wait in (*REPLY_RETRY_WAITS, None):
             await self._wait_turn(conversation)
             try:
-                sent = await self.app.send(conversation, _activity(card), service_url=service_url)
-                return sent.id
+                return await self._connector.send(conversation, _activity(card), service_url=service_url)
             except httpx.HTTPStatusError as error:
                 status = error.response.status_code
                 asked = _retry_after(error.response) if status == 429 else None
@@ -481,7 +485,7 @@ class TeamsAdapter:
         conversation, service_url = self._address(chat_id)
         update = MessageActivityInput(id=card_id).add_card(answered_card(question))
         try:
-            await self.app.send(conversation, update, service_url=service_url)
+            await self._connector.send(conversation, update, service_url=service_url)
         except (httpx.HTTPStatusError, httpx.TransportError) as error:
             log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
 

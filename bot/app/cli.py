@@ -197,6 +197,9 @@ def _configure_logging(verbose: bool, style: str = "text") -> None:
         "slack_bolt",
         "slack_sdk",
         "microsoft_teams",
+        # The Teams SDK copies this logger's level onto httpx's each time it makes a client (every
+        # activity): left unset, httpx would log each Connector call at INFO, its URL and all.
+        "microsoft_teams.common.http.client",
         "apscheduler",
         "aiosqlite",
         "asyncio",

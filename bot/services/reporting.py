@@ -21,7 +21,7 @@ from bot.services.metrics import Metrics
 from bot.services.progress import Progress
 from bot.services.replies import Replies, keep
 from bot.services.reporters import Reporters
-from bot.services.sender import Refused, Sender, first_delivery
+from bot.services.sender import Refused, Sender, first_delivery, first_delivery_and_draft
 from flows import messages as M
 from flows.chat import Answer, Message
 from flows.clock import Clock, utcnow
@@ -228,8 +228,7 @@ class Reporting:
     async def _answer(self, sender: Sender, answer: Answer) -> list[Message]:
         now, reporter = self._clock(), self.reporters.pseudonym(sender)
         async with self._database.unit() as session:
-            await self._admit(session, sender, now)
-            draft = await self._open_draft(session, sender)
+            draft = await self._admitted_draft(session, sender, now)
             if await self._expire_if_idle(session, draft):
                 return [self.reporters.expired(sender.platform)]
             state = DraftState.from_json(draft.state)
@@ -341,6 +340,16 @@ class Reporting:
         if not await first_delivery(session, sender, now):
             raise Refused([])
         return team
+
+    async def _admitted_draft(self, session: AsyncSession, sender: Sender, now: datetime) -> Draft:
+        """As _admit then _open_draft, with the event's record and the draft's read together."""
+        if await self.reporters.team(session, sender) is None:
+            raise Refused(self.reporters.refuse(sender))
+        reporters = self.reporters.every_pseudonym(sender)
+        first, draft = await first_delivery_and_draft(session, sender, now, reporters=reporters)
+        if not first:
+            raise Refused([])
+        return draft if draft is not None else await self._open_draft(session, sender)  # refuses
 
     async def _open_draft(self, session: AsyncSession, sender: Sender) -> Draft:
         """Returns the reporter's draft; refuses when there is none."""

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.chat import Message
 from storage import report_store
+from storage.models import Draft
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,16 @@ async def first_delivery(session: AsyncSession, sender: Sender, now: datetime) -
     if not sender.event:
         return True
     return await report_store.first_sighting(session, key=f"{sender.platform}:{sender.event}", now=now)
+
+
+async def first_delivery_and_draft(
+    session: AsyncSession, sender: Sender, now: datetime, *, reporters: list[str]
+) -> tuple[bool, Draft | None]:
+    """As first_delivery, and returns the reporter's draft too: together, as every answer needs both."""
+    if not sender.event:
+        return True, await report_store.get_draft(session, reporters=reporters)
+    key = f"{sender.platform}:{sender.event}"
+    return await report_store.first_sighting_and_draft(session, key=key, now=now, reporters=reporters)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,13 @@ def keeps_buttons(answer: Answer | None, reply: Message) -> bool:
     return answer is not None and answer.action is Action.MANAGE and answer.step not in CLOSING
 
 
+def asks_reporter(message: Message) -> bool:
+    """Says whether a message with buttons is a reporter's question, of which a chat keeps only
+    the newest live (a manager's cards and lists stay usable side by side)."""
+    buttons = (*message.options, *message.controls)
+    return bool(buttons) and not any(b.action is Action.MANAGE for b in buttons)
+
+
 def button(label: str, verb: Verb, *args: str | int, selected: bool = False) -> Button:
     return Button(Action.MANAGE, label, verb.value, ":".join(str(a) for a in args), selected)
 

@@ -193,6 +193,31 @@ async def test_a_tap_naming_a_card_in_someone_elses_chat_never_shows_that_card(c
     assert "kettle" not in shown and "straight away" not in shown
 
 
+async def test_only_the_question_waiting_keeps_its_buttons_however_it_was_answered(client, adapter, fake_teams):
+    def live() -> list[str]:
+        return [sent.text for sent in fake_teams.chat(MEMBER) if sent.buttons]
+
+    chat = Chat(client, adapter, MEMBER)
+    await chat.say("report")
+    assert len(live()) == 1 and "When did it happen?" in live()[0]
+    for typed in ("yesterday", "home visit", "police, health", TYPICAL_WHAT, "Rang the duty manager.", "stopped"):
+        await chat.say(typed)
+        await adapter.replies_sent()
+        assert len(live()) == 1, live()
+    await chat.say("cancel")
+    await adapter.replies_sent()
+    assert live() == ["Cancel this report? Nothing will be kept."]
+    for typed in ("no", "skip", "skip", "no"):
+        await chat.say(typed)
+        await adapter.replies_sent()
+        assert len(live()) == 1, live()
+    assert live()[0].startswith("Check your report, then Submit:")
+    await chat.say("submit")
+    await client.said(MEMBER, "Sent. Your reference is NM-")
+    await adapter.replies_sent()
+    assert live() == []
+
+
 async def submit_form(client: TeamsClient, adapter: TeamsAdapter, user: User, values: dict) -> tuple[int, dict]:
     """Fills in the form card and submits it, and the check of what was masked if one follows."""
     seen = len(client.teams.chat(user))

@@ -65,7 +65,7 @@ from flows.chat import Message
 from flows.commands import Command
 from flows.messages import _
 from flows.text import split_text
-from flows.triage import keeps_buttons, shown_in_place
+from flows.triage import asks_reporter, keeps_buttons, shown_in_place
 
 log = logging.getLogger(__name__)
 
@@ -266,7 +266,7 @@ class TeamsAdapter:
         # unique across chats, and one person's card must never be shown to another.
         self._shown: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._greeted: set[str] = set()  # chats greeted since start
-        self._awaiting_text: dict[str, str] = {}  # chat: its question with buttons that takes typing
+        self._live: dict[str, str] = {}  # chat: the one question of a report whose buttons are live
         self._register()
 
     def _register(self) -> None:
@@ -313,10 +313,9 @@ class TeamsAdapter:
             sent = await self._post(conversation, service_url, message_card(replace(message, text=last)))
         self._newest.posted(chat_id, sent)
         self._remember(chat_id, sent, last)
-        if message.options or message.controls:
-            self._awaiting_text.pop(chat_id, None)
-            if message.accepts_text:
-                self._awaiting_text[chat_id] = sent
+        if asks_reporter(message):
+            await self._retire(chat_id, keep=sent)
+            self._live[chat_id] = sent
 
     async def deliver(
         self, chat_id: str, text: str, image: bytes | None = None, *, reply: Message | None = None
@@ -473,14 +472,19 @@ class TeamsAdapter:
 
     async def _reply_to_text(self, sender: Sender, replies: list[Message]) -> None:
         if not replies[-1].retry:
-            await self._answered(sender.chat_id)
+            await self._retire(sender.chat_id)
         await self._send_all(sender, replies)
 
-    async def _answered(self, chat_id: str) -> None:
-        """Takes the buttons off the question that typed text answered, so none are left live."""
-        card_id = self._awaiting_text.pop(chat_id, None)
-        question = self._shown.get((chat_id, card_id or ""))
-        if card_id is None or question is None:
+    async def _retire(self, chat_id: str, keep: str | None = None) -> None:
+        """Takes the buttons off the chat's live question (unless it is `keep`), so that however a
+        question was answered (a tap, typed words, a command) none are left live above the next."""
+        card_id = self._live.pop(chat_id, None)
+        if card_id is not None and card_id != keep:
+            await self._take_buttons_off(chat_id, card_id)
+
+    async def _take_buttons_off(self, chat_id: str, card_id: str) -> None:
+        question = self._shown.get((chat_id, card_id))
+        if question is None:
             return
         conversation, service_url = self._address(chat_id)
         update = MessageActivityInput(id=card_id).add_card(answered_card(question))
@@ -570,11 +574,20 @@ class TeamsAdapter:
         prompt = messages[-1]
         if shown_in_place(answer, messages, tapped_is_newest=self._newest.is_newest(sender.chat_id, card_id)):
             self._remember(sender.chat_id, card_id, prompt.text)
+            if asks_reporter(prompt):  # the tapped card is the live question now; any other goes
+                was = self._live.get(sender.chat_id)
+                self._live[sender.chat_id] = card_id
+                if was is not None and was != card_id:
+                    self._later(self._take_buttons_off(sender.chat_id, was))
+            elif self._live.get(sender.chat_id) == card_id:
+                del self._live[sender.chat_id]
             return Acted(message_card(prompt), shown=[prompt])
         if keeps_buttons(answer, prompt):
             if len(messages) == 1 and prompt.retry:  # "please try again": a note, the card as it was
                 return Acted(prompt.text)
             return Acted(TAKEN, messages)
+        if self._live.get(sender.chat_id) == card_id:
+            del self._live[sender.chat_id]
         question = self._shown.get((sender.chat_id, card_id))
         return Acted(answered_card(question) if question else TAKEN, messages)
 

@@ -33,11 +33,11 @@ from bot.services.front import Front
 from bot.services.platform import Limits, SendFailed
 from bot.services.sender import Sender
 from flows import messages as M
-from flows.chat import Action, Button, Message, encode_button
+from flows.chat import Button, Message, encode_button
 from flows.commands import Command
 from flows.messages import ENGLISH, WELSH, _, speaking
 from flows.text import split_text
-from flows.triage import keeps_buttons, shown_in_place
+from flows.triage import asks_reporter, keeps_buttons, shown_in_place
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +200,7 @@ class TelegramAdapter:
             await self._send_text(int(chat_id), part, None)
         markup = keyboard(message)
         sent = await self._send_text(int(chat_id), last, markup)
-        if markup is not None and _is_question(message):
+        if markup is not None and asks_reporter(message):
             await self._retire(int(chat_id), keep=sent["message_id"])
             self._live[int(chat_id)] = sent["message_id"]
 
@@ -346,7 +346,7 @@ class TelegramAdapter:
                     lambda: _ignore_unchanged(self._call("editMessageText", **_where(query), **self.render(prompt)))
                 )
                 await self._front.settle(sender, sent=messages, unsent=[])
-                if keyboard(prompt) is not None and _is_question(prompt):
+                if asks_reporter(prompt):
                     await self._retire(chat, keep=tapped_id)
                     self._live[chat] = tapped_id
                 elif self._live.get(chat) == tapped_id:
@@ -367,12 +367,6 @@ class TelegramAdapter:
         # Only the kind of error: exception texts can carry message text or SQL parameters.
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("update %s failed: %s", update_id, type(context.error).__name__)
-
-
-def _is_question(message: Message) -> bool:
-    """Says whether a message with buttons asks a reporter something (a manager's cards and lists
-    stay usable side by side)."""
-    return not any(button.action is Action.MANAGE for button in (*message.options, *message.controls))
 
 
 def _where(query) -> dict[str, int]:

@@ -2,6 +2,7 @@
 to a fake Slack server, on SQLite and PostgreSQL."""
 
 import asyncio
+import copy
 import json
 import time
 from pathlib import Path
@@ -415,12 +416,13 @@ async def test_an_older_copy_of_a_question_tapped_in_the_dm_gets_the_next_questi
     await slack.command(MEMBER, "steps")
     when = await said(api, MEMBER, "When did it happen?")
     await slack.interact(slack.tap(MEMBER, when, "Yesterday"))
-    older = await said(api, MEMBER, "Where did it happen?")
+    older = copy.deepcopy(await said(api, MEMBER, "Where did it happen?"))  # as the phone still shows it
     shown = len(api.dm(MEMBER))
     await slack.command(MEMBER, "steps")  # carries on: the same question again, lower down
     await said(api, MEMBER, "Where did it happen?", shown)
+    assert len(api.messages[older["ts"]]["blocks"]) == 1, "one live question"
 
-    await slack.interact(slack.tap(MEMBER, api.messages[older["ts"]], "Home visit"))
+    await slack.interact(slack.tap(MEMBER, older, "Home visit"))  # tapped before its buttons went
 
     who = await said(api, MEMBER, "Who was involved?")
     assert who["ts"] == api.dm(MEMBER)[-1]["ts"] != older["ts"]
@@ -485,6 +487,19 @@ async def test_a_typed_answer_in_the_dm_takes_the_buttons_off_its_question(slack
     live = [m["text"] for m in api.dm(MEMBER) if any(b["type"] == "actions" for b in m["blocks"])]
     assert live == ["What was done straight away?"], "one live question"
     assert any(m["text"].startswith("To protect identities I hid an email address:") for m in api.dm(MEMBER))
+
+
+async def test_only_the_question_waiting_keeps_its_buttons_when_labels_are_typed(slack):
+    api = slack.api
+    await slack.command(MEMBER, "steps")
+    await said(api, MEMBER, "When did it happen?")
+    answers = (("yesterday", "Where did it happen?"), ("home visit", "Who was involved?"), ("police", "What happened?"))
+    for n, (words, question) in enumerate(answers, 1):
+        seen = len(api.dm(MEMBER))
+        await slack.event(typed(words, f"5.{n}"))
+        await said(api, MEMBER, question, seen)
+        live = [m["text"] for m in api.dm(MEMBER) if any(b["type"] == "actions" for b in m["blocks"])]
+        assert len(live) == 1 and live[0].startswith(question), live
 
 
 async def test_a_stranger_is_told_how_to_join_once(slack, database):

@@ -40,7 +40,7 @@ from bot.services.platform import Limits, SendFailed
 from bot.services.sender import Sender
 from flows.chat import Message
 from flows.commands import Command
-from flows.triage import keeps_buttons, shown_in_place
+from flows.triage import asks_reporter, keeps_buttons, shown_in_place
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,8 @@ class SlackAdapter:
         )
         self._socket: AsyncSocketModeHandler | None = None
         self._newest = NewestMessages()
-        self._awaiting_text: dict[str, tuple[str, str, str]] = {}  # chat -> a question with buttons that takes typing
+        # chat -> the one question of a report whose buttons are live: its channel, ts and text
+        self._live: dict[str, tuple[str, str, str]] = {}
         self._http: web.AppRunner | None = None
         self.http_port: int | None = None
         self._register()
@@ -195,10 +196,24 @@ class SlackAdapter:
         """Posts one message, with its buttons, in the user's direct messages with the app."""
         posted = await self.client.chat_postMessage(channel=chat_id, **self.render(message))
         self._newest.posted(chat_id, posted["ts"])
-        if message.options or message.controls:
-            self._awaiting_text.pop(chat_id, None)
-            if message.accepts_text:
-                self._awaiting_text[chat_id] = posted["channel"], posted["ts"], message.text
+        if asks_reporter(message):
+            await self._retire(chat_id, keep=posted["ts"])
+            self._live[chat_id] = posted["channel"], posted["ts"], message.text
+
+    async def _retire(self, chat_id: str, keep: str | None = None) -> None:
+        """Takes the buttons off the chat's live question (unless it is `keep`), so that however a
+        question was answered (a tap, typed words, a command) none are left live above the next."""
+        live = self._live.pop(chat_id, None)
+        if live is not None and live[1] != keep:
+            await self._take_buttons_off(*live)
+
+    async def _take_buttons_off(self, channel: str, ts: str, question: str) -> None:
+        try:
+            await self.client.chat_update(
+                channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question)
+            )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:  # only looks: the reply follows
+            log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
 
     async def deliver(
         self, chat_id: str, text: str, image: bytes | None = None, *, reply: Message | None = None
@@ -323,16 +338,20 @@ class SlackAdapter:
             try:
                 await self.client.chat_update(channel=channel, ts=ts, **self.render(prompt))
                 await self._front.settle(sender, sent=messages, unsent=[])
+                if asks_reporter(prompt):  # the tapped message is the live question now
+                    was = self._live.get(sender.chat_id)
+                    self._live[sender.chat_id] = channel, ts, prompt.text
+                    if was is not None and was[1] != ts:
+                        await self._take_buttons_off(*was)
+                elif (self._live.get(sender.chat_id) or ("", ""))[1] == ts:
+                    del self._live[sender.chat_id]
                 return
             except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:  # send it anew
                 log.warning("could not show the reply in the tapped message: %s", type(error).__name__)
         if channel and ts and not keeps_buttons(answer, prompt):
-            try:
-                await self.client.chat_update(
-                    channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question)
-                )
-            except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:  # only looks: the reply follows
-                log.warning("could not take the buttons off an answered question: %s", type(error).__name__)
+            if (self._live.get(sender.chat_id) or ("", ""))[1] == ts:
+                del self._live[sender.chat_id]
+            await self._take_buttons_off(channel, ts, question)
         await self._send_all(sender, messages)
 
     async def _on_home_form(self, ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -362,15 +381,9 @@ class SlackAdapter:
                 await self._send_all(edited, await self._front.edited(edited))
         elif not event.get("subtype") and event.get("text"):
             replies = await self._front.text(sender, plain_text(event["text"]))
-            await self._answered_by_typing(sender.chat_id, replies)
+            if replies and not replies[-1].retry:  # the question typed words answered loses its buttons
+                await self._retire(sender.chat_id)
             await self._send_all(sender, replies)
-
-    async def _answered_by_typing(self, chat_id: str, replies: list[Message]) -> None:
-        """Takes the buttons off the question a typed answer answered, so none are left live."""
-        if not replies or replies[-1].retry or chat_id not in self._awaiting_text:
-            return
-        channel, ts, question = self._awaiting_text.pop(chat_id)
-        await self.client.chat_update(channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question))
 
     async def _on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """Shows the reporter their own reports, found through their pseudonym."""

@@ -2,9 +2,13 @@ import asyncio
 import base64
 import os
 import secrets
+import shutil
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 import asyncpg
 import pytest
@@ -32,6 +36,10 @@ MANAGER = 615204873  # manages north
 LEAD = 590318264  # north's safeguarding lead
 SOUTH_MANAGER = 572649013
 INVITE = "JOIN-NORTH-7Q"
+T = TypeVar("T")
+# The bot under test polls the fake Bot API again 5 ms after a quick update rather than 50: each
+# step of a conversation would otherwise wait out the gap (`nearmiss run` tests keep the default).
+POLL_GAP = 0.005
 
 
 @dataclass
@@ -65,14 +73,23 @@ def key_env(keys: Keys) -> dict[str, str]:
     }
 
 
-async def _postgres_database():
-    admin = make_url(POSTGRES_URL).set(drivername="postgresql")
+def _admin_url() -> str:
+    return make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _skip_unreachable(error: Exception) -> NoReturn:
+    admin = make_url(POSTGRES_URL)
+    pytest.skip(f"PostgreSQL not reachable at {admin.host}:{admin.port}: {error.__class__.__name__}")
+
+
+async def _postgres_database(template: str | None = None):
+    """Yields the URL of a new database of its own, empty or a copy of `template`; drops it after."""
     try:
-        connection = await asyncpg.connect(admin.render_as_string(hide_password=False), timeout=5)
+        connection = await asyncpg.connect(_admin_url(), timeout=5)
     except (OSError, asyncpg.PostgresError) as error:
-        pytest.skip(f"PostgreSQL not reachable at {admin.host}:{admin.port}: {error.__class__.__name__}")
+        _skip_unreachable(error)
     name = f"nearmiss_test_{secrets.token_hex(6)}"
-    await connection.execute(f'CREATE DATABASE "{name}"')
+    await connection.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -80,12 +97,73 @@ async def _postgres_database():
         await connection.close()
 
 
+def _apart(work: Coroutine[Any, Any, T]) -> T:
+    """Runs a coroutine on an event loop of its own, in a thread, whether or not a test's loop is
+    running (a session fixture is first asked for from inside one)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, work).result()
+
+
+async def _migrate(url: str) -> None:
+    database = Database(url)
+    try:
+        await database.migrate()
+    finally:
+        await database.close()
+
+
+# Migrating an empty database takes longer than copying one migrated already: the `database` of a
+# test starts as a copy of one of these, made once a session (each xdist worker's own), and still
+# migrates on top (nothing to do). A test that asks only for `database_url` gets an empty one.
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """Returns a SQLite file brought up to the newest migration."""
+    path = tmp_path_factory.mktemp("template") / "nearmiss.db"
+    _apart(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """Yields the name of a PostgreSQL database brought up to the newest migration."""
+
+    async def create() -> str:
+        try:
+            connection = await asyncpg.connect(_admin_url(), timeout=5)
+        except (OSError, asyncpg.PostgresError) as error:
+            _skip_unreachable(error)
+        name = f"nearmiss_template_{secrets.token_hex(6)}"
+        try:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+        await _migrate(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+        return name
+
+    async def drop(name: str) -> None:
+        connection = await asyncpg.connect(_admin_url(), timeout=5)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+    name = _apart(create())
+    yield name
+    _apart(drop(name))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def database_url(request, tmp_path):
+    migrated = "database" in request.fixturenames  # then a copy of a migrated one will do
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'nearmiss.db'}"
+        path = tmp_path / "nearmiss.db"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite+aiosqlite:///{path}"
         return
-    async for url in _postgres_database():
+    async for url in _postgres_database(request.getfixturevalue("postgres_template") if migrated else None):
         yield url
 
 
@@ -118,7 +196,7 @@ def settings(database_url, telegram_api) -> Settings:
     return Settings(
         database=DatabaseSettings(url=database_url),
         drafts=DraftSettings(expire_after_hours=24),
-        telegram=TelegramSettings(token=telegram_api.token, base_url=telegram_api.base_url),
+        telegram=TelegramSettings(token=telegram_api.token, base_url=telegram_api.base_url, poll_gap_seconds=POLL_GAP),
         teams=(
             TeamSettings(
                 id="north",

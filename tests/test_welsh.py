@@ -11,7 +11,7 @@ from bot.app.config import DatabaseSettings, DraftSettings, Settings, TeamSettin
 from bot.services.scheduled_posts import Digests
 from flows import messages as M
 from flows.lists import DEFAULT_WHERE, DEFAULT_WHO, FEEDBACK, GRADES
-from tests.conftest import LEAD, MANAGER, MEMBER, Chat
+from tests.conftest import LEAD, MANAGER, MEMBER, POLL_GAP, Chat
 from tests.helpers import all_rows, cy
 
 REFERENCE = re.compile(r"NM-[0-9A-Z]{4}-[0-9A-Z]{4}")
@@ -26,7 +26,7 @@ def settings(database_url, telegram_api) -> Settings:
     return Settings(
         database=DatabaseSettings(url=database_url),
         drafts=DraftSettings(expire_after_hours=24),
-        telegram=TelegramSettings(token=telegram_api.token, base_url=telegram_api.base_url),
+        telegram=TelegramSettings(token=telegram_api.token, base_url=telegram_api.base_url, poll_gap_seconds=POLL_GAP),
         digest={"cron": "0 9 * * mon"},
         teams=(
             TeamSettings(

@@ -110,7 +110,7 @@ class TelegramAdapter:
             # Keeps within Telegram's flood limits and, on a 429, waits as told and tries again.
             builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]  # PTB types the builder for its default rate limiter
         self.application = builder.build()
-        self._polling = Polling(self.application, UPDATES)
+        self._polling = Polling(self.application, UPDATES, busy_gap=settings.poll_gap_seconds)
         self._webhook: web.AppRunner | None = None
         self._newest = NewestMessages()
         self._live: dict[int, int] = {}  # chat -> the one question of a report whose buttons are live

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 LONG_POLL = 10  # seconds a poll waits for an update when nothing is being handled
 # While updates are being handled the Bot API answers a poll at once, so the loop waits between
 # polls: until the oldest is handled (the offset can move on), at least BUSY_GAP, at most BUSY_POLL.
-BUSY_GAP = 0.05
+BUSY_GAP = 0.05  # the default of [telegram] poll_gap_seconds
 BUSY_POLL = 0.25
 READ_GRACE = 5.0  # seconds a poll's answer may take beyond its long-poll timeout
 REFUSED_WAIT = 2.0  # seconds before polling again after the Bot API refused a poll
@@ -31,9 +31,10 @@ CONFIRM_WAIT = 2.0  # seconds the last poll, confirming what was handled, may ta
 class Polling:
     """Fetches updates and hands each to the application, its handling in a task of its own."""
 
-    def __init__(self, application: Application, allowed_updates: list[str]) -> None:
+    def __init__(self, application: Application, allowed_updates: list[str], *, busy_gap: float = BUSY_GAP) -> None:
         self._application = application
         self._allowed_updates = allowed_updates
+        self._busy_gap = busy_gap
         self._next = 0  # the first update id not yet fetched
         self._handling: set[int] = set()
         self._oldest_handled = asyncio.Event()
@@ -94,9 +95,9 @@ class Polling:
 
     async def _until_oldest_handled(self) -> None:
         self._oldest_handled.clear()
-        await asyncio.sleep(BUSY_GAP)
+        await asyncio.sleep(self._busy_gap)
         with suppress(TimeoutError):  # not wait_for, which in 3.11 can swallow a stop's cancel
-            async with asyncio.timeout(BUSY_POLL - BUSY_GAP):
+            async with asyncio.timeout(BUSY_POLL - self._busy_gap):
                 await self._oldest_handled.wait()
 
     async def _fetch(self, offset: int, *, timeout: float) -> list[dict]:

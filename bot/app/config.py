@@ -77,6 +77,10 @@ class TelegramSettings(_Section):
     # Keep within Telegram's flood limits (about 30 messages a second); off only against a
     # local test server.
     flood_limits: bool = True
+    # While updates are being handled, the least time between two polls (each answered at once
+    # then), and so the least wait for the next update after a quick one; shorter only against a
+    # local test server. At most the longest wait between polls then (0.25 s).
+    poll_gap_seconds: float = Field(0.05, gt=0, le=0.25)
 
     @model_validator(mode="after")
     def _webhook_complete(self) -> "TelegramSettings":

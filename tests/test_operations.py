@@ -7,6 +7,7 @@ import re
 import signal
 import socket
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -72,11 +73,13 @@ class Running:
         await self._reading
 
 
-def closed_port() -> int:
-    """Returns a local port nothing listens on (bound, then let go)."""
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """Returns a local port that refuses connections: bound and never listened on, and held for
+    the test, so no other test's server can take it meanwhile."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        yield probe.getsockname()[1]
 
 
 def run_config(tmp_path: Path, database_url: str, api: FakeBotAPI, more: str, slack_url: str = "") -> Path:
@@ -122,9 +125,9 @@ async def get(url: str) -> tuple[int, str]:
     indirect=["database_url"],  # each database once: the signals and log formats are what vary
 )
 async def test_telegram_serves_while_slack_is_unreachable_and_a_signal_stops_it_at_once(
-    tmp_path, telegram_api, database_url, key_env, signum, log_format
+    tmp_path, telegram_api, database_url, key_env, signum, log_format, closed_port
 ):
-    slack_down = f"http://127.0.0.1:{closed_port()}/api/"
+    slack_down = f"http://127.0.0.1:{closed_port}/api/"
     config = run_config(tmp_path, database_url, telegram_api, f'[logging]\nformat = "{log_format}"', slack_down)
     telegram_api.fail("getMe", 502, "Bad Gateway")  # Telegram is down at first too, for a moment
     running = await Running.start(config, key_env)

@@ -209,6 +209,8 @@ async def test_a_stranger_is_told_how_to_join_once_and_nothing_is_stored(telegra
         replies = await stranger.say(asked)
         assert replies[0]["text"] == refusal["text"]
         assert "/report" not in " ".join(r["text"] for r in replies)
+    [welsh] = await stranger.tap("Cymraeg")  # answered in it, and nothing kept about them
+    assert welsh["text"] == cy(M.NOT_A_MEMBER).format(join="/start")
 
     rows = await all_rows(database)
     assert all(table == [] for table in rows.values())

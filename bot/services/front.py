@@ -14,7 +14,7 @@ from bot.services.sender import Sender
 from flows import messages as M
 from flows.chat import Action, Answer, Message, decode_button
 from flows.commands import Command, language_picker
-from flows.messages import _
+from flows.messages import LANGUAGES, _, speaking
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,12 @@ class Front:
 
     async def _choose_language(self, sender: Sender, code: str) -> list[Message]:
         """Keeps the sender's language and answers in it with the help; offers the choice again
-        for a language nearmiss does not speak."""
+        for a language nearmiss does not speak. Someone in no team is answered in it with how to
+        join, and nothing is kept about them."""
         try:
+            if code in LANGUAGES and not self._manager_help(sender) and not await self.reporting.is_member(sender):
+                with speaking(code):
+                    return [Message(self.reporting.reporters.not_a_member(sender.platform))]
             if not await self.languages.choose(sender, code):
                 return [language_picker()]
         except (DBAPIError, ConnectionError, TimeoutError, OSError):

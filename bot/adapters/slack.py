@@ -18,7 +18,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.newest import NewestMessages
+from bot.adapters.newest import LiveQuestions, NewestMessages
 from bot.adapters.proxy import proxy_for
 from bot.adapters.slack_views import (
     SECTION_LIMIT,
@@ -141,8 +141,8 @@ class SlackAdapter:
         )
         self._socket: AsyncSocketModeHandler | None = None
         self._newest = NewestMessages()
-        # chat -> the one question of a report whose buttons are live: its channel, ts and text
-        self._live: dict[str, tuple[str, str, str]] = {}
+        # By chat: the report question waiting, as its channel, ts and text (a message is its ts).
+        self._live = LiveQuestions[tuple[str, str, str]](key=lambda question: question[1])
         self._http: web.AppRunner | None = None
         self.http_port: int | None = None
         self._register()
@@ -197,17 +197,14 @@ class SlackAdapter:
         posted = await self.client.chat_postMessage(channel=chat_id, **self.render(message))
         self._newest.posted(chat_id, posted["ts"])
         if asks_reporter(message):
-            await self._retire(chat_id, keep=posted["ts"])
-            self._live[chat_id] = posted["channel"], posted["ts"], message.text
+            await self._take_buttons_off(self._live.shown(chat_id, (posted["channel"], posted["ts"], message.text)))
 
-    async def _retire(self, chat_id: str, keep: str | None = None) -> None:
-        """Takes the buttons off the chat's live question (unless it is `keep`), so that however a
-        question was answered (a tap, typed words, a command) none are left live above the next."""
-        live = self._live.pop(chat_id, None)
-        if live is not None and live[1] != keep:
-            await self._take_buttons_off(*live)
-
-    async def _take_buttons_off(self, channel: str, ts: str, question: str) -> None:
+    async def _take_buttons_off(self, live: tuple[str, str, str] | None) -> None:
+        """Shows a question that is live no longer (channel, ts, text), if there is one, without
+        its buttons."""
+        if live is None:
+            return
+        channel, ts, question = live
         try:
             await self.client.chat_update(
                 channel=channel, ts=ts, text=fallback(question), blocks=answered_blocks(question)
@@ -339,19 +336,15 @@ class SlackAdapter:
                 await self.client.chat_update(channel=channel, ts=ts, **self.render(prompt))
                 await self._front.settle(sender, sent=messages, unsent=[])
                 if asks_reporter(prompt):  # the tapped message is the live question now
-                    was = self._live.get(sender.chat_id)
-                    self._live[sender.chat_id] = channel, ts, prompt.text
-                    if was is not None and was[1] != ts:
-                        await self._take_buttons_off(*was)
-                elif (self._live.get(sender.chat_id) or ("", ""))[1] == ts:
-                    del self._live[sender.chat_id]
+                    await self._take_buttons_off(self._live.shown(sender.chat_id, (channel, ts, prompt.text)))
+                else:
+                    self._live.gone(sender.chat_id, ts)
                 return
             except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:  # send it anew
                 log.warning("could not show the reply in the tapped message: %s", type(error).__name__)
         if channel and ts and not keeps_buttons(answer, prompt):
-            if (self._live.get(sender.chat_id) or ("", ""))[1] == ts:
-                del self._live[sender.chat_id]
-            await self._take_buttons_off(channel, ts, question)
+            self._live.gone(sender.chat_id, ts)
+            await self._take_buttons_off((channel, ts, question))
         await self._send_all(sender, messages)
 
     async def _on_home_form(self, ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -382,7 +375,7 @@ class SlackAdapter:
         elif not event.get("subtype") and event.get("text"):
             replies = await self._front.text(sender, plain_text(event["text"]))
             if replies and not replies[-1].retry:  # the question typed words answered loses its buttons
-                await self._retire(sender.chat_id)
+                await self._take_buttons_off(self._live.answered(sender.chat_id))
             await self._send_all(sender, replies)
 
     async def _on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:

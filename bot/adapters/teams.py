@@ -39,7 +39,7 @@ from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRoute
 from microsoft_teams.cards import AdaptiveCard
 
 from bot.adapters.in_turn import InTurn
-from bot.adapters.newest import NewestMessages
+from bot.adapters.newest import LiveQuestions, NewestMessages
 from bot.adapters.teams_cards import (
     BACK_VERB,
     BUTTON_FIELD,
@@ -266,7 +266,7 @@ class TeamsAdapter:
         # unique across chats, and one person's card must never be shown to another.
         self._shown: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._greeted: set[str] = set()  # chats greeted since start
-        self._live: dict[str, str] = {}  # chat: the one question of a report whose buttons are live
+        self._live = LiveQuestions[str]()  # by chat: the card id of the report question waiting
         self._register()
 
     def _register(self) -> None:
@@ -314,8 +314,7 @@ class TeamsAdapter:
         self._newest.posted(chat_id, sent)
         self._remember(chat_id, sent, last)
         if asks_reporter(message):
-            await self._retire(chat_id, keep=sent)
-            self._live[chat_id] = sent
+            await self._take_buttons_off(chat_id, self._live.shown(chat_id, sent))
 
     async def deliver(
         self, chat_id: str, text: str, image: bytes | None = None, *, reply: Message | None = None
@@ -472,19 +471,12 @@ class TeamsAdapter:
 
     async def _reply_to_text(self, sender: Sender, replies: list[Message]) -> None:
         if not replies[-1].retry:
-            await self._retire(sender.chat_id)
+            await self._take_buttons_off(sender.chat_id, self._live.answered(sender.chat_id))
         await self._send_all(sender, replies)
 
-    async def _retire(self, chat_id: str, keep: str | None = None) -> None:
-        """Takes the buttons off the chat's live question (unless it is `keep`), so that however a
-        question was answered (a tap, typed words, a command) none are left live above the next."""
-        card_id = self._live.pop(chat_id, None)
-        if card_id is not None and card_id != keep:
-            await self._take_buttons_off(chat_id, card_id)
-
-    async def _take_buttons_off(self, chat_id: str, card_id: str) -> None:
-        question = self._shown.get((chat_id, card_id))
-        if question is None:
+    async def _take_buttons_off(self, chat_id: str, card_id: str | None) -> None:
+        """Shows a card that is live no longer, if there is one, without its buttons."""
+        if card_id is None or (question := self._shown.get((chat_id, card_id))) is None:
             return
         conversation, service_url = self._address(chat_id)
         update = MessageActivityInput(id=card_id).add_card(answered_card(question))
@@ -575,19 +567,16 @@ class TeamsAdapter:
         if shown_in_place(answer, messages, tapped_is_newest=self._newest.is_newest(sender.chat_id, card_id)):
             self._remember(sender.chat_id, card_id, prompt.text)
             if asks_reporter(prompt):  # the tapped card is the live question now; any other goes
-                was = self._live.get(sender.chat_id)
-                self._live[sender.chat_id] = card_id
-                if was is not None and was != card_id:
+                if (was := self._live.shown(sender.chat_id, card_id)) is not None:
                     self._later(self._take_buttons_off(sender.chat_id, was))
-            elif self._live.get(sender.chat_id) == card_id:
-                del self._live[sender.chat_id]
+            else:
+                self._live.gone(sender.chat_id, card_id)
             return Acted(message_card(prompt), shown=[prompt])
         if keeps_buttons(answer, prompt):
             if len(messages) == 1 and prompt.retry:  # "please try again": a note, the card as it was
                 return Acted(prompt.text)
             return Acted(TAKEN, messages)
-        if self._live.get(sender.chat_id) == card_id:
-            del self._live[sender.chat_id]
+        self._live.gone(sender.chat_id, card_id)
         question = self._shown.get((sender.chat_id, card_id))
         return Acted(answered_card(question) if question else TAKEN, messages)
 

@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.adapters.newest import NewestMessages
+from bot.adapters.newest import LiveQuestions, NewestMessages
 from bot.adapters.telegram_http import AiohttpRequest, PollingRequest
 from bot.adapters.telegram_order import PerChatOrder
 from bot.adapters.telegram_polling import Polling
@@ -113,7 +113,7 @@ class TelegramAdapter:
         self._polling = Polling(self.application, UPDATES, busy_gap=settings.poll_gap_seconds)
         self._webhook: web.AppRunner | None = None
         self._newest = NewestMessages()
-        self._live: dict[int, int] = {}  # chat -> the one question of a report whose buttons are live
+        self._live = LiveQuestions[int]()  # by chat: the message id of the report question waiting
         self.webhook_port: int | None = None
         self._register()
 
@@ -201,14 +201,11 @@ class TelegramAdapter:
         markup = keyboard(message)
         sent = await self._send_text(int(chat_id), last, markup)
         if markup is not None and asks_reporter(message):
-            await self._retire(int(chat_id), keep=sent["message_id"])
-            self._live[int(chat_id)] = sent["message_id"]
+            await self._take_buttons_off(int(chat_id), self._live.shown(int(chat_id), sent["message_id"]))
 
-    async def _retire(self, chat: int, keep: int | None = None) -> None:
-        """Takes the buttons off the chat's live question (unless it is `keep`), so that however a
-        question was answered (a tap, typed words, a command) none are left live above the next."""
-        message_id = self._live.pop(chat, None)
-        if message_id is None or message_id == keep:
+    async def _take_buttons_off(self, chat: int, message_id: int | None) -> None:
+        """Takes the buttons off a question that is live no longer, if there is one."""
+        if message_id is None:
             return
         try:
             await _ignore_unchanged(self._call("editMessageReplyMarkup", chat_id=chat, message_id=message_id))
@@ -307,7 +304,7 @@ class TelegramAdapter:
         if not replies:  # delivered again, applied before: its reply may never have gone
             replies = await self._front.redelivered(sender)
         if replies and not replies[-1].retry:
-            await self._retire(update.effective_chat.id)
+            await self._take_buttons_off(update.effective_chat.id, self._live.answered(update.effective_chat.id))
         await self._reply(sender, replies)
 
     async def _on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -347,16 +344,14 @@ class TelegramAdapter:
                 )
                 await self._front.settle(sender, sent=messages, unsent=[])
                 if asks_reporter(prompt):
-                    await self._retire(chat, keep=tapped_id)
-                    self._live[chat] = tapped_id
-                elif self._live.get(chat) == tapped_id:
-                    del self._live[chat]
+                    await self._take_buttons_off(chat, self._live.shown(chat, tapped_id))
+                else:
+                    self._live.gone(chat, tapped_id)
                 return
             except TelegramError as error:  # too old to edit, or the network: send it anew
                 log.warning("could not show the reply in the tapped message: %s", type(error).__name__)
         if not keeps_buttons(answer, prompt):
-            if self._live.get(chat) == tapped_id:
-                del self._live[chat]
+            self._live.gone(chat, tapped_id)
             try:
                 await _ignore_unchanged(self._call("editMessageReplyMarkup", **_where(query)))
             except TelegramError as error:  # only looks: the reply matters, and follows

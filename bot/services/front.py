@@ -135,7 +135,7 @@ class Front:
         for a language nearmiss does not speak. Someone in no team is answered in it with how to
         join, and nothing is kept about them."""
         try:
-            if code in LANGUAGES and not self._manager_help(sender) and not await self.reporting.is_member(sender):
+            if code in LANGUAGES and await self._stranger(sender):
                 with speaking(code):
                     return [Message(self.reporting.reporters.not_a_member(sender.platform))]
             if not await self.languages.choose(sender, code):
@@ -149,10 +149,14 @@ class Front:
     async def _help(self, sender: Sender) -> list[Message]:
         """Returns the help to a member or manager; to anyone else, how to join (asked for, so
         not held back as the refusal of a stray message is)."""
-        manager_help = self._manager_help(sender)
-        if not manager_help and not await self.reporting.is_member(sender):
+        if await self._stranger(sender):
             return [Message(self.reporting.reporters.not_a_member(sender.platform))]
-        return self.reporting.help(sender) + manager_help
+        return self.reporting.help(sender) + self._manager_help(sender)
+
+    async def _stranger(self, sender: Sender) -> bool:
+        """Says whether the sender is in no team, as a member or as a manager."""
+        is_manager = self._managing is not None and self._managing.is_manager(sender)
+        return not is_manager and not await self.reporting.is_member(sender)
 
     def _manager_help(self, sender: Sender) -> list[Message]:
         """Returns the managers' commands, to a manager only."""

@@ -334,29 +334,38 @@ class Reporting:
 
     async def _admit(self, session: AsyncSession, sender: Sender, now: datetime) -> str:
         """Returns the sender's team; refuses a stranger, and a redelivery with nothing to say."""
-        team = await self.reporters.team(session, sender)
-        if team is None:
-            raise Refused(self.reporters.refuse(sender))
+        team = await self._team(session, sender)
         if not await first_delivery(session, sender, now):
             raise Refused([])
         return team
 
+    async def _team(self, session: AsyncSession, sender: Sender) -> str:
+        """Returns the sender's team; refuses a stranger."""
+        team = await self.reporters.team(session, sender)
+        if team is None:
+            raise Refused(self.reporters.refuse(sender))
+        return team
+
     async def _admitted_draft(self, session: AsyncSession, sender: Sender, now: datetime) -> Draft:
         """As _admit then _open_draft, with the event's record and the draft's read together."""
-        if await self.reporters.team(session, sender) is None:
-            raise Refused(self.reporters.refuse(sender))
+        await self._team(session, sender)
         reporters = self.reporters.every_pseudonym(sender)
         first, draft = await first_delivery_and_draft(session, sender, now, reporters=reporters)
         if not first:
             raise Refused([])
-        return draft if draft is not None else await self._open_draft(session, sender)  # refuses
+        if draft is None:
+            raise self._no_draft(sender)
+        return draft
 
     async def _open_draft(self, session: AsyncSession, sender: Sender) -> Draft:
         """Returns the reporter's draft; refuses when there is none."""
         draft = await report_store.get_draft(session, reporters=self.reporters.every_pseudonym(sender))
         if draft is None:
-            raise Refused([Message(_(M.NO_DRAFT).format(start=self.reporters.word(sender.platform, Command.REPORT)))])
+            raise self._no_draft(sender)
         return draft
+
+    def _no_draft(self, sender: Sender) -> Refused:
+        return Refused([Message(_(M.NO_DRAFT).format(start=self.reporters.word(sender.platform, Command.REPORT)))])
 
     async def _expire_if_idle(self, session: AsyncSession, draft: Draft) -> bool:
         """Deletes the draft if it has been idle too long; says whether it did."""

@@ -34,7 +34,7 @@ async def first_delivery(session: AsyncSession, sender: Sender, now: datetime) -
     redelivers what it thinks was not received)."""
     if not sender.event:
         return True
-    return await report_store.first_sighting(session, key=f"{sender.platform}:{sender.event}", now=now)
+    return await report_store.first_sighting(session, key=_event_key(sender), now=now)
 
 
 async def first_delivery_and_draft(
@@ -43,8 +43,11 @@ async def first_delivery_and_draft(
     """As first_delivery, and returns the reporter's draft too: together, as every answer needs both."""
     if not sender.event:
         return True, await report_store.get_draft(session, reporters=reporters)
-    key = f"{sender.platform}:{sender.event}"
-    return await report_store.first_sighting_and_draft(session, key=key, now=now, reporters=reporters)
+    return await report_store.first_sighting_and_draft(session, key=_event_key(sender), now=now, reporters=reporters)
+
+
+def _event_key(sender: Sender) -> str:
+    return f"{sender.platform}:{sender.event}"
 
 
 @dataclass(frozen=True)

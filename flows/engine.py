@@ -338,7 +338,7 @@ class ReportEngine:
             state.answers.pop("when_time", None)
         else:
             return self._refuse(state, today, Problem.STALE_BUTTON)
-        noted = _(M.NOTED).format(field=_(step.field), answer=self.prompts.describe(state, step))
+        noted = _(M.NOTED).format(field=_(step.field), answer=self.prompts.describe(state, step, today))
         return self._ask(state, today, noted, *notes)
 
     # Moving about the flow.

@@ -122,7 +122,7 @@ ASK_FEEDBACK = N_("Shall I tell you what changes?")
 ASK_CHECK = N_("Check your report, then Submit:")
 # What a chat question adds to its words (a form shows the question alone).
 HINT_SOME = N_("Tap all that apply.")
-HINT_SOME_OPTIONAL = N_("Tap any that apply, or Skip.")
+HINT_SOME_OPTIONAL = N_("Tap any, or Skip.")
 HINT_WHAT = N_("One or two sentences, no names please.")
 HINT_OPTIONAL = N_("(optional)")
 # A form's examples, shown in its empty boxes.
@@ -158,7 +158,7 @@ BUTTON_EDIT = N_("✏ {field}")
 BUTTON_YES_CANCEL = N_("Yes, cancel")
 BUTTON_NO_CARRY_ON = N_("No, carry on")
 
-SUBMITTED = N_("Sent. Your reference is {reference}. Thank you: reports like yours keep children safe.")
+SUBMITTED = N_("Sent. Your reference is {reference}. Thank you for speaking up.")
 SUBMITTED_FEEDBACK = N_("I'll tell you what changes.")
 SUBMITTED_NO_CONTACT = N_("No contact details kept: check progress with your reference.")
 CANCELLED = N_("Cancelled. Nothing was kept.")
@@ -172,7 +172,7 @@ STATUTORY = N_(
     "Tell your safeguarding lead today."
 )
 MASKED = N_("To protect identities I hid {found}: {parts}")
-DATE_UNDERSTOOD = N_("Noted: {when}. Not right? Tap {fix}.")
+DATE_UNDERSTOOD = N_("Noted: {when} ({fix} to change).")
 TIME_ABOUT = N_("{day}, about {time}")
 TIME_AM = N_("{time}am")
 TIME_PM = N_("{time}pm")

@@ -15,7 +15,7 @@ WEEK, TYPED, WHICH = "week", "typed", "which"  # the date question's follow-ups
 MAYBE = "when_maybe"  # the two readings of an ambiguous typed date, while the reporter chooses
 TODAY, YESTERDAY = "today", "yesterday"
 _DAYS_IN_WEEK_LIST = range(2, 7)
-_SHOWN_WHOLE, _OPENING_WORDS = 12, 8  # a typed answer longer than this shows its first words on the card
+_SHOWN_WHOLE, _OPENING_WORDS = 6, 4  # a typed answer longer than this shows its first words on the card
 
 
 class Prompts:
@@ -26,7 +26,7 @@ class Prompts:
     def prompt(self, state: DraftState, *, today: date) -> Message:
         """Returns the question the draft is waiting on, with its buttons."""
         if state.step == SUMMARY:
-            return self._summary(state)
+            return self._summary(state, today)
         if state.step == CONFIRM_CANCEL:
             return Message(
                 _(M.ASK_CONFIRM_CANCEL),
@@ -94,25 +94,27 @@ class Prompts:
             )
         )
 
-    def card(self, state: DraftState) -> str:
+    def card(self, state: DraftState, today: date) -> str:
         """Returns every answer, one field a line, as the summary card shows them. An optional
         question left unanswered is left out (its ✏ button is still there), and a long typed
         answer shows its first words: the reporter has just written it, the masking note showed
         every part that changed, and its ✏ button shows it whole."""
         shown = {
-            step: self.describe(state, step) for step in REPORT_FLOW if state.answers.get(step.key) or not step.optional
+            step: self.describe(state, step, today)
+            for step in REPORT_FLOW
+            if state.answers.get(step.key) or not step.optional
         }
         return "\n".join(
             f"{_(step.field)}: {_opening(answer) if step.kind is Kind.TEXT else answer}"
             for step, answer in shown.items()
         )
 
-    def short_card(self, state: DraftState) -> str:
+    def short_card(self, state: DraftState, today: date) -> str:
         """Returns a finished report in one line: when, where and the outcome."""
-        return " · ".join(self.describe(state, self._steps[key]) for key in ("when", "where", "outcome"))
+        return " · ".join(self.describe(state, self._steps[key], today) for key in ("when", "where", "outcome"))
 
-    def _summary(self, state: DraftState) -> Message:
-        lines = [_(M.ASK_CHECK), self.card(state)]
+    def _summary(self, state: DraftState, today: date) -> Message:
+        lines = [_(M.ASK_CHECK), self.card(state, today)]
         edits = tuple(
             Button(Action.EDIT, _(M.BUTTON_EDIT).format(field=_(step.field)), SUMMARY, step.key) for step in REPORT_FLOW
         )
@@ -123,12 +125,14 @@ class Prompts:
         )
         return Message("\n".join(lines), edits, controls, SUMMARY)
 
-    def describe(self, state: DraftState, step: Step) -> str:
-        """Returns one answer in words, as the summary card shows it."""
+    def describe(self, state: DraftState, step: Step, today: date) -> str:
+        """Returns one answer in words, as the summary card shows it (a date's year only when it is
+        not this year's)."""
         if not state.answers.get(step.key):
             return _(M.NOT_GIVEN)
         if step.kind is Kind.DATE:
-            shown = day(date.fromisoformat(state.text(step.key) or ""), WEEKDAY_DAY_YEAR)
+            on = date.fromisoformat(state.text(step.key) or "")
+            shown = day(on, WEEKDAY_DAY if on.year == today.year else WEEKDAY_DAY_YEAR)
             at = state.text("when_time")
             return f"{shown}, {at}" if at else shown
         if step.kind is Kind.TEXT:

@@ -260,7 +260,7 @@ async def test_run_killed_mid_report_carries_on_after_a_restart(tmp_path, telegr
         await telegram_api.push(text_update(MEMBER, "Sent the plan over."))
         question = await _wait_for(telegram_api, "What was the outcome?", seen)
         for label, next_text in (
-            ("Stopped before it happened", "What contributed? Tap any that apply, or Skip."),
+            ("Stopped before it happened", "What contributed? Tap any, or Skip."),
             ("Skip", "What stopped it getting worse? (optional)"),
             ("Skip", "Shall I tell you what changes?"),
             ("Don't contact me", None),

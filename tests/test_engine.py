@@ -78,6 +78,19 @@ def test_the_whole_flow_asks_the_reporter_to_read_about_140_words_or_fewer(engin
     assert words <= 140, words
 
 
+def test_the_card_shows_each_answer_briefly_a_long_typed_one_by_its_first_words(engine):
+    long_one = text("Police were not told about the visit until the evening, so nobody checked the bail terms.")
+    answers = (text("14/11/2025"), *TYPICAL[1:5], long_one, *TYPICAL[6:])
+    card = walk(engine, *answers).messages[-1].text.splitlines()
+
+    assert card[0] == M.ASK_CHECK
+    assert "When: Fri 14 Nov 2025" in card, "another year's date keeps its year"
+    assert "What happened: Police were not told …" in card
+    assert "Action taken: Rang the duty manager." in card, "a short answer is shown whole"
+    this_year = walk(engine, *TYPICAL).messages[-1].text.splitlines()
+    assert "When: Sun 22 Nov" in this_year
+
+
 def test_back_returns_to_the_previous_question_with_its_answer_kept(engine):
     turn = walk(engine, pick("today", "when"), pick("assessment", "where"), Answer(Action.BACK, step="who"))
 
@@ -142,7 +155,7 @@ def test_a_tap_on_an_answered_question_is_taken_as_its_answer_and_the_reporter_s
 
     assert turn.problem is None and turn.state.step == "who"
     assert turn.state.answers["when"] == "2026-11-22" and turn.state.answers["where"] == "home_visit"
-    assert turn.messages[0].text == "Noted: When: Sun 22 Nov 2026."
+    assert turn.messages[0].text == "Noted: When: Sun 22 Nov."
     assert turn.messages[-1].step == "who"
     again = engine.advance(turn.state, pick("home_visit", "where"), today=TODAY)
     assert again.problem is None and again.messages[0].text == "Noted: Where: Home visit."
@@ -203,7 +216,7 @@ def test_typed_skip_back_and_cancel_mean_what_they_say(engine):
 
 def test_a_typed_date_is_said_back_as_understood_with_the_fix_named(engine):
     turn = walk(engine, text("last Tuesday about 3pm"))
-    assert turn.messages[0].text == "Noted: Tuesday 17 November, about 3pm. Not right? Tap ◀ Back."
+    assert turn.messages[0].text == "Noted: Tuesday 17 November, about 3pm (◀ Back to change)."
     assert turn.state.answers["when_time"] == "15:00"
     fixed = engine.advance(turn.state, Answer(Action.BACK, step="where"), today=TODAY)
     assert fixed.state.step == "when"

@@ -137,7 +137,7 @@ async def test_a_submitted_form_is_stored_pseudonymously_and_summarised(slack, d
     await asyncio.sleep(0.1)
     assert [m["text"] for m in slack.api.dm(MEMBER)] == [ack["text"]], "one direct message"
     assert ack["text"].startswith("Sent. Your reference is NM-")
-    assert ack["text"].endswith("Fri 20 Nov 2026 · Case transfer or handover · Harm: child left at risk")
+    assert ack["text"].endswith("Fri 20 Nov · Case transfer or handover · Harm: child left at risk")
     assert len(ack["text"].split()) <= 40
     rows = await all_rows(database)
     [report], [contact] = rows["reports"], rows["contacts"]

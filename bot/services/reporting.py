@@ -164,7 +164,8 @@ class Reporting:
                 )
                 # One message: the reference, the report in a line, and the statutory route if it applies.
                 statutory = [_(M.STATUTORY)] if self._engine.statutory(content.grade) else []
-                text = "\n\n".join([acknowledgement.text, self._engine.prompts.short_card(filled.state, self.reporters.today(now)), *statutory])
+                in_a_line = self._engine.prompts.short_card(filled.state, self.reporters.today(now))
+                text = "\n\n".join([acknowledgement.text, in_a_line, *statutory])
                 messages = await keep(
                     session, keys=self.reporters.keys(), sender=sender, messages=[Message(text)], now=now
                 )

@@ -70,10 +70,6 @@ class ReportEngine:
         """Returns the question the draft is waiting on, with its buttons."""
         return self.prompts.prompt(state, today=today)
 
-    def card(self, state: DraftState) -> str:
-        """Returns every answer, one field a line, as the summary card shows them."""
-        return self.prompts.card(state)
-
     def advance(self, state: DraftState, answer: Answer, *, today: date, words: bool = True) -> Turn:
         """Applies one answer to a copy of the draft and returns what to show next. Typed text
         that names a button ("home visit", "skip", "back") is taken as a tap on it, unless

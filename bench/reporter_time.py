@@ -21,6 +21,7 @@ anything is stored, and the direct messages that follow) is counted in words and
 
 import argparse
 import asyncio
+import importlib
 import secrets
 import statistics
 import sys
@@ -380,10 +381,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--code", type=Path, default=Path(__file__).resolve().parent.parent)
     parser.add_argument("--show", action="store_true", help="print every message each reporter read")
+    parser.add_argument(
+        "--cases", default="reporter_cases", help="the module of cases: reporter_cases_two is the second set"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(args.code.resolve()))
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from reporter_cases import CASES
+    CASES = importlib.import_module(args.cases).CASES
 
     results = asyncio.run(measure(CASES, args.show))
     heads = f"{'read':>6}{'scanned':>9}{'typed':>7}{'taps':>6}{'questions':>11}{'modelled s':>12}{'not typing':>12}"

@@ -178,6 +178,14 @@ def test_words_issue_14_named_are_left_alone(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["a little boy Ive worked with for years", "Id say the school knew, Theyve moved twice", "mum rang, Shes fine"],
+)
+def test_contractions_typed_without_the_apostrophe_are_no_names(text):
+    assert mask(text).text == text
+
+
+@pytest.mark.parametrize(
     ("typed", "secret"),
     [
         ("Spoke to Mrs \u202erofakO\u202c today", "rofakO"),  # shown as "Okafor"

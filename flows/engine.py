@@ -41,7 +41,7 @@ from flows.report_prompts import (
     spoken,
     when_value,
 )
-from flows.typed import LIST_SEPARATORS, NOTHING, WORDS, YES_NO, closest, plain
+from flows.typed import NOTHING, WORDS, YES_NO, closest, plain, typed_list
 
 TEXT_LIMIT = 1000
 MIN_TEXT = 3
@@ -281,12 +281,11 @@ class ReportEngine:
 
     def _typed_list(self, state: DraftState, step: Step, typed: str, labels: list[tuple[str, Answer]]) -> list[Answer]:
         """Returns a typed list of a multi-select's labels as taps on each, then Done."""
-        toggles = [(label, a) for label, a in labels if a.action is Action.TOGGLE]
-        picked = [closest(plain(part), toggles) for part in LIST_SEPARATORS.split(typed) if plain(part)]
-        if not picked or None in picked:
+        picked = typed_list(typed, [(label, a) for label, a in labels if a.action is Action.TOGGLE])
+        if not picked:
             return []
         chosen = set(state.codes(step.key))
-        taps = [a for a in dict.fromkeys(picked) if a is not None and a.value not in chosen]
+        taps = [a for a in dict.fromkeys(picked) if a.value not in chosen]
         return [*taps, Answer(Action.DONE, step=step.key)]
 
     def _labels(self, state: DraftState, today: date) -> list[tuple[str, Answer]]:
@@ -299,6 +298,14 @@ class ReportEngine:
         for message in (shown, english):
             for button in message.options + message.controls:
                 labels.append((plain(button.label), button.answer()))
+        if (step := self._steps.get(state.step)) is not None and step.options and not state.sub:
+            answers = {a.value: a for _label, a in labels if a.step == step.key and a.value}
+            labels += [
+                (plain(fuller), answers[o.code])
+                for o in self._lists.named(step.options)
+                if o.code in answers
+                for fuller in o.also
+            ]
         return labels
 
     @staticmethod

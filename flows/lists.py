@@ -12,6 +12,7 @@ from flows.messages import N_
 class Option:
     code: str
     label: str
+    also: tuple[str, ...] = field(default=(), kw_only=True)  # other words a reporter may type for it
 
 
 @dataclass(frozen=True)
@@ -22,16 +23,18 @@ class Grade(Option):
     statutory: bool = False
 
 
-def _options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
-    return tuple(Option(code, label) for code, label in pairs)
+def _options(*pairs: tuple[str, str] | tuple[str, str, str]) -> tuple[Option, ...]:
+    """Makes a list from (code, label) pairs, or (code, label, DESIGN.md's fuller name where the
+    button's label was shortened to fit), so that the fuller name typed is understood too."""
+    return tuple(Option(code, label, also=tuple(fuller)) for code, label, *fuller in pairs)
 
 
 DEFAULT_WHERE = _options(
     ("referral", N_("Referral and intake")),
     ("assessment", N_("Assessment")),
     ("home_visit", N_("Home visit")),
-    ("strategy_meeting", N_("Strategy meeting/conference")),
-    ("long_term_case", N_("Long-term or family support")),
+    ("strategy_meeting", N_("Strategy meeting/conference"), "strategy meeting or conference"),
+    ("long_term_case", N_("Long-term or family support"), "long-term / family support case"),
     ("case_transfer", N_("Case transfer or handover")),
     ("out_of_hours", N_("Out of hours (EDT)")),
     ("education", N_("School or education")),
@@ -60,15 +63,15 @@ DEFAULT_WHO = _options(
 )
 
 DEFAULT_FACTORS = _options(
-    ("thresholds", N_("Harm over need / thresholds")),
-    ("information", N_("Access to information")),
-    ("inter_agency", N_("Inter-agency communication")),
+    ("thresholds", N_("Harm over need / thresholds"), "prioritising immediate harm over need / thresholds"),
+    ("information", N_("Access to information"), "access to information or records"),
+    ("inter_agency", N_("Inter-agency communication"), "communication between agencies"),
     ("handover", N_("Case transfer or handover")),
-    ("drift", N_("Drift or optimism in a case")),
+    ("drift", N_("Drift or optimism in a case"), "drift or optimism in a long-term case"),
     ("workload", N_("Workload and time pressure")),
     ("supervision", N_("Supervision and support")),
     ("resources", N_("Resources not available")),
-    ("tools", N_("Assessment tools, procedures")),
+    ("tools", N_("Assessment tools, procedures"), "assessment tools and procedures"),
     ("other", N_("Other")),
 )
 
@@ -77,7 +80,14 @@ GRADES = (
     Grade("prevented", N_("Stopped before it happened"), "no harm — prevented", "none (prevented)"),
     Grade("no_harm", N_("Happened, no harm caused"), "no harm — not prevented", "none"),
     Grade("left_at_risk", N_("Harm: child left at risk"), "harm — false negative", "low / moderate", harm=True),
-    Grade("wrongly_judged", N_("Harm: family wrongly judged"), "harm — false positive", "low / moderate", harm=True),
+    Grade(
+        "wrongly_judged",
+        N_("Harm: family wrongly judged"),
+        "harm — false positive",
+        "low / moderate",
+        harm=True,
+        also=("harm: family wrongly judged a risk",),
+    ),
     Grade(
         "severe",
         N_("Life-threatening or death"),
@@ -85,6 +95,7 @@ GRADES = (
         "severe / death",
         harm=True,
         statutory=True,
+        also=("life-threatening injury or death",),
     ),
 )
 

@@ -21,7 +21,8 @@ YES_NO = {Action.YES: "yes", Action.NO: "no"}  # the feedback question's codes
 NOTHING = ("none", "n/a", "dim")  # skip words that are also an answer: "What was done?" "None."
 _FUZZY = 0.75  # how alike a misspelt label must be (difflib's ratio) to be taken for it
 _SHORTEST_PREFIX = 4  # "hosp" for "Hospital or health", when no other label starts so
-LIST_SEPARATORS = re.compile(r"\s*(?:,|;|&|\+|\band\b|\ba\b|\n)\s*", re.IGNORECASE)  # Welsh "a" is "and"
+LIST_SEPARATORS = re.compile(r"\s*(?:,|;|&|\+|\n)\s*")
+JOINING_WORDS = {"and", "a"}  # between the labels of a typed list, or inside one; Welsh "a" is "and"
 
 
 def plain(text: str) -> str:
@@ -39,4 +40,36 @@ def closest(typed: str, labels: list[tuple[str, Answer]]) -> Answer | None:
     close = difflib.get_close_matches(typed, list(by_label), n=2, cutoff=_FUZZY)
     if len(close) == 1 or (close and by_label[close[0]] == by_label[close[-1]]):
         return by_label[close[0]]
+    return None
+
+
+def typed_list(typed: str, labels: list[tuple[str, Answer]]) -> list[Answer] | None:
+    """Returns the buttons a typed list names ("police, health and housing"), or None if a part
+    names none. "and" inside a label is read as part of it ("supervision and support")."""
+    picked: list[Answer] = []
+    for part in LIST_SEPARATORS.split(typed):
+        found = _labels_in(plain(part).split(), labels)
+        if found is None:
+            return None
+        picked += found
+    return picked
+
+
+def _labels_in(words: list[str], labels: list[tuple[str, Answer]]) -> list[Answer] | None:
+    """Returns the labels these words name, cut at joining words, the longest label first; a
+    label with a joining word inside is taken only as written, never as a near miss."""
+    if not words:
+        return []
+    if words[0] in JOINING_WORDS:
+        return _labels_in(words[1:], labels)
+    for end in range(len(words), 0, -1):
+        if end < len(words) and words[end] not in JOINING_WORDS:
+            continue
+        span = " ".join(words[:end])
+        if any(word in JOINING_WORDS for word in words[1:end]):
+            found = next((a for label, a in labels if label == span), None)
+        else:
+            found = closest(span, labels)
+        if found is not None and (rest := _labels_in(words[end:], labels)) is not None:
+            return [found, *rest]
     return None

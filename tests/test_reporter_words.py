@@ -28,6 +28,23 @@ async def test_typing_a_buttons_label_or_a_misspelling_of_it_answers_the_questio
     assert draft["state"]["answers"]["who"] == ["parent_carer", "police", "health"]
 
 
+async def test_design_md_s_fuller_names_and_labels_with_and_inside_are_understood_typed(chat, database):
+    await chat.say("/report")
+    await chat.tap("Today")
+    await chat.say("long-term / family support case")
+    await chat.say("child or young person and police")
+    await chat.say(TYPICAL_WHAT)
+    await chat.say("We rang the police.")
+    await chat.say("Harm: family wrongly judged a risk")
+    stopped = await chat.say("communication between agencies, supervision and support and workload and time pressure")
+    assert stopped[-1]["text"] == "What stopped it getting worse? (optional)"
+    [draft] = (await all_rows(database))["drafts"]
+    answers = draft["state"]["answers"]
+    assert answers["where"] == "long_term_case" and answers["who"] == ["child", "police"]
+    assert answers["outcome"] == "wrongly_judged"
+    assert answers["factors"] == ["inter_agency", "workload", "supervision"]
+
+
 async def test_typed_skip_back_and_cancel_do_what_they_say_and_required_questions_say_so(chat, database):
     await to_what_happened(chat)
     await chat.say(TYPICAL_WHAT)

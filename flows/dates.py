@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from dateparser.date import DateData, DateDataParser
@@ -45,6 +45,8 @@ _TWELVE_HOUR = re.compile(r"(?<![\d/.:-])(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\
 # Day and month both 12 or under: read day first, as in the UK, unless that is long ago.
 _NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\d/.-])")
 _ASK_WHICH_AFTER_DAYS = 60  # a recent day-first reading is what a UK reporter meant
+# "last Tuesday" said on a Wednesday: yesterday to some, the Tuesday of the week before to others.
+_LAST_WEEKDAY = re.compile(r"\blast\s+(?:mon|tue|wed|thu|fri|sat|sun)", re.IGNORECASE)
 _ABOUT = re.compile(r"\b(?:around|roughly|approx(?:imately)?|approx\.|circa|c\.|ish|tua)\b", re.IGNORECASE)
 
 
@@ -127,6 +129,8 @@ def read_when(text: str, *, today: date) -> Reading:
         return Reading(problem=DateProblem.NO_SUCH_TIME, clock=clock)
     text = _ABOUT.sub("about", text)
     reading = _one_reading(text, today)
+    if reading.when is not None and _last_weekday_this_week(text, reading.when.day, today):
+        return Reading(when=reading.when, other=When(reading.when.day - timedelta(days=7), reading.when.at))
     numeric = _NUMERIC_DATE.search(text)
     if reading.when is None or numeric is None or (today - reading.when.day).days <= _ASK_WHICH_AFTER_DAYS:
         return reading
@@ -136,6 +140,12 @@ def read_when(text: str, *, today: date) -> Reading:
     swapped = separator.join([second, first] + ([year] if year else []))
     other = _one_reading(text[: numeric.start()] + swapped + text[numeric.end() :], today).when
     return Reading(when=reading.when, other=other) if other and other.day != reading.when.day else reading
+
+
+def _last_weekday_this_week(text: str, day: date, today: date) -> bool:
+    """Says whether the text is "last" and a weekday read as a day of this week (from Monday)."""
+    said = _as_dateparser_reads(text) if language() == WELSH else text
+    return _LAST_WEEKDAY.search(said) is not None and day >= today - timedelta(days=today.weekday())
 
 
 def _one_reading(text: str, today: date) -> Reading:

@@ -2,7 +2,7 @@ from datetime import date, time
 
 import pytest
 
-from flows.dates import DateProblem, When, parse_due, parse_when
+from flows.dates import DateProblem, When, parse_due, parse_when, read_when
 from flows.messages import WELSH, speaking
 
 TODAY = date(2026, 11, 23)  # a Monday
@@ -65,3 +65,23 @@ def test_dates_are_read_in_welsh(typed, day, at):
 def test_a_due_date_is_read_in_welsh():
     with speaking(WELSH):
         assert parse_due("dydd Gwener nesaf", today=date(2026, 11, 23)) == date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "today", "meant"),
+    [
+        ("last Tuesday", "en", date(2026, 12, 2), (date(2026, 12, 1), date(2026, 11, 24))),  # on a Wednesday
+        ("last mon about 3pm", "en", date(2026, 12, 4), (date(2026, 11, 30), date(2026, 11, 23))),
+        ("dydd Mawrth diwethaf", WELSH, date(2026, 12, 2), (date(2026, 12, 1), date(2026, 11, 24))),
+    ],
+)
+def test_last_and_a_day_of_this_week_is_asked_about(typed, language, today, meant):
+    with speaking(language):
+        reading = read_when(typed, today=today)
+    assert reading.when is not None and reading.other is not None
+    assert (reading.when.day, reading.other.day) == meant
+
+
+def test_last_and_a_day_of_the_week_before_is_taken_as_it_is():
+    reading = read_when("last Friday", today=TODAY)  # Monday: Friday was in the week before
+    assert reading.when == When(date(2026, 11, 20)) and reading.other is None

@@ -80,7 +80,7 @@ class ReportEngine:
             step = self._steps.get(current)
             fuzzy = step is None or step.kind in (Kind.CHOICE, Kind.MULTI)
             if taps := self._typed(state, answer.value, today, fuzzy=fuzzy):
-                return self._apply(state, taps, today)
+                return self._said_back(self._apply(state, taps, today), step, taps, answer.value, today)
         if answer.action is Action.CANCEL and current != CONFIRM_CANCEL:
             state.resume, state.step = current, CONFIRM_CANCEL
             return self._ask(state, today)
@@ -266,6 +266,19 @@ class ReportEngine:
             return []
         found = closest(typed, labels)
         return [found] if found else []
+
+    def _said_back(self, turn: Turn, step: Step | None, taps: list[Answer], typed: str, today: date) -> Turn:
+        """Says what typed words were taken for at a list question, unless they were its answer's
+        label exactly: "Noted: Who: Police, Health." for "police and helth"."""
+        picked = any(tap.action in (Action.PICK, Action.TOGGLE) for tap in taps)
+        if turn.problem is not None or step is None or step.kind not in (Kind.CHOICE, Kind.MULTI) or not picked:
+            return turn
+        answer = self.prompts.describe(turn.state, step, today)
+        if plain(typed) == plain(answer):
+            return turn
+        noted = _(M.NOTED).format(field=_(step.field), answer=answer)
+        turn.messages.insert(0, Message(noted))
+        return turn
 
     @staticmethod
     def _word_on_text(typed: str, step: Step) -> list[Answer]:

@@ -20,8 +20,9 @@ async def test_typing_a_buttons_label_or_a_misspelling_of_it_answers_the_questio
     await chat.say("/report")
     await chat.tap("Today")
     where = await chat.say("home visit")
-    assert where[-1]["text"] == "Who was involved? Tap all that apply."
+    assert [m["text"] for m in where] == ["Who was involved? Tap all that apply."], "a label as written: no echo"
     who = await chat.say("Police, parent or carer and helth")
+    assert who[0]["text"] == "Noted: Who: Parent or carer, Police, Health.", "what a list was taken for is said"
     assert who[-1]["text"] == "What happened? One or two sentences, no names please."
     [draft] = (await all_rows(database))["drafts"]
     assert draft["state"]["answers"]["where"] == "home_visit"

@@ -65,7 +65,7 @@ DEFAULT_WHO = _options(
 DEFAULT_FACTORS = _options(
     ("thresholds", N_("Harm over need / thresholds"), "prioritising immediate harm over need / thresholds"),
     ("information", N_("Access to information"), "access to information or records"),
-    ("inter_agency", N_("Inter-agency communication"), "communication between agencies"),
+    ("inter_agency", N_("Communication with agencies"), "communication between agencies"),
     ("handover", N_("Case transfer or handover")),
     ("drift", N_("Drift or optimism in a case"), "drift or optimism in a long-term case"),
     ("workload", N_("Workload and time pressure")),

@@ -68,7 +68,7 @@ async def test_a_digest_counts_by_grade_and_hides_small_counts(reporting, databa
     assert "Life-threatening or death: fewer than 3" in digest.text
     assert "waiting 3 days" in digest.text and "red" in digest.text and "amber" in digest.text
     assert "Workload and time pressure (5)" in digest.text
-    assert "Inter-agency communication" not in digest.text  # "recurring (fewer than 3)" would be 2
+    assert "Communication with agencies" not in digest.text  # "recurring (fewer than 3)" would be 2
     assert "Reporters still owed feedback: 7" in digest.text
     assert ": 1\n" not in digest.text and ": 2\n" not in digest.text
     trend, matrix = digest.charts

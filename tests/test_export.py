@@ -35,7 +35,7 @@ SETTING = {
 WHO = {"child": "Child or young person", "parent_carer": "Parent or carer", "police": "Police", "health": "Health"}
 FACTOR = {
     "handover": "Case transfer or handover",
-    "inter_agency": "Inter-agency communication",
+    "inter_agency": "Communication with agencies",
     "workload": "Workload and time pressure",
     "information": "Access to information",
     "supervision": "Supervision and support",

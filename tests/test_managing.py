@@ -76,10 +76,10 @@ async def test_themes_status_links_root_cause_and_actions_in_chat(telegram_api, 
     card = (await manager.say(f"/open {first}"))[-1]
 
     await manager.tap("Themes", card)
-    await manager.tap("Inter-agency communication")
+    await manager.tap("Communication with agencies")
     await manager.tap("Workload")  # the reporter's factor, preselected: now off
     done = await manager.tap("Done")
-    assert "Inter-agency communication" in done[0]["text"]
+    assert "Communication with agencies" in done[0]["text"]
     assert (await report(database, first)).themes == ["inter_agency"]
 
     await manager.tap("Link a report", card)

@@ -97,6 +97,7 @@ INTRO = N_(
     "Confidential: managers never see who reported.\n"
     "A child at risk now? Follow child protection procedures or call 999."
 )
+LANGUAGE_KEPT = N_("Carrying on in English.")
 RESUME = N_("You have a report in progress. Carrying on where you left off:")
 HELP = N_(
     "/report – report a near miss in about two minutes\n"

@@ -37,7 +37,7 @@ def settings(database_url, telegram_api) -> Settings:
                 managers={"telegram": [MANAGER]},
                 leads={"telegram": [LEAD]},
             ),
-            TeamSettings(id="south", name="South locality", members={"telegram": [2002]}),
+            TeamSettings(id="south", name="South locality", members={"telegram": [2002, 2003]}),
         ),
     )
 
@@ -113,3 +113,8 @@ async def test_anyone_chooses_their_language_with_one_tap_and_it_is_kept_pseudon
 
     await reporter.say("/language en")
     assert (await reporter.say("/help"))[0]["text"] == M.HELP
+
+    again = Chat(telegram_api, bot[1], 2003)
+    await again.say("/start")
+    kept = await again.tap("English")
+    assert [m["text"] for m in kept] == [M.LANGUAGE_KEPT], "the help just read is not sent again"

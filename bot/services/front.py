@@ -131,20 +131,22 @@ class Front:
         return await self._managers_command(sender, command, argument)
 
     async def _choose_language(self, sender: Sender, code: str) -> list[Message]:
-        """Keeps the sender's language and answers in it with the help; offers the choice again
-        for a language nearmiss does not speak. Someone in no team is answered in it with how to
-        join, and nothing is kept about them."""
+        """Keeps the sender's language and answers in it with the help, or in a line if it is the
+        language they were already spoken to in (the help they have just read); offers the choice
+        again for a language nearmiss does not speak. Someone in no team is answered in it with
+        how to join, and nothing is kept about them."""
         try:
             if code in LANGUAGES and await self._stranger(sender):
                 with speaking(code):
                     return [Message(self.reporting.reporters.not_a_member(sender.platform))]
+            spoken_before = await self.languages.of(sender)
             if not await self.languages.choose(sender, code):
                 return [language_picker()]
         except (DBAPIError, ConnectionError, TimeoutError, OSError):
             async with self.languages.speaking_to(sender):
                 return [Message(_(M.BUSY), retry=True)]
         async with self.languages.speaking_to(sender):
-            return self.reporting.help(sender)
+            return [Message(_(M.LANGUAGE_KEPT))] if code == spoken_before else self.reporting.help(sender)
 
     async def _help(self, sender: Sender) -> list[Message]:
         """Returns the help to a member or manager; to anyone else, how to join (asked for, so

@@ -1,7 +1,7 @@
 """A second, independent set of scripted reporter cases for the nearmiss reporting flow (test data only).
 
 Written without reading the project's code and without reusing bench/reporter_cases.py's cases: only
-its `Case` dataclass is copied, with the same fields and meanings. Each case is a near miss a stressed
+its `Case` dataclass is shared (imported), with the same fields and meanings. Each case is a near miss a stressed
 frontline worker (social worker, team leader or manager, EDT worker, family support worker, health
 visitor, teacher) might report from a phone between other tasks, drawn from a case study, example or
 finding of the SCIE report (seeds/scie-report-managing-risk-minimising-mistakes.txt) that the first
@@ -19,23 +19,7 @@ Deliberate features:
 - all five outcome buttons used; feedback chosen by seven reporters, refused by five
 """
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Case:
-    source: str  # chapter / section of the SCIE report and which case or finding
-    when: str  # "today" | "yesterday" | "this_week" | or the typed text, e.g. "last tuesday"
-    where: str  # label from DESIGN.md's default 'where' list, or typed text
-    who: tuple[str, ...]  # labels from DESIGN.md's default 'who' list
-    what: str  # typed text
-    action: str  # typed text
-    outcome: str  # one of the five button labels in DESIGN.md's grade table
-    factors: tuple[str, ...] | None  # default contributory factor labels, or None to skip
-    stopped: str | None  # typed text, None to skip, or the literal "skip" when typed
-    feedback: bool  # True = "Tell me what changes"
-    typed_choice: bool = False  # True where the reporter types the 'where' label
-
+from bench.reporter_cases import Case
 
 CASES = (
     # 1 (health visitor)

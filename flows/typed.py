@@ -21,6 +21,7 @@ YES_NO = {Action.YES: "yes", Action.NO: "no"}  # the feedback question's codes
 NOTHING = ("none", "n/a", "dim")  # skip words that are also an answer: "What was done?" "None."
 _FUZZY = 0.75  # how alike a misspelt label must be (difflib's ratio) to be taken for it
 _SHORTEST_PREFIX = 4  # "hosp" for "Hospital or health", when no other label starts so
+_LONGEST_LIST = 60  # words: typed text longer than this at a list question is no list of its labels
 LIST_SEPARATORS = re.compile(r"\s*(?:,|;|&|\+|\n)\s*")
 JOINING_WORDS = {"and", "a"}  # between the labels of a typed list, or inside one; Welsh "a" is "and"
 
@@ -58,18 +59,24 @@ def typed_list(typed: str, labels: list[tuple[str, Answer]]) -> list[Answer] | N
 def _labels_in(words: list[str], labels: list[tuple[str, Answer]]) -> list[Answer] | None:
     """Returns the labels these words name, cut at joining words, the longest label first; a
     label with a joining word inside is taken only as written, never as a near miss."""
-    if not words:
-        return []
-    if words[0] in JOINING_WORDS:
-        return _labels_in(words[1:], labels)
-    for end in range(len(words), 0, -1):
-        if end < len(words) and words[end] not in JOINING_WORDS:
+    if len(words) > _LONGEST_LIST:
+        return None
+    # named[start]: the labels words[start:] name, or None if they cannot all be read as labels
+    named: list[list[Answer] | None] = [None] * len(words) + [[]]
+    for start in reversed(range(len(words))):
+        if words[start] in JOINING_WORDS:
+            named[start] = named[start + 1]
             continue
-        span = " ".join(words[:end])
-        if any(word in JOINING_WORDS for word in words[1:end]):
-            found = next((a for label, a in labels if label == span), None)
-        else:
-            found = closest(span, labels)
-        if found is not None and (rest := _labels_in(words[end:], labels)) is not None:
-            return [found, *rest]
-    return None
+        for end in reversed(range(start + 1, len(words) + 1)):
+            rest = named[end]
+            if rest is None or (end < len(words) and words[end] not in JOINING_WORDS):
+                continue
+            span = " ".join(words[start:end])
+            if any(word in JOINING_WORDS for word in words[start + 1 : end]):
+                found = next((a for label, a in labels if label == span), None)
+            else:
+                found = closest(span, labels)
+            if found is not None:
+                named[start] = [found, *rest]
+                break
+    return named[0]

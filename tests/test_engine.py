@@ -193,6 +193,8 @@ def test_a_typed_list_answers_a_multi_select(engine):
     assert one.state.step == "what" and one.state.answers["who"] == ["other"]
     vague = walk(engine, pick("today", "when"), pick("home_visit", "where"), text("the lot"))
     assert vague.problem is Problem.NEED_BUTTON and vague.state.step == "who"
+    pasted = walk(engine, pick("today", "when"), pick("home_visit", "where"), text("police and " * 2000))
+    assert pasted.problem is Problem.NEED_BUTTON and pasted.state.step == "who", "a pasted wall of text is refused"
 
 
 def test_typed_skip_back_and_cancel_mean_what_they_say(engine):

@@ -434,8 +434,6 @@ NEVER = {
     "libyan",
     "egyptian",
 }
-# Contractions typed without the apostrophe, as phones let them through: "a boy Ive worked with".
-NEVER |= {"ive", "id", "im", "ill", "youre", "youve", "youd", "theyre", "theyve", "theyd", "weve", "hes", "shes"}
 # Pairs of words neither of which is a name together: "Christmas Eve", "Moses basket".
 NEVER_PAIRS = {("christmas", "eve"), ("new", "year"), ("moses", "basket"), ("boxing", "day"), ("good", "friday")}
 # Words after a name at the start of a sentence that show it is a person: "Grace (age 6)",

@@ -178,11 +178,18 @@ def test_words_issue_14_named_are_left_alone(text):
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["a little boy Ive worked with for years", "Id say the school knew, Theyve moved twice", "mum rang, Shes fine"],
+    ("text", "name"),
+    [
+        ("The child, Ive Horvat (age 6), was seen", "Ive"),
+        ("Ms Im and her son were at home", "Im"),
+        ("the boy Ive was crying", "Ive"),
+        ("a little boy Ive worked with for years", "Ive"),  # "I've" to the writer: masked all the same
+    ],
 )
-def test_contractions_typed_without_the_apostrophe_are_no_names(text):
-    assert mask(text).text == text
+def test_a_name_that_is_also_a_contraction_without_its_apostrophe_is_masked(text, name):
+    # Which one "Ive" is can't be told from the words after it ("Ive stayed with nan"), so it
+    # is masked: hiding a word too many is the safer mistake.
+    assert name not in mask(text).text.split()
 
 
 @pytest.mark.parametrize(

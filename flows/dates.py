@@ -145,7 +145,9 @@ def read_when(text: str, *, today: date) -> Reading:
 def _last_weekday_this_week(text: str, day: date, today: date) -> bool:
     """Says whether the text is "last" and a weekday read as a day of this week (from Monday)."""
     said = _as_dateparser_reads(text) if language() == WELSH else text
-    return _LAST_WEEKDAY.search(said) is not None and day >= today - timedelta(days=today.weekday())
+    if _LAST_WEEKDAY.search(said) is None or _NUMERIC_DATE.search(text):  # "last Tuesday 1/12" says which
+        return False
+    return day >= today - timedelta(days=today.weekday())
 
 
 def _one_reading(text: str, today: date) -> Reading:

@@ -273,6 +273,8 @@ class ReportEngine:
         picked = any(tap.action in (Action.PICK, Action.TOGGLE) for tap in taps)
         if turn.problem is not None or step is None or step.kind not in (Kind.CHOICE, Kind.MULTI) or not picked:
             return turn
+        if turn.state.step == SUMMARY:  # the card, shown next, says every answer
+            return turn
         answer = self.prompts.describe(turn.state, step, today)
         if plain(typed) == plain(answer):
             return turn

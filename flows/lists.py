@@ -23,9 +23,10 @@ class Grade(Option):
     statutory: bool = False
 
 
-def _options(*pairs: tuple[str, str] | tuple[str, str, str]) -> tuple[Option, ...]:
-    """Makes a list from (code, label) pairs, or (code, label, DESIGN.md's fuller name where the
-    button's label was shortened to fit), so that the fuller name typed is understood too."""
+def _options(*pairs: tuple[str, ...]) -> tuple[Option, ...]:
+    """Makes a list from (code, label) pairs, followed by other names typed for the option where
+    its label was shortened to fit (DESIGN.md's fuller name, the one it had before), so that they
+    are understood too."""
     return tuple(Option(code, label, also=tuple(fuller)) for code, label, *fuller in pairs)
 
 
@@ -65,7 +66,13 @@ DEFAULT_WHO = _options(
 DEFAULT_FACTORS = _options(
     ("thresholds", N_("Harm over need / thresholds"), "prioritising immediate harm over need / thresholds"),
     ("information", N_("Access to information"), "access to information or records"),
-    ("inter_agency", N_("Communication with agencies"), "communication between agencies"),
+    (
+        "inter_agency",
+        N_("Communication with agencies"),
+        "communication between agencies",
+        "inter-agency communication",
+        "multi-agency communication",
+    ),
     ("handover", N_("Case transfer or handover")),
     ("drift", N_("Drift or optimism in a case"), "drift or optimism in a long-term case"),
     ("workload", N_("Workload and time pressure")),

@@ -22,8 +22,11 @@ NOTHING = ("none", "n/a", "dim")  # skip words that are also an answer: "What wa
 _FUZZY = 0.75  # how alike a misspelt label must be (difflib's ratio) to be taken for it
 _SHORTEST_PREFIX = 4  # "hosp" for "Hospital or health", when no other label starts so
 _LONGEST_LIST = 60  # words: typed text longer than this at a list question is no list of its labels
-LIST_SEPARATORS = re.compile(r"\s*(?:,|;|&|\+|\n)\s*")
-JOINING_WORDS = {"and", "a"}  # between the labels of a typed list, or inside one; Welsh "a" is "and"
+_BREAK = ","  # a comma, semicolon or new line, kept as a word of its own between labels
+_AND = {"&": "and", "+": "and"}
+_LIST_WORD = re.compile(r"[,;\n]|[&+]|[^\s,;&+]+")
+# Between the labels of a typed list, or inside one: "supervision and support"; Welsh "a"/"ac".
+JOINING_WORDS = {"and", "a", "ac", _BREAK}
 
 
 def plain(text: str) -> str:
@@ -45,15 +48,16 @@ def closest(typed: str, labels: list[tuple[str, Answer]]) -> Answer | None:
 
 
 def typed_list(typed: str, labels: list[tuple[str, Answer]]) -> list[Answer] | None:
-    """Returns the buttons a typed list names ("police, health and housing"), or None if a part
-    names none. "and" inside a label is read as part of it ("supervision and support")."""
-    picked: list[Answer] = []
-    for part in LIST_SEPARATORS.split(typed):
-        found = _labels_in(plain(part).split(), labels)
-        if found is None:
-            return None
-        picked += found
-    return picked
+    """Returns the buttons a typed list names ("police, health & housing"), or None if a part
+    names none. A label with "and" or a comma inside is read whole ("supervision and support",
+    "Assessment tools, procedures")."""
+    words: list[str] = []
+    for token in _LIST_WORD.findall(typed):
+        if token in ",;\n":
+            words.append(_BREAK)
+        else:
+            words += plain(_AND.get(token, token)).split()
+    return _labels_in(words, labels)
 
 
 def _labels_in(words: list[str], labels: list[tuple[str, Answer]]) -> list[Answer] | None:
@@ -71,7 +75,7 @@ def _labels_in(words: list[str], labels: list[tuple[str, Answer]]) -> list[Answe
             rest = named[end]
             if rest is None or (end < len(words) and words[end] not in JOINING_WORDS):
                 continue
-            span = " ".join(words[start:end])
+            span = " ".join(word for word in words[start:end] if word != _BREAK)
             if any(word in JOINING_WORDS for word in words[start + 1 : end]):
                 found = next((a for label, a in labels if label == span), None)
             else:

@@ -85,3 +85,5 @@ def test_last_and_a_day_of_this_week_is_asked_about(typed, language, today, mean
 def test_last_and_a_day_of_the_week_before_is_taken_as_it_is():
     reading = read_when("last Friday", today=TODAY)  # Monday: Friday was in the week before
     assert reading.when == When(date(2026, 11, 20)) and reading.other is None
+    dated = read_when("last Tuesday 1/12", today=date(2026, 12, 2))  # the date typed says which
+    assert dated.when == When(date(2026, 12, 1)) and dated.other is None

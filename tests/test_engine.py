@@ -197,6 +197,30 @@ def test_a_typed_list_answers_a_multi_select(engine):
     assert pasted.problem is Problem.NEED_BUTTON and pasted.state.step == "who", "a pasted wall of text is refused"
 
 
+@pytest.mark.parametrize(
+    ("language", "typed", "codes"),
+    [
+        ("en", "Assessment tools, procedures", ["tools"]),  # a comma inside a label
+        ("en", "supervision & support + inter-agency", ["inter_agency", "supervision"]),
+        ("en", "multi-agency communication; workload and time pressure", ["inter_agency", "workload"]),
+        ("cy", "goruchwyliaeth a chymorth ac llwyth gwaith, pwysau amser", ["workload", "supervision"]),
+    ],
+)
+def test_a_typed_list_of_factors_reads_labels_with_and_or_a_comma_inside(engine, language, typed, codes):
+    with speaking(language):
+        turn = walk(engine, *TYPICAL[:8], text(typed))
+    assert turn.problem is None and turn.state.step == "stopped"
+    assert turn.state.answers["factors"] == codes
+
+
+def test_a_typed_answer_is_said_back_unless_the_card_follows(engine):
+    at_feedback = walk(engine, *TYPICAL[:-1])
+    said = engine.advance(at_feedback.state, text("dont contact me"), today=TODAY)
+    assert said.state.step == SUMMARY and len(said.messages) == 1, "the card alone, not a note of it first"
+    listed = walk(engine, pick("today", "when"), pick("home_visit", "where"), text("police and helth"))
+    assert listed.messages[0].text == "Noted: Who: Police, Health."
+
+
 def test_typed_skip_back_and_cancel_mean_what_they_say(engine):
     at_action = walk(engine, *TYPICAL[:6])
     required = engine.advance(at_action.state, text("skip"), today=TODAY)

@@ -32,17 +32,18 @@ async def test_typing_a_buttons_label_or_a_misspelling_of_it_answers_the_questio
 async def test_design_md_s_fuller_names_and_labels_with_and_inside_are_understood_typed(chat, database):
     await chat.say("/report")
     await chat.tap("Today")
-    await chat.say("long-term / family support case")
+    await chat.say("Strategy meeting or conference")
     await chat.say("child or young person and police")
     await chat.say(TYPICAL_WHAT)
     await chat.say("We rang the police.")
-    await chat.say("Harm: family wrongly judged a risk")
+    await chat.say("Life-threatening injury or death")
     stopped = await chat.say("communication between agencies, supervision and support and workload and time pressure")
+    assert stopped[0]["text"] == "Noted: Factors: Communication with agencies, Workload and time pressure, Supervision and support."
     assert stopped[-1]["text"] == "What stopped it getting worse? (optional)"
     [draft] = (await all_rows(database))["drafts"]
     answers = draft["state"]["answers"]
-    assert answers["where"] == "long_term_case" and answers["who"] == ["child", "police"]
-    assert answers["outcome"] == "wrongly_judged"
+    assert answers["where"] == "strategy_meeting" and answers["who"] == ["child", "police"]
+    assert answers["outcome"] == "severe"
     assert answers["factors"] == ["inter_agency", "workload", "supervision"]
 
 

@@ -38,7 +38,8 @@ async def test_design_md_s_fuller_names_and_labels_with_and_inside_are_understoo
     await chat.say("We rang the police.")
     await chat.say("Life-threatening injury or death")
     stopped = await chat.say("communication between agencies, supervision and support and workload and time pressure")
-    assert stopped[0]["text"] == "Noted: Factors: Communication with agencies, Workload and time pressure, Supervision and support."
+    noted = "Noted: Factors: Communication with agencies, Workload and time pressure, Supervision and support."
+    assert stopped[0]["text"] == noted
     assert stopped[-1]["text"] == "What stopped it getting worse? (optional)"
     [draft] = (await all_rows(database))["drafts"]
     answers = draft["state"]["answers"]

@@ -388,6 +388,17 @@ async def test_a_reply_survives_a_rate_limit_or_a_server_error_and_arrives_once(
     assert len(acknowledged) == 1
 
 
+async def test_a_message_delivered_twice_is_answered_once_and_the_next_one_as_usual(client, adapter, fake_teams):
+    status = fake_teams.activity(MEMBER, text="status")
+    for _delivery in range(2):  # Teams sends an activity again when it thinks the first went unanswered
+        code, _body = await client.post(status)
+        assert code in (200, 201, 202)
+        await adapter.replies_sent()
+    assert len(fake_teams.chat(MEMBER)) == 1
+    await client.say(MEMBER, "status")
+    assert len(fake_teams.chat(MEMBER)) == 2
+
+
 async def test_a_card_action_is_answered_in_time_when_sending_is_slow(client, adapter, fake_teams):
     chat = Chat(client, adapter, MEMBER)
     await answer_typical_report(chat)

@@ -1,7 +1,7 @@
 """The newest message the bot posted in each chat, in memory: a tapped question gives way to the
 next in the same message only when it is the newest, so the next question never appears higher
 up the chat than a copy of the question still live below it. And the one question of a report
-whose buttons are live in each chat."""
+whose buttons are live in each chat, and the messages lately handled."""
 
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
@@ -53,3 +53,22 @@ class LiveQuestions(Generic[Question]):
         """Forgets the chat's live question if it is this message (its buttons went with it)."""
         if chat in self._live and self._key(self._live[chat]) == key:
             del self._live[chat]
+
+
+class Handled:
+    """The messages lately handled, by chat and id, in memory: one a platform delivers again
+    while the process that handled it still runs (Teams, when its first answer seemed late) gets
+    no second reply. After a restart nothing is remembered, so one whose reply may have died
+    with the process is answered."""
+
+    def __init__(self, limit: int = LIMIT) -> None:
+        self._limit = limit
+        self._handled: dict[tuple[str, str], None] = {}
+
+    def __contains__(self, message: tuple[str, str]) -> bool:
+        return message in self._handled
+
+    def add(self, message: tuple[str, str]) -> None:
+        self._handled[message] = None
+        if len(self._handled) > self._limit:
+            del self._handled[next(iter(self._handled))]

@@ -39,7 +39,7 @@ from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRoute
 from microsoft_teams.cards import AdaptiveCard
 
 from bot.adapters.in_turn import InTurn
-from bot.adapters.newest import LiveQuestions, NewestMessages
+from bot.adapters.newest import Handled, LiveQuestions, NewestMessages
 from bot.adapters.teams_cards import (
     BACK_VERB,
     BUTTON_FIELD,
@@ -267,6 +267,7 @@ class TeamsAdapter:
         self._shown: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._greeted: set[str] = set()  # chats greeted since start
         self._live = LiveQuestions[str]()  # by chat: the card id of the report question waiting
+        self._handled = Handled()  # messages answered since start: one delivered again gets no second reply
         self._register()
 
     def _register(self) -> None:
@@ -462,12 +463,17 @@ class TeamsAdapter:
             await self._send_all(sender, [Message(_(M.PRIVATE_ONLY))])
             return
         async with self._handling.turn(sender.chat_id):
+            delivery = (sender.chat_id, activity.id or "")
+            if activity.id and delivery in self._handled:
+                return
             if _has_files(activity):
                 await self._send_all(sender, await self._front.not_text(sender))
             elif text := typed_text(activity):
                 replies = await self._on_text(sender, text)
                 if replies:
                     self._later(self._reply_to_text(sender, replies))
+            if activity.id:
+                self._handled.add(delivery)
 
     async def _reply_to_text(self, sender: Sender, replies: list[Message]) -> None:
         if not replies[-1].retry:

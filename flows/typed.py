@@ -53,7 +53,7 @@ def typed_list(typed: str, labels: list[tuple[str, Answer]]) -> list[Answer] | N
     "Assessment tools, procedures")."""
     words: list[str] = []
     for token in _LIST_WORD.findall(typed):
-        if token in ",;\n":
+        if token in (",", ";", "\n"):
             words.append(_BREAK)
         else:
             words += plain(_AND.get(token, token)).split()

@@ -155,6 +155,13 @@ async def give_up(session: AsyncSession, *, message_id: int, now: datetime) -> N
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(failed_at=now, **WIPED))
 
 
+async def next_due(session: AsyncSession, *, platforms: list[str]) -> datetime | None:
+    """Returns when the first message still waiting on these platforms falls due, if any does."""
+    query = select(func.min(OutboxMessage.due_at)).where(*PENDING, OutboxMessage.platform.in_(platforms))
+    due: datetime | None = (await session.execute(query)).scalar()
+    return due
+
+
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
     """Returns how many messages wait (neither sent nor given up), and when the oldest was queued."""
     count, oldest = (

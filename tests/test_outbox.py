@@ -379,3 +379,24 @@ async def test_what_waited_in_the_outbox_is_sent_as_soon_as_the_platform_connect
     finally:
         stop.set()
         await running
+
+
+async def test_a_reply_held_for_the_live_path_is_sent_when_its_hold_ends_not_at_the_next_sweep(
+    telegram_api, database, keys, clock, sender
+):
+    # A reference held while its live reply is tried, left by a process killed in between: the
+    # drain on connecting finds it not yet due, and drains again when it is.
+    async with database.unit() as session:
+        await queue.enqueue(
+            session,
+            keys=keys,
+            key="reply:telegram:7:0",
+            address={"platform": "telegram", "chat": str(LEAD)},
+            text="Sent. Your reference is NM-2345-6789.",
+            now=clock(),
+            due_at=clock() + timedelta(seconds=0.5),
+        )
+    assert await sender.drain() == 0
+    clock.advance(seconds=0.5)
+    await asyncio.wait_for(telegram_api.next_change(LEAD, timeout=5), 5)
+    assert [m["text"] for m in telegram_api.sent_to(LEAD)] == ["Sent. Your reference is NM-2345-6789."]

@@ -5,7 +5,6 @@ Only a refusal that retrying cannot mend (a blocked chat, a key that is gone) gi
 up: an outage of any length delays alerts and feedback, and loses none."""
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -99,6 +98,7 @@ class OutboxSender:
         self._tasks: set[asyncio.Task] = set()
         self._last_send = 0.0
         self._unrecorded: set[int] = set()  # sent, but the database would not take the record yet
+        self._wake_at: float | None = None  # the loop time of the next drain set for a message falling due
 
     def kick(self) -> None:
         """Drains soon, after the change that queued a message has committed; one waiting drain at most."""
@@ -151,7 +151,16 @@ class OutboxSender:
                 break
             tried.update(m.id for m in fresh)
             sent += await self._send_batch(fresh)
+        await self._wake_when_next_due()
         return sent
+
+    async def _wake_when_next_due(self) -> None:
+        """Drains again when the next message waiting falls due (a reply held for the live path,
+        which after a restart no live path will send), rather than at the scheduler's next sweep."""
+        async with self._database.unit() as session:
+            due = await outbox_store.next_due(session, platforms=list(self.adapters))
+        if due is not None and (wait := (due - self._clock()).total_seconds()) > 0:
+            self._wake(wait)
 
     async def _send_batch(self, messages: list[Claimed]) -> int:
         """Sends a claimed batch in order, keeping the claim on what is still to send alive; a
@@ -297,9 +306,21 @@ class OutboxSender:
         self._wake(delay)
 
     def _wake(self, seconds: float) -> None:
-        """Drains again when a retry falls due, rather than at the scheduler's next sweep."""
-        with contextlib.suppress(RuntimeError):  # no loop: the sweep sends it
-            asyncio.get_running_loop().call_later(seconds, self.kick)
+        """Drains again when a retry falls due, rather than at the scheduler's next sweep; one
+        wake-up set for an earlier time covers this one (its drain sets the next)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop: the sweep sends it
+            return
+        at = loop.time() + seconds
+        if self._wake_at is not None and loop.time() < self._wake_at <= at:
+            return
+        self._wake_at = at
+        loop.call_at(at, self._woken)
+
+    def _woken(self) -> None:
+        self._wake_at = None
+        self.kick()
 
     async def _pace(self) -> None:
         """Keeps within the configured messages per second, whatever the platform allows."""

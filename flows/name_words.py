@@ -230,6 +230,8 @@ DETERMINERS = {
 # Capitalised words that are never names here, whatever some country's list says.
 NEVER = {
     "re",  # "Re: Daisy and Poppy"
+    "bl",  # Welsh "blwyddyn" (school year): "hogan bl 9"
+    "yr",  # "Yr 9" (Year 9), and Welsh "the"
     "monday",
     "tuesday",
     "wednesday",

@@ -177,6 +177,11 @@ def test_words_issue_14_named_are_left_alone(text):
     assert mask(text).text == text
 
 
+@pytest.mark.parametrize("text", ["hogan bl 9 wedi datgelu wrth yr athrawes", "the girl Yr 9 said it again"])
+def test_a_school_year_after_a_word_for_a_child_is_no_name(text):
+    assert mask(text).text == text
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [

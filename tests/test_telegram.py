@@ -194,7 +194,7 @@ async def test_the_life_threatening_grade_points_to_the_statutory_route(chat):
     assert "statutory route" in replies[0]["text"]
     assert "in England, a child safeguarding practice review; in Wales, a child practice review" in replies[0]["text"]
     assert "serious case review" not in replies[0]["text"]
-    assert "yn Lloegr, adolygiad ymarfer diogelu plant; yng Nghymru, adolygiad ymarfer plant" in cy(M.STATUTORY)
+    assert "yng Nghymru, adolygiad ymarfer plant, dan Weithdrefnau Diogelu Cymru; yn Lloegr" in cy(M.STATUTORY)
     assert replies[-1]["text"].startswith("What contributed?")
 
 

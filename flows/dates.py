@@ -51,12 +51,16 @@ _ABOUT = re.compile(r"\b(?:around|roughly|approx(?:imately)?|approx\.|circa|c\.|
 
 
 # Welsh ways of naming a day that dateparser does not read, as the English it does.
-_WELSH_DAYS = {
+_WELSH_DAYS = {  # with the soft mutation "nos" and "bore" give: "nos Fawrth", "nos Wener"
     "llun": "Monday",
+    "lun": "Monday",
     "mawrth": "Tuesday",
+    "fawrth": "Tuesday",
     "mercher": "Wednesday",
+    "fercher": "Wednesday",
     "iau": "Thursday",
     "gwener": "Friday",
+    "wener": "Friday",
     "sadwrn": "Saturday",
     "sul": "Sunday",
 }
@@ -68,8 +72,41 @@ _WELSH_WHICH = {
     "nesa": "next ",
     "yma": "",
 }
+_WELSH_PART_OF_DAY = r"(?:(?:bore|nos|prynhawn|pnawn)\s+(?:dd?ydd\s+)?|dd?ydd\s+)"  # "nos", "bore dydd"
 _WELSH_RELATIVE_DAY = re.compile(
-    rf"\b(?:dydd |nos )?({'|'.join(_WELSH_DAYS)})\s+({'|'.join(map(re.escape, _WELSH_WHICH))})\b", re.IGNORECASE
+    rf"\b{_WELSH_PART_OF_DAY}?({'|'.join(_WELSH_DAYS)})\s+({'|'.join(map(re.escape, _WELSH_WHICH))})\b",
+    re.IGNORECASE,
+)
+# A day named after "dydd", "nos" or "bore" ("nos Sul"); alone, "Mawrth" may be March.
+_WELSH_DAY = re.compile(rf"\b{_WELSH_PART_OF_DAY}({'|'.join(_WELSH_DAYS)})\b", re.IGNORECASE)
+# "11yh", "3 y.p.", "2yb": y bore (morning), y prynhawn (afternoon), yr hwyr (evening).
+_WELSH_CLOCK = re.compile(r"\b(\d{1,2}(?:[:.]\d{2})?)\s*(y\.?b|y\.?p|y\.?h)\.?(?!\w)", re.IGNORECASE)
+_WELSH_CLOCK_WORDS = re.compile(
+    r"\b(\d{1,2}(?:[:.]\d{2})?)\s+(?:o'r\s+gloch\s+)?yr?\s+(bore|prynhawn|pnawn|nos|hwyr)\b", re.IGNORECASE
+)
+_WELSH_MONTHS = {  # with the soft mutation "o" gives: "14eg o Dachwedd"
+    "ionawr": "January",
+    "chwefror": "February",
+    "mawrth": "March",
+    "fawrth": "March",
+    "ebrill": "April",
+    "mai": "May",
+    "fai": "May",
+    "mehefin": "June",
+    "fehefin": "June",
+    "gorffennaf": "July",
+    "orffennaf": "July",
+    "awst": "August",
+    "medi": "September",
+    "fedi": "September",
+    "hydref": "October",
+    "tachwedd": "November",
+    "dachwedd": "November",
+    "rhagfyr": "December",
+    "ragfyr": "December",
+}
+_WELSH_DAY_OF_MONTH = re.compile(
+    rf"\b(\d{{1,2}})(?:af|il|ydd|edd|ed|fed|eg|ain)?\s+(?:o\s+)?({'|'.join(_WELSH_MONTHS)})\b", re.IGNORECASE
 )
 _WELSH_WORDS = {
     "echdoe": "2 days ago",
@@ -86,8 +123,17 @@ def _as_dateparser_reads(text: str) -> str:
     """Returns Welsh relative dates ("dydd Mawrth diwethaf", "ddoe am 3pm") in the English words
     dateparser reads; month names and numbers it reads in Welsh itself."""
     text = _WELSH_RELATIVE_DAY.sub(lambda m: _WELSH_WHICH[m.group(2).lower()] + _WELSH_DAYS[m.group(1).lower()], text)
+    text = _WELSH_DAY.sub(lambda m: _WELSH_DAYS[m.group(1).lower()], text)
+    text = _WELSH_DAY_OF_MONTH.sub(lambda m: f"{m.group(1)} {_WELSH_MONTHS[m.group(2).lower()]}", text)
+    text = _WELSH_CLOCK.sub(lambda m: _clock(m.group(1), morning=m.group(2).lower().endswith("b")), text)
+    text = _WELSH_CLOCK_WORDS.sub(lambda m: _clock(m.group(1), morning=m.group(2).lower() == "bore"), text)
     text = _WELSH_WORD.sub(lambda m: _WELSH_WORDS[m.group(1).lower()], text)
     return _WELSH_AT.sub("at ", text)
+
+
+def _clock(time: str, *, morning: bool) -> str:
+    """Returns a Welsh time of day ("9.30", morning) as dateparser reads it ("9:30am")."""
+    return time.replace(".", ":") + ("am" if morning else "pm")
 
 
 def _read(text: str, *, today: date, prefer: str) -> DateData:

@@ -55,6 +55,16 @@ def test_dates_that_cannot_be_a_near_miss(typed, problem):
         ("ddoe am 3pm", date(2026, 11, 22), time(15, 0)),
         ("3/11", date(2026, 11, 3), None),
         ("last Tuesday", date(2026, 11, 17), None),  # English is read in Welsh too
+        # the time of day before the day, mutated day names, Welsh times, "tua", ordinals
+        ("nos Sul tua 11yh", date(2026, 11, 22), time(23, 0)),
+        ("nos Fawrth", date(2026, 11, 17), None),
+        ("bore dydd Mercher", date(2026, 11, 18), None),
+        ("dydd Sul am 11yh", date(2026, 11, 22), time(23, 0)),
+        ("ddoe am 3yp", date(2026, 11, 22), time(15, 0)),
+        ("ddoe am 3 y prynhawn", date(2026, 11, 22), time(15, 0)),
+        ("heddiw 9.30yb", date(2026, 11, 23), time(9, 30)),
+        ("14eg o Dachwedd", date(2026, 11, 14), None),
+        ("1af o Fawrth", date(2026, 3, 1), None),
     ],
 )
 def test_dates_are_read_in_welsh(typed, day, at):

@@ -2,11 +2,12 @@
 their text that changed, each with a few words either side."""
 
 import difflib
+import re
 from collections import Counter
 
 from flows import messages as M
 from flows.masking import Identifier, Masked
-from flows.messages import _, ngettext
+from flows.messages import ENGLISH, _, language, ngettext
 
 _FOUND = {
     Identifier.URL: M.FOUND_URL,
@@ -26,9 +27,21 @@ _FOUND = {
 _WORDS_AROUND = 3  # words of context shown either side of a masked part
 
 
+_PLACEHOLDER = re.compile(r"\[(" + "|".join(re.escape(kind.value) for kind in Identifier) + r")\]")
+
+
 def masked_note(masked: Masked) -> str:
     """Returns what was hidden, by kind, and only the parts of the text that changed."""
-    return _(M.MASKED).format(found=hidden_kinds(masked.found), parts=_changed_parts(masked.source, masked.text))
+    parts = _changed_parts(masked.source, masked.text)
+    return _(M.MASKED).format(found=hidden_kinds(masked.found), parts=spoken_placeholders(parts))
+
+
+def spoken_placeholders(text: str) -> str:
+    """Returns kept text with its placeholders ("[name]") in the language being spoken ("[enw]");
+    what is stored keeps them in English, whoever reads it later."""
+    if language() == ENGLISH:
+        return text
+    return _PLACEHOLDER.sub(lambda m: _(M.PLACEHOLDERS[m.group(1)]), text)
 
 
 def _changed_parts(before: str, after: str) -> str:

@@ -6,6 +6,7 @@ from flows import messages as M
 from flows.chat import Action, Button, Message
 from flows.draft import DraftState
 from flows.lists import Lists
+from flows.masked_note import spoken_placeholders
 from flows.messages import WEEKDAY_DAY, WEEKDAY_DAY_YEAR, _, day
 from flows.report_flow import REPORT_FLOW, Kind, Step
 
@@ -54,7 +55,7 @@ class Prompts:
                     for o in self._lists.named(step.options)
                 )
             case Kind.TEXT if state.editing and (typed := state.text(step.key)):
-                question = f"{question}\n\n“{typed}”"
+                question = f"{question}\n\n“{spoken_placeholders(typed)}”"
         controls = []
         if step.kind is Kind.MULTI:
             controls.append(Button(Action.DONE, _(M.BUTTON_DONE), step.key))
@@ -136,7 +137,7 @@ class Prompts:
             at = state.text("when_time")
             return f"{shown}, {at}" if at else shown
         if step.kind is Kind.TEXT:
-            return state.text(step.key) or ""
+            return spoken_placeholders(state.text(step.key) or "")
         labels = {o.code: _(o.label) for o in self._lists.named(step.options)}
         codes = state.codes(step.key) if step.kind is Kind.MULTI else [state.text(step.key) or ""]
         return ", ".join(labels.get(code, code) for code in codes)

@@ -221,6 +221,16 @@ def test_a_typed_answer_is_said_back_unless_the_card_follows(engine):
     assert listed.messages[0].text == "Noted: Who: Police, Health."
 
 
+def test_in_welsh_the_masking_note_and_the_card_show_welsh_placeholders_and_english_is_kept(engine):
+    slip = "Ffonies i Jade ar 07700 900461 a doedd neb adref"
+    with speaking("cy"):
+        noted = walk(engine, *TYPICAL[:5], text(slip))
+        card = walk(engine, *TYPICAL[:5], text(slip), *TYPICAL[6:]).messages[-1].text
+    assert "“Ffonies i [enw] ar [rhif ffôn] a doedd neb…”" in noted.messages[0].text
+    assert noted.state.answers["what"] == "Ffonies i [name] ar [phone] a doedd neb adref", "stored as in English"
+    assert "Ffonies i [enw] ar …" in card
+
+
 def test_typed_skip_back_and_cancel_mean_what_they_say(engine):
     at_action = walk(engine, *TYPICAL[:6])
     required = engine.advance(at_action.state, text("skip"), today=TODAY)

@@ -54,6 +54,20 @@ async def queue_one(database, keys, clock, key="alert:1", chat: int = LEAD, text
         )
 
 
+async def queue_held_reply(database, keys, clock, *, held: timedelta) -> None:
+    """Queues a reference as a reply is kept with its change: held while the live path sends it."""
+    async with database.unit() as session:
+        await queue.enqueue(
+            session,
+            keys=keys,
+            key="reply:telegram:7:0",
+            address={"platform": "telegram", "chat": str(LEAD)},
+            text="Sent. Your reference is NM-2345-6789.",
+            now=clock(),
+            due_at=clock() + held,
+        )
+
+
 def sent_to_leads(telegram_api, leads: int) -> int:
     return sum(len(telegram_api.sent_to(LEAD + n)) for n in range(leads))
 
@@ -74,16 +88,7 @@ async def test_a_message_is_queued_once_per_key_and_its_address_sealed(database,
 async def test_the_sender_wakes_for_a_message_due_now_not_for_a_reply_held_for_the_live_path(database, keys, clock):
     woken = []
     database.on_queued = lambda: woken.append("drain")
-    async with database.unit() as session:
-        await queue.enqueue(
-            session,
-            keys=keys,
-            key="reply:telegram:7:0",
-            address={"platform": "telegram", "chat": str(LEAD)},
-            text="Sent. Your reference is NM-2345-6789.",
-            now=clock(),
-            due_at=clock() + timedelta(seconds=20),
-        )
+    await queue_held_reply(database, keys, clock, held=timedelta(seconds=20))
     assert woken == []  # the scheduled drain sends it if the live path never does
     await queue_one(database, keys, clock)
     assert woken == ["drain"]
@@ -386,16 +391,7 @@ async def test_a_reply_held_for_the_live_path_is_sent_when_its_hold_ends_not_at_
 ):
     # A reference held while its live reply is tried, left by a process killed in between: the
     # drain on connecting finds it not yet due, and drains again when it is.
-    async with database.unit() as session:
-        await queue.enqueue(
-            session,
-            keys=keys,
-            key="reply:telegram:7:0",
-            address={"platform": "telegram", "chat": str(LEAD)},
-            text="Sent. Your reference is NM-2345-6789.",
-            now=clock(),
-            due_at=clock() + timedelta(seconds=0.5),
-        )
+    await queue_held_reply(database, keys, clock, held=timedelta(seconds=0.5))
     assert await sender.drain() == 0
     clock.advance(seconds=0.5)
     await asyncio.wait_for(telegram_api.next_change(LEAD, timeout=5), 5)

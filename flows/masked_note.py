@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from flows import messages as M
-from flows.masking import Identifier, Masked
+from flows.masking import Identifier, Masked, placeholder
 from flows.messages import ENGLISH, _, language, ngettext
 
 _FOUND = {
@@ -27,7 +27,7 @@ _FOUND = {
 _WORDS_AROUND = 3  # words of context shown either side of a masked part
 
 
-_PLACEHOLDER = re.compile(r"\[(" + "|".join(re.escape(kind.value) for kind in Identifier) + r")\]")
+_PLACEHOLDER = re.compile("|".join(re.escape(placeholder(kind)) for kind in Identifier))
 
 
 def masked_note(masked: Masked) -> str:
@@ -41,7 +41,7 @@ def spoken_placeholders(text: str) -> str:
     what is stored keeps them in English, whoever reads it later."""
     if language() == ENGLISH:
         return text
-    return _PLACEHOLDER.sub(lambda m: _(M.PLACEHOLDERS[m.group(1)]), text)
+    return _PLACEHOLDER.sub(lambda m: _(m.group(0)), text)  # its English is its msgid (M.PLACEHOLDERS)
 
 
 def _changed_parts(before: str, after: str) -> str:

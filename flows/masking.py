@@ -495,12 +495,17 @@ def find(text: str) -> list[Span]:
     return sorted(taken, key=lambda s: s.start)
 
 
+def placeholder(kind: Identifier) -> str:
+    """Returns what stands in kept text for an identifier of this kind: "[name]"."""
+    return f"[{kind.value}]"
+
+
 def mask(text: str) -> Masked:
     """Returns the text with each identifier replaced by a placeholder naming its kind."""
     source = normalise(text)
     spans = find(source)
     pieces, last = [], 0
     for span in spans:
-        pieces += [source[last : span.start], f"[{span.kind.value}]"]
+        pieces += [source[last : span.start], placeholder(span.kind)]
         last = span.end
     return Masked("".join(pieces) + source[last:], Counter(s.kind for s in spans), source, tuple(spans))

@@ -233,22 +233,23 @@ FOUND_HANDLE = NP_("a social media name", "{n} social media names")
 FOUND_SCHOOL = NP_("a school name", "{n} school names")
 FOUND_NAME = NP_("a name", "{n} names")
 AND = N_("and")
-# What stands in a kept text for each kind of identifier hidden, as a reporter reads it.
-PLACEHOLDERS = {
-    "link": N_("[link]"),
-    "email": N_("[email]"),
-    "NHS number": N_("[NHS number]"),
-    "NI number": N_("[NI number]"),
-    "case number": N_("[case number]"),
-    "date of birth": N_("[date of birth]"),
-    "postcode": N_("[postcode]"),
-    "phone": N_("[phone]"),
-    "address": N_("[address]"),
-    "vehicle registration": N_("[vehicle registration]"),
-    "handle": N_("[handle]"),
-    "school": N_("[school]"),
-    "name": N_("[name]"),
-}
+# What stands in kept text for each kind of identifier (flows.masking.placeholder), each its own
+# msgid, so a reporter reads it in their language.
+PLACEHOLDERS = (
+    N_("[link]"),
+    N_("[email]"),
+    N_("[NHS number]"),
+    N_("[NI number]"),
+    N_("[case number]"),
+    N_("[date of birth]"),
+    N_("[postcode]"),
+    N_("[phone]"),
+    N_("[address]"),
+    N_("[vehicle registration]"),
+    N_("[handle]"),
+    N_("[school]"),
+    N_("[name]"),
+)
 
 COMMAND_REPORT = N_("Report a near miss")
 COMMAND_CANCEL = N_("Cancel the report in progress")

@@ -9,6 +9,7 @@ from flows.chat import Action, Answer
 from flows.draft import Outcome, Problem
 from flows.engine import ReportEngine
 from flows.lists import Lists, Option
+from flows.masking import Identifier, placeholder
 from flows.messages import _, speaking
 from flows.report_prompts import SUMMARY
 
@@ -219,6 +220,10 @@ def test_a_typed_answer_is_said_back_unless_the_card_follows(engine):
     assert said.state.step == SUMMARY and len(said.messages) == 1, "the card alone, not a note of it first"
     listed = walk(engine, pick("today", "when"), pick("home_visit", "where"), text("police and helth"))
     assert listed.messages[0].text == "Noted: Who: Police, Health."
+
+
+def test_every_kind_of_identifier_has_its_placeholder_in_the_catalogue():
+    assert sorted(placeholder(kind) for kind in Identifier) == sorted(M.PLACEHOLDERS)
 
 
 def test_in_welsh_the_masking_note_and_the_card_show_welsh_placeholders_and_english_is_kept(engine):

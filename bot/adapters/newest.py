@@ -9,6 +9,16 @@ from typing import Generic, TypeVar
 LIMIT = 100_000  # chats remembered; the least recently written to is forgotten first
 
 Question = TypeVar("Question")
+Key = TypeVar("Key", bound=Hashable)
+Value = TypeVar("Value")
+
+
+def _keep(kept: dict[Key, Value], key: Key, value: Value, limit: int) -> None:
+    """Keeps a value as the newest in a bounded dict, forgetting the oldest beyond the limit."""
+    kept.pop(key, None)
+    kept[key] = value
+    if len(kept) > limit:
+        del kept[next(iter(kept))]
 
 
 class NewestMessages:
@@ -17,10 +27,7 @@ class NewestMessages:
         self._newest: dict[str, str] = {}
 
     def posted(self, chat: str, message: str) -> None:
-        self._newest.pop(chat, None)
-        self._newest[chat] = message
-        if len(self._newest) > self._limit:
-            del self._newest[next(iter(self._newest))]
+        _keep(self._newest, chat, message, self._limit)
 
     def is_newest(self, chat: str, message: str) -> bool:
         """Says whether a message is the newest posted in its chat; one from before a restart is
@@ -39,10 +46,8 @@ class LiveQuestions(Generic[Question]):
 
     def shown(self, chat: Hashable, question: Question) -> Question | None:
         """Makes a question the chat's live one; returns the one it replaces, if another message."""
-        was = self._live.pop(chat, None)
-        self._live[chat] = question
-        if len(self._live) > self._limit:
-            del self._live[next(iter(self._live))]
+        was = self._live.get(chat)
+        _keep(self._live, chat, question, self._limit)
         return was if was is not None and self._key(was) != self._key(question) else None
 
     def answered(self, chat: Hashable) -> Question | None:
@@ -69,6 +74,4 @@ class Handled:
         return message in self._handled
 
     def add(self, message: tuple[str, str]) -> None:
-        self._handled[message] = None
-        if len(self._handled) > self._limit:
-            del self._handled[next(iter(self._handled))]
+        _keep(self._handled, message, None, self._limit)
